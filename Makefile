@@ -1,0 +1,92 @@
+# Almanac - plain make, pkg-config for every library.
+#
+#   make            build ./almanac
+#   make run        install what is missing, build, ingest the bundled snapshot, show events
+#   make test       build and run every test, normal and sanitized; ends "N passed, M failed"
+#   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      the benchmarks in bench/
+#   make clean
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT     ?= -O2 -g
+SAN     ?=
+# Recursive (=) so pkg-config runs at recipe time, after the deps stamp.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstemmer -lm
+ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(SAN) \
+              -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+CLI_SRC  := src/cli/main.c
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+GEN      := $(BUILD)/gen/html_entities.inc
+TEST_SRC := $(wildcard tests/unit/*.c)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+DEPS     := .deps-installed
+
+ifeq ($(BUILD),build)
+BIN := almanac
+else
+BIN := $(BUILD)/almanac
+endif
+
+.PHONY: all run test asan check-tests bench clean deps fuzz
+all: $(BIN)
+
+# Installs missing Debian packages once; re-run when the installer changes.
+$(DEPS): scripts/install-deps
+	scripts/install-deps build test
+	@touch $@
+deps: $(DEPS)
+
+$(GEN): scripts/gen-html-entities | $(DEPS)
+	@mkdir -p $(dir $@)
+	python3 scripts/gen-html-entities > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: src/%.c $(GEN) | $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libalmanac.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/cli/main.o $(BUILD)/libalmanac.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libalmanac.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< \
+		$(BUILD)/libalmanac.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(ALL_LDFLAGS)
+
+check-tests: $(BIN) $(TESTS)
+
+run: $(BIN)
+	./almanac ingest --snapshot
+	./almanac events --limit 30
+
+# The full suite: the normal build, then the sanitized one, one summary line.
+test: $(DEPS)
+	@$(MAKE) --no-print-directory check-tests
+	@$(MAKE) --no-print-directory check-tests BUILD=build-asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+	@tests/run-all build build-asan
+
+asan: $(DEPS)
+	@$(MAKE) --no-print-directory check-tests BUILD=build-asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+	@tests/run-all build-asan
+
+bench: $(BIN)
+	scripts/install-deps bench
+	bench/parse
+	bench/ingest
+
+clean:
+	rm -rf build build-asan build-fuzz almanac
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli/main.d

@@ -1,0 +1,43 @@
+/*
+ * buf.h - a growable, bounded, NUL-terminated byte buffer.
+ *
+ * struct buf owns its data. Every append checks the buffer's hard limit
+ * (max) first, so hostile input cannot make it grow without bound: an
+ * append past the limit returns ALM_ETOOBIG and leaves the buffer as it
+ * was. data is NULL until something is added; buf_cstr() never is.
+ */
+#ifndef ALMANAC_BUF_H
+#define ALMANAC_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+    char *data; /* NUL-terminated once anything was added */
+    size_t len; /* bytes used, without the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* hard limit: len < max */
+};
+
+#define BUF_INIT(limit) { NULL, 0, 0, (limit) }
+#define BUF_MAX_DEFAULT ((size_t)64 << 20)
+
+void buf_init(struct buf *b, size_t max);
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s escaped for HTML text and attribute values (& < > " '). */
+int buf_append_html(struct buf *b, const char *s, size_t n);
+/* Appends s as a quoted JSON string; NULL appends null. s must be UTF-8. */
+int buf_append_json(struct buf *b, const char *s);
+/* The contents, or "" when empty. Borrowed: valid until the next append. */
+const char *buf_cstr(const struct buf *b);
+void buf_reset(struct buf *b);
+/* Hands the bytes to the caller (free with free()); the buffer is empty. */
+char *buf_take(struct buf *b);
+void buf_free(struct buf *b);
+
+#endif
