@@ -77,6 +77,7 @@ struct feed_entry {
     char *content;               /* HTML fragment */
     struct feed_list categories; /* char * */
     struct feed_list enclosures; /* struct feed_link * (href, type, length) */
+    char *image;                 /* extra: a picture from media:* or itunes:image */
 };
 
 struct feed {

@@ -1,0 +1,782 @@
+/*
+ * config.c - reads etc/almanac.conf with libinih and checks it.
+ *
+ * libinih hands us name = value pairs but not section headers, line numbers or
+ * long section names (it cuts them at 49 bytes). So we feed it the file through
+ * our own line reader (ini_parse_stream), which counts lines and parses each
+ * section header itself; the handler then knows the current line and section.
+ */
+#include "base/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/xalloc.h"
+
+#define CONFIG_FILE_MAX ((size_t)4 << 20)
+#define INTERVAL_MIN 60
+#define INTERVAL_MAX 604800
+
+const char *const config_kinds[] = {
+    "lab", "company", "newsletter", "press", "research", "policy", "community", NULL,
+};
+
+enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE };
+
+/* Keys of [almanac], then keys of [source]: a bit each in the "seen" masks. */
+enum key {
+    K_DATABASE, K_USER_AGENT, K_TOKEN, K_CONCURRENCY, K_PER_HOST, K_TIMEOUT,
+    K_MAX_BYTES, K_INTERVAL,
+    K_NAME, K_AUTHOR, K_FEED, K_SITE, K_TIER, K_KIND, K_SNAPSHOT, K_LOCAL,
+    K_ENABLED, K_SRC_INTERVAL,
+    K_COUNT
+};
+
+static const struct {
+    const char *name;
+    enum section sec;
+    enum key key;
+} keys[] = {
+    { "database", SEC_ALMANAC, K_DATABASE },
+    { "user_agent", SEC_ALMANAC, K_USER_AGENT },
+    { "token", SEC_ALMANAC, K_TOKEN },
+    { "concurrency", SEC_ALMANAC, K_CONCURRENCY },
+    { "per_host", SEC_ALMANAC, K_PER_HOST },
+    { "timeout", SEC_ALMANAC, K_TIMEOUT },
+    { "max_bytes", SEC_ALMANAC, K_MAX_BYTES },
+    { "interval", SEC_ALMANAC, K_INTERVAL },
+    { "name", SEC_SOURCE, K_NAME },
+    { "author", SEC_SOURCE, K_AUTHOR },
+    { "feed", SEC_SOURCE, K_FEED },
+    { "site", SEC_SOURCE, K_SITE },
+    { "tier", SEC_SOURCE, K_TIER },
+    { "kind", SEC_SOURCE, K_KIND },
+    { "snapshot", SEC_SOURCE, K_SNAPSHOT },
+    { "local", SEC_SOURCE, K_LOCAL },
+    { "enabled", SEC_SOURCE, K_ENABLED },
+    { "interval", SEC_SOURCE, K_SRC_INTERVAL },
+};
+
+/* What we remember about a source section while parsing, beside the source. */
+struct src_meta {
+    int line;                /* of the [source "..."] header */
+    int key_line[K_COUNT];   /* 0 = not given */
+};
+
+struct parse {
+    const char *path;
+    const char *data;
+    size_t len, pos;
+    int lineno;              /* of the line last handed to inih */
+    enum section section;
+    struct config *c;
+    struct src_meta *meta;   /* parallel to c->sources */
+    size_t cap;
+    int glob_line[K_COUNT];
+    int stop;                /* the reader found an error: feed inih no more */
+    int errline;             /* first error we found; 0 = none */
+    char msg[256];
+};
+
+static void
+fail(struct parse *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct parse *p, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p->errline != 0)
+        return;
+    p->errline = line;
+    p->stop = 1; /* one error is enough: the reader feeds inih no more lines */
+    va_start(ap, fmt);
+    vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+    va_end(ap);
+}
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int
+is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
+}
+
+/* Checks a slug; returns NULL or the reason it is bad. */
+static const char *
+slug_problem(const char *slug)
+{
+    size_t n;
+
+    if (slug == NULL || *slug == '\0')
+        return "slug is empty";
+    n = strlen(slug);
+    if (n > CONFIG_SLUG_MAX)
+        return "slug is longer than 64 characters";
+    for (size_t i = 0; i < n; i++) {
+        char ch = slug[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+            return "slug may only hold a-z, 0-9 and -";
+    }
+    return NULL;
+}
+
+static int
+kind_valid(const char *kind)
+{
+    for (size_t i = 0; config_kinds[i] != NULL; i++)
+        if (kind != NULL && strcmp(kind, config_kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+has_prefix_ci(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Checks a feed or site URL; returns NULL or the reason. Only the scheme and
+ * the absence of spaces are checked here: addresses are the fetcher's business.
+ */
+static const char *
+url_problem(const char *url, int allow_file)
+{
+    const char *rest;
+
+    if (has_prefix_ci(url, "https://"))
+        rest = url + 8;
+    else if (has_prefix_ci(url, "http://"))
+        rest = url + 7;
+    else if (has_prefix_ci(url, "file:"))
+        return allow_file ? NULL : "file: URLs need local = yes";
+    else
+        return "URL must start with http:// or https://";
+    if (*rest == '\0' || *rest == '/')
+        return "URL has no host";
+    for (const unsigned char *q = (const unsigned char *)url; *q; q++)
+        if (*q <= ' ' || *q == 0x7f)
+            return "URL holds a space or control character";
+    return NULL;
+}
+
+static int
+interval_valid(long long v, int allow_zero)
+{
+    return (allow_zero && v == 0) || (v >= INTERVAL_MIN && v <= INTERVAL_MAX);
+}
+
+int
+config_source_validate(const struct source *s, char *err, size_t errlen)
+{
+    const char *why;
+
+    if ((why = slug_problem(s->slug)) != NULL) {
+        set_err(err, errlen, "%s", why);
+        return ALM_EINVAL;
+    }
+    if (s->name == NULL || *s->name == '\0') {
+        set_err(err, errlen, "name is required");
+        return ALM_EINVAL;
+    }
+    if (s->feed_url == NULL || *s->feed_url == '\0') {
+        set_err(err, errlen, "feed is required");
+        return ALM_EINVAL;
+    }
+    if ((why = url_problem(s->feed_url, s->local)) != NULL) {
+        set_err(err, errlen, "feed: %s", why);
+        return ALM_EINVAL;
+    }
+    if (s->site_url != NULL && (why = url_problem(s->site_url, 0)) != NULL) {
+        set_err(err, errlen, "site: %s", why);
+        return ALM_EINVAL;
+    }
+    if (s->tier < 1 || s->tier > 3) {
+        set_err(err, errlen, "tier must be 1, 2 or 3");
+        return ALM_EINVAL;
+    }
+    if (!kind_valid(s->kind)) {
+        set_err(err, errlen, "unknown kind (expected lab, company, newsletter, press, "
+                "research, policy or community)");
+        return ALM_EINVAL;
+    }
+    if (!interval_valid(s->interval, 1)) {
+        set_err(err, errlen, "interval must be 0 or %d..%d seconds", INTERVAL_MIN,
+                INTERVAL_MAX);
+        return ALM_EINVAL;
+    }
+    return ALM_OK;
+}
+
+/* Parses a whole decimal number within [min, max]. */
+static int
+parse_num(const char *v, long long min, long long max, long long *out)
+{
+    char *end;
+    long long n;
+
+    if (*v == '\0')
+        return ALM_EINVAL;
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < min || n > max)
+        return ALM_EINVAL;
+    *out = n;
+    return ALM_OK;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = { "yes", "true", "on", "1" };
+    static const char *const no[] = { "no", "false", "off", "0" };
+
+    for (size_t i = 0; i < LEN(yes); i++) {
+        if (strcasecmp(v, yes[i]) == 0) {
+            *out = 1;
+            return ALM_OK;
+        }
+        if (strcasecmp(v, no[i]) == 0) {
+            *out = 0;
+            return ALM_OK;
+        }
+    }
+    return ALM_EINVAL;
+}
+
+static void
+replace_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = (v != NULL && *v != '\0') ? xstrdup(v) : NULL;
+}
+
+static void
+add_snapshots(struct source *s, const char *v)
+{
+    while (*v) {
+        const char *start;
+
+        while (is_space(*v))
+            v++;
+        if (*v == '\0')
+            break;
+        start = v;
+        while (*v && !is_space(*v))
+            v++;
+        s->snapshots = xrealloc(s->snapshots, (s->nsnapshots + 2) * sizeof(char *));
+        s->snapshots[s->nsnapshots++] = xstrndup(start, (size_t)(v - start));
+        s->snapshots[s->nsnapshots] = NULL;
+    }
+}
+
+/* Opens a new [source "slug"] section; line is its header. */
+static int
+open_source(struct parse *p, const char *slug, size_t n, int line)
+{
+    struct config *c = p->c;
+    struct source *s;
+    char *copy = xstrndup(slug, n);
+    const char *why = slug_problem(copy);
+
+    if (why != NULL) {
+        fail(p, line, "[source \"%.70s\"]: %s", copy, why);
+        free(copy);
+        return ALM_ECONFIG;
+    }
+    for (size_t i = 0; i < c->nsources; i++) {
+        if (strcmp(c->sources[i].slug, copy) == 0) {
+            fail(p, line, "duplicate source \"%s\" (first defined on line %d)", copy,
+                 p->meta[i].line);
+            free(copy);
+            return ALM_ECONFIG;
+        }
+    }
+    if (c->nsources == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        c->sources = xrealloc(c->sources, p->cap * sizeof(*c->sources));
+        p->meta = xrealloc(p->meta, p->cap * sizeof(*p->meta));
+    }
+    s = &c->sources[c->nsources];
+    memset(s, 0, sizeof(*s));
+    s->slug = copy;
+    s->tier = 2;
+    s->kind = xstrdup("newsletter");
+    s->enabled = 1;
+    memset(&p->meta[c->nsources], 0, sizeof(p->meta[0]));
+    p->meta[c->nsources].line = line;
+    c->nsources++;
+    p->section = SEC_SOURCE;
+    return ALM_OK;
+}
+
+/*
+ * Looks at a line before inih does: a line whose first non-blank character is
+ * '[' is a section header. We accept [almanac] and [source "slug"] only.
+ */
+static int
+read_header(struct parse *p, const char *line)
+{
+    const char *s = line, *end, *in, *in_end, *after;
+
+    if (p->lineno == 1 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s != '[')
+        return ALM_OK;
+    if (s != line && !(p->lineno == 1 && s == line + 3)) {
+        fail(p, p->lineno, "section header must not be indented");
+        return ALM_ECONFIG;
+    }
+    end = strchr(s, ']');
+    if (end == NULL) {
+        fail(p, p->lineno, "section header without ]");
+        return ALM_ECONFIG;
+    }
+    for (after = end + 1; *after == ' ' || *after == '\t'; after++)
+        ;
+    if (*after != '\0' && *after != '\r' && *after != '\n' && *after != ';' &&
+        *after != '#') {
+        fail(p, p->lineno, "text after the section header");
+        return ALM_ECONFIG;
+    }
+    in = s + 1;
+    in_end = end;
+    while (in < in_end && (*in == ' ' || *in == '\t'))
+        in++;
+    while (in_end > in && (in_end[-1] == ' ' || in_end[-1] == '\t'))
+        in_end--;
+    if ((size_t)(in_end - in) == 7 && memcmp(in, "almanac", 7) == 0) {
+        p->section = SEC_ALMANAC;
+        return ALM_OK;
+    }
+    if (in_end - in > 6 && memcmp(in, "source", 6) == 0 && (in[6] == ' ' || in[6] == '\t')) {
+        const char *q = in + 6;
+
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (q < in_end - 1 && *q == '"' && in_end[-1] == '"')
+            return open_source(p, q + 1, (size_t)(in_end - 1 - (q + 1)), p->lineno);
+    }
+    fail(p, p->lineno, "unknown section [%.*s] (expected [almanac] or [source \"slug\"])",
+         (int)((in_end - in) > 60 ? 60 : (in_end - in)), in);
+    return ALM_ECONFIG;
+}
+
+/* inih's line reader: one line of p->data per call, counted and checked. */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    const char *s, *nl;
+    size_t rest, n;
+
+    if (p->stop || p->pos >= p->len || num < 2)
+        return NULL;
+    s = p->data + p->pos;
+    rest = p->len - p->pos;
+    nl = memchr(s, '\n', rest);
+    n = nl ? (size_t)(nl - s) + 1 : rest;
+    p->lineno++;
+    if (memchr(s, '\0', n) != NULL) {
+        fail(p, p->lineno, "NUL byte in the line");
+        p->stop = 1;
+        return NULL;
+    }
+    /* A longer line would be cut by inih and its tail read as another line. */
+    if (n > (size_t)num - 1) {
+        fail(p, p->lineno, "line longer than %d characters", num - 2);
+        p->stop = 1;
+        return NULL;
+    }
+    memcpy(str, s, n);
+    str[n] = '\0';
+    p->pos += n;
+    if (read_header(p, str) != ALM_OK) {
+        p->stop = 1;
+        return NULL;
+    }
+    return str;
+}
+
+static int
+set_number(struct parse *p, const char *name, const char *v, long long min, long long max,
+           long long *out)
+{
+    if (parse_num(v, min, max, out) != ALM_OK) {
+        fail(p, p->lineno, "%s: expected a whole number from %lld to %lld, got \"%.40s\"",
+             name, min, max, v);
+        return 0;
+    }
+    return 1;
+}
+
+static int
+handle_almanac(struct parse *p, enum key k, const char *name, const char *v)
+{
+    struct config *c = p->c;
+    long long n;
+
+    switch (k) {
+    case K_DATABASE:
+    case K_USER_AGENT:
+        if (*v == '\0') {
+            fail(p, p->lineno, "%s: empty value", name);
+            return 0;
+        }
+        replace_str(k == K_DATABASE ? &c->database : &c->user_agent, v);
+        return 1;
+    case K_TOKEN:
+        replace_str(&c->token, v);
+        return 1;
+    case K_CONCURRENCY:
+        if (!set_number(p, name, v, 1, 256, &n))
+            return 0;
+        c->concurrency = (int)n;
+        return 1;
+    case K_PER_HOST:
+        if (!set_number(p, name, v, 1, 64, &n))
+            return 0;
+        c->per_host = (int)n;
+        return 1;
+    case K_TIMEOUT:
+        if (!set_number(p, name, v, 1, 3600, &n))
+            return 0;
+        c->timeout = (int)n;
+        return 1;
+    case K_MAX_BYTES:
+        if (!set_number(p, name, v, 1024, 1LL << 30, &n))
+            return 0;
+        c->max_bytes = n;
+        return 1;
+    case K_INTERVAL:
+        if (!set_number(p, name, v, INTERVAL_MIN, INTERVAL_MAX, &n))
+            return 0;
+        c->interval = (int)n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+handle_source(struct parse *p, enum key k, const char *name, const char *v)
+{
+    struct source *s = &p->c->sources[p->c->nsources - 1];
+    long long n;
+
+    switch (k) {
+    case K_NAME:
+    case K_FEED:
+        if (*v == '\0') {
+            fail(p, p->lineno, "%s: empty value", name);
+            return 0;
+        }
+        replace_str(k == K_NAME ? &s->name : &s->feed_url, v);
+        return 1;
+    case K_AUTHOR:
+        replace_str(&s->author, v);
+        return 1;
+    case K_SITE:
+        replace_str(&s->site_url, v);
+        return 1;
+    case K_TIER:
+        if (parse_num(v, 1, 3, &n) != ALM_OK) {
+            fail(p, p->lineno, "tier must be 1, 2 or 3, not \"%.40s\"", v);
+            return 0;
+        }
+        s->tier = (int)n;
+        return 1;
+    case K_KIND:
+        if (!kind_valid(v)) {
+            fail(p, p->lineno, "unknown kind \"%.40s\" (expected lab, company, newsletter, "
+                 "press, research, policy or community)", v);
+            return 0;
+        }
+        replace_str(&s->kind, v);
+        return 1;
+    case K_SNAPSHOT:
+        add_snapshots(s, v);
+        return 1;
+    case K_LOCAL:
+    case K_ENABLED:
+        if (parse_bool(v, k == K_LOCAL ? &s->local : &s->enabled) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    case K_SRC_INTERVAL:
+        if (parse_num(v, 0, INTERVAL_MAX, &n) != ALM_OK || !interval_valid(n, 1)) {
+            fail(p, p->lineno, "interval must be 0 or %d..%d seconds, not \"%.40s\"",
+                 INTERVAL_MIN, INTERVAL_MAX, v);
+            return 0;
+        }
+        s->interval = (int)n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* inih's handler: returns nonzero to go on, 0 to record an error. */
+static int
+conf_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    int *seen;
+
+    (void)section; /* inih's copy may be cut short; read_header() tracks ours */
+    if (p->stop)
+        return 0;
+    if (p->section == SEC_NONE) {
+        fail(p, p->lineno, "\"%.40s\" comes before any [section]", name);
+        return 0;
+    }
+    for (size_t i = 0; i < LEN(keys); i++) {
+        if (keys[i].sec != p->section || strcmp(keys[i].name, name) != 0)
+            continue;
+        seen = p->section == SEC_ALMANAC ? p->glob_line
+                                         : p->meta[p->c->nsources - 1].key_line;
+        if (seen[keys[i].key] != 0 && keys[i].key != K_SNAPSHOT) {
+            fail(p, p->lineno, "%s given twice (also on line %d; an indented line "
+                 "continues the key above it)", name, seen[keys[i].key]);
+            return 0;
+        }
+        seen[keys[i].key] = p->lineno;
+        if (p->section == SEC_ALMANAC)
+            return handle_almanac(p, keys[i].key, name, value);
+        return handle_source(p, keys[i].key, name, value);
+    }
+    fail(p, p->lineno, "unknown key \"%.40s\" in [%s]", name,
+         p->section == SEC_ALMANAC ? "almanac" : "source");
+    return 0;
+}
+
+/* The checks that need the whole section: required keys, URL schemes. */
+static void
+check_sources(struct parse *p)
+{
+    const struct config *c = p->c;
+
+    for (size_t i = 0; i < c->nsources && p->errline == 0; i++) {
+        const struct source *s = &c->sources[i];
+        const struct src_meta *m = &p->meta[i];
+        const char *why;
+        char why2[160];
+
+        if (s->feed_url && (why = url_problem(s->feed_url, s->local)) != NULL)
+            fail(p, m->key_line[K_FEED], "feed: %s", why);
+        else if (s->site_url && (why = url_problem(s->site_url, 0)) != NULL)
+            fail(p, m->key_line[K_SITE], "site: %s", why);
+        else if (config_source_validate(s, why2, sizeof(why2)) != ALM_OK)
+            fail(p, m->line, "source \"%s\": %s", s->slug, why2);
+    }
+}
+
+static int
+read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    size_t n;
+
+    if (f == NULL) {
+        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return ALM_ECONFIG;
+    }
+    buf = xmalloc(CONFIG_FILE_MAX + 1);
+    n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
+    if (ferror(f)) {
+        set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        fclose(f);
+        free(buf);
+        return ALM_ECONFIG;
+    }
+    fclose(f);
+    if (n > CONFIG_FILE_MAX) {
+        set_err(err, errlen, "%s: larger than %zu bytes", path, CONFIG_FILE_MAX);
+        free(buf);
+        return ALM_ECONFIG;
+    }
+    *data = buf;
+    *len = n;
+    return ALM_OK;
+}
+
+/* The directory snapshot paths are relative to; see struct config. */
+static char *
+base_dir(const char *path)
+{
+    char *abs = realpath(path, NULL);
+    char *copy, *dir, *out;
+
+    if (abs == NULL)
+        return NULL;
+    copy = xstrdup(abs);
+    dir = dirname(copy);
+    if (strcmp(dir, "/") != 0) {
+        char *copy2 = xstrdup(dir);
+        char *last = basename(copy2);
+
+        if (strcmp(last, "etc") == 0) {
+            char *copy3 = xstrdup(dir);
+            out = xstrdup(dirname(copy3));
+            free(copy3);
+        } else {
+            out = xstrdup(dir);
+        }
+        free(copy2);
+    } else {
+        out = xstrdup(dir);
+    }
+    free(copy);
+    free(abs);
+    return out;
+}
+
+int
+config_load(const char *path, struct config **out, char *err, size_t errlen)
+{
+    struct parse p;
+    struct config *c;
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (path == NULL || out == NULL) {
+        set_err(err, errlen, "no configuration file given");
+        return ALM_ECONFIG;
+    }
+    if (read_file(path, &data, &len, err, errlen) != ALM_OK)
+        return ALM_ECONFIG;
+
+    c = xcalloc(1, sizeof(*c));
+    c->path = xstrdup(path);
+    c->database = xstrdup("almanac.db");
+    c->user_agent = xstrdup("Almanac/0.1 (+https://github.com/almanac-news/almanac; "
+                            "self-hosted AI news almanac)");
+    c->concurrency = 8;
+    c->per_host = 2;
+    c->timeout = 30;
+    c->max_bytes = 16LL << 20;
+    c->interval = 3600;
+
+    memset(&p, 0, sizeof(p));
+    p.path = path;
+    p.data = data;
+    p.len = len;
+    p.c = c;
+    rc = ini_parse_stream(conf_reader, &p, conf_handler, &p);
+    if (rc > 0 && (p.errline == 0 || rc < p.errline)) {
+        p.errline = 0;
+        fail(&p, rc, "syntax error (expected [section], name = value or a comment)");
+    } else if (rc < 0 && p.errline == 0) {
+        fail(&p, p.lineno, "libinih failed (%d)", rc);
+    }
+    if (p.errline == 0)
+        check_sources(&p);
+    if (p.errline == 0) {
+        c->dir = base_dir(path);
+        if (c->dir == NULL)
+            fail(&p, 0, "cannot resolve the path: %s", strerror(errno));
+    }
+    free(data);
+    free(p.meta);
+    if (p.errline != 0 || p.msg[0] != '\0') {
+        if (p.errline > 0)
+            set_err(err, errlen, "%s:%d: %s", path, p.errline, p.msg);
+        else
+            set_err(err, errlen, "%s: %s", path, p.msg);
+        config_free(c);
+        return ALM_ECONFIG;
+    }
+    *out = c;
+    return ALM_OK;
+}
+
+static void
+source_fini(struct source *s)
+{
+    free(s->slug);
+    free(s->name);
+    free(s->author);
+    free(s->feed_url);
+    free(s->site_url);
+    free(s->kind);
+    for (size_t i = 0; i < s->nsnapshots; i++)
+        free(s->snapshots[i]);
+    free(s->snapshots);
+}
+
+void
+config_free(struct config *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->nsources; i++)
+        source_fini(&c->sources[i]);
+    free(c->sources);
+    free(c->path);
+    free(c->dir);
+    free(c->database);
+    free(c->user_agent);
+    free(c->token);
+    free(c);
+}
+
+const struct source *
+config_find(const struct config *c, const char *slug)
+{
+    if (c == NULL || slug == NULL)
+        return NULL;
+    for (size_t i = 0; i < c->nsources; i++)
+        if (strcmp(c->sources[i].slug, slug) == 0)
+            return &c->sources[i];
+    return NULL;
+}
+
+char *
+config_snapshot_path(const struct config *c, const char *snapshot)
+{
+    const char *dir;
+    size_t dlen, slen;
+    char *out;
+
+    if (snapshot[0] == '/' || c == NULL || c->dir == NULL)
+        return xstrdup(snapshot);
+    dir = c->dir;
+    dlen = strlen(dir);
+    if (dlen > 0 && dir[dlen - 1] == '/')
+        dlen--;
+    slen = strlen(snapshot);
+    out = xmalloc(dlen + 1 + slen + 1);
+    memcpy(out, dir, dlen);
+    out[dlen] = '/';
+    memcpy(out + dlen + 1, snapshot, slen + 1);
+    return out;
+}

@@ -1,0 +1,71 @@
+/*
+ * config.h - reads etc/almanac.conf: global settings and the list of sources.
+ *
+ * The file is INI, parsed with libinih; its format is documented at the top of
+ * etc/almanac.conf. config_load() checks everything it reads (unknown keys and
+ * sections, numbers out of range, bad slugs, duplicate slugs, missing name or
+ * feed) and reports the first problem as "file:line: reason". The struct config
+ * it returns owns every string and array it points to; free it with
+ * config_free(). Nothing here prints.
+ */
+#ifndef ALMANAC_CONFIG_H
+#define ALMANAC_CONFIG_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define CONFIG_SLUG_MAX 64
+
+/* The kinds of source, in display order; NULL-terminated. */
+extern const char *const config_kinds[];
+
+/* One [source "slug"] section. */
+struct source {
+    char *slug, *name, *author, *feed_url, *site_url; /* author, site_url may be NULL */
+    int tier;            /* 1..3 */
+    char *kind;          /* lab company newsletter press research policy community */
+    char **snapshots;    /* NULL-terminated list of paths as written, may be NULL */
+    size_t nsnapshots;
+    int local;           /* may fetch loopback/private/file: addresses */
+    int enabled;
+    int interval;        /* seconds, 0 = use the global default */
+};
+
+struct config {
+    char *path;          /* the file it was read from, as given */
+    /*
+     * Directory snapshot paths are relative to, absolute. If the config file sits
+     * in a directory named "etc", it is that directory's parent (so
+     * ./etc/almanac.conf gives the repository root); otherwise it is the
+     * directory of the file.
+     */
+    char *dir;
+    char *database, *user_agent, *token; /* token may be NULL */
+    int concurrency, per_host, timeout, interval;
+    long long max_bytes;
+    struct source *sources;
+    size_t nsources;
+};
+
+/*
+ * Reads and checks the file at path. Returns ALM_OK and sets *out, or
+ * ALM_ECONFIG with "file:line: reason" (or "file: reason") in err.
+ */
+int config_load(const char *path, struct config **out, char *err, size_t errlen);
+void config_free(struct config *c);
+
+/* The source with this slug, or NULL. */
+const struct source *config_find(const struct config *c, const char *slug);
+
+/*
+ * Checks one source on its own (slug, name, feed and site URLs, tier, kind,
+ * interval): ALM_OK, or ALM_EINVAL with the reason in err. Uniqueness of the
+ * slug is the caller's business.
+ */
+int config_source_validate(const struct source *s, char *err, size_t errlen);
+
+/* The path of a snapshot: itself when absolute, else joined to c->dir. Free it. */
+char *config_snapshot_path(const struct config *c, const char *snapshot);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * cli.h - what the subcommands share: the loaded configuration, the open
+ * store and the clock. main.c owns it; each cmd_* borrows it.
+ */
+#ifndef ALMANAC_CLI_H
+#define ALMANAC_CLI_H
+
+#include <time.h>
+
+#include "base/config.h"
+#include "store/store.h"
+
+struct cli {
+    const char *config_path;
+    const char *db_path;   /* --db, else $ALMANAC_DB, else the config's */
+    struct config *cfg;    /* loaded on demand by cli_config() */
+    struct store *st;      /* opened on demand by cli_store() */
+    time_t now;            /* $ALMANAC_NOW or the clock */
+};
+
+/* Load / open on first use; print the reason and return NULL on failure. */
+struct config *cli_config(struct cli *c);
+struct store *cli_store(struct cli *c);
+
+/* "34h ago", "11d ago", "1mo ago", as the seed shows ages. */
+void cli_age(time_t now, time_t t, char *out, size_t n);
+
+int cmd_parse(struct cli *c, int argc, char **argv);
+int cmd_ingest(struct cli *c, int argc, char **argv);
+int cmd_fetch(struct cli *c, int argc, char **argv);
+int cmd_sources(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
+int cmd_opml(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * ingest.c - `almanac ingest` and `almanac fetch`: the pipeline's first
+ * three steps, fetch -> parse -> store, for every due source.
+ *
+ * Transfers run concurrently (fetch_run); each finished transfer is parsed
+ * and stored in its own transaction as it arrives, so one broken source
+ * never stops the others and a kill loses at most the feed in flight.
+ * Failures back off exponentially (5 min doubling, at most a day, never
+ * sooner than a server's Retry-After).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+#include "fetch/fetch.h"
+#include "parse/feed.h"
+
+struct job {
+    const struct source *src;
+    int64_t source_id;
+    int failures;
+    char *url;
+    char *etag, *last_modified;
+    int snapshot;
+};
+
+struct run {
+    struct cli *c;
+    struct job *jobs;
+    size_t njobs, done;
+    int succeeded, failed;
+    int progress;          /* stderr is a terminal: keep a live line */
+    long long new_items, updated_items;
+};
+
+static time_t
+backoff(int failures, long retry_after)
+{
+    time_t d = 300;
+
+    for (int i = 1; i < failures && d < 86400; i++)
+        d *= 2;
+    if (d > 86400)
+        d = 86400;
+    if (retry_after > d)
+        d = retry_after > 7 * 86400 ? 7 * 86400 : retry_after;
+    return d;
+}
+
+/* Parses and stores one body; returns NULL or the reason it failed. */
+static const char *
+store_body(struct run *r, struct job *j, const struct fetch_result *res,
+           struct put_stats *stats, char *why, size_t whylen)
+{
+    const char *base = res->effective_url ? res->effective_url : j->url;
+    struct feed *f;
+
+    if (j->snapshot)
+        base = j->src->site_url ? j->src->site_url : j->src->feed_url;
+    f = feed_parse(res->body, res->len, base);
+    if (f->format == FEED_UNKNOWN && f->entries.n == 0) {
+        snprintf(why, whylen, "not a feed%s%s", f->bozo ? ": " : "",
+                 f->bozo ? f->bozo_message : "");
+        feed_free(f);
+        return why;
+    }
+    if (store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
+        snprintf(why, whylen, "store: %s", store_error(r->c->st));
+        feed_free(f);
+        return why;
+    }
+    feed_free(f);
+    return NULL;
+}
+
+static void
+on_done(const struct fetch_result *res, void *arg)
+{
+    struct run *r = arg;
+    struct job *j = res->user;
+    struct put_stats stats = { 0, 0, 0 };
+    struct fetch_record rec;
+    const char *err = res->ok ? NULL : (res->error ? res->error : "fetch failed");
+    char why[512];
+    time_t now = time(NULL);
+    int interval = j->src->interval > 0 ? j->src->interval : r->c->cfg->interval;
+
+    r->done++;
+    if (res->ok && !res->not_modified)
+        err = store_body(r, j, res, &stats, why, sizeof(why));
+
+    memset(&rec, 0, sizeof(rec));
+    rec.started = now - (time_t)res->duration;
+    rec.status = res->status;
+    rec.ok = err == NULL;
+    rec.not_modified = res->not_modified;
+    rec.bytes = res->len;
+    rec.duration = res->duration;
+    rec.new_items = stats.new_items;
+    rec.updated_items = stats.updated_items;
+    rec.error = err;
+    if (!j->snapshot) {
+        rec.etag = res->etag;
+        rec.last_modified = res->last_modified;
+        rec.permanent_url = res->permanent_url;
+    }
+    rec.next_due = now + (err ? backoff(j->failures + 1, res->retry_after) : interval);
+    if (store_record_fetch(r->c->st, j->source_id, &rec) != ALM_OK)
+        fprintf(stderr, "almanac: %s: cannot log the fetch: %s\n", j->src->slug,
+                store_error(r->c->st));
+
+    if (err)
+        r->failed++;
+    else
+        r->succeeded++;
+    r->new_items += stats.new_items;
+    r->updated_items += stats.updated_items;
+    if (r->progress)
+        fprintf(stderr, "\r\033[K");
+    if (err)
+        printf("%-30s FAILED  %s\n", j->src->slug, err);
+    else if (res->not_modified)
+        printf("%-30s %3ld not modified  %6.2fs\n", j->src->slug, res->status, res->duration);
+    else
+        printf("%-30s %3ld %9zu B %6.2fs  %4d new %4d updated %4d unchanged\n", j->src->slug,
+               res->status, res->len, res->duration, stats.new_items, stats.updated_items,
+               stats.unchanged);
+    fflush(stdout);
+    if (r->progress)
+        fprintf(stderr, "[%zu/%zu] %d ok, %d failed, %lld new items", r->done, r->njobs,
+                r->succeeded, r->failed, r->new_items);
+}
+
+static int
+named(int argc, char **argv, const char *slug)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], slug) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+add_job(struct run *r, const struct source *src, const struct source_state *ss,
+        char *url, int snapshot)
+{
+    struct job *j;
+
+    r->jobs = xrealloc(r->jobs, (r->njobs + 1) * sizeof(*r->jobs));
+    j = &r->jobs[r->njobs++];
+    memset(j, 0, sizeof(*j));
+    j->src = src;
+    j->source_id = ss->id;
+    j->failures = ss->failures;
+    j->url = url;
+    j->snapshot = snapshot;
+    if (!snapshot) {
+        j->etag = xstrdup(ss->etag);
+        j->last_modified = xstrdup(ss->last_modified);
+    }
+}
+
+/* Adds the jobs for one source; returns 1 when it was selected. */
+static int
+plan_source(struct run *r, const struct source *src, int snapshot, int force)
+{
+    struct cli *c = r->c;
+    struct source_state ss;
+    int64_t id;
+
+    if (store_sync_source(c->st, src, &id) != ALM_OK ||
+        store_get_source(c->st, src->slug, &ss) != ALM_OK) {
+        fprintf(stderr, "almanac: %s: %s\n", src->slug, store_error(c->st));
+        return 0;
+    }
+    if (snapshot) {
+        for (size_t k = 0; k < src->nsnapshots; k++) {
+            char *path = config_snapshot_path(c->cfg, src->snapshots[k]);
+            size_t n = strlen(path) + 8;
+            char *url = xmalloc(n);
+            snprintf(url, n, "file://%s", path);
+            free(path);
+            add_job(r, src, &ss, url, 1);
+        }
+    } else if (force || ss.next_due <= time(NULL)) {
+        add_job(r, src, &ss, xstrdup(ss.feed_url), 0);
+    }
+    source_state_fini(&ss);
+    return 1;
+}
+
+static int
+run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, int force_named)
+{
+    struct run r = { .c = c };
+    struct fetch_opts o;
+    struct fetch_req *reqs;
+    const char *local = getenv("ALMANAC_ALLOW_LOCAL");
+    int unknown = 0;
+
+    if (cli_config(c) == NULL || cli_store(c) == NULL)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        if (config_find(c->cfg, argv[i]) == NULL) {
+            fprintf(stderr, "almanac: no source '%s' in %s\n", argv[i], c->cfg->path);
+            unknown = 1;
+        }
+    }
+    if (unknown)
+        return 2;
+    for (size_t i = 0; i < c->cfg->nsources; i++) {
+        const struct source *src = &c->cfg->sources[i];
+        int is_named = argc > 0 && named(argc, argv, src->slug);
+        if (argc > 0 && !is_named)
+            continue;
+        if (!src->enabled && !is_named)
+            continue;
+        plan_source(&r, src, snapshot, force_all || (force_named && is_named));
+    }
+    if (r.njobs == 0) {
+        printf("nothing to do: no source is due%s\n",
+               snapshot ? " (no source has a snapshot)" : "");
+        free(r.jobs);
+        return 0;
+    }
+
+    fetch_opts_default(&o);
+    o.user_agent = c->cfg->user_agent;
+    o.concurrency = c->cfg->concurrency;
+    o.per_host = c->cfg->per_host;
+    o.timeout = c->cfg->timeout;
+    o.max_bytes = (size_t)c->cfg->max_bytes;
+    o.allow_local_all = local && strcmp(local, "1") == 0;
+    reqs = xcalloc(r.njobs, sizeof(*reqs));
+    for (size_t i = 0; i < r.njobs; i++) {
+        reqs[i].url = r.jobs[i].url;
+        reqs[i].etag = r.jobs[i].etag;
+        reqs[i].last_modified = r.jobs[i].last_modified;
+        reqs[i].allow_local = r.jobs[i].snapshot || r.jobs[i].src->local;
+        reqs[i].user = &r.jobs[i];
+    }
+    r.progress = isatty(STDERR_FILENO);
+    fetch_run(&o, reqs, r.njobs, on_done, &r);
+    if (r.progress)
+        fprintf(stderr, "\r\033[K");
+    printf("%zu fetches: %d ok, %d failed; %lld new items, %lld updated; %lld stored in all\n",
+           r.njobs, r.succeeded, r.failed, r.new_items, r.updated_items,
+           (long long)store_count_items(c->st, 0));
+    for (size_t i = 0; i < r.njobs; i++) {
+        free(r.jobs[i].url);
+        free(r.jobs[i].etag);
+        free(r.jobs[i].last_modified);
+    }
+    free(r.jobs);
+    free(reqs);
+    /* Non-zero only when nothing could be ingested at all. */
+    return r.succeeded == 0 ? 1 : 0;
+}
+
+int
+cmd_ingest(struct cli *c, int argc, char **argv)
+{
+    int snapshot = 0, all = 0, i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--snapshot") == 0) {
+            snapshot = 1;
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = 1;
+        } else {
+            fprintf(stderr, "usage: almanac ingest [--snapshot] [--all] [SOURCE...]\n");
+            return 2;
+        }
+    }
+    return run_pipeline(c, argc - i, argv + i, snapshot, all, 0);
+}
+
+int
+cmd_fetch(struct cli *c, int argc, char **argv)
+{
+    if (argc > 1 && argv[1][0] == '-') {
+        fprintf(stderr, "usage: almanac fetch [SOURCE...]\n");
+        return 2;
+    }
+    /* Named sources are fetched now; with no names, every enabled one. */
+    return run_pipeline(c, argc - 1, argv + 1, 0, argc == 1, 1);
+}

@@ -1,0 +1,151 @@
+/*
+ * main.c - the almanac command: global options, then a table of
+ * subcommands. Only this file knows every module.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "fetch/fetch.h"
+#include "parse/date.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(struct cli *c, int argc, char **argv);
+    const char *usage;
+} commands[] = {
+    { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [SOURCE...]  fetch, parse and store due sources" },
+    { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not" },
+    { "parse", cmd_parse, "parse FILE|URL [--json]   parse one feed and print it" },
+    { "sources", cmd_sources, "sources [--json]          list sources with their health" },
+    { "events", cmd_events, "events [--limit N] [--source S] [--since DATE] [--json]" },
+    { "opml", cmd_opml, "opml import FILE | opml export" },
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: almanac [--config FILE] [--db FILE] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < LEN(commands); i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fprintf(out, "\nenvironment: ALMANAC_CONFIG, ALMANAC_DB, ALMANAC_NOW (fixed clock),\n"
+                 "             ALMANAC_ALLOW_LOCAL=1 (let every source reach local addresses)\n");
+}
+
+static const char *
+default_config(void)
+{
+    const char *env = getenv("ALMANAC_CONFIG");
+
+    if (env && *env)
+        return env;
+    if (access("etc/almanac.conf", R_OK) == 0)
+        return "etc/almanac.conf";
+    return "/etc/almanac/almanac.conf";
+}
+
+struct config *
+cli_config(struct cli *c)
+{
+    char err[512];
+
+    if (c->cfg)
+        return c->cfg;
+    if (config_load(c->config_path, &c->cfg, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "almanac: %s\n", err);
+        c->cfg = NULL;
+    }
+    return c->cfg;
+}
+
+struct store *
+cli_store(struct cli *c)
+{
+    char err[512];
+    const char *path = c->db_path;
+
+    if (c->st)
+        return c->st;
+    if (path == NULL) {
+        if (cli_config(c) == NULL)
+            return NULL;
+        path = c->cfg->database;
+    }
+    if (store_open(path, &c->st, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "almanac: %s\n", err);
+        c->st = NULL;
+    }
+    return c->st;
+}
+
+void
+cli_age(time_t now, time_t t, char *out, size_t n)
+{
+    long long d = (long long)(now - t);
+
+    if (d < 0)
+        d = 0;
+    if (d < 3600)
+        snprintf(out, n, "%lldm ago", d / 60);
+    else if (d < 48 * 3600)
+        snprintf(out, n, "%lldh ago", d / 3600);
+    else if (d < 30LL * 86400)
+        snprintf(out, n, "%lldd ago", d / 86400);
+    else if (d < 365LL * 86400)
+        snprintf(out, n, "%lldmo ago", d / (30LL * 86400));
+    else
+        snprintf(out, n, "%lldy ago", d / (365LL * 86400));
+}
+
+int
+main(int argc, char **argv)
+{
+    struct cli c = { 0 };
+    const char *now;
+    int i, rc;
+
+    c.config_path = default_config();
+    c.db_path = getenv("ALMANAC_DB");
+    if (c.db_path && !*c.db_path)
+        c.db_path = NULL;
+    c.now = time(NULL);
+    now = getenv("ALMANAC_NOW");
+    if (now && *now && date_parse(now, &c.now) != ALM_OK) {
+        fprintf(stderr, "almanac: ALMANAC_NOW: cannot read date '%s'\n", now);
+        return 2;
+    }
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            c.config_path = argv[++i];
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            c.db_path = argv[++i];
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "almanac: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (size_t k = 0; k < LEN(commands); k++) {
+        if (strcmp(argv[i], commands[k].name) != 0)
+            continue;
+        fetch_global_init();
+        rc = commands[k].run(&c, argc - i, argv + i);
+        store_close(c.st);
+        config_free(c.cfg);
+        fetch_global_cleanup();
+        return rc;
+    }
+    fprintf(stderr, "almanac: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,760 @@
+/*
+ * sqlite.c - the SQLite backend of store.h.
+ *
+ * WAL mode (readers never block the writer, so `serve` can run beside
+ * `ingest`), foreign keys on, synchronous=NORMAL (a power cut may lose the
+ * last transaction but never corrupts), schema versioned in user_version
+ * with forward-only migrations. Each feed is stored in one transaction.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/url.h"
+#include "base/xalloc.h"
+#include "parse/date.h"
+#include "parse/html.h"
+#include "store/store.h"
+
+struct store {
+    sqlite3 *db;
+    char err[256];
+    sqlite3_stmt *find_item, *insert_item, *update_item;
+};
+
+/* Forward migrations: migrations[i] takes the schema from version i to i+1. */
+static const char *const migrations[] = {
+    /* 1: sources, items, full-text index, fetch log */
+    "CREATE TABLE sources ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  author TEXT,"
+    "  config_url TEXT NOT NULL,"
+    "  feed_url TEXT NOT NULL,"
+    "  site_url TEXT,"
+    "  tier INTEGER NOT NULL CHECK (tier BETWEEN 1 AND 3),"
+    "  kind TEXT NOT NULL,"
+    "  local INTEGER NOT NULL DEFAULT 0,"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  etag TEXT, last_modified TEXT,"
+    "  next_due INTEGER NOT NULL DEFAULT 0,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_fetch INTEGER, last_success INTEGER,"
+    "  last_status INTEGER, last_error TEXT"
+    ");"
+    "CREATE TABLE items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  ident TEXT NOT NULL,"
+    "  guid TEXT, url TEXT, canonical_url TEXT,"
+    "  title TEXT, author TEXT,"
+    "  published INTEGER, updated INTEGER,"
+    "  summary_html TEXT, content_html TEXT, text TEXT,"
+    "  categories TEXT, image TEXT,"
+    "  content_hash TEXT NOT NULL,"
+    "  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  UNIQUE (source_id, ident)"
+    ");"
+    "CREATE INDEX items_published ON items(published DESC);"
+    "CREATE INDEX items_canonical ON items(canonical_url);"
+    "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, content='items',"
+    "  content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN"
+    "  INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;"
+    "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN"
+    "  INSERT INTO items_fts(items_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "END;"
+    "CREATE TRIGGER items_au AFTER UPDATE OF title, text ON items BEGIN"
+    "  INSERT INTO items_fts(items_fts, rowid, title, text)"
+    "    VALUES ('delete', old.id, old.title, old.text);"
+    "  INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    "END;"
+    "CREATE TABLE fetch_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  started INTEGER NOT NULL, status INTEGER, bytes INTEGER,"
+    "  duration REAL, new_items INTEGER, updated_items INTEGER, error TEXT"
+    ");"
+    "CREATE INDEX fetch_log_source ON fetch_log(source_id, started DESC);",
+};
+
+static int
+fail(struct store *st, int code)
+{
+    snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
+    return code;
+}
+
+const char *
+store_error(const struct store *st)
+{
+    return st ? st->err : "no store";
+}
+
+static int
+exec(struct store *st, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(st->err, sizeof(st->err), "%s", msg ? msg : "sqlite error");
+        sqlite3_free(msg);
+        return ALM_ESTORE;
+    }
+    return ALM_OK;
+}
+
+int
+store_schema_version(struct store *st)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int
+migrate(struct store *st)
+{
+    int v = store_schema_version(st);
+
+    if (v < 0)
+        return fail(st, ALM_ESTORE);
+    if (v > (int)LEN(migrations)) {
+        snprintf(st->err, sizeof(st->err),
+                 "database schema %d is newer than this almanac (%d)", v, (int)LEN(migrations));
+        return ALM_ESTORE;
+    }
+    for (; v < (int)LEN(migrations); v++) {
+        char pragma[64];
+        if (exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+            return ALM_ESTORE;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        if (exec(st, migrations[v]) != ALM_OK || exec(st, pragma) != ALM_OK) {
+            char keep[256];
+            memcpy(keep, st->err, sizeof(keep));
+            exec(st, "ROLLBACK");
+            memcpy(st->err, keep, sizeof(keep));
+            return ALM_ESTORE;
+        }
+        if (exec(st, "COMMIT") != ALM_OK)
+            return ALM_ESTORE;
+    }
+    return ALM_OK;
+}
+
+int
+store_open(const char *dsn, struct store **out, char *err, size_t errlen)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    const char *path = dsn;
+
+    if (strncmp(dsn, "sqlite:", 7) == 0)
+        path = dsn + 7;
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        sqlite3_close(st->db);
+        free(st);
+        return ALM_ESTORE;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                 "PRAGMA cache_size=-32000;") != ALM_OK ||
+        migrate(st) != ALM_OK) {
+        snprintf(err, errlen, "%s: %s", path, st->err);
+        store_close(st);
+        return ALM_ESTORE;
+    }
+    *out = st;
+    return ALM_OK;
+}
+
+void
+store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_finalize(st->find_item);
+    sqlite3_finalize(st->insert_item);
+    sqlite3_finalize(st->update_item);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+static char *
+col_str(sqlite3_stmt *s, int i)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+
+    return v ? xstrdup((const char *)v) : NULL;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* ---- sources ---- */
+
+void
+source_state_fini(struct source_state *s)
+{
+    if (s == NULL)
+        return;
+    free(s->slug);
+    free(s->feed_url);
+    free(s->etag);
+    free(s->last_modified);
+    free(s->last_error);
+    memset(s, 0, sizeof(*s));
+}
+
+int
+store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
+{
+    /* feed_url follows the config unless a permanent redirect moved it
+     * since the config last changed (config_url remembers which). */
+    static const char sql[] =
+        "INSERT INTO sources (slug, name, author, config_url, feed_url, site_url, tier, kind,"
+        " local, enabled) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " ON CONFLICT(slug) DO UPDATE SET name = ?2, author = ?3, site_url = ?5, tier = ?6,"
+        " kind = ?7, local = ?8, enabled = ?9,"
+        " feed_url = CASE WHEN config_url = ?4 THEN feed_url ELSE ?4 END,"
+        " config_url = ?4"
+        " RETURNING id";
+    sqlite3_stmt *s;
+    int rc = ALM_ESTORE;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return fail(st, ALM_ESTORE);
+    bind_text(s, 1, src->slug);
+    bind_text(s, 2, src->name);
+    bind_text(s, 3, src->author);
+    bind_text(s, 4, src->feed_url);
+    bind_text(s, 5, src->site_url);
+    sqlite3_bind_int(s, 6, src->tier);
+    bind_text(s, 7, src->kind);
+    sqlite3_bind_int(s, 8, src->local);
+    sqlite3_bind_int(s, 9, src->enabled);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *id_out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        fail(st, rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_get_source(struct store *st, const char *slug, struct source_state *out)
+{
+    static const char sql[] =
+        "SELECT id, slug, feed_url, etag, last_modified, next_due, failures, last_fetch,"
+        " last_success, last_status, last_error,"
+        " (SELECT count(*) FROM items WHERE source_id = sources.id)"
+        " FROM sources WHERE slug = ?";
+    sqlite3_stmt *s;
+    int rc = ALM_ENOTFOUND;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return fail(st, ALM_ESTORE);
+    bind_text(s, 1, slug);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        memset(out, 0, sizeof(*out));
+        out->id = sqlite3_column_int64(s, 0);
+        out->slug = col_str(s, 1);
+        out->feed_url = col_str(s, 2);
+        out->etag = col_str(s, 3);
+        out->last_modified = col_str(s, 4);
+        out->next_due = sqlite3_column_int64(s, 5);
+        out->failures = sqlite3_column_int(s, 6);
+        out->last_fetch = sqlite3_column_int64(s, 7);
+        out->last_success = sqlite3_column_int64(s, 8);
+        out->last_status = sqlite3_column_int(s, 9);
+        out->last_error = col_str(s, 10);
+        out->items = sqlite3_column_int64(s, 11);
+        rc = ALM_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r)
+{
+    static const char log_sql[] =
+        "INSERT INTO fetch_log (source_id, started, status, bytes, duration, new_items,"
+        " updated_items, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static const char ok_sql[] =
+        "UPDATE sources SET last_fetch = ?2, last_status = ?3, last_error = NULL,"
+        " failures = 0, last_success = ?2, next_due = ?4,"
+        " etag = coalesce(?5, etag), last_modified = coalesce(?6, last_modified),"
+        " feed_url = coalesce(?7, feed_url) WHERE id = ?1";
+    static const char err_sql[] =
+        "UPDATE sources SET last_fetch = ?2, last_status = ?3, last_error = ?8,"
+        " failures = failures + 1, next_due = ?4 WHERE id = ?1";
+    sqlite3_stmt *s = NULL;
+    int rc = ALM_ESTORE;
+
+    if (exec(st, "SAVEPOINT fetch") != ALM_OK)
+        return ALM_ESTORE;
+    if (sqlite3_prepare_v2(st->db, log_sql, -1, &s, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int64(s, 2, r->started);
+    sqlite3_bind_int64(s, 3, r->status);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)r->bytes);
+    sqlite3_bind_double(s, 5, r->duration);
+    sqlite3_bind_int(s, 6, r->new_items);
+    sqlite3_bind_int(s, 7, r->updated_items);
+    bind_text(s, 8, r->error);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        goto out;
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(st->db, r->ok ? ok_sql : err_sql, -1, &s, NULL) != SQLITE_OK) {
+        s = NULL;
+        goto out;
+    }
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int64(s, 2, r->started);
+    sqlite3_bind_int64(s, 3, r->status);
+    sqlite3_bind_int64(s, 4, r->next_due);
+    if (r->ok) {
+        bind_text(s, 5, r->etag);
+        bind_text(s, 6, r->last_modified);
+        bind_text(s, 7, r->permanent_url);
+    } else {
+        bind_text(s, 8, r->error);
+    }
+    if (sqlite3_step(s) != SQLITE_DONE)
+        goto out;
+    rc = ALM_OK;
+out:
+    if (rc != ALM_OK) {
+        fail(st, rc);
+        exec(st, "ROLLBACK TO fetch");
+    }
+    exec(st, "RELEASE fetch");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_fetch_log(struct store *st, int64_t source_id, int n,
+                int (*fn)(const struct fetch_log_row *r, void *arg), void *arg)
+{
+    static const char sql[] =
+        "SELECT started, status, bytes, duration, new_items, updated_items, error"
+        " FROM fetch_log WHERE source_id = ? ORDER BY started DESC, id DESC LIMIT ?";
+    sqlite3_stmt *s;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return fail(st, ALM_ESTORE);
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int(s, 2, n);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        struct fetch_log_row r = {
+            .started = sqlite3_column_int64(s, 0),
+            .status = sqlite3_column_int(s, 1),
+            .bytes = (size_t)sqlite3_column_int64(s, 2),
+            .duration = sqlite3_column_double(s, 3),
+            .new_items = sqlite3_column_int(s, 4),
+            .updated_items = sqlite3_column_int(s, 5),
+            .error = (const char *)sqlite3_column_text(s, 6),
+        };
+        if (fn(&r, arg))
+            break;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+/* ---- items ---- */
+
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+    if (s == NULL)
+        s = "\x01";
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff; /* field separator */
+    h *= 0x100000001b3ULL;
+    return h;
+}
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+/* guid, else canonical URL, else hash(title, date). */
+static char *
+item_ident(const struct feed_entry *e, const char *canon)
+{
+    char buf[64], date[32] = "";
+
+    if (e->id && *e->id) {
+        size_t n = strlen(e->id);
+        char *s = xmalloc(n + 3);
+        memcpy(s, "g:", 2);
+        memcpy(s + 2, e->id, n + 1);
+        return s;
+    }
+    if (canon) {
+        size_t n = strlen(canon);
+        char *s = xmalloc(n + 3);
+        memcpy(s, "u:", 2);
+        memcpy(s + 2, canon, n + 1);
+        return s;
+    }
+    if (e->has_published)
+        date_format_rfc3339(e->published, date);
+    else if (e->has_updated)
+        date_format_rfc3339(e->updated, date);
+    snprintf(buf, sizeof(buf), "h:%016llx",
+             (unsigned long long)fnv1a(fnv1a(FNV_BASIS, e->title), date));
+    return xstrdup(buf);
+}
+
+static char *
+content_hash(const struct feed_entry *e, const char *url)
+{
+    char buf[32];
+    uint64_t h = FNV_BASIS;
+    char d[64];
+
+    h = fnv1a(h, e->title);
+    h = fnv1a(h, url);
+    h = fnv1a(h, e->author);
+    h = fnv1a(h, e->summary);
+    h = fnv1a(h, e->content);
+    h = fnv1a(h, e->image);
+    snprintf(d, sizeof(d), "%lld/%lld", (long long)(e->has_published ? e->published : 0),
+             (long long)(e->has_updated ? e->updated : 0));
+    h = fnv1a(h, d);
+    snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
+    return xstrdup(buf);
+}
+
+static char *
+categories_json(const struct feed_entry *e)
+{
+    struct buf b = BUF_INIT(1 << 20);
+
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < e->categories.n; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_append_json(&b, e->categories.v[i]);
+    }
+    buf_putc(&b, ']');
+    return buf_take(&b);
+}
+
+static int
+prepare_items(struct store *st)
+{
+    static const char find[] =
+        "SELECT id, content_hash FROM items WHERE source_id = ? AND ident = ?";
+    static const char insert[] =
+        "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
+        " published, updated, summary_html, content_html, text, categories, image,"
+        " content_hash, first_seen, last_seen)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+    static const char update[] =
+        "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, title = ?6, author = ?7,"
+        " published = coalesce(?8, published), updated = ?9, summary_html = ?10,"
+        " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
+        " content_hash = ?15, last_seen = ?16 WHERE id = ?17";
+
+    if (st->find_item)
+        return ALM_OK;
+    if (sqlite3_prepare_v2(st->db, find, -1, &st->find_item, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, insert, -1, &st->insert_item, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, update, -1, &st->update_item, NULL) != SQLITE_OK)
+        return fail(st, ALM_ESTORE);
+    return ALM_OK;
+}
+
+/* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set). */
+static int
+item_status(struct store *st, int64_t source_id, const char *ident, const char *hash,
+            int64_t *id)
+{
+    sqlite3_stmt *s = st->find_item;
+    int r = 0;
+
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        r = strcmp((const char *)sqlite3_column_text(s, 1), hash) == 0 ? 1 : 2;
+    }
+    sqlite3_reset(s);
+    return r;
+}
+
+static int
+put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
+          const char *feed_url, time_t now, struct put_stats *stats)
+{
+    char *url = e->link ? url_resolve(feed_url, e->link) : NULL;
+    char *canon = url ? url_canonical(url) : NULL;
+    char *ident = item_ident(e, canon);
+    char *hash = content_hash(e, url);
+    char *summary = NULL, *content = NULL, *text = NULL, *cats = NULL;
+    const char *base = url ? url : feed_url;
+    int64_t id = 0;
+    int status, rc = ALM_OK;
+    sqlite3_stmt *s;
+
+    status = item_status(st, source_id, ident, hash, &id);
+    if (status == 1) {
+        stats->unchanged++;
+        goto out;
+    }
+    if (e->summary)
+        summary = html_sanitize(e->summary, strlen(e->summary), base);
+    if (e->content)
+        content = html_sanitize(e->content, strlen(e->content), base);
+    if (e->content && *e->content)
+        text = html_to_text(e->content, strlen(e->content), 2);
+    else if (e->summary)
+        text = html_to_text(e->summary, strlen(e->summary), 2);
+    cats = categories_json(e);
+
+    s = status == 0 ? st->insert_item : st->update_item;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (status == 0) {
+        sqlite3_bind_int64(s, 1, source_id);
+        bind_text(s, 2, ident);
+    } else {
+        sqlite3_bind_int64(s, 17, id);
+    }
+    bind_text(s, 3, e->id);
+    bind_text(s, 4, url);
+    bind_text(s, 5, canon);
+    bind_text(s, 6, e->title);
+    bind_text(s, 7, e->author);
+    if (e->has_published)
+        sqlite3_bind_int64(s, 8, e->published);
+    else if (e->has_updated)
+        sqlite3_bind_int64(s, 8, e->updated);
+    else if (status == 0)
+        sqlite3_bind_int64(s, 8, now); /* undated: first seen stands in */
+    if (e->has_updated)
+        sqlite3_bind_int64(s, 9, e->updated);
+    bind_text(s, 10, summary);
+    bind_text(s, 11, content);
+    bind_text(s, 12, text);
+    bind_text(s, 13, cats);
+    bind_text(s, 14, e->image);
+    bind_text(s, 15, hash);
+    sqlite3_bind_int64(s, 16, now);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = fail(st, ALM_ESTORE);
+    } else if (status == 0) {
+        stats->new_items++;
+    } else {
+        stats->updated_items++;
+    }
+    sqlite3_reset(s);
+out:
+    free(url);
+    free(canon);
+    free(ident);
+    free(hash);
+    free(summary);
+    free(content);
+    free(text);
+    free(cats);
+    return rc;
+}
+
+int
+store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
+               const char *feed_url, time_t now, struct put_stats *stats)
+{
+    struct put_stats local = { 0, 0, 0 };
+    int rc;
+
+    if (prepare_items(st) != ALM_OK)
+        return ALM_ESTORE;
+    if (exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+        return ALM_ESTORE;
+    rc = ALM_OK;
+    for (size_t i = 0; i < f->entries.n && rc == ALM_OK; i++)
+        rc = put_entry(st, source_id, f->entries.v[i], feed_url, now, &local);
+    if (rc != ALM_OK) {
+        char keep[256];
+        memcpy(keep, st->err, sizeof(keep));
+        exec(st, "ROLLBACK");
+        memcpy(st->err, keep, sizeof(keep));
+        return rc;
+    }
+    if (exec(st, "COMMIT") != ALM_OK) {
+        exec(st, "ROLLBACK");
+        return ALM_ESTORE;
+    }
+    if (stats)
+        *stats = local;
+    return ALM_OK;
+}
+
+void
+item_free(struct item *it)
+{
+    item_fini(it);
+    free(it);
+}
+
+void
+item_fini(struct item *it)
+{
+    if (it == NULL)
+        return;
+    free(it->source_slug);
+    free(it->source_name);
+    free(it->source_author);
+    free(it->source_kind);
+    free(it->ident);
+    free(it->guid);
+    free(it->url);
+    free(it->title);
+    free(it->author);
+    free(it->summary_html);
+    free(it->content_html);
+    free(it->text);
+    free(it->image);
+    memset(it, 0, sizeof(*it));
+}
+
+#define ITEM_COLS \
+    "i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid, i.url," \
+    " i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
+    " i.text, i.image"
+
+static void
+item_from_row(sqlite3_stmt *s, struct item *it)
+{
+    it->id = sqlite3_column_int64(s, 0);
+    it->source_id = sqlite3_column_int64(s, 1);
+    it->source_slug = col_str(s, 2);
+    it->source_name = col_str(s, 3);
+    it->source_author = col_str(s, 4);
+    it->source_kind = col_str(s, 5);
+    it->tier = sqlite3_column_int(s, 6);
+    it->ident = col_str(s, 7);
+    it->guid = col_str(s, 8);
+    it->url = col_str(s, 9);
+    it->title = col_str(s, 10);
+    it->author = col_str(s, 11);
+    it->published = sqlite3_column_int64(s, 12);
+    it->first_seen = sqlite3_column_int64(s, 13);
+    it->summary_html = col_str(s, 14);
+    it->content_html = col_str(s, 15);
+    it->text = col_str(s, 16);
+    it->image = col_str(s, 17);
+}
+
+int
+store_list_items(struct store *st, const struct item_query *q,
+                 int (*fn)(const struct item *it, void *arg), void *arg)
+{
+    struct buf sql = BUF_INIT(4096);
+    sqlite3_stmt *s;
+    int n = 0;
+
+    buf_puts(&sql, "SELECT " ITEM_COLS " FROM items i JOIN sources s ON s.id = i.source_id");
+    if (q->match)
+        buf_puts(&sql, " JOIN items_fts f ON f.rowid = i.id AND items_fts MATCH ?1");
+    buf_puts(&sql, " WHERE (?2 IS NULL OR s.slug = ?2) AND (?3 = 0 OR i.published >= ?3)"
+                   " ORDER BY i.published DESC, i.id DESC LIMIT ?4");
+    if (sqlite3_prepare_v2(st->db, buf_cstr(&sql), -1, &s, NULL) != SQLITE_OK) {
+        buf_free(&sql);
+        return fail(st, ALM_ESTORE);
+    }
+    buf_free(&sql);
+    if (q->match)
+        bind_text(s, 1, q->match);
+    bind_text(s, 2, q->source);
+    sqlite3_bind_int64(s, 3, q->since);
+    sqlite3_bind_int(s, 4, q->limit > 0 ? q->limit : -1);
+    for (;;) {
+        struct item it;
+        int r = sqlite3_step(s);
+        if (r != SQLITE_ROW) {
+            if (r != SQLITE_DONE) {
+                fail(st, ALM_ESTORE);
+                n = -1;
+            }
+            break;
+        }
+        memset(&it, 0, sizeof(it));
+        item_from_row(s, &it);
+        int stop = fn(&it, arg);
+        item_fini(&it);
+        n++;
+        if (stop)
+            break;
+    }
+    sqlite3_finalize(s);
+    return n < 0 ? ALM_ESTORE : ALM_OK;
+}
+
+int
+store_get_item(struct store *st, int64_t id, struct item **out)
+{
+    sqlite3_stmt *s;
+    int rc = ALM_ENOTFOUND;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT " ITEM_COLS " FROM items i JOIN sources s"
+                           " ON s.id = i.source_id WHERE i.id = ?", -1, &s, NULL) != SQLITE_OK)
+        return fail(st, ALM_ESTORE);
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        struct item *it = xcalloc(1, sizeof(*it));
+        item_from_row(s, it);
+        *out = it;
+        rc = ALM_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int64_t
+store_count_items(struct store *st, int64_t source_id)
+{
+    sqlite3_stmt *s;
+    int64_t n = -1;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}

@@ -1,0 +1,120 @@
+/*
+ * store.h - keeps sources, items and the fetch log.
+ *
+ * One narrow interface so that a PostgreSQL backend can follow without
+ * touching its callers: nobody outside src/store sees SQL or a handle.
+ * Strings handed back belong to the caller (free with the matching _free
+ * or _fini); arguments are borrowed. Functions return ALM_OK or a
+ * negative ALM_E*; the last database message is in store_error().
+ */
+#ifndef ALMANAC_STORE_H
+#define ALMANAC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/config.h"
+#include "parse/feed.h"
+
+struct store;
+
+/* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema. */
+int store_open(const char *dsn, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+/* The last error message of this connection (borrowed). */
+const char *store_error(const struct store *st);
+int store_schema_version(struct store *st);
+
+/* ---- sources ---- */
+
+/* What the store remembers of a source between runs. */
+struct source_state {
+    int64_t id;
+    char *slug;
+    char *feed_url;       /* after permanent redirects; may differ from the config */
+    char *etag, *last_modified;
+    time_t next_due;      /* 0: due now */
+    int failures;         /* consecutive */
+    time_t last_fetch, last_success;
+    long last_status;
+    char *last_error;
+    int64_t items;        /* stored items */
+};
+void source_state_fini(struct source_state *s);
+
+/* Inserts or updates the source row from the configuration. */
+int store_sync_source(struct store *st, const struct source *src, int64_t *id_out);
+/* ALM_ENOTFOUND when the slug was never synced. */
+int store_get_source(struct store *st, const char *slug, struct source_state *out);
+
+/* One fetch attempt, to log and to fold into the source's state. */
+struct fetch_record {
+    time_t started;
+    long status;          /* HTTP status, 0 when none */
+    int ok, not_modified;
+    size_t bytes;
+    double duration;      /* seconds */
+    int new_items, updated_items;
+    const char *error;    /* NULL on success */
+    const char *etag, *last_modified; /* validators to keep (NULL keeps the old) */
+    const char *permanent_url;        /* store as the new feed URL */
+    time_t next_due;
+};
+int store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r);
+
+/* Calls fn for the last n fetch-log rows of a source (newest first). */
+struct fetch_log_row {
+    time_t started;
+    long status;
+    size_t bytes;
+    double duration;
+    int new_items, updated_items;
+    const char *error;
+};
+int store_fetch_log(struct store *st, int64_t source_id, int n,
+                    int (*fn)(const struct fetch_log_row *r, void *arg), void *arg);
+
+/* ---- items ---- */
+
+struct put_stats {
+    int new_items, updated_items, unchanged;
+};
+
+/*
+ * Stores every entry of f for the source, in one transaction: the same feed
+ * twice adds nothing, a changed entry is updated in place. Identity is the
+ * guid, else the canonical URL, else a hash of title and date. HTML is
+ * sanitized and plain text extracted here. feed_url resolves relative links.
+ */
+int store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
+                   const char *feed_url, time_t now, struct put_stats *stats);
+
+/* An item as read back. */
+struct item {
+    int64_t id, source_id;
+    char *source_slug, *source_name, *source_author, *source_kind;
+    int tier;
+    char *ident, *guid, *url, *title, *author;
+    time_t published;     /* the feed's date, else first seen */
+    time_t first_seen;
+    char *summary_html, *content_html, *text, *image;
+};
+void item_free(struct item *it);
+/* Frees the fields of an item that is not itself on the heap. */
+void item_fini(struct item *it);
+
+struct item_query {
+    const char *source;   /* slug, or NULL for all */
+    time_t since;         /* 0: no bound */
+    int limit;            /* 0: no limit */
+    const char *match;    /* FTS5 query, or NULL */
+};
+/* Calls fn for each item, newest first; fn returns non-zero to stop. The
+ * item is borrowed for the call. */
+int store_list_items(struct store *st, const struct item_query *q,
+                     int (*fn)(const struct item *it, void *arg), void *arg);
+int store_get_item(struct store *st, int64_t id, struct item **out);
+int64_t store_count_items(struct store *st, int64_t source_id);
+
+#endif
