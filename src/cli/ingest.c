@@ -27,6 +27,9 @@ struct job {
     char *url;
     char *etag, *last_modified;
     int snapshot;
+    int pending;        /* snapshots of this source still in flight (on its first job) */
+    struct job *first;  /* the source's first job */
+    struct feed *feed;  /* a parsed snapshot waiting for its siblings */
 };
 
 struct run {
@@ -52,6 +55,55 @@ backoff(int failures, long retry_after)
     return d;
 }
 
+static time_t
+newest_entry(const struct feed *f)
+{
+    time_t t = 0;
+
+    for (size_t i = 0; i < f->entries.n; i++) {
+        const struct feed_entry *e = f->entries.v[i];
+        if (e->has_published && e->published > t)
+            t = e->published;
+        if (e->has_updated && e->updated > t)
+            t = e->updated;
+    }
+    return t;
+}
+
+/*
+ * A source's snapshot files are captures of one feed at different times.
+ * They are stored as one feed, newest capture first (the store keeps the
+ * first copy of an entry listed twice), so re-ingesting them changes
+ * nothing and the newest text of each item wins.
+ */
+static struct feed *
+merge_snapshots(struct run *r, struct job *first)
+{
+    struct feed *all = NULL;
+
+    for (;;) {
+        struct job *best = NULL;
+        for (size_t i = 0; i < r->njobs; i++) {
+            struct job *j = &r->jobs[i];
+            if (j->first == first && j->feed &&
+                (best == NULL || newest_entry(j->feed) > newest_entry(best->feed)))
+                best = j;
+        }
+        if (best == NULL)
+            break;
+        if (all == NULL) {
+            all = best->feed;
+        } else {
+            for (size_t k = 0; k < best->feed->entries.n; k++)
+                feed_list_push(&all->entries, best->feed->entries.v[k]);
+            best->feed->entries.n = 0;
+            feed_free(best->feed);
+        }
+        best->feed = NULL;
+    }
+    return all;
+}
+
 /* Parses and stores one body; returns NULL or the reason it failed. */
 static const char *
 store_body(struct run *r, struct job *j, const struct fetch_result *res,
@@ -68,6 +120,12 @@ store_body(struct run *r, struct job *j, const struct fetch_result *res,
                  f->bozo ? f->bozo_message : "");
         feed_free(f);
         return why;
+    }
+    if (j->snapshot) {
+        j->feed = f;
+        if (--j->first->pending > 0)
+            return NULL; /* stored with its last sibling */
+        f = merge_snapshots(r, j->first);
     }
     if (store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
         snprintf(why, whylen, "store: %s", store_error(r->c->st));
@@ -223,6 +281,15 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
             continue;
         plan_source(&r, src, snapshot, force_all || (force_named && is_named));
     }
+    /* Snapshot jobs of one source know their first sibling (the array
+     * no longer moves). */
+    for (size_t i = 0; i < r.njobs; i++) {
+        struct job *j = &r.jobs[i];
+        j->first = j;
+        if (i > 0 && r.jobs[i - 1].src == j->src)
+            j->first = r.jobs[i - 1].first;
+        j->first->pending++;
+    }
     if (r.njobs == 0) {
         printf("nothing to do: no source is due%s\n",
                snapshot ? " (no source has a snapshot)" : "");
@@ -256,6 +323,7 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
         free(r.jobs[i].url);
         free(r.jobs[i].etag);
         free(r.jobs[i].last_modified);
+        feed_free(r.jobs[i].feed);
     }
     free(r.jobs);
     free(reqs);

@@ -65,7 +65,8 @@ struct fetch_result {
     char *effective_url; /* after redirects; NULL when the request never started */
     char *permanent_url; /* set when ok and every redirect hop was 301/308 (at least
                           * one): the new address to store */
-    long retry_after;    /* seconds from a 429/503 Retry-After (delta or HTTP date), else 0 */
+    long retry_after;    /* seconds from a 429/503 Retry-After (delta or HTTP date), else 0;
+                          * capped at 30 days */
     double duration;     /* seconds spent on the transfer */
     char *error;         /* why, when !ok: "HTTP 404", "timeout after 30 s",
                           * "body too large (> 16777216 bytes)",

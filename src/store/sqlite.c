@@ -470,6 +470,28 @@ categories_json(const struct feed_entry *e)
     return buf_take(&b);
 }
 
+/* The identities already stored by one store_put_feed call. */
+struct seen {
+    uint64_t *h;
+    size_t cap;
+};
+
+/* Adds ident; returns 1 when it was there already. */
+static int
+seen_add(struct seen *s, const char *ident)
+{
+    uint64_t h = fnv1a(FNV_BASIS, ident) | 1;
+    size_t i = (size_t)h & (s->cap - 1);
+
+    while (s->h[i]) {
+        if (s->h[i] == h)
+            return 1;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->h[i] = h;
+    return 0;
+}
+
 static int
 prepare_items(struct store *st)
 {
@@ -516,7 +538,8 @@ item_status(struct store *st, int64_t source_id, const char *ident, const char *
 
 static int
 put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
-          const char *feed_url, time_t now, struct put_stats *stats)
+          const char *feed_url, time_t undated, time_t now, struct seen *seen,
+          struct put_stats *stats)
 {
     char *url = e->link ? url_resolve(feed_url, e->link) : NULL;
     char *canon = url ? url_canonical(url) : NULL;
@@ -528,6 +551,10 @@ put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
     int status, rc = ALM_OK;
     sqlite3_stmt *s;
 
+    if (seen_add(seen, ident)) {
+        stats->unchanged++; /* listed twice in one feed: the first wins */
+        goto out;
+    }
     status = item_status(st, source_id, ident, hash, &id);
     if (status == 1) {
         stats->unchanged++;
@@ -562,7 +589,7 @@ put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
     else if (e->has_updated)
         sqlite3_bind_int64(s, 8, e->updated);
     else if (status == 0)
-        sqlite3_bind_int64(s, 8, now); /* undated: first seen stands in */
+        sqlite3_bind_int64(s, 8, undated);
     if (e->has_updated)
         sqlite3_bind_int64(s, 9, e->updated);
     bind_text(s, 10, summary);
@@ -597,15 +624,26 @@ store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
                const char *feed_url, time_t now, struct put_stats *stats)
 {
     struct put_stats local = { 0, 0, 0 };
+    struct seen seen = { 0 };
+    /* An undated entry takes the feed's own date, else the time it was
+     * first seen, so it neither jumps to the top nor sinks to 1970. */
+    time_t undated = f->has_updated ? f->updated : f->has_published ? f->published : now;
     int rc;
 
+    if (undated > now)
+        undated = now;
     if (prepare_items(st) != ALM_OK)
         return ALM_ESTORE;
     if (exec(st, "BEGIN IMMEDIATE") != ALM_OK)
         return ALM_ESTORE;
     rc = ALM_OK;
+    seen.cap = 64;
+    while (seen.cap < f->entries.n * 2)
+        seen.cap *= 2;
+    seen.h = xcalloc(seen.cap, sizeof(*seen.h));
     for (size_t i = 0; i < f->entries.n && rc == ALM_OK; i++)
-        rc = put_entry(st, source_id, f->entries.v[i], feed_url, now, &local);
+        rc = put_entry(st, source_id, f->entries.v[i], feed_url, undated, now, &seen, &local);
+    free(seen.h);
     if (rc != ALM_OK) {
         char keep[256];
         memcpy(keep, st->err, sizeof(keep));
