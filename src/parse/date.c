@@ -555,7 +555,12 @@ take_number(const char **pp, struct fields *f)
     n = read_digits(&p, &v);
     if (*p == ':')
         return take_time(pp, f);
-    if (n >= 3) {
+    if (n == 4 && (f->have & HAVE_YEAR) && !(f->have & HAVE_TIME)) {
+        /* "03 Apr 02 1500 GMT": a colonless HHMM once the year is known. */
+        f->hour = v / 100;
+        f->min = v % 100;
+        f->have |= HAVE_TIME;
+    } else if (n >= 3) {
         if ((f->have & HAVE_YEAR) || n > 4)
             return ALM_EINVAL;
         f->year = v;
@@ -632,6 +637,9 @@ take_word(const char **pp, struct fields *f, struct scan *s)
         return ALM_OK;
     }
     if (find_zone(w, &zone)) {
+        /* A lone letter is a military zone only where a zone goes. */
+        if (w[1] == '\0' && !(f->have & HAVE_TIME))
+            return ALM_EINVAL;
         if (s->zone_num)
             return ALM_OK;
         if (f->have & HAVE_ZONE)
