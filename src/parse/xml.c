@@ -103,6 +103,7 @@ struct state {
     int guid_permalink;
     int entry_link_seen;
     char *alink_rel;           /* Atom link without href: its rel */
+    char *alink_type;          /* ... and its type */
     struct hentity *hents;
     unsigned long events;
     clock_t started;
@@ -211,6 +212,13 @@ attr_get(const xmlChar **attrs, int nb, const char *name, enum ns want)
         return enc_fix_utf8(xstrndup((const char *)a[3], (size_t)(a[4] - a[3])));
     }
     return NULL;
+}
+
+/* Token attributes (types, rels) are trimmed; NULL stays NULL. */
+static char *
+attr_trim(char *v)
+{
+    return v ? str_trim(v) : NULL;
 }
 
 static char *
@@ -525,6 +533,13 @@ cap_end(struct state *s)
                 push_link(&e->links, link_make(s->alink_rel, xstrdup(v), NULL, NULL));
                 if (strcmp(s->alink_rel, "alternate") == 0 && e->link == NULL)
                     e->link = xstrdup(v);
+                if (e->links.n > 0) {
+                    struct feed_link *last = e->links.v[e->links.n - 1];
+                    if (last->type == NULL) {
+                        last->type = s->alink_type;
+                        s->alink_type = NULL;
+                    }
+                }
             }
             free(v);
         }
@@ -641,7 +656,7 @@ rss_enclosure(struct state *s, const xmlChar **attrs, int nb)
     }
     enc = feed_link_new();
     enc->href = resolve(s, s->stack[s->depth].base, str_trim(url));
-    enc->type = attr_get(attrs, nb, "type", NS_NONE);
+    enc->type = attr_trim(attr_get(attrs, nb, "type", NS_NONE));
     if (len) {
         char *end;
         long long n = strtoll(str_trim(len), &end, 10);
@@ -831,13 +846,16 @@ atom_link(struct state *s, enum role parent, const xmlChar **attrs, int nb)
         if (parent == R_ENTRY) {
             free(s->alink_rel);
             s->alink_rel = rel;
+            free(s->alink_type);
+            s->alink_type = attr_trim(attr_get(attrs, nb, "type", NS_NONE));
             cap_begin(s, E_ALINK, TY_TEXT);
             return;
         }
         free(rel);
         return;
     }
-    ln = link_make(rel, resolve(s, base, str_trim(href)), attr_get(attrs, nb, "type", NS_NONE),
+    ln = link_make(rel, resolve(s, base, str_trim(href)),
+                   attr_trim(attr_get(attrs, nb, "type", NS_NONE)),
                    attr_get(attrs, nb, "title", NS_NONE));
     free(href);
     if (parent == R_FEED) {
@@ -1042,8 +1060,12 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         detect_root(s, local, uri, attrs, nb_attrs);
         if (s->is_atom || !s->is_rdf) {
             const char *lang = s->stack[1].lang;
-            if (lang && s->f->language == NULL && s->is_atom)
-                s->f->language = xstrdup(lang);
+            if (lang && s->f->language == NULL && s->is_atom) {
+                s->f->language = str_trim(xstrdup(lang));
+                for (char *q = s->f->language; *q; q++)
+                    if (*q == '_')
+                        *q = '-';
+            }
         }
         return;
     }
@@ -1076,8 +1098,9 @@ entry_end(struct state *s)
 
     if (e && e->link == NULL && e->id && s->guid_permalink && !s->is_atom &&
         !s->is_rdf) {
+        /* the guid stands in for the link, but is not a <link>: links
+         * lists only link elements and enclosures */
         e->link = resolve(s, s->stack[s->depth].base, e->id);
-        entry_add_alternate(e, e->link);
     }
     s->entry = NULL;
 }
@@ -1243,6 +1266,9 @@ junk_prefix(struct feed *f, const char *p, size_t n)
             junk = 1;
         i++;
     }
+    /* White space may precede the root element, not the declaration. */
+    if (!junk && i > 0 && n - i >= 5 && memcmp(p + i, "<?xml", 5) == 0)
+        feed_set_bozo(f, "white space before the XML declaration");
     if (junk)
         feed_set_bozo(f, "junk before the XML prolog");
     return i;
@@ -1320,6 +1346,7 @@ out:
     }
     feed_person_free(s->person);
     free(s->alink_rel);
+    free(s->alink_type);
     while (s->hents) {
         struct hentity *h = s->hents;
         s->hents = h->next;
