@@ -19,11 +19,7 @@
 #include "parse/html.h"
 #include "store/store.h"
 
-struct store {
-    sqlite3 *db;
-    char err[256];
-    sqlite3_stmt *find_item, *insert_item, *update_item;
-};
+#include "store/sqlite_internal.h"
 
 /* Forward migrations: migrations[i] takes the schema from version i to i+1. */
 static const char *const migrations[] = {
@@ -82,10 +78,57 @@ static const char *const migrations[] = {
     "  duration REAL, new_items INTEGER, updated_items INTEGER, error TEXT"
     ");"
     "CREATE INDEX fetch_log_source ON fetch_log(source_id, started DESC);",
+
+    /* 2: events, the analysis of items */
+    "CREATE TABLE stories ("
+    "  id INTEGER PRIMARY KEY,"           /* the id of its first event */
+    "  first_event INTEGER NOT NULL,"
+    "  events INTEGER NOT NULL DEFAULT 1,"
+    "  sources INTEGER NOT NULL DEFAULT 1,"
+    "  tiers INTEGER NOT NULL DEFAULT 0,"  /* bit t set: a tier-t source covers it */
+    "  first_seen INTEGER, last_seen INTEGER"
+    ");"
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+    "  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 10),"
+    "  kind TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  story_id INTEGER,"
+    "  reasons TEXT NOT NULL,"
+    "  terms BLOB,"
+    "  content_hash TEXT NOT NULL,"
+    "  analyzed INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX events_score ON events(score DESC);"
+    "CREATE INDEX events_story ON events(story_id);"
+    "CREATE TABLE event_entities ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, kind TEXT NOT NULL, mentions INTEGER, in_title INTEGER,"
+    "  PRIMARY KEY (event_id, name)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX event_entities_name ON event_entities(name);"
+    "CREATE TABLE event_guides ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  slug TEXT NOT NULL, weight REAL NOT NULL,"
+    "  PRIMARY KEY (event_id, slug)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX event_guides_slug ON event_guides(slug, event_id);"
+    "CREATE TABLE related ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  rank INTEGER NOT NULL, related_id INTEGER NOT NULL, weight REAL NOT NULL,"
+    "  PRIMARY KEY (event_id, rank)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE candidates ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, PRIMARY KEY (event_id, name)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE guides ("
+    "  slug TEXT PRIMARY KEY, title TEXT NOT NULL, summary TEXT, body TEXT"
+    ") WITHOUT ROWID;",
 };
 
-static int
-fail(struct store *st, int code)
+int
+sq_fail(struct store *st, int code)
 {
     snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
     return code;
@@ -97,8 +140,8 @@ store_error(const struct store *st)
     return st ? st->err : "no store";
 }
 
-static int
-exec(struct store *st, const char *sql)
+int
+sq_exec(struct store *st, const char *sql)
 {
     char *msg = NULL;
 
@@ -130,7 +173,7 @@ migrate(struct store *st)
     int v = store_schema_version(st);
 
     if (v < 0)
-        return fail(st, ALM_ESTORE);
+        return sq_fail(st, ALM_ESTORE);
     if (v > (int)LEN(migrations)) {
         snprintf(st->err, sizeof(st->err),
                  "database schema %d is newer than this almanac (%d)", v, (int)LEN(migrations));
@@ -138,17 +181,17 @@ migrate(struct store *st)
     }
     for (; v < (int)LEN(migrations); v++) {
         char pragma[64];
-        if (exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+        if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
             return ALM_ESTORE;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if (exec(st, migrations[v]) != ALM_OK || exec(st, pragma) != ALM_OK) {
+        if (sq_exec(st, migrations[v]) != ALM_OK || sq_exec(st, pragma) != ALM_OK) {
             char keep[256];
             memcpy(keep, st->err, sizeof(keep));
-            exec(st, "ROLLBACK");
+            sq_exec(st, "ROLLBACK");
             memcpy(st->err, keep, sizeof(keep));
             return ALM_ESTORE;
         }
-        if (exec(st, "COMMIT") != ALM_OK)
+        if (sq_exec(st, "COMMIT") != ALM_OK)
             return ALM_ESTORE;
     }
     return ALM_OK;
@@ -171,7 +214,7 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
         return ALM_ESTORE;
     }
     sqlite3_busy_timeout(st->db, 10000);
-    if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    if (sq_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-32000;") != ALM_OK ||
         migrate(st) != ALM_OK) {
@@ -195,16 +238,16 @@ store_close(struct store *st)
     free(st);
 }
 
-static char *
-col_str(sqlite3_stmt *s, int i)
+char *
+sq_col_str(sqlite3_stmt *s, int i)
 {
     const unsigned char *v = sqlite3_column_text(s, i);
 
     return v ? xstrdup((const char *)v) : NULL;
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+void
+sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
@@ -244,21 +287,21 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
     int rc = ALM_ESTORE;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return fail(st, ALM_ESTORE);
-    bind_text(s, 1, src->slug);
-    bind_text(s, 2, src->name);
-    bind_text(s, 3, src->author);
-    bind_text(s, 4, src->feed_url);
-    bind_text(s, 5, src->site_url);
+        return sq_fail(st, ALM_ESTORE);
+    sq_bind_text(s, 1, src->slug);
+    sq_bind_text(s, 2, src->name);
+    sq_bind_text(s, 3, src->author);
+    sq_bind_text(s, 4, src->feed_url);
+    sq_bind_text(s, 5, src->site_url);
     sqlite3_bind_int(s, 6, src->tier);
-    bind_text(s, 7, src->kind);
+    sq_bind_text(s, 7, src->kind);
     sqlite3_bind_int(s, 8, src->local);
     sqlite3_bind_int(s, 9, src->enabled);
     if (sqlite3_step(s) == SQLITE_ROW) {
         *id_out = sqlite3_column_int64(s, 0);
         rc = ALM_OK;
     } else {
-        fail(st, rc);
+        sq_fail(st, rc);
     }
     sqlite3_finalize(s);
     return rc;
@@ -276,21 +319,21 @@ store_get_source(struct store *st, const char *slug, struct source_state *out)
     int rc = ALM_ENOTFOUND;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return fail(st, ALM_ESTORE);
-    bind_text(s, 1, slug);
+        return sq_fail(st, ALM_ESTORE);
+    sq_bind_text(s, 1, slug);
     if (sqlite3_step(s) == SQLITE_ROW) {
         memset(out, 0, sizeof(*out));
         out->id = sqlite3_column_int64(s, 0);
-        out->slug = col_str(s, 1);
-        out->feed_url = col_str(s, 2);
-        out->etag = col_str(s, 3);
-        out->last_modified = col_str(s, 4);
+        out->slug = sq_col_str(s, 1);
+        out->feed_url = sq_col_str(s, 2);
+        out->etag = sq_col_str(s, 3);
+        out->last_modified = sq_col_str(s, 4);
         out->next_due = sqlite3_column_int64(s, 5);
         out->failures = sqlite3_column_int(s, 6);
         out->last_fetch = sqlite3_column_int64(s, 7);
         out->last_success = sqlite3_column_int64(s, 8);
         out->last_status = sqlite3_column_int(s, 9);
-        out->last_error = col_str(s, 10);
+        out->last_error = sq_col_str(s, 10);
         out->items = sqlite3_column_int64(s, 11);
         rc = ALM_OK;
     }
@@ -315,7 +358,7 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
     sqlite3_stmt *s = NULL;
     int rc = ALM_ESTORE;
 
-    if (exec(st, "SAVEPOINT fetch") != ALM_OK)
+    if (sq_exec(st, "SAVEPOINT fetch") != ALM_OK)
         return ALM_ESTORE;
     if (sqlite3_prepare_v2(st->db, log_sql, -1, &s, NULL) != SQLITE_OK)
         goto out;
@@ -326,7 +369,7 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
     sqlite3_bind_double(s, 5, r->duration);
     sqlite3_bind_int(s, 6, r->new_items);
     sqlite3_bind_int(s, 7, r->updated_items);
-    bind_text(s, 8, r->error);
+    sq_bind_text(s, 8, r->error);
     if (sqlite3_step(s) != SQLITE_DONE)
         goto out;
     sqlite3_finalize(s);
@@ -339,21 +382,21 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
     sqlite3_bind_int64(s, 3, r->status);
     sqlite3_bind_int64(s, 4, r->next_due);
     if (r->ok) {
-        bind_text(s, 5, r->etag);
-        bind_text(s, 6, r->last_modified);
-        bind_text(s, 7, r->permanent_url);
+        sq_bind_text(s, 5, r->etag);
+        sq_bind_text(s, 6, r->last_modified);
+        sq_bind_text(s, 7, r->permanent_url);
     } else {
-        bind_text(s, 8, r->error);
+        sq_bind_text(s, 8, r->error);
     }
     if (sqlite3_step(s) != SQLITE_DONE)
         goto out;
     rc = ALM_OK;
 out:
     if (rc != ALM_OK) {
-        fail(st, rc);
-        exec(st, "ROLLBACK TO fetch");
+        sq_fail(st, rc);
+        sq_exec(st, "ROLLBACK TO fetch");
     }
-    exec(st, "RELEASE fetch");
+    sq_exec(st, "RELEASE fetch");
     sqlite3_finalize(s);
     return rc;
 }
@@ -368,7 +411,7 @@ store_fetch_log(struct store *st, int64_t source_id, int n,
     sqlite3_stmt *s;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return fail(st, ALM_ESTORE);
+        return sq_fail(st, ALM_ESTORE);
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_int(s, 2, n);
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -513,7 +556,7 @@ prepare_items(struct store *st)
     if (sqlite3_prepare_v2(st->db, find, -1, &st->find_item, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, insert, -1, &st->insert_item, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, update, -1, &st->update_item, NULL) != SQLITE_OK)
-        return fail(st, ALM_ESTORE);
+        return sq_fail(st, ALM_ESTORE);
     return ALM_OK;
 }
 
@@ -575,15 +618,15 @@ put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
     sqlite3_clear_bindings(s);
     if (status == 0) {
         sqlite3_bind_int64(s, 1, source_id);
-        bind_text(s, 2, ident);
+        sq_bind_text(s, 2, ident);
     } else {
         sqlite3_bind_int64(s, 17, id);
     }
-    bind_text(s, 3, e->id);
-    bind_text(s, 4, url);
-    bind_text(s, 5, canon);
-    bind_text(s, 6, e->title);
-    bind_text(s, 7, e->author);
+    sq_bind_text(s, 3, e->id);
+    sq_bind_text(s, 4, url);
+    sq_bind_text(s, 5, canon);
+    sq_bind_text(s, 6, e->title);
+    sq_bind_text(s, 7, e->author);
     if (e->has_published)
         sqlite3_bind_int64(s, 8, e->published);
     else if (e->has_updated)
@@ -592,15 +635,15 @@ put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
         sqlite3_bind_int64(s, 8, undated);
     if (e->has_updated)
         sqlite3_bind_int64(s, 9, e->updated);
-    bind_text(s, 10, summary);
-    bind_text(s, 11, content);
-    bind_text(s, 12, text);
-    bind_text(s, 13, cats);
-    bind_text(s, 14, e->image);
-    bind_text(s, 15, hash);
+    sq_bind_text(s, 10, summary);
+    sq_bind_text(s, 11, content);
+    sq_bind_text(s, 12, text);
+    sq_bind_text(s, 13, cats);
+    sq_bind_text(s, 14, e->image);
+    sq_bind_text(s, 15, hash);
     sqlite3_bind_int64(s, 16, now);
     if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = fail(st, ALM_ESTORE);
+        rc = sq_fail(st, ALM_ESTORE);
     } else if (status == 0) {
         stats->new_items++;
     } else {
@@ -634,7 +677,7 @@ store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
         undated = now;
     if (prepare_items(st) != ALM_OK)
         return ALM_ESTORE;
-    if (exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+    if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
         return ALM_ESTORE;
     rc = ALM_OK;
     seen.cap = 64;
@@ -647,12 +690,12 @@ store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
     if (rc != ALM_OK) {
         char keep[256];
         memcpy(keep, st->err, sizeof(keep));
-        exec(st, "ROLLBACK");
+        sq_exec(st, "ROLLBACK");
         memcpy(st->err, keep, sizeof(keep));
         return rc;
     }
-    if (exec(st, "COMMIT") != ALM_OK) {
-        exec(st, "ROLLBACK");
+    if (sq_exec(st, "COMMIT") != ALM_OK) {
+        sq_exec(st, "ROLLBACK");
         return ALM_ESTORE;
     }
     if (stats)
@@ -698,22 +741,22 @@ item_from_row(sqlite3_stmt *s, struct item *it)
 {
     it->id = sqlite3_column_int64(s, 0);
     it->source_id = sqlite3_column_int64(s, 1);
-    it->source_slug = col_str(s, 2);
-    it->source_name = col_str(s, 3);
-    it->source_author = col_str(s, 4);
-    it->source_kind = col_str(s, 5);
+    it->source_slug = sq_col_str(s, 2);
+    it->source_name = sq_col_str(s, 3);
+    it->source_author = sq_col_str(s, 4);
+    it->source_kind = sq_col_str(s, 5);
     it->tier = sqlite3_column_int(s, 6);
-    it->ident = col_str(s, 7);
-    it->guid = col_str(s, 8);
-    it->url = col_str(s, 9);
-    it->title = col_str(s, 10);
-    it->author = col_str(s, 11);
+    it->ident = sq_col_str(s, 7);
+    it->guid = sq_col_str(s, 8);
+    it->url = sq_col_str(s, 9);
+    it->title = sq_col_str(s, 10);
+    it->author = sq_col_str(s, 11);
     it->published = sqlite3_column_int64(s, 12);
     it->first_seen = sqlite3_column_int64(s, 13);
-    it->summary_html = col_str(s, 14);
-    it->content_html = col_str(s, 15);
-    it->text = col_str(s, 16);
-    it->image = col_str(s, 17);
+    it->summary_html = sq_col_str(s, 14);
+    it->content_html = sq_col_str(s, 15);
+    it->text = sq_col_str(s, 16);
+    it->image = sq_col_str(s, 17);
 }
 
 int
@@ -731,12 +774,12 @@ store_list_items(struct store *st, const struct item_query *q,
                    " ORDER BY i.published DESC, i.id DESC LIMIT ?4");
     if (sqlite3_prepare_v2(st->db, buf_cstr(&sql), -1, &s, NULL) != SQLITE_OK) {
         buf_free(&sql);
-        return fail(st, ALM_ESTORE);
+        return sq_fail(st, ALM_ESTORE);
     }
     buf_free(&sql);
     if (q->match)
-        bind_text(s, 1, q->match);
-    bind_text(s, 2, q->source);
+        sq_bind_text(s, 1, q->match);
+    sq_bind_text(s, 2, q->source);
     sqlite3_bind_int64(s, 3, q->since);
     sqlite3_bind_int(s, 4, q->limit > 0 ? q->limit : -1);
     for (;;) {
@@ -744,7 +787,7 @@ store_list_items(struct store *st, const struct item_query *q,
         int r = sqlite3_step(s);
         if (r != SQLITE_ROW) {
             if (r != SQLITE_DONE) {
-                fail(st, ALM_ESTORE);
+                sq_fail(st, ALM_ESTORE);
                 n = -1;
             }
             break;
@@ -769,7 +812,7 @@ store_get_item(struct store *st, int64_t id, struct item **out)
 
     if (sqlite3_prepare_v2(st->db, "SELECT " ITEM_COLS " FROM items i JOIN sources s"
                            " ON s.id = i.source_id WHERE i.id = ?", -1, &s, NULL) != SQLITE_OK)
-        return fail(st, ALM_ESTORE);
+        return sq_fail(st, ALM_ESTORE);
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) == SQLITE_ROW) {
         struct item *it = xcalloc(1, sizeof(*it));

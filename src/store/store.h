@@ -117,4 +117,109 @@ int store_list_items(struct store *st, const struct item_query *q,
 int store_get_item(struct store *st, int64_t id, struct item **out);
 int64_t store_count_items(struct store *st, int64_t source_id);
 
+/* ---- transactions around many writes ---- */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- events: what analysis made of an item ---- */
+
+/* Items whose event is missing or older than the item (all with rebuild),
+ * oldest first; fn gets the item and its content hash. */
+int store_items_to_analyze(struct store *st, int rebuild,
+                           int (*fn)(const struct item *it, const char *hash, void *arg),
+                           void *arg);
+
+struct event_entity {
+    const char *name, *kind;
+    int mentions, in_title;
+};
+
+struct event_guide {
+    const char *slug;
+    double weight;
+};
+
+struct event_rec {
+    int64_t id;               /* the item's id */
+    int score;                /* 1..10 */
+    const char *kind;
+    const char *summary;
+    int64_t story_id;         /* the id of the story's first event */
+    const char *reasons_json; /* [{"points":N,"text":"..."}, ...] */
+    const char *content_hash; /* the item version analysed */
+    const uint64_t *terms;    /* kept so the related index reloads fast */
+    size_t nterms;
+    const struct event_entity *entities;
+    size_t nentities;
+    const struct event_guide *guides;
+    size_t nguides;
+    char *const *candidates;  /* unknown capitalised names */
+    size_t ncandidates;
+};
+/* Replaces the event and its entities, guides and candidates. */
+int store_put_event(struct store *st, const struct event_rec *ev, time_t now);
+/* Updates only the score and reasons (a story grew). */
+int store_put_score(struct store *st, int64_t id, int score, const char *reasons_json);
+/* Replaces the related list of an event. */
+int store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
+                      size_t n);
+/* Writes a story's counts. */
+int store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
+                    int sources, int tiers_mask, time_t first_seen, time_t last_seen);
+/* Replaces the guides table (slug, title, summary, body). */
+int store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
+                    const char *body);
+
+/* What the in-memory indexes need of every stored event. */
+struct event_index_row {
+    int64_t id, story_id, source_id;
+    int tier, score;
+    time_t published;
+    const uint64_t *terms;
+    size_t nterms;
+    const char *entities;     /* names, '\n'-separated */
+    const char *guides;       /* slugs, '\n'-separated */
+};
+int store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
+                      void *arg);
+
+/* Listing events. */
+struct event_query {
+    int min_score;            /* 0: any */
+    const char *guide;        /* slug, or NULL */
+    const char *source;       /* slug, or NULL */
+    const char *kind;         /* or NULL */
+    int tier;                 /* 0: any */
+    time_t since, until;      /* 0: unbounded */
+    int64_t story;            /* 0: any */
+    const char *match;        /* FTS5 query, or NULL */
+    int by_score;             /* order by score, then date (the "Top" view) */
+    int limit, offset;        /* limit 0: all */
+};
+
+struct event {
+    struct item item;         /* the item it was made from */
+    int score;
+    char *kind, *summary, *reasons;  /* reasons: JSON */
+    int64_t story_id;
+    char *guides;             /* slugs, '\n'-separated, best first */
+    double weight;            /* in a related list: the similarity */
+};
+void event_fini(struct event *e);
+
+/* Calls fn for each event, newest first (or by score); the event is
+ * borrowed for the call. */
+int store_list_events(struct store *st, const struct event_query *q,
+                      int (*fn)(const struct event *e, void *arg), void *arg);
+int store_get_event(struct store *st, int64_t id, struct event *out);
+/* The related events of id, best first, with their weights. */
+int store_related_events(struct store *st, int64_t id,
+                         int (*fn)(const struct event *e, void *arg), void *arg);
+/* The entities of an event: fn(name, kind, mentions). */
+int store_event_entities(struct store *st, int64_t id,
+                         int (*fn)(const char *name, const char *kind, int mentions, void *arg),
+                         void *arg);
+int64_t store_count_events(struct store *st);
+
 #endif

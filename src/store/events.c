@@ -1,0 +1,474 @@
+/*
+ * events.c - the SQLite backend's half of store.h that keeps events:
+ * scores, kinds, summaries, stories, entities, guides and related lists.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+int
+store_begin(struct store *st)
+{
+    return sq_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+    return sq_exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+    char keep[sizeof(st->err)];
+
+    memcpy(keep, st->err, sizeof(keep));
+    sq_exec(st, "ROLLBACK");
+    memcpy(st->err, keep, sizeof(keep));
+}
+
+/* Runs one statement with its binds; returns ALM_OK when it finished. */
+static int
+step_done(struct store *st, sqlite3_stmt *s)
+{
+    int r = sqlite3_step(s);
+
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        sq_fail(st, ALM_ESTORE);
+        sqlite3_finalize(s);
+        return ALM_ESTORE;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sq_fail(st, ALM_ESTORE);
+        return NULL;
+    }
+    return s;
+}
+
+#define ITEM_SELECT \
+    "SELECT i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid," \
+    " i.url, i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
+    " i.text, i.image"
+
+static void
+item_read(sqlite3_stmt *s, struct item *it)
+{
+    memset(it, 0, sizeof(*it));
+    it->id = sqlite3_column_int64(s, 0);
+    it->source_id = sqlite3_column_int64(s, 1);
+    it->source_slug = sq_col_str(s, 2);
+    it->source_name = sq_col_str(s, 3);
+    it->source_author = sq_col_str(s, 4);
+    it->source_kind = sq_col_str(s, 5);
+    it->tier = sqlite3_column_int(s, 6);
+    it->ident = sq_col_str(s, 7);
+    it->guid = sq_col_str(s, 8);
+    it->url = sq_col_str(s, 9);
+    it->title = sq_col_str(s, 10);
+    it->author = sq_col_str(s, 11);
+    it->published = sqlite3_column_int64(s, 12);
+    it->first_seen = sqlite3_column_int64(s, 13);
+    it->summary_html = sq_col_str(s, 14);
+    it->content_html = sq_col_str(s, 15);
+    it->text = sq_col_str(s, 16);
+    it->image = sq_col_str(s, 17);
+}
+
+int
+store_items_to_analyze(struct store *st, int rebuild,
+                       int (*fn)(const struct item *it, const char *hash, void *arg), void *arg)
+{
+    sqlite3_stmt *s = prep(st, ITEM_SELECT ", i.content_hash FROM items i"
+                               " JOIN sources s ON s.id = i.source_id"
+                               " LEFT JOIN events e ON e.id = i.id"
+                               " WHERE ?1 OR e.id IS NULL OR e.content_hash <> i.content_hash"
+                               " ORDER BY i.published, i.id");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int(s, 1, rebuild);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct item it;
+        int stop;
+        item_read(s, &it);
+        stop = fn(&it, (const char *)sqlite3_column_text(s, 18), arg);
+        item_fini(&it);
+        if (stop)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        sq_fail(st, ALM_ESTORE);
+        sqlite3_finalize(s);
+        return ALM_ESTORE;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+int
+store_put_event(struct store *st, const struct event_rec *ev, time_t now)
+{
+    sqlite3_stmt *s;
+
+    s = prep(st, "INSERT OR REPLACE INTO events (id, score, kind, summary, story_id, reasons,"
+                 " terms, content_hash, analyzed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, ev->id);
+    sqlite3_bind_int(s, 2, ev->score);
+    sq_bind_text(s, 3, ev->kind);
+    sq_bind_text(s, 4, ev->summary);
+    sqlite3_bind_int64(s, 5, ev->story_id);
+    sq_bind_text(s, 6, ev->reasons_json);
+    sqlite3_bind_blob(s, 7, ev->terms, (int)(ev->nterms * sizeof(uint64_t)), SQLITE_STATIC);
+    sq_bind_text(s, 8, ev->content_hash);
+    sqlite3_bind_int64(s, 9, now);
+    if (step_done(st, s) != ALM_OK)
+        return ALM_ESTORE;
+    /* INSERT OR REPLACE deleted the old row, and the cascade its links. */
+    for (size_t i = 0; i < ev->nentities; i++) {
+        s = prep(st, "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions,"
+                     " in_title) VALUES (?, ?, ?, ?, ?)");
+        if (s == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, ev->id);
+        sq_bind_text(s, 2, ev->entities[i].name);
+        sq_bind_text(s, 3, ev->entities[i].kind);
+        sqlite3_bind_int(s, 4, ev->entities[i].mentions);
+        sqlite3_bind_int(s, 5, ev->entities[i].in_title);
+        if (step_done(st, s) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    for (size_t i = 0; i < ev->nguides; i++) {
+        s = prep(st, "INSERT OR IGNORE INTO event_guides (event_id, slug, weight)"
+                     " VALUES (?, ?, ?)");
+        if (s == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, ev->id);
+        sq_bind_text(s, 2, ev->guides[i].slug);
+        sqlite3_bind_double(s, 3, ev->guides[i].weight);
+        if (step_done(st, s) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    for (size_t i = 0; i < ev->ncandidates; i++) {
+        s = prep(st, "INSERT OR IGNORE INTO candidates (event_id, name) VALUES (?, ?)");
+        if (s == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, ev->id);
+        sq_bind_text(s, 2, ev->candidates[i]);
+        if (step_done(st, s) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    return ALM_OK;
+}
+
+int
+store_put_score(struct store *st, int64_t id, int score, const char *reasons_json)
+{
+    sqlite3_stmt *s = prep(st, "UPDATE events SET score = ?, reasons = ? WHERE id = ?");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int(s, 1, score);
+    sq_bind_text(s, 2, reasons_json);
+    sqlite3_bind_int64(s, 3, id);
+    return step_done(st, s);
+}
+
+int
+store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
+                  size_t n)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM related WHERE event_id = ?");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    if (step_done(st, s) != ALM_OK)
+        return ALM_ESTORE;
+    for (size_t i = 0; i < n; i++) {
+        s = prep(st, "INSERT INTO related (event_id, rank, related_id, weight)"
+                     " VALUES (?, ?, ?, ?)");
+        if (s == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int(s, 2, (int)i);
+        sqlite3_bind_int64(s, 3, ids[i]);
+        sqlite3_bind_double(s, 4, weights[i]);
+        if (step_done(st, s) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    return ALM_OK;
+}
+
+int
+store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
+                int sources, int tiers_mask, time_t first_seen, time_t last_seen)
+{
+    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO stories (id, first_event, events,"
+                               " sources, tiers, first_seen, last_seen)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?)");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, story_id);
+    sqlite3_bind_int64(s, 2, first_event);
+    sqlite3_bind_int(s, 3, events);
+    sqlite3_bind_int(s, 4, sources);
+    sqlite3_bind_int(s, 5, tiers_mask);
+    sqlite3_bind_int64(s, 6, first_seen);
+    sqlite3_bind_int64(s, 7, last_seen);
+    return step_done(st, s);
+}
+
+int
+store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
+                const char *body)
+{
+    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO guides (slug, title, summary, body)"
+                               " VALUES (?, ?, ?, ?)");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, slug);
+    sq_bind_text(s, 2, title);
+    sq_bind_text(s, 3, summary);
+    sq_bind_text(s, 4, body);
+    return step_done(st, s);
+}
+
+int
+store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
+                  void *arg)
+{
+    sqlite3_stmt *s = prep(st,
+        "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
+        " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
+        " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id)"
+        " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
+        " ORDER BY i.published, e.id");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct event_index_row row = {
+            .id = sqlite3_column_int64(s, 0),
+            .story_id = sqlite3_column_int64(s, 1),
+            .source_id = sqlite3_column_int64(s, 2),
+            .tier = sqlite3_column_int(s, 3),
+            .score = sqlite3_column_int(s, 4),
+            .published = sqlite3_column_int64(s, 5),
+            .terms = sqlite3_column_blob(s, 6),
+            .nterms = (size_t)sqlite3_column_bytes(s, 6) / sizeof(uint64_t),
+            .entities = (const char *)sqlite3_column_text(s, 7),
+            .guides = (const char *)sqlite3_column_text(s, 8),
+        };
+        if (fn(&row, arg))
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        sq_fail(st, ALM_ESTORE);
+        sqlite3_finalize(s);
+        return ALM_ESTORE;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+void
+event_fini(struct event *e)
+{
+    if (e == NULL)
+        return;
+    item_fini(&e->item);
+    free(e->kind);
+    free(e->summary);
+    free(e->reasons);
+    free(e->guides);
+    memset(e, 0, sizeof(*e));
+}
+
+#define EVENT_SELECT \
+    ITEM_SELECT ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
+    " (SELECT group_concat(slug, char(10)) FROM" \
+    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
+
+static void
+event_read(sqlite3_stmt *s, struct event *e)
+{
+    item_read(s, &e->item);
+    e->score = sqlite3_column_int(s, 18);
+    e->kind = sq_col_str(s, 19);
+    e->summary = sq_col_str(s, 20);
+    e->reasons = sq_col_str(s, 21);
+    e->story_id = sqlite3_column_int64(s, 22);
+    e->guides = sq_col_str(s, 23);
+    e->weight = 0;
+}
+
+static int
+run_events(struct store *st, sqlite3_stmt *s, int weight_col,
+           int (*fn)(const struct event *e, void *arg), void *arg)
+{
+    int r;
+
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct event e;
+        int stop;
+        event_read(s, &e);
+        if (weight_col >= 0)
+            e.weight = sqlite3_column_double(s, weight_col);
+        stop = fn(&e, arg);
+        event_fini(&e);
+        if (stop)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        sq_fail(st, ALM_ESTORE);
+        sqlite3_finalize(s);
+        return ALM_ESTORE;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+int
+store_list_events(struct store *st, const struct event_query *q,
+                  int (*fn)(const struct event *e, void *arg), void *arg)
+{
+    struct buf sql = BUF_INIT(8192);
+    sqlite3_stmt *s;
+
+    buf_puts(&sql, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
+                   " JOIN sources s ON s.id = i.source_id");
+    if (q->match)
+        buf_puts(&sql, " JOIN items_fts f ON f.rowid = i.id AND items_fts MATCH ?1");
+    buf_puts(&sql, " WHERE e.score >= ?2 AND (?3 IS NULL OR s.slug = ?3)"
+                   " AND (?4 IS NULL OR e.kind = ?4) AND (?5 = 0 OR s.tier = ?5)"
+                   " AND (?6 = 0 OR i.published >= ?6) AND (?7 = 0 OR i.published < ?7)"
+                   " AND (?8 = 0 OR e.story_id = ?8)"
+                   " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM event_guides g"
+                   "      WHERE g.event_id = e.id AND g.slug = ?9))");
+    buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, e.id DESC"
+                               : " ORDER BY i.published DESC, e.id DESC");
+    buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
+    s = prep(st, buf_cstr(&sql));
+    buf_free(&sql);
+    if (s == NULL)
+        return ALM_ESTORE;
+    if (q->match)
+        sq_bind_text(s, 1, q->match);
+    sqlite3_bind_int(s, 2, q->min_score);
+    sq_bind_text(s, 3, q->source);
+    sq_bind_text(s, 4, q->kind);
+    sqlite3_bind_int(s, 5, q->tier);
+    sqlite3_bind_int64(s, 6, q->since);
+    sqlite3_bind_int64(s, 7, q->until);
+    sqlite3_bind_int64(s, 8, q->story);
+    sq_bind_text(s, 9, q->guide);
+    sqlite3_bind_int(s, 10, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
+    return run_events(st, s, -1, fn, arg);
+}
+
+struct one {
+    struct event *out;
+    int found;
+};
+
+static int
+take_one(const struct event *e, void *arg)
+{
+    struct one *o = arg;
+
+    /* Copy by re-reading is not possible here; move the strings. */
+    *o->out = *e;
+    memset((struct event *)e, 0, sizeof(*e));
+    o->found = 1;
+    return 1;
+}
+
+int
+store_get_event(struct store *st, int64_t id, struct event *out)
+{
+    sqlite3_stmt *s = prep(st, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
+                               " JOIN sources s ON s.id = i.source_id WHERE e.id = ?");
+    struct one o = { out, 0 };
+    int rc;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    rc = run_events(st, s, -1, take_one, &o);
+    if (rc != ALM_OK)
+        return rc;
+    return o.found ? ALM_OK : ALM_ENOTFOUND;
+}
+
+int
+store_related_events(struct store *st, int64_t id,
+                     int (*fn)(const struct event *e, void *arg), void *arg)
+{
+    sqlite3_stmt *s = prep(st, EVENT_SELECT ", r.weight FROM related r"
+                               " JOIN events e ON e.id = r.related_id"
+                               " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id"
+                               " WHERE r.event_id = ? ORDER BY r.rank");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    return run_events(st, s, 24, fn, arg);
+}
+
+int
+store_event_entities(struct store *st, int64_t id,
+                     int (*fn)(const char *name, const char *kind, int mentions, void *arg),
+                     void *arg)
+{
+    sqlite3_stmt *s = prep(st, "SELECT name, kind, mentions FROM event_entities"
+                               " WHERE event_id = ? ORDER BY in_title DESC, mentions DESC, name");
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+               sqlite3_column_int(s, 2), arg))
+            break;
+    }
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+int64_t
+store_count_events(struct store *st)
+{
+    sqlite3_stmt *s = prep(st, "SELECT count(*) FROM events");
+    int64_t n = -1;
+
+    if (s == NULL)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
