@@ -744,6 +744,12 @@ html_to_text(const char *html, size_t n, int collapse)
                 i += k;
                 continue;
             }
+            /* A lone space between words needs no collapsing: keep the run. */
+            if (i > start && i + 1 < n && s[i] == ' ' &&
+                (s[i + 1] >= 0x80 || !text_stop[s[i + 1]])) {
+                i++;
+                continue;
+            }
             break;
         }
         if (i > start) {
@@ -865,8 +871,8 @@ san_attr_index(const char *elem, const char *attr)
 
 /*
  * Whether URL u may be followed: relative (no scheme) or http, https,
- * mailto. The scheme is read with ASCII whitespace and controls removed,
- * more strictly than a browser, so "java\tscript:" cannot slip through.
+ * mailto. Anything before the first ':' that is not a clean scheme (say
+ * "java script:") counts as a scheme we do not allow.
  */
 static int
 san_scheme_ok(const char *u, int *relative)
@@ -874,7 +880,6 @@ san_scheme_ok(const char *u, int *relative)
     static const char *const ok[] = { "http", "https", "mailto" };
     char sch[8];
     size_t len = 0;
-    int overflow = 0;
     const unsigned char *p;
 
     for (p = (const unsigned char *)u; *p != ':'; p++) {
@@ -882,16 +887,15 @@ san_scheme_ok(const char *u, int *relative)
             *relative = 1;
             return 1;
         }
-        if (*p <= 0x20 || *p == 0x7F)
-            continue;
-        if (len + 1 < sizeof sch)
-            sch[len++] = (char)lower(*p);
-        else
-            overflow = 1;
     }
     *relative = 0;
-    if (overflow)
-        return 0;
+    for (p = (const unsigned char *)u; *p != ':'; p++) {
+        if (!is_alpha(*p) && (len == 0 || (!is_alnum(*p) && !strchr("+-.", *p))))
+            return 0;
+        if (len + 1 >= sizeof sch)
+            return 0;
+        sch[len++] = (char)lower(*p);
+    }
     sch[len] = '\0';
     for (size_t i = 0; i < LEN(ok); i++)
         if (strcmp(sch, ok[i]) == 0)
@@ -907,14 +911,17 @@ san_url(const struct san *st, const char *v)
     char *u, *r;
     int rel;
 
-    /* What the URL parser does first: trim C0 and space, drop tab/CR/LF. */
+    /*
+     * The URL parser trims C0 controls and spaces and drops tab, CR and LF
+     * anywhere; we drop every control, so what we check is what we write.
+     */
     while (a < z && (unsigned char)v[a] <= 0x20)
         a++;
     while (z > a && (unsigned char)v[z - 1] <= 0x20)
         z--;
     u = xmalloc(z - a + 1);
     for (size_t i = a; i < z; i++)
-        if (v[i] != '\t' && v[i] != '\n' && v[i] != '\r')
+        if ((unsigned char)v[i] >= 0x20 && v[i] != 0x7F)
             u[len++] = v[i];
     u[len] = '\0';
     if (!san_scheme_ok(u, &rel)) {

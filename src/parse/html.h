@@ -64,6 +64,8 @@ int html_looks_like_html(const char *s, size_t n);
  * and mailto. Links get rel="noopener noreferrer nofollow", images
  * loading="lazy". Dangerous elements (script, style, iframe, svg, form...)
  * go with their content; other unknown elements leave their text behind.
+ * Comments, processing instructions and CDATA sections are dropped. Input
+ * is cut at HTML_SANITIZE_MAX_IN; libxml2 stops below ~256 nested levels.
  */
 char *html_sanitize(const char *html, size_t n, const char *base_url);
 
