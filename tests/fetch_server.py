@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fetch_server.py - a loopback HTTP server for tests/unit/fetch.c.
+"""fetch_server.py - a loopback HTTP server for tests/unit/fetch.c and tests/cli.
 
 Listens on 127.0.0.1 on a port the kernel picks and prints that port alone on
 its first line of stdout. It exits when its stdin closes (the test that
@@ -24,6 +24,13 @@ Routes:
                         two minutes ahead
   /ua                   echoes the User-Agent
   /sleep?ms=N&id=X      waits N ms, then answers "id=X" (for concurrency)
+
+Routes for tests/cli (real feeds through the whole pipeline):
+  /file/NAME            tests/data/NAME as it is, no validators; 404 when missing
+  /changing?k=KEY       tests/data/changing.1.xml on the first request for that
+                        KEY, tests/data/changing.2.xml on every later one (an
+                        entry edited, one added), so one server serves many tests
+  /retry-after/N        429 with Retry-After: N (seconds)
 """
 import email.utils
 import os
@@ -46,6 +53,12 @@ GZIP_TEXT = b"decoded gzip body\n" * 200
 
 _bomb = None
 _bomb_lock = threading.Lock()
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
+         ".json": "application/feed+json", ".txt": "text/plain"}
+_changing = {}
+_changing_lock = threading.Lock()
 
 
 def gzip_bomb():
@@ -108,6 +121,23 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(304, headers=validators)
         else:
             self.reply(200, FEED, "application/rss+xml; charset=utf-8", validators)
+
+    def data_file(self, name):
+        """Serves tests/data/NAME; names never leave that folder."""
+        path = os.path.join(DATA, name)
+        if "/" in name or name.startswith(".") or not os.path.isfile(path):
+            self.reply(404, b"no such file\n")
+            return
+        with open(path, "rb") as f:
+            body = f.read()
+        ctype = TYPES.get(os.path.splitext(name)[1], "application/octet-stream")
+        self.reply(200, body, ctype)
+
+    def changing(self, key):
+        with _changing_lock:
+            n = _changing.get(key, 0) + 1
+            _changing[key] = n
+        self.data_file("changing.1.xml" if n == 1 else "changing.2.xml")
 
     def stream(self, headers, chunks):
         """Sends headers, then chunks until the client goes away."""
@@ -180,6 +210,12 @@ class Handler(BaseHTTPRequestHandler):
                 when = email.utils.formatdate(time.time() + 120, usegmt=True)
                 headers.append(("Retry-After", when))
             self.reply(code, b"status %d\n" % code, headers=headers)
+        elif path.startswith("/file/"):
+            self.data_file(path[6:])
+        elif path == "/changing":
+            self.changing(query.get("k", [""])[0])
+        elif path.startswith("/retry-after/") and path[13:].isdigit():
+            self.reply(429, b"slow down\n", headers=[("Retry-After", path[13:])])
         elif path == "/ua":
             self.reply(200, self.headers.get("User-Agent", "").encode())
         elif path == "/sleep":

@@ -104,6 +104,29 @@ merge_snapshots(struct run *r, struct job *first)
     return all;
 }
 
+/*
+ * Counts one snapshot of a source as done (fetched or failed); the last one
+ * stores the merged feed of those that arrived. Returns err, or the reason
+ * the store failed.
+ */
+static const char *
+store_snapshots(struct run *r, struct job *j, struct put_stats *stats, const char *err,
+                char *why, size_t whylen)
+{
+    const char *base = j->src->site_url ? j->src->site_url : j->src->feed_url;
+    struct feed *f;
+
+    if (--j->first->pending > 0)
+        return err; /* stored with its last sibling */
+    f = merge_snapshots(r, j->first);
+    if (f && store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
+        snprintf(why, whylen, "store: %s", store_error(r->c->st));
+        err = why;
+    }
+    feed_free(f);
+    return err;
+}
+
 /* Parses and stores one body; returns NULL or the reason it failed. */
 static const char *
 store_body(struct run *r, struct job *j, const struct fetch_result *res,
@@ -123,9 +146,7 @@ store_body(struct run *r, struct job *j, const struct fetch_result *res,
     }
     if (j->snapshot) {
         j->feed = f;
-        if (--j->first->pending > 0)
-            return NULL; /* stored with its last sibling */
-        f = merge_snapshots(r, j->first);
+        return store_snapshots(r, j, stats, NULL, why, whylen);
     }
     if (store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
         snprintf(why, whylen, "store: %s", store_error(r->c->st));
@@ -151,6 +172,8 @@ on_done(const struct fetch_result *res, void *arg)
     r->done++;
     if (res->ok && !res->not_modified)
         err = store_body(r, j, res, &stats, why, sizeof(why));
+    else if (j->snapshot)
+        err = store_snapshots(r, j, &stats, err, why, sizeof(why));
 
     memset(&rec, 0, sizeof(rec));
     rec.started = now - (time_t)res->duration;

@@ -1342,6 +1342,10 @@ xmlfeed_parse(struct feed *f, const char *data, size_t len, const char *base_url
 out:
     if (s->ctxt) {
         s->ctxt->_private = NULL;
+        /* SAX2's startDocument builds a document to hold DTD declarations
+         * (so declared entities resolve); the context does not own it. */
+        xmlFreeDoc(s->ctxt->myDoc);
+        s->ctxt->myDoc = NULL;
         xmlFreeParserCtxt(s->ctxt);
     }
     feed_person_free(s->person);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -586,6 +587,12 @@ put_entry(struct store *st, int64_t source_id, const struct feed_entry *e,
 {
     char *url = e->link ? url_resolve(feed_url, e->link) : NULL;
     char *canon = url ? url_canonical(url) : NULL;
+
+    /* Only web links are kept: a javascript: or data: "link" is hostile. */
+    if (url && strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+        free(url);
+        url = NULL;
+    }
     char *ident = item_ident(e, canon);
     char *hash = content_hash(e, url);
     char *summary = NULL, *content = NULL, *text = NULL, *cats = NULL;
