@@ -1,0 +1,113 @@
+/*
+ * guides.h - the curated guides (guides/SLUG.md) and which events join them.
+ *
+ * A guide is a markdown file that opens with front matter, in the format
+ * guides/README.md defines:
+ *
+ *     ---
+ *     slug: export-controls-compute-governance
+ *     title: Export controls and compute governance
+ *     summary: One paragraph on one line.
+ *     entities: Nvidia, U.S. Commerce Department, Huawei
+ *     keywords: export controls, entity list, compute governance
+ *     ---
+ *     # Export controls and compute governance ...
+ *
+ * Line 1 is "---"; then one "key: value" a line (lower-case key, split at
+ * the first colon, value trimmed, no quoting, no blank or comment lines)
+ * up to the next "---". slug (1-64 of a-z 0-9 -, the file name without
+ * ".md"), title and summary are required; entities and keywords are
+ * comma-separated lists (empty items ignored). Any other key, a repeated
+ * key or a malformed line is an error. The rest is the markdown body.
+ *
+ * guides_load() reads every .md file of a directory but README.md and
+ * hidden files, refuses files over GUIDES_MAX_FILE bytes, and keeps the
+ * guides sorted by slug. The set owns every string; a struct guide stays
+ * valid until guides_free(). Loading returns ALM_OK or a negative ALM_E*
+ * with a message "DIR/FILE.md:LINE: reason" in err.
+ *
+ * Matching an event (title, text, entity names) weighs each guide with
+ * the rule of guides/README.md:
+ *
+ *     weight = 0.4 E + 0.4 K + 0.2 S
+ *
+ *   E = 1 - 0.5^n, n = the guide's entities the event has: one of the
+ *       event's entity names is the guide's name or starts with it and a
+ *       space ("Claude Opus" covers "Claude Opus 4.6"), or the name stands
+ *       as a phrase of folded words in the title or text (a one-word name
+ *       in capitals, "AMD", only as a word in capitals). A name inside
+ *       another of the guide's matched names counts once ("Meta" in "Meta
+ *       AI"). Names compare case-insensitively, on their words.
+ *   K = 1 - 0.6^k, k = the guide's distinct keywords found as phrases of
+ *       stemmed folded words (text.h), so "open-weight" finds "open
+ *       weights"; one found in the title counts 2, in the text 1; one found
+ *       only inside a longer keyword of the guide does not count, and
+ *       keywords with the same words count once.
+ *   S = min(1, cos / 0.25), cos = the cosine of TF-IDF vectors: the
+ *       event's title and text, and the guide's title and summary (three
+ *       times), entities and keywords (twice) and body. tf is 1 + ln(count),
+ *       idf = ln(1 + N / df) over the N guides, computed at load; a term no
+ *       guide has counts as df 1.
+ *
+ * So a keyword in the title (0.256), two entities (0.30), or one entity
+ * and one keyword in the text (0.36) join on their own; similarity alone
+ * (at most 0.2) never does. Hits with weight >= GUIDES_MIN_WEIGHT are
+ * kept, best first, at most GUIDES_MAX_HITS.
+ */
+#ifndef ALMANAC_GUIDES_H
+#define ALMANAC_GUIDES_H
+
+#include <stddef.h>
+
+#include "analyze/text.h"
+
+#define GUIDES_MAX_FILE ((size_t)1 << 20)
+/* guides/README.md says 0.30; the analysis brief asked for 0.25. */
+#define GUIDES_MIN_WEIGHT 0.25
+#define GUIDES_MAX_HITS 5
+/* Only this much of an event's text is read for matching. */
+#define GUIDES_SCAN_BYTES ((size_t)256 << 10)
+
+struct guide {
+    char *slug, *title, *summary, *body;  /* never NULL; body is the markdown */
+    char **entities;                      /* canonical entity names */
+    size_t nentities;
+    char **keywords;                      /* lower-case phrases */
+    size_t nkeywords;
+    char *path;                           /* the file it came from */
+};
+
+struct guide_hit {
+    size_t guide;                         /* index for guides_get() */
+    double weight;                        /* GUIDES_MIN_WEIGHT..1 */
+};
+
+struct guide_set;
+
+/*
+ * Loads the .md files of dir. ALM_ENOTFOUND when dir does not exist,
+ * ALM_EIO when a file cannot be read, ALM_ETOOBIG for a file over
+ * GUIDES_MAX_FILE, ALM_EINVAL for bad front matter, a missing slug, title
+ * or summary, or a slug two files share. An empty directory is a set of
+ * no guides. err may be NULL.
+ */
+int guides_load(const char *dir, struct guide_set **out, char *err, size_t errlen);
+void guides_free(struct guide_set *g);
+
+size_t guides_count(const struct guide_set *g);
+/* Guide i in slug order, or NULL when i is out of range. */
+const struct guide *guides_get(const struct guide_set *g, size_t i);
+/* The index of the guide with this slug, or (size_t)-1. */
+size_t guides_find(const struct guide_set *g, const char *slug);
+
+/*
+ * The guides an event joins (see the formula above). title, text and the
+ * entity names may be NULL; st may be NULL (one is made for the call).
+ * Returns the number of hits and sets *out to a malloc'd array sorted by
+ * weight, highest first (NULL when there are none).
+ */
+size_t guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
+                    const char *text, const char *const *entity_names, size_t nentities,
+                    struct guide_hit **out);
+
+#endif

@@ -1,0 +1,449 @@
+#include "analyze/story.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/xalloc.h"
+
+/* An open-addressing map from 64-bit keys to 32-bit values. */
+struct u64map {
+    uint64_t *keys;          /* 0 = empty; keys are forced non-zero */
+    uint32_t *vals;
+    size_t cap, n;
+};
+
+static uint64_t
+key_of(uint64_t k)
+{
+    return k ? k : 0x9e3779b97f4a7c15ULL;
+}
+
+static void
+map_grow(struct u64map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *keys = xcalloc(cap, sizeof(*keys));
+    uint32_t *vals = xcalloc(cap, sizeof(*vals));
+
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i] == 0)
+            continue;
+        size_t j = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+}
+
+/* The slot of k; inserts it with value v when absent (*found = 0). */
+static uint32_t *
+map_slot(struct u64map *m, uint64_t k, uint32_t v, int *found)
+{
+    size_t i;
+
+    k = key_of(k);
+    if ((m->n + 1) * 2 > m->cap)
+        map_grow(m);
+    i = (size_t)(k * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
+    while (m->keys[i]) {
+        if (m->keys[i] == k) {
+            *found = 1;
+            return &m->vals[i];
+        }
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->keys[i] = k;
+    m->vals[i] = v;
+    m->n++;
+    *found = 0;
+    return &m->vals[i];
+}
+
+static int
+map_get(const struct u64map *m, uint64_t k, uint32_t *v)
+{
+    size_t i;
+
+    if (m->cap == 0)
+        return 0;
+    k = key_of(k);
+    i = (size_t)(k * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
+    while (m->keys[i]) {
+        if (m->keys[i] == k) {
+            *v = m->vals[i];
+            return 1;
+        }
+        i = (i + 1) & (m->cap - 1);
+    }
+    return 0;
+}
+
+static void
+map_free(struct u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+struct u32vec {
+    uint32_t *v;
+    uint32_t n, cap;
+};
+
+static void
+vec_push(struct u32vec *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 4;
+        v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+    }
+    v->v[v->n++] = x;
+}
+
+struct cterm {
+    uint32_t term;           /* dense term id */
+    uint32_t count;
+};
+
+struct story {
+    struct story_info info;
+    struct cterm *cent;      /* centroid: term counts of its members */
+    uint32_t ncent, capcent;
+    int64_t *sources;
+    uint32_t nsources;
+    uint64_t simhash;        /* of its latest member, to confirm band hits */
+};
+
+struct story_index {
+    struct story_opts o;
+    struct u64map terms;     /* term hash -> dense id */
+    uint32_t *df;            /* per dense id: documents containing it */
+    struct u32vec *post;     /* per dense id: stories whose centroid has it */
+    size_t nterm_ids, capterm;
+    size_t ndocs;
+    struct story *stories;
+    size_t nstories, capstories;
+    struct u64map by_id;     /* story id -> index */
+    struct u64map bands[4];  /* simhash band -> story index + 1 */
+    double *acc;             /* scratch: accumulated scores per story */
+    uint32_t *touched;
+    size_t capacc;
+};
+
+struct story_index *
+story_new(const struct story_opts *o)
+{
+    struct story_index *ix = xcalloc(1, sizeof(*ix));
+
+    ix->o.window = 3 * 86400;
+    ix->o.threshold = 0.1;
+    ix->o.max_terms = 48;
+    if (o) {
+        if (o->window > 0)
+            ix->o.window = o->window;
+        if (o->threshold > 0)
+            ix->o.threshold = o->threshold;
+        if (o->max_terms > 0)
+            ix->o.max_terms = o->max_terms;
+    }
+    return ix;
+}
+
+void
+story_free(struct story_index *ix)
+{
+    if (ix == NULL)
+        return;
+    for (size_t i = 0; i < ix->nstories; i++) {
+        free(ix->stories[i].cent);
+        free(ix->stories[i].sources);
+    }
+    for (size_t i = 0; i < ix->nterm_ids; i++)
+        free(ix->post[i].v);
+    free(ix->post);
+    free(ix->df);
+    free(ix->stories);
+    map_free(&ix->terms);
+    map_free(&ix->by_id);
+    for (int b = 0; b < 4; b++)
+        map_free(&ix->bands[b]);
+    free(ix->acc);
+    free(ix->touched);
+    free(ix);
+}
+
+size_t
+story_count(const struct story_index *ix)
+{
+    return ix->nstories;
+}
+
+const struct story_info *
+story_get(const struct story_index *ix, int64_t id)
+{
+    uint32_t k;
+
+    if (!map_get(&ix->by_id, (uint64_t)id, &k))
+        return NULL;
+    return &ix->stories[k].info;
+}
+
+uint64_t
+story_simhash(const uint64_t *sh, size_t n)
+{
+    int v[64] = { 0 };
+    uint64_t h = 0;
+
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = sh[i] * 0xff51afd7ed558ccdULL;
+        x ^= x >> 33;
+        for (int b = 0; b < 64; b++)
+            v[b] += (x >> b) & 1 ? 1 : -1;
+    }
+    for (int b = 0; b < 64; b++)
+        if (v[b] > 0)
+            h |= 1ULL << b;
+    return h ? h : 1;
+}
+
+static uint32_t
+term_id(struct story_index *ix, uint64_t h)
+{
+    int found;
+    uint32_t *slot = map_slot(&ix->terms, h, (uint32_t)ix->nterm_ids, &found);
+
+    if (!found) {
+        if (ix->nterm_ids == ix->capterm) {
+            ix->capterm = ix->capterm ? ix->capterm * 2 : 1024;
+            ix->df = xrealloc(ix->df, ix->capterm * sizeof(*ix->df));
+            ix->post = xrealloc(ix->post, ix->capterm * sizeof(*ix->post));
+        }
+        ix->df[ix->nterm_ids] = 0;
+        memset(&ix->post[ix->nterm_ids], 0, sizeof(ix->post[0]));
+        ix->nterm_ids++;
+    }
+    return *slot;
+}
+
+static double
+idf(const struct story_index *ix, uint32_t t)
+{
+    return log((1.0 + (double)ix->ndocs) / (1.0 + ix->df[t])) + 1.0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The doc's distinct dense term ids (first max_terms distinct ones). */
+static size_t
+doc_terms(struct story_index *ix, const struct story_doc *d, uint32_t **out)
+{
+    uint32_t *v = xmalloc((d->nterms ? d->nterms : 1) * sizeof(*v));
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->nterms && n < ix->o.max_terms; i++) {
+        uint32_t t = term_id(ix, d->terms[i]);
+        int dup = 0;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = v[j] == t;
+        if (!dup)
+            v[n++] = t;
+    }
+    qsort(v, n, sizeof(*v), cmp_u32);
+    *out = v;
+    return n;
+}
+
+static double
+centroid_norm(const struct story_index *ix, const struct story *s)
+{
+    double sum = 0;
+
+    for (uint32_t i = 0; i < s->ncent; i++) {
+        double w = s->cent[i].count * idf(ix, s->cent[i].term);
+        sum += w * w;
+    }
+    return sqrt(sum);
+}
+
+/* Best story for the doc by centroid cosine; -1 when none is close. */
+static long
+best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t, size_t nt,
+           double *best_sim)
+{
+    size_t ntouched = 0;
+    double dnorm = 0;
+    long best = -1;
+    /* Terms in more than this many documents say nothing about identity. */
+    uint32_t common = ix->ndocs > 200 ? (uint32_t)(ix->ndocs / 10) : UINT32_MAX;
+
+    if (ix->capacc < ix->nstories) {
+        ix->capacc = ix->nstories * 2 + 16;
+        ix->acc = xrealloc(ix->acc, ix->capacc * sizeof(*ix->acc));
+        ix->touched = xrealloc(ix->touched, ix->capacc * sizeof(*ix->touched));
+        memset(ix->acc, 0, ix->capacc * sizeof(*ix->acc));
+    }
+    for (size_t i = 0; i < nt; i++) {
+        double w = idf(ix, t[i]);
+        dnorm += w * w;
+        if (ix->df[t[i]] > common)
+            continue;
+        const struct u32vec *p = &ix->post[t[i]];
+        /* Newest postings are at the end; a bounded walk back keeps one
+         * query cheap however long the history grows. */
+        for (uint32_t k = p->n, seen = 0; k-- > 0 && seen < 4096; seen++) {
+            struct story *s = &ix->stories[p->v[k]];
+            if (s->info.last_seen + ix->o.window < d->published)
+                continue;
+            if (ix->acc[p->v[k]] == 0)
+                ix->touched[ntouched++] = p->v[k];
+            ix->acc[p->v[k]] += w; /* filled in properly below */
+        }
+    }
+    dnorm = sqrt(dnorm);
+    *best_sim = 0;
+    for (size_t k = 0; k < ntouched; k++) {
+        uint32_t si = ix->touched[k];
+        struct story *s = &ix->stories[si];
+        double dot = 0, sim;
+        ix->acc[si] = 0;
+        if (d->published + ix->o.window < s->info.first_seen)
+            continue;
+        /* exact dot product over the sorted doc terms */
+        for (uint32_t c = 0; c < s->ncent; c++) {
+            uint32_t *hit = bsearch(&s->cent[c].term, t, nt, sizeof(*t), cmp_u32);
+            if (hit) {
+                double w = idf(ix, *hit);
+                dot += w * (s->cent[c].count * w);
+            }
+        }
+        sim = dot / (dnorm * centroid_norm(ix, s) + 1e-12);
+        if (sim > *best_sim) {
+            *best_sim = sim;
+            best = (long)si;
+        }
+    }
+    return best;
+}
+
+static long
+near_duplicate(const struct story_index *ix, uint64_t h)
+{
+    for (int b = 0; b < 4; b++) {
+        uint32_t v;
+        uint64_t band = ((h >> (16 * b)) & 0xFFFF) | ((uint64_t)(b + 1) << 32);
+        /* v names the last story with this band; a band is a hint, the
+         * Hamming distance to that story's latest hash decides */
+        if (map_get(&ix->bands[b], band, &v) && v > 0 &&
+            __builtin_popcountll(h ^ ix->stories[v - 1].simhash) <= 3)
+            return (long)v - 1;
+    }
+    return -1;
+}
+
+static void
+story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, const uint32_t *t,
+              size_t nt)
+{
+    struct story *s = &ix->stories[si];
+    uint32_t k;
+
+    for (size_t i = 0; i < nt; i++) {
+        for (k = 0; k < s->ncent && s->cent[k].term != t[i]; k++)
+            ;
+        if (k < s->ncent) {
+            s->cent[k].count++;
+            continue;
+        }
+        if (s->ncent == s->capcent) {
+            s->capcent = s->capcent ? s->capcent * 2 : 16;
+            s->cent = xrealloc(s->cent, s->capcent * sizeof(*s->cent));
+        }
+        s->cent[s->ncent].term = t[i];
+        s->cent[s->ncent].count = 1;
+        s->ncent++;
+        vec_push(&ix->post[t[i]], si);
+    }
+    for (k = 0; k < s->nsources && s->sources[k] != d->source_id; k++)
+        ;
+    if (k == s->nsources) {
+        s->sources = xrealloc(s->sources, (s->nsources + 1) * sizeof(*s->sources));
+        s->sources[s->nsources++] = d->source_id;
+        s->info.sources = (int)s->nsources;
+    }
+    s->info.events++;
+    if (d->tier >= 1 && d->tier <= 3)
+        s->info.tiers_mask |= 1 << d->tier;
+    if (d->published < s->info.first_seen) {
+        s->info.first_seen = d->published;
+        s->info.first_event = d->id;
+    }
+    if (d->published > s->info.last_seen)
+        s->info.last_seen = d->published;
+    if (d->simhash) {
+        s->simhash = d->simhash;
+        for (int b = 0; b < 4; b++) {
+            int found;
+            uint64_t band = ((d->simhash >> (16 * b)) & 0xFFFF) | ((uint64_t)(b + 1) << 32);
+            *map_slot(&ix->bands[b], band, si + 1, &found) = si + 1;
+        }
+    }
+}
+
+int64_t
+story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
+{
+    uint32_t *t;
+    size_t nt = doc_terms(ix, d, &t);
+    double sim = 0;
+    long si = -1;
+    int found;
+
+    if (d->simhash)
+        si = near_duplicate(ix, d->simhash);
+    if (si >= 0 && ix->stories[si].info.last_seen + ix->o.window < d->published)
+        si = -1;
+    if (si < 0 && nt > 0) {
+        si = best_story(ix, d, t, nt, &sim);
+        if (sim < ix->o.threshold)
+            si = -1;
+    }
+    ix->ndocs++;
+    for (size_t i = 0; i < nt; i++)
+        ix->df[t[i]]++;
+    *joined = si >= 0;
+    if (si < 0) {
+        struct story *s;
+        if (ix->nstories == ix->capstories) {
+            ix->capstories = ix->capstories ? ix->capstories * 2 : 256;
+            ix->stories = xrealloc(ix->stories, ix->capstories * sizeof(*ix->stories));
+        }
+        si = (long)ix->nstories++;
+        s = &ix->stories[si];
+        memset(s, 0, sizeof(*s));
+        s->info.id = d->id;
+        s->info.first_event = d->id;
+        s->info.first_seen = d->published;
+        s->info.last_seen = d->published;
+        *map_slot(&ix->by_id, (uint64_t)d->id, (uint32_t)si, &found) = (uint32_t)si;
+    }
+    story_add_doc(ix, (uint32_t)si, d, t, nt);
+    free(t);
+    return ix->stories[si].info.id;
+}

@@ -1,0 +1,62 @@
+/*
+ * story.h - groups events from different sources about the same happening
+ * into stories, incrementally.
+ *
+ * Each story keeps a centroid (term counts of its events) and its
+ * coverage. A new event joins the story whose centroid is most similar
+ * (TF-IDF cosine, IDF from the documents seen so far) among the stories
+ * active inside the time window, when that similarity reaches the
+ * threshold; a near-duplicate (SimHash of word shingles within Hamming
+ * distance 3, found through four 16-bit bands) joins its twin's story
+ * outright. Otherwise the event starts a story, whose id is the event's
+ * id. Candidate stories come from an inverted index over terms, skipping
+ * terms too common to mean anything, so there is no all-pairs pass.
+ *
+ * Feed events oldest first for stable results. Nothing here touches the
+ * store; the caller persists ids and coverage.
+ */
+#ifndef ALMANAC_STORY_H
+#define ALMANAC_STORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct story_doc {
+    int64_t id;
+    int64_t source_id;
+    int tier;                /* 1..3 */
+    const uint64_t *terms;   /* stemmed term hashes (text_terms), repeats allowed */
+    size_t nterms;
+    uint64_t simhash;        /* story_simhash() of its shingles, 0 for none */
+    time_t published;
+};
+
+struct story_info {
+    int64_t id;              /* the first event's id */
+    int64_t first_event;     /* earliest published member */
+    time_t first_seen, last_seen;
+    int events;
+    int sources;             /* distinct sources */
+    int tiers_mask;          /* bit t (1..3) set when a tier-t source covers it */
+};
+
+struct story_opts {
+    time_t window;           /* default 3 days */
+    double threshold;        /* default 0.1 (tuned on headlines, bench/stories) */
+    size_t max_terms;        /* terms of a doc that count, default 48 */
+};
+
+struct story_index *story_new(const struct story_opts *o); /* NULL: defaults */
+void story_free(struct story_index *ix);
+/* Assigns d to a story; returns the story's id and sets *joined to 1 when
+ * it joined an existing one. */
+int64_t story_assign(struct story_index *ix, const struct story_doc *d, int *joined);
+/* Coverage of a story (borrowed until the next story_assign), or NULL. */
+const struct story_info *story_get(const struct story_index *ix, int64_t story_id);
+size_t story_count(const struct story_index *ix);
+
+/* SimHash of a set of shingle hashes. */
+uint64_t story_simhash(const uint64_t *shingles, size_t n);
+
+#endif

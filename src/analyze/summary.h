@@ -1,0 +1,60 @@
+/*
+ * summary.h - the event summary: a few of the item's own sentences and one
+ * sentence of context from what analysis found.
+ *
+ * The extract is 1 to SUMMARY_MAX_SENTENCES whole sentences of in->text,
+ * SUMMARY_MAX_WORDS words at most in total, kept in their original order.
+ * Sentences are chosen by lead position and centrality (cosine similarity
+ * of a sentence's stemmed terms with those of the whole text and title);
+ * sentences under SUMMARY_MIN_WORDS or over SUMMARY_MAX_WORDS words, a first
+ * sentence that only repeats the title, and boilerplate (bylines,
+ * datelines, "The post ... appeared first on ...", "Read more", sign-up and
+ * cookie lines, credit-only captions, bare URLs, cut "[...]" tails) are
+ * never chosen. Words and sentences are never cut; a sentence that lacked
+ * final punctuation gets a period.
+ *
+ * Then one context sentence, which does not count toward the word limit:
+ *
+ *     As a tier-2 commentary from Interconnects, it bears on AI policy and
+ *     open-weight models.
+ *
+ * ("it bears on" the first three guide titles, sentence case lowered; or,
+ * without guides, "it concerns" the first three entities; or nothing.)
+ * An item with no usable text gets "<Source> reports: <title>." (for
+ * commentary "argues") instead of the extract. The result is plain UTF-8
+ * text with no markup, never empty; the caller frees it.
+ */
+#ifndef ALMANAC_SUMMARY_H
+#define ALMANAC_SUMMARY_H
+
+#include <stddef.h>
+
+#include "analyze/model.h"
+
+#define SUMMARY_MAX_WORDS 60
+#define SUMMARY_MAX_SENTENCES 3
+#define SUMMARY_MIN_WORDS 5
+/* Only this much of the text is read: the lead is what a summary needs. */
+#define SUMMARY_SCAN_BYTES ((size_t)128 << 10)
+
+/*
+ * The summary of in (title, text, source_name and tier are read). The
+ * guide titles (best first) and entity names (most salient first) are
+ * borrowed; either list may be empty. Returns a malloc'd string.
+ */
+char *summary_make(const struct analysis_input *in, enum event_kind kind,
+                   const char *const *guide_titles, size_t nguides,
+                   const char *const *top_entities, size_t nentities);
+
+/*
+ * The sentences of plain text s[0..n), for tests and other steps: calls
+ * fn once per sentence with its bytes (trimmed, not NUL-terminated) in
+ * order. Paragraph breaks (a blank line) always end a sentence.
+ */
+void summary_sentences(const char *s, size_t n,
+                       void (*fn)(const char *p, size_t len, void *arg), void *arg);
+
+/* Whitespace-separated words of s[0..n) that hold a letter or digit. */
+size_t summary_word_count(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * tests/unit/score.c - calibration against the seed's nine scored events.
+ *
+ * Each seed event is rebuilt as an analysis_input (source, tier, kind, title
+ * and the summary text from /work/shared/seed/almanac-event-page.txt), run
+ * through entities_match (data/entities.tsv), kind_classify and score_event,
+ * and compared with seed-events.tsv: the kinds must agree, the Spearman
+ * correlation of the scores must be at least 0.7 and the two 8s must score
+ * 7..9. Routine posts must score 1..3, a frontier release and a binding
+ * government action 7..9. Run from the repository root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/entities.h"
+#include "analyze/kind.h"
+#include "analyze/score.h"
+#include "analyze/text.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#define DICT_PATH "data/entities.tsv"
+
+struct event_case {
+    const char *source, *author, *source_kind;
+    int tier;
+    const char *title, *text;
+    const char *want_kind;
+    int want_lo, want_hi;      /* the score must fall in [lo, hi] */
+    int seed;                  /* the seed's score, 0 when not a seed event */
+};
+
+static const struct event_case seed_events[] = {
+    { "Interconnects", "Nathan Lambert", "newsletter", 2,
+      "Claude Mythos and misguided open-weight fearmongering",
+      "A commentary piece from Interconnects critiquing what the author characterizes as "
+      "unfounded fears around open-weight AI models, likely in the context of Anthropic's "
+      "Claude and its positioning relative to open-source alternatives. The piece appears to "
+      "challenge narratives that frame open-weight model releases as uniquely dangerous. As a "
+      "tier-2 source commentary, it reflects ongoing industry debate about open vs. closed "
+      "model safety arguments.",
+      "commentary", 1, 10, 4 },
+    { "Interconnects", NULL, "newsletter", 2,
+      "Interconnects commentary on Claude Fable 5 and AI safety power politics",
+      "Nathan Lambert's Interconnects newsletter analyzes Claude Fable 5 and what he frames as "
+      "new 'AI safety fables,' examining the power politics surrounding frontier AI systems. "
+      "The piece appears to engage with Anthropic's model releases and safety narratives in a "
+      "critical or interpretive frame. As a tier-2 commentary source, this reflects ongoing "
+      "discourse about how frontier labs construct and communicate safety claims.",
+      "commentary", 1, 10, 5 },
+    { "The Batch", NULL, "newsletter", 2,
+      "Anthropic Releases Claude Mythos Preview with Extraordinary Cybersecurity Capabilities, "
+      "Forms Project Glasswing Consortium",
+      "Anthropic has published a 244-page model card for Claude Mythos Preview, a large "
+      "language model not yet commercially available, which broadly outperforms Claude Opus "
+      "4.6 and is described as 'strikingly capable' at identifying and exploiting code "
+      "vulnerabilities. To mitigate risks before potential release, Anthropic assembled "
+      "Project Glasswing, a consortium including AWS, Apple, Google, Microsoft, CrowdStrike, "
+      "Nvidia, and 40+ other organizations, funded with $100 million in API credits and $4 "
+      "million in open-source security donations. This marks the first time Anthropic has "
+      "published a model card without making the model commercially available, signaling an "
+      "unusual safety-first deployment posture. The issue also includes commentary from "
+      "Andrew Ng on AI's impact on software engineering jobs, arguing against an 'AI "
+      "jobpocalypse' narrative.",
+      "release", 7, 9, 8 },
+    { "The Batch", NULL, "newsletter", 2,
+      "Andrew Ng commentary on Anthropic's Claude Fable 5 restrictions and U.S. export "
+      "controls on frontier AI models",
+      "Andrew Ng's The Batch editorial covers two significant recent events: Anthropic "
+      "releasing Claude Fable 5 (a guardrailed version of Claude Mythos 5) with terms "
+      "restricting use for competing LLM development, and the U.S. Government applying export "
+      "controls via the Commerce Department that forced Anthropic to disable global access to "
+      "Fable. Ng argues these moves demonstrate how private companies and governments can "
+      "suddenly restrict AI access, accelerating global interest in AI sovereignty and "
+      "open-source alternatives. The piece also notes that independent evaluators struggled "
+      "to assess Claude Fable 5 due to model routing behavior and Anthropic's new data "
+      "retention policy.",
+      "policy", 7, 9, 8 },
+    { "Interconnects", NULL, "newsletter", 2,
+      "Op-ed: Banning Open Source AI Would Be A Mistake",
+      "An op-ed co-authored by Nathan Lambert and Kevin Xu argues against banning open-source "
+      "AI, targeting a general non-technical audience. The piece engages with ongoing policy "
+      "debates about whether open-weights AI models should face regulatory restrictions. The "
+      "argument is relevant to the intersection of AI safety, open-weights progress, and "
+      "regulatory developments.",
+      "commentary", 1, 10, 5 },
+    { "The Batch", NULL, "newsletter", 2,
+      "Data Points: Anthropic's Claude Mythos Cybersecurity Claims Face Scrutiny; "
+      "OpenAI-Cerebras Deal; Meta AI CEO Avatar; Infrastructure Delays",
+      "A multi-item digest covers skepticism around Anthropic's Claude Mythos zero-day "
+      "vulnerability claims (flagged as overstated by Tom's Hardware based on limited 198-case "
+      "evidence), OpenAI's $20B+ deal with Cerebras for AI processors including a potential "
+      "~10% equity stake, and satellite data showing ~40% of U.S. AI data center projects are "
+      "behind schedule. Additional items cover Meta developing an AI avatar of CEO Zuckerberg "
+      "for internal use, Moody's flagging credit stress in AI-disrupted sectors, and Luma AI "
+      "launching an AI-driven film production studio using its Uni-1 model.",
+      "digest", 1, 10, 6 },
+    { "Hugging Face Blog", NULL, "company", 2,
+      "AI and the Future of Cybersecurity: Why Openness Matters",
+      "A Hugging Face blog post argues for the importance of open AI models and research in "
+      "the cybersecurity domain. The piece likely contends that open-weights models enable "
+      "better defensive security tooling, red-teaming, and vulnerability research compared to "
+      "closed alternatives. It addresses the dual-use tension between open access and "
+      "potential misuse in security contexts.",
+      "commentary", 1, 10, 4 },
+    { "Interconnects", NULL, "newsletter", 2,
+      "The Inevitable Need for an Open Model Consortium",
+      "Nathan Lambert at Interconnects argues for the formation of an open model consortium, "
+      "despite acknowledged skepticism about such organizational structures. The piece "
+      "appears to make a case that coordinated open-weights AI development requires some form "
+      "of collective governance or collaboration body. Published April 2026, this reflects "
+      "ongoing debate about how the open-source AI ecosystem should organize itself relative "
+      "to frontier closed labs.",
+      "commentary", 1, 10, 4 },
+    { "Interconnects", NULL, "newsletter", 2,
+      "Dean Ball on open models and government control",
+      "A commentary piece from Interconnects examines the legal and policy implications of "
+      "the Anthropic v. Department of War case for the future of open-weight AI models. The "
+      "piece, attributed to Dean Ball, argues that the case may set subtle but significant "
+      "precedents regarding government authority over open model distribution and access. "
+      "The analysis focuses on how the case's outcome could shape regulatory frameworks "
+      "affecting open-source AI development.",
+      "commentary", 1, 10, 5 },
+};
+
+/* Routine posts score low; frontier releases and binding government actions high. */
+static const struct event_case anchors[] = {
+    { "Acme Cloud Blog", NULL, "company", 1, "Webinar: getting started with our API",
+      "Join our team for a live webinar. We will walk through authentication, your first "
+      "request and rate limits, and answer questions at the end.",
+      "tutorial", 1, 3, 0 },
+    { "Cohere Blog", NULL, "company", 2, "Customer story: how Acme uses embeddings",
+      "Acme, a retail company, uses embeddings to improve product search. Their team shares "
+      "what worked, from chunking documents to evaluating retrieval quality.",
+      "tutorial", 1, 3, 0 },
+    { "Tool Releases", NULL, "community", 3, "Changelog: v1.2.3 fixes",
+      "This release fixes a crash when the config file is empty and updates dependencies.",
+      "tutorial", 1, 3, 0 },
+    { "Hugging Face Blog", NULL, "company", 2, "How to fine-tune a small model",
+      "In this post we show how to fine-tune a small language model on your own data with a "
+      "single GPU, using LoRA adapters and a few hundred examples.",
+      "tutorial", 1, 3, 0 },
+    { "OpenAI News", NULL, "lab", 1, "OpenAI releases GPT-5, its most capable model",
+      "Today OpenAI is releasing GPT-5, our smartest, fastest and most useful model yet, "
+      "available to all ChatGPT users and developers through the API. GPT-5 sets a new state "
+      "of the art across coding, math and writing benchmarks.",
+      "release", 7, 9, 0 },
+    { "U.S. Commerce Department", NULL, "policy", 1,
+      "U.S. Commerce Department imposes export controls on advanced AI chips to China",
+      "The Bureau of Industry and Security issued new rules restricting the export of "
+      "advanced AI chips and chip-making equipment to China. The controls take effect in 30 "
+      "days and apply to companies worldwide that use U.S. technology.",
+      "policy", 7, 9, 0 },
+    { "Anthropic News", NULL, "lab", 1, "Introducing Claude Opus 5",
+      "Claude Opus 5 is our most capable model, now available in the API and in Claude apps.",
+      "release", 6, 9, 0 },
+    { "Security Weekly Wire", NULL, "press", 2,
+      "Researchers find critical vulnerability in popular inference server",
+      "A critical vulnerability lets attackers run code on exposed servers; a patch is out.",
+      "security", 3, 7, 0 },
+    { "TechCrunch", NULL, "press", 2, "Cerebras raises $1.1 billion at an $8 billion valuation",
+      "Cerebras Systems raised $1.1 billion in a funding round led by existing investors.",
+      "business", 4, 8, 0 },
+};
+
+static struct entity_dict *dict;
+
+static int
+setup(void **state)
+{
+    char err[256];
+    int rc;
+
+    (void)state;
+    rc = entities_load(DICT_PATH, &dict, err, sizeof(err));
+    if (rc != ALM_OK) {
+        fprintf(stderr, "cannot load %s: %s (run from the repository root)\n", DICT_PATH, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    entities_free(dict);
+    return 0;
+}
+
+/* Analyzes one case: its kind and score; prints the explanation. */
+static enum event_kind
+analyze(const struct event_case *c, struct score *sc, const char **why)
+{
+    struct analysis_input in = { 0 };
+    struct tokens title = { 0 }, body = { 0 };
+    struct entity_hit *hits = NULL;
+    struct buf b = BUF_INIT(1 << 16);
+    enum event_kind k;
+    size_t n;
+
+    in.title = c->title;
+    in.text = c->text;
+    in.source_name = c->source;
+    in.source_author = c->author;
+    in.source_kind = c->source_kind;
+    in.tier = c->tier;
+    text_tokenize(c->title, strlen(c->title), &title);
+    text_tokenize(c->text, strlen(c->text), &body);
+    n = entities_match(dict, &title, &body, &hits);
+    k = kind_classify(&in, &title, &body, hits, n, why);
+    score_event(&in, k, hits, n, &title, &body, 1, 1 << c->tier, sc);
+    assert_int_equal(score_format(sc, &b), ALM_OK);
+    printf("%2d %-10s %s\n   why: %s\n%s", sc->value, event_kind_name(k), c->title, *why,
+           buf_cstr(&b));
+    buf_free(&b);
+    free(hits);
+    tokens_free(&title);
+    tokens_free(&body);
+    return k;
+}
+
+static double
+square_root(double x)
+{
+    double r = x > 1 ? x : 1;
+
+    if (x <= 0)
+        return 0;
+    for (int i = 0; i < 60; i++)
+        r = (r + x / r) / 2;
+    return r;
+}
+
+/* Ranks starting at 1, ties sharing their average rank. */
+static void
+ranks(const double *v, size_t n, double *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t below = 0, equal = 0;
+        for (size_t j = 0; j < n; j++) {
+            below += v[j] < v[i];
+            equal += v[j] == v[i];
+        }
+        r[i] = (double)below + (double)(equal + 1) / 2;
+    }
+}
+
+/* Spearman's rho with ties: Pearson's correlation of the ranks. */
+static double
+spearman(const double *x, const double *y, size_t n)
+{
+    double rx[16], ry[16], mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+
+    assert_true(n <= LEN(rx));
+    ranks(x, n, rx);
+    ranks(y, n, ry);
+    for (size_t i = 0; i < n; i++) {
+        mx += rx[i] / (double)n;
+        my += ry[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sxy += (rx[i] - mx) * (ry[i] - my);
+        sxx += (rx[i] - mx) * (rx[i] - mx);
+        syy += (ry[i] - my) * (ry[i] - my);
+    }
+    if (sxx == 0 || syy == 0)
+        return 0;
+    return sxy / square_root(sxx * syy);
+}
+
+static void
+test_spearman(void **state)
+{
+    static const double a[] = { 1, 2, 3, 4 }, b[] = { 10, 20, 30, 40 }, c[] = { 4, 3, 2, 1 };
+    static const double d[] = { 1, 1, 2, 2 }, e[] = { 5, 5, 9, 9 };
+
+    (void)state;
+    assert_true(spearman(a, b, 4) > 0.999);
+    assert_true(spearman(a, c, 4) < -0.999);
+    assert_true(spearman(d, e, 4) > 0.999);
+    assert_true(square_root(2) > 1.4142 && square_root(2) < 1.4143);
+}
+
+static void
+check_case(const struct event_case *c, int value, enum event_kind k, size_t i)
+{
+    if (k != event_kind_parse(c->want_kind))
+        fail_msg("case %zu '%s': kind %s, want %s", i, c->title, event_kind_name(k),
+                 c->want_kind);
+    if (value < c->want_lo || value > c->want_hi)
+        fail_msg("case %zu '%s': score %d, want %d..%d", i, c->title, value, c->want_lo,
+                 c->want_hi);
+}
+
+static void
+test_seed_calibration(void **state)
+{
+    double got[LEN(seed_events)], want[LEN(seed_events)], rho;
+
+    (void)state;
+    for (size_t i = 0; i < LEN(seed_events); i++) {
+        struct score sc;
+        const char *why = NULL;
+        enum event_kind k = analyze(&seed_events[i], &sc, &why);
+        int sum = 0;
+
+        assert_non_null(why);
+        for (size_t r = 0; r < sc.n; r++)
+            sum += sc.v[r].points;
+        assert_int_equal(sum, sc.value); /* the reasons explain the whole score */
+        got[i] = sc.value;
+        want[i] = seed_events[i].seed;
+        check_case(&seed_events[i], sc.value, k, i);
+        score_fini(&sc);
+    }
+    rho = spearman(got, want, LEN(seed_events));
+    printf("seed scores:");
+    for (size_t i = 0; i < LEN(seed_events); i++)
+        printf(" %g(%g)", got[i], want[i]);
+    printf("\nSpearman rho vs seed: %.3f\n", rho);
+    assert_true(rho >= 0.7);
+}
+
+static void
+test_anchors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < LEN(anchors); i++) {
+        struct score sc;
+        const char *why = NULL;
+        enum event_kind k = analyze(&anchors[i], &sc, &why);
+        check_case(&anchors[i], sc.value, k, i);
+        score_fini(&sc);
+    }
+}
+
+/* Corroboration, tiers, clamping and formatting, on a fixed release. */
+static void
+test_components(void **state)
+{
+    const struct event_case *c = &anchors[4];
+    struct analysis_input in = { 0 };
+    struct tokens title = { 0 }, body = { 0 };
+    struct entity_hit *hits = NULL;
+    struct buf b = BUF_INIT(1 << 16);
+    struct score one, many, low;
+    size_t n;
+
+    (void)state;
+    in.title = c->title;
+    in.text = c->text;
+    in.source_name = c->source;
+    in.source_kind = c->source_kind;
+    in.tier = c->tier;
+    text_tokenize(c->title, strlen(c->title), &title);
+    text_tokenize(c->text, strlen(c->text), &body);
+    n = entities_match(dict, &title, &body, &hits);
+    score_event(&in, KIND_RELEASE, hits, n, &title, &body, 1, 1 << 1, &one);
+    score_event(&in, KIND_RELEASE, hits, n, &title, &body, 5, (1 << 1) | (1 << 2) | (1 << 3),
+                &many);
+    assert_int_equal(many.value, 10); /* +2 sources, +1 tiers, then clamped */
+    assert_int_equal(score_format(&many, &b), ALM_OK);
+    assert_non_null(strstr(buf_cstr(&b), "+4  kind: release\n"));
+    assert_non_null(strstr(buf_cstr(&b), "+2  corroborated: 5 sources cover the story\n"));
+    assert_non_null(strstr(buf_cstr(&b), "+1  covered across 3 tiers\n"));
+    assert_non_null(strstr(buf_cstr(&b), "  clamped to 10\n"));
+    assert_true(one.value < many.value);
+
+    /* a tier-3 "other" with nothing else bottoms out at 1 */
+    in.tier = 3;
+    score_event(&in, KIND_OTHER, NULL, 0, NULL, NULL, 0, 0, &low);
+    assert_int_equal(low.value, 1);
+    buf_reset(&b);
+    assert_int_equal(score_format(&low, &b), ALM_OK);
+    assert_string_equal(buf_cstr(&b), "+1  kind: other\n-1  tier 3 source (OpenAI News)\n"
+                                      "+1  clamped to 1\n");
+    score_fini(&low);
+    score_fini(&one);
+    score_fini(&many);
+    score_fini(NULL);
+    /* a full buffer is reported, not overrun */
+    {
+        struct buf tiny = BUF_INIT(8);
+        score_event(&in, KIND_RELEASE, hits, n, &title, &body, 1, 0, &one);
+        assert_int_equal(score_format(&one, &tiny), ALM_ETOOBIG);
+        score_fini(&one);
+        buf_free(&tiny);
+    }
+    buf_free(&b);
+    free(hits);
+    tokens_free(&title);
+    tokens_free(&body);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spearman),
+        cmocka_unit_test(test_seed_calibration),
+        cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_components),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
