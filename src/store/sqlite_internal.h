@@ -10,7 +10,7 @@
 struct store {
     sqlite3 *db;
     char err[256];
-    sqlite3_stmt *find_item, *insert_item, *update_item;
+    sqlite3_stmt *find_item, *insert_item, *update_item, *fts_insert, *fts_delete;
 };
 
 /* Records the database's message; returns code. */
