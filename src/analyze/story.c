@@ -109,6 +109,8 @@ vec_push(struct u32vec *v, uint32_t x)
     v->v[v->n++] = x;
 }
 
+#define STORY_MEMBERS 32
+
 struct cterm {
     uint32_t term;           /* dense term id */
     uint32_t count;
@@ -121,6 +123,10 @@ struct story {
     int64_t *sources;
     uint32_t nsources;
     uint64_t simhash;        /* of its latest member, to confirm band hits */
+    uint32_t *mem[STORY_MEMBERS]; /* sorted term ids of its latest members */
+    uint32_t nmem[STORY_MEMBERS];
+    int64_t mem_source[STORY_MEMBERS];
+    uint32_t mem_next;
 };
 
 struct story_index {
@@ -166,6 +172,8 @@ story_free(struct story_index *ix)
     for (size_t i = 0; i < ix->nstories; i++) {
         free(ix->stories[i].cent);
         free(ix->stories[i].sources);
+        for (int k = 0; k < STORY_MEMBERS; k++)
+            free(ix->stories[i].mem[k]);
     }
     for (size_t i = 0; i < ix->nterm_ids; i++)
         free(ix->post[i].v);
@@ -270,6 +278,53 @@ doc_terms(struct story_index *ix, const struct story_doc *d, uint32_t **out)
     return n;
 }
 
+static double idf(const struct story_index *ix, uint32_t t);
+
+
+/* IDF-weighted cosine of two sorted term-id sets. */
+static double
+set_cosine(const struct story_index *ix, const uint32_t *a, size_t na, const uint32_t *b,
+           size_t nb)
+{
+    double dot = 0, x = 0, y = 0;
+    size_t i = 0, j = 0;
+
+    for (size_t k = 0; k < na; k++)
+        x += idf(ix, a[k]) * idf(ix, a[k]);
+    for (size_t k = 0; k < nb; k++)
+        y += idf(ix, b[k]) * idf(ix, b[k]);
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            dot += idf(ix, a[i]) * idf(ix, a[i]);
+            i++, j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return x > 0 && y > 0 ? dot / sqrt(x * y) : 0;
+}
+
+/* The best cosine between the doc and the story's latest members from
+ * other sources: a story is other sources covering the same happening, so
+ * a source's own items never vouch for each other. */
+static double
+member_sim(const struct story_index *ix, const struct story *s, const uint32_t *t, size_t nt,
+           int64_t source_id)
+{
+    double best = 0;
+
+    for (int k = 0; k < STORY_MEMBERS; k++) {
+        if (s->mem[k] == NULL || s->mem_source[k] == source_id)
+            continue;
+        double c = set_cosine(ix, t, nt, s->mem[k], s->nmem[k]);
+        if (c > best)
+            best = c;
+    }
+    return best;
+}
+
 static double
 centroid_norm(const struct story_index *ix, const struct story *s)
 {
@@ -322,8 +377,12 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         uint32_t si = ix->touched[k];
         struct story *s = &ix->stories[si];
         double dot = 0, sim;
+        int shared = 0;
         ix->acc[si] = 0;
-        if (d->published + ix->o.window < s->info.first_seen)
+        /* A story lives a few days: chains of loosely related items
+         * must not grow it into a month-long topic. */
+        if (d->published + ix->o.window < s->info.first_seen ||
+            d->published > s->info.first_seen + 2 * ix->o.window)
             continue;
         /* exact dot product over the sorted doc terms */
         for (uint32_t c = 0; c < s->ncent; c++) {
@@ -331,9 +390,16 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
             if (hit) {
                 double w = idf(ix, *hit);
                 dot += w * (s->cent[c].count * w);
+                shared++;
             }
         }
+        (void)shared;
         sim = dot / (dnorm * centroid_norm(ix, s) + 1e-12);
+        /* A centroid can drift toward a topic word ("Claude") that many
+         * small items share; some one member must also be close. */
+        if (sim >= ix->o.threshold &&
+            member_sim(ix, s, t, nt, d->source_id) < ix->o.threshold)
+            continue;
         if (sim > *best_sim) {
             *best_sim = sim;
             best = (long)si;
@@ -364,7 +430,7 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     struct story *s = &ix->stories[si];
     uint32_t k;
 
-    for (size_t i = 0; i < nt; i++) {
+    for (size_t i = 0; i < nt && !d->weak; i++) {
         for (k = 0; k < s->ncent && s->cent[k].term != t[i]; k++)
             ;
         if (k < s->ncent) {
@@ -396,7 +462,15 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     }
     if (d->published > s->info.last_seen)
         s->info.last_seen = d->published;
-    if (d->simhash) {
+    if (d->weak)
+        return;
+    k = s->mem_next++ % STORY_MEMBERS;
+    free(s->mem[k]);
+    s->mem[k] = xmalloc((nt ? nt : 1) * sizeof(uint32_t));
+    memcpy(s->mem[k], t, nt * sizeof(uint32_t));
+    s->nmem[k] = (uint32_t)nt;
+    s->mem_source[k] = d->source_id;
+    if (d->simhash && !d->weak) {
         s->simhash = d->simhash;
         for (int b = 0; b < 4; b++) {
             int found;

@@ -30,6 +30,8 @@ struct story_doc {
     size_t nterms;
     uint64_t simhash;        /* story_simhash() of its shingles, 0 for none */
     time_t published;
+    int weak;                /* a roundup: it may join a story but never draws
+                              * others in (its words stay out of the story) */
 };
 
 struct story_info {

@@ -30,6 +30,11 @@ int cmd_ingest(struct cli *c, int argc, char **argv);
 int cmd_fetch(struct cli *c, int argc, char **argv);
 int cmd_sources(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
+int cmd_event(struct cli *c, int argc, char **argv);
+int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_analyze(struct cli *c, int argc, char **argv);
+/* Runs the analysis over new and changed items (all with rebuild). */
+int cli_analyze(struct cli *c, int rebuild);
 int cmd_opml(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1,15 +1,83 @@
 /*
- * events.c - `almanac events`: the newest stored items, as the seed lists
- * events (source (author), age, title, link).
+ * events.c - `almanac events`, `almanac event ID`, `almanac explain ID` and
+ * `almanac analyze`: events as the seed page shows them.
  */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "cli/cli.h"
 #include "parse/date.h"
+
+/* "Interconnects (Nathan Lambert)", or the name alone. */
+static void
+source_label(const struct item *it, char *out, size_t n)
+{
+    if (it->source_author && *it->source_author && strcmp(it->source_author, it->source_name))
+        snprintf(out, n, "%s (%s)", it->source_name, it->source_author);
+    else
+        snprintf(out, n, "%s", it->source_name);
+}
+
+/* The fields every event's JSON carries. */
+static void
+event_json(struct buf *b, const struct event *e, time_t now)
+{
+    char date[32], age[32];
+    const char *g = e->guides;
+
+    date_format_rfc3339(e->item.published, date);
+    cli_age(now, e->item.published, age, sizeof(age));
+    buf_printf(b, "{\"id\":%lld,\"link\":", (long long)e->item.id);
+    buf_append_json(b, e->item.url);
+    buf_puts(b, ",\"title\":");
+    buf_append_json(b, e->item.title);
+    buf_puts(b, ",\"source\":");
+    buf_append_json(b, e->item.source_slug);
+    buf_puts(b, ",\"source_name\":");
+    buf_append_json(b, e->item.source_name);
+    buf_puts(b, ",\"source_author\":");
+    buf_append_json(b, e->item.source_author);
+    buf_printf(b, ",\"tier\":%d,\"published\":", e->item.tier);
+    buf_append_json(b, date);
+    buf_puts(b, ",\"age\":");
+    buf_append_json(b, age);
+    buf_printf(b, ",\"score\":%d,\"kind\":", e->score);
+    buf_append_json(b, e->kind);
+    buf_printf(b, ",\"story\":%lld,\"guides\":[", (long long)e->story_id);
+    for (int first = 1; g && *g; first = 0) {
+        const char *end = strchr(g, '\n');
+        size_t len = end ? (size_t)(end - g) : strlen(g);
+        char slug[256];
+        snprintf(slug, sizeof(slug), "%.*s", (int)len, g);
+        if (!first)
+            buf_putc(b, ',');
+        buf_append_json(b, slug);
+        g = end ? end + 1 : NULL;
+    }
+    buf_puts(b, "],\"summary\":");
+    buf_append_json(b, e->summary);
+}
+
+/* The seed's row: score, source (author), age, title, summary, link. */
+static void
+event_text(const struct event *e, time_t now, const char *indent)
+{
+    char src[512], age[32];
+
+    source_label(&e->item, src, sizeof(src));
+    cli_age(now, e->item.published, age, sizeof(age));
+    printf("%s%2d  %s · %s · #%lld\n", indent, e->score, src, age, (long long)e->item.id);
+    printf("%s    %s\n", indent, e->item.title ? e->item.title : "(untitled)");
+    printf("%s    %s\n", indent, e->summary);
+    if (e->item.url)
+        printf("%s    source ↗ %s\n", indent, e->item.url);
+    printf("\n");
+}
 
 struct list {
     struct cli *c;
@@ -18,70 +86,80 @@ struct list {
 };
 
 static int
-print_item(const struct item *it, void *arg)
+list_event(const struct event *e, void *arg)
 {
     struct list *l = arg;
-    char age[32], date[32];
 
-    cli_age(l->c->now, it->published, age, sizeof(age));
-    date_format_rfc3339(it->published, date);
     if (l->json) {
         if (l->n++)
             buf_putc(&l->out, ',');
-        buf_printf(&l->out, "{\"id\":%lld,\"link\":", (long long)it->id);
-        buf_append_json(&l->out, it->url);
-        buf_puts(&l->out, ",\"title\":");
-        buf_append_json(&l->out, it->title);
-        buf_puts(&l->out, ",\"source\":");
-        buf_append_json(&l->out, it->source_slug);
-        buf_puts(&l->out, ",\"source_name\":");
-        buf_append_json(&l->out, it->source_name);
-        buf_printf(&l->out, ",\"tier\":%d,\"published\":", it->tier);
-        buf_append_json(&l->out, date);
+        event_json(&l->out, e, l->c->now);
+        if (e->weight > 0)
+            buf_printf(&l->out, ",\"weight\":%.3f", e->weight);
         buf_putc(&l->out, '}');
-        return 0;
+    } else {
+        l->n++;
+        event_text(e, l->c->now, "");
     }
-    l->n++;
-    if (it->source_author && strcmp(it->source_author, it->source_name) != 0)
-        printf("%s (%s) · %s\n", it->source_name, it->source_author, age);
-    else
-        printf("%s · %s\n", it->source_name, age);
-    printf("  %s\n  %s\n\n", it->title ? it->title : "(untitled)", it->url ? it->url : "");
     return 0;
+}
+
+static int
+usage_events(void)
+{
+    fprintf(stderr, "usage: almanac events [--min-score N] [--guide G] [--source S] [--kind K]\n"
+                    "                      [--tier N] [--since DATE] [--top] [--limit N] [--json]\n");
+    return 2;
 }
 
 int
 cmd_events(struct cli *c, int argc, char **argv)
 {
-    struct item_query q = { 0 };
-    struct list l = { .c = c, .out = BUF_INIT((size_t)256 << 20) };
+    struct event_query q = { 0 };
+    struct list l = { .c = c, .out = BUF_INIT((size_t)512 << 20) };
     int rc;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--json") == 0) {
             l.json = 1;
-        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-            q.limit = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
-            q.source = argv[++i];
-        } else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
-            if (date_parse(argv[++i], &q.since) != ALM_OK) {
-                fprintf(stderr, "almanac: --since: cannot read date '%s'\n", argv[i]);
+        } else if (strcmp(a, "--top") == 0) {
+            q.by_score = 1;
+        } else if (v == NULL) {
+            return usage_events();
+        } else if (strcmp(a, "--limit") == 0) {
+            q.limit = atoi(v), i++;
+        } else if (strcmp(a, "--min-score") == 0) {
+            q.min_score = atoi(v), i++;
+        } else if (strcmp(a, "--tier") == 0) {
+            q.tier = atoi(v), i++;
+        } else if (strcmp(a, "--guide") == 0) {
+            q.guide = v, i++;
+        } else if (strcmp(a, "--source") == 0) {
+            q.source = v, i++;
+        } else if (strcmp(a, "--kind") == 0) {
+            q.kind = v, i++;
+        } else if (strcmp(a, "--since") == 0) {
+            if (date_parse(v, &q.since) != ALM_OK) {
+                fprintf(stderr, "almanac: --since: cannot read date '%s'\n", v);
                 return 2;
             }
+            i++;
         } else {
-            fprintf(stderr, "usage: almanac events [--limit N] [--source S] [--since DATE] [--json]\n");
-            return 2;
+            return usage_events();
         }
     }
     if (cli_store(c) == NULL)
         return 1;
     if (l.json)
         buf_putc(&l.out, '[');
-    rc = store_list_items(c->st, &q, print_item, &l);
+    rc = store_list_events(c->st, &q, list_event, &l);
     if (l.json) {
         buf_puts(&l.out, "]\n");
         fwrite(l.out.data, 1, l.out.len, stdout);
+    } else if (l.n == 0) {
+        printf("no events%s\n", store_count_events(c->st) == 0
+                                     ? " yet: run `almanac ingest` (or `almanac analyze`)" : "");
     }
     buf_free(&l.out);
     if (rc != ALM_OK) {
@@ -89,4 +167,189 @@ cmd_events(struct cli *c, int argc, char **argv)
         return 1;
     }
     return 0;
+}
+
+struct ents {
+    struct buf *b;
+    int json, n;
+};
+
+static int
+list_entity(const char *name, const char *kind, int mentions, void *arg)
+{
+    struct ents *en = arg;
+
+    if (en->json) {
+        if (en->n)
+            buf_putc(en->b, ',');
+        buf_puts(en->b, "{\"name\":");
+        buf_append_json(en->b, name);
+        buf_puts(en->b, ",\"kind\":");
+        buf_append_json(en->b, kind);
+        buf_printf(en->b, ",\"mentions\":%d}", mentions);
+    } else {
+        buf_printf(en->b, "%s%s (%s)", en->n ? ", " : "", name, kind);
+    }
+    en->n++;
+    return 0;
+}
+
+/* Prints the stored reasons, one per line. */
+static void
+print_reasons(const char *json, int score)
+{
+    cJSON *r = cJSON_Parse(json ? json : "[]"), *it;
+
+    cJSON_ArrayForEach(it, r) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
+        if (cJSON_IsNumber(p) && cJSON_IsString(t))
+            printf("  %+3d  %s\n", p->valueint, t->valuestring);
+    }
+    printf("  = %d (clamped to 1..10)\n", score);
+    cJSON_Delete(r);
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || v <= 0)
+        return ALM_EINVAL;
+    *id = v;
+    return ALM_OK;
+}
+
+int
+cmd_event(struct cli *c, int argc, char **argv)
+{
+    int json = 0;
+    int64_t id = 0;
+    struct event e;
+    struct buf b = BUF_INIT((size_t)64 << 20);
+    struct list rel = { .c = c, .json = 1, .out = BUF_INIT((size_t)64 << 20) };
+    struct ents en = { .b = &b };
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (parse_id(argv[i], &id) != ALM_OK)
+            id = -1;
+    }
+    if (id <= 0) {
+        fprintf(stderr, "usage: almanac event ID [--json]\n");
+        return 2;
+    }
+    if (cli_store(c) == NULL)
+        return 1;
+    rc = store_get_event(c->st, id, &e);
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: event %lld: %s\n", (long long)id,
+                rc == ALM_ENOTFOUND ? "no such event" : store_error(c->st));
+        return 1;
+    }
+    if (json) {
+        event_json(&b, &e, c->now);
+        buf_puts(&b, ",\"reasons\":");
+        buf_puts(&b, e.reasons ? e.reasons : "[]");
+        buf_puts(&b, ",\"entities\":[");
+        en.json = 1;
+        store_event_entities(c->st, id, list_entity, &en);
+        buf_puts(&b, "],\"related\":[");
+        store_related_events(c->st, id, list_event, &rel);
+        buf_append(&b, buf_cstr(&rel.out), rel.out.len);
+        buf_puts(&b, "]}\n");
+        fwrite(b.data, 1, b.len, stdout);
+    } else {
+        struct list tl = { .c = c, .json = 0, .out = BUF_INIT(1 << 20) };
+        const char *g = e.guides;
+        int ng = 0;
+        printf("← Events\n\n");
+        event_text(&e, c->now, "");
+        for (const char *p = g; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+            ng++;
+        printf("Related guides (%d)\n", ng);
+        while (g && *g) {
+            const char *end = strchr(g, '\n');
+            printf("  %.*s\n", (int)(end ? end - g : (long)strlen(g)), g);
+            g = end ? end + 1 : NULL;
+        }
+        printf("\nRelated events\n");
+        store_related_events(c->st, id, list_event, &tl);
+        if (tl.n == 0)
+            printf("  (none yet)\n\n");
+        printf("Why %d:\n", e.score);
+        print_reasons(e.reasons, e.score);
+        store_event_entities(c->st, id, list_entity, &en);
+        printf("\nEntities: %s\n", en.n ? buf_cstr(&b) : "none found");
+        printf("Story: #%lld\n", (long long)e.story_id);
+        buf_free(&tl.out);
+    }
+    buf_free(&b);
+    buf_free(&rel.out);
+    event_fini(&e);
+    return 0;
+}
+
+int
+cmd_explain(struct cli *c, int argc, char **argv)
+{
+    int64_t id;
+    struct event e;
+
+    if (argc != 2 || parse_id(argv[1], &id) != ALM_OK) {
+        fprintf(stderr, "usage: almanac explain ID\n");
+        return 2;
+    }
+    if (cli_store(c) == NULL)
+        return 1;
+    if (store_get_event(c->st, id, &e) != ALM_OK) {
+        fprintf(stderr, "almanac: event %lld: no such event\n", (long long)id);
+        return 1;
+    }
+    printf("%s\n%s, %s · kind %s\n", e.item.title ? e.item.title : "(untitled)",
+           e.item.source_name, e.item.tier == 1 ? "tier 1" : e.item.tier == 2 ? "tier 2" : "tier 3",
+           e.kind);
+    print_reasons(e.reasons, e.score);
+    event_fini(&e);
+    return 0;
+}
+
+int
+cli_analyze(struct cli *c, int rebuild)
+{
+    struct analyzer *a;
+    struct analyze_stats s;
+    char err[512];
+
+    if (cli_config(c) == NULL || cli_store(c) == NULL)
+        return 1;
+    if (analyzer_open(c->cfg->dir, &a, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "almanac: analysis: %s\n", err);
+        return 1;
+    }
+    if (analyze_run(a, c->st, rebuild, c->now, &s, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "almanac: analysis: %s\n", err);
+        analyzer_close(a);
+        return 1;
+    }
+    printf("analysed %d events (%d new or changed) in %.2f s; %d stories, %d related lists"
+           " written\n", s.analyzed, s.fresh, s.seconds, s.stories, s.related_lists);
+    analyzer_close(a);
+    return 0;
+}
+
+int
+cmd_analyze(struct cli *c, int argc, char **argv)
+{
+    int rebuild = argc == 2 && strcmp(argv[1], "--rebuild") == 0;
+
+    if (argc > 2 || (argc == 2 && !rebuild)) {
+        fprintf(stderr, "usage: almanac analyze [--rebuild]\n");
+        return 2;
+    }
+    return cli_analyze(c, rebuild);
 }

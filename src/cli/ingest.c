@@ -350,6 +350,9 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     }
     free(r.jobs);
     free(reqs);
+    /* Analysis runs over whatever was stored, even after partial failure. */
+    if (r.new_items + r.updated_items > 0 || store_count_events(c->st) < store_count_items(c->st, 0))
+        cli_analyze(c, 0);
     /* Non-zero only when nothing could be ingested at all. */
     return r.succeeded == 0 ? 1 : 0;
 }

@@ -21,7 +21,11 @@ static const struct command {
     { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not" },
     { "parse", cmd_parse, "parse FILE|URL [--json]   parse one feed and print it" },
     { "sources", cmd_sources, "sources [--json]          list sources with their health" },
-    { "events", cmd_events, "events [--limit N] [--source S] [--since DATE] [--json]" },
+    { "analyze", cmd_analyze, "analyze [--rebuild]       analyse new items (all with --rebuild)" },
+    { "events", cmd_events, "events [--min-score N] [--guide G] [--source S] [--kind K] [--tier N]\n"
+                            "         [--since DATE] [--top] [--limit N] [--json]" },
+    { "event", cmd_event, "event ID [--json]         one event: summary, guides, related events" },
+    { "explain", cmd_explain, "explain ID                why an event has its score" },
     { "opml", cmd_opml, "opml import FILE | opml export" },
 };
 

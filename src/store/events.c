@@ -128,8 +128,13 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
 {
     sqlite3_stmt *s;
 
-    s = prep(st, "INSERT OR REPLACE INTO events (id, score, kind, summary, story_id, reasons,"
-                 " terms, content_hash, analyzed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    /* An upsert, not a replace: a replace would delete the row and, by
+     * cascade, the event's related list, which is kept apart. */
+    s = prep(st, "INSERT INTO events (id, score, kind, summary, story_id, reasons,"
+                 " terms, content_hash, analyzed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                 " ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3, summary = ?4,"
+                 " story_id = ?5, reasons = ?6, terms = ?7,"
+                 " content_hash = coalesce(?8, content_hash), analyzed = ?9");
     if (s == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, ev->id);
@@ -143,7 +148,19 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sqlite3_bind_int64(s, 9, now);
     if (step_done(st, s) != ALM_OK)
         return ALM_ESTORE;
-    /* INSERT OR REPLACE deleted the old row, and the cascade its links. */
+    static const char *const clear[] = {
+        "DELETE FROM event_entities WHERE event_id = ?",
+        "DELETE FROM event_guides WHERE event_id = ?",
+        "DELETE FROM candidates WHERE event_id = ?",
+    };
+    for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]); i++) {
+        s = prep(st, clear[i]);
+        if (s == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, ev->id);
+        if (step_done(st, s) != ALM_OK)
+            return ALM_ESTORE;
+    }
     for (size_t i = 0; i < ev->nentities; i++) {
         s = prep(st, "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions,"
                      " in_title) VALUES (?, ?, ?, ?, ?)");

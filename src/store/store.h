@@ -147,7 +147,7 @@ struct event_rec {
     const char *summary;
     int64_t story_id;         /* the id of the story's first event */
     const char *reasons_json; /* [{"points":N,"text":"..."}, ...] */
-    const char *content_hash; /* the item version analysed */
+    const char *content_hash; /* the item version analysed; NULL keeps the stored one */
     const uint64_t *terms;    /* kept so the related index reloads fast */
     size_t nterms;
     const struct event_entity *entities;

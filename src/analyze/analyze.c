@@ -1,0 +1,589 @@
+/*
+ * analyze.c - the analysis pipeline over the store (see analyze.h).
+ */
+#include "analyze/analyze.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/entities.h"
+#include "analyze/guides.h"
+#include "analyze/kind.h"
+#include "analyze/model.h"
+#include "analyze/related.h"
+#include "analyze/score.h"
+#include "analyze/story.h"
+#include "analyze/summary.h"
+#include "analyze/text.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "store/store.h"
+
+#define BODY_SCAN ((size_t)64 << 10)  /* text read for entities, kind and terms */
+#define KEEP_TERMS 96                 /* terms kept per event for related events */
+#define RELATED_K 8
+
+struct analyzer {
+    struct entity_dict *dict;
+    struct guide_set *guides;
+    struct stemmer *stem;
+};
+
+int
+analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
+{
+    struct analyzer *a = xcalloc(1, sizeof(*a));
+    char path[4096];
+
+    snprintf(path, sizeof(path), "%s/data/entities.tsv", root);
+    if (entities_load(path, &a->dict, err, errlen) != ALM_OK)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/guides", root);
+    if (guides_load(path, &a->guides, err, errlen) != ALM_OK)
+        goto fail;
+    a->stem = stemmer_new();
+    if (a->stem == NULL) {
+        snprintf(err, errlen, "no English stemmer in libstemmer");
+        goto fail;
+    }
+    *out = a;
+    return ALM_OK;
+fail:
+    analyzer_close(a);
+    return ALM_ECONFIG;
+}
+
+void
+analyzer_close(struct analyzer *a)
+{
+    if (a == NULL)
+        return;
+    entities_free(a->dict);
+    guides_free(a->guides);
+    stemmer_free(a->stem);
+    free(a);
+}
+
+/* One event in the making. */
+struct work {
+    int64_t id, source_id, story;
+    int tier, fresh, put;
+    time_t published;
+    char *title, *text, *source_name, *source_author, *source_kind, *hash;
+    struct tokens tt, bt;
+    struct entity_hit *hits;
+    size_t nhits;
+    enum event_kind kind;
+    struct guide_hit *gh;
+    size_t ngh;
+    uint64_t *terms;
+    size_t nterms;
+    uint64_t simhash;
+    char **cands;
+    size_t ncands;
+    int32_t *ent_ids, *guide_ids;
+};
+
+static void
+work_fini(struct work *w)
+{
+    free(w->title);
+    free(w->text);
+    free(w->source_name);
+    free(w->source_author);
+    free(w->source_kind);
+    free(w->hash);
+    tokens_free(&w->tt);
+    tokens_free(&w->bt);
+    free(w->hits);
+    free(w->gh);
+    free(w->terms);
+    entities_candidates_free(w->cands, w->ncands);
+    free(w->ent_ids);
+    free(w->guide_ids);
+}
+
+static int32_t
+name_id(const char *s, size_t n)
+{
+    return (int32_t)(text_hash(s, n, 0) & 0x7fffffff);
+}
+
+static void
+analysis_input(const struct work *w, struct analysis_input *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->id = w->id;
+    in->title = w->title;
+    in->text = w->text;
+    in->source_name = w->source_name;
+    in->source_author = w->source_author;
+    in->source_kind = w->source_kind;
+    in->tier = w->tier;
+    in->published = w->published;
+}
+
+/* Entities, kind, guides, terms: everything that does not need stories. */
+static void
+work_prepare(struct analyzer *a, struct work *w, const struct item *it, const char *hash)
+{
+    struct analysis_input in;
+    const char *why;
+    const char **names;
+    size_t blen;
+    struct buf tb = BUF_INIT((size_t)1 << 20);
+
+    w->id = it->id;
+    w->source_id = it->source_id;
+    w->tier = it->tier;
+    w->published = it->published;
+    w->title = xstrdup(it->title ? it->title : "");
+    blen = it->text ? strlen(it->text) : 0;
+    w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
+    w->source_name = xstrdup(it->source_name);
+    w->source_author = xstrdup(it->source_author);
+    w->source_kind = xstrdup(it->source_kind);
+    w->hash = xstrdup(hash);
+    text_tokenize(w->title, strlen(w->title), &w->tt);
+    text_tokenize(w->text, strlen(w->text), &w->bt);
+    w->nhits = entities_match(a->dict, &w->tt, &w->bt, &w->hits);
+    w->ncands = entities_candidates(a->dict, &w->tt, &w->cands);
+    analysis_input(w, &in);
+    w->kind = kind_classify(&in, &w->tt, &w->bt, w->hits, w->nhits, &why);
+
+    names = xcalloc(w->nhits + 1, sizeof(*names));
+    for (size_t i = 0; i < w->nhits; i++)
+        names[i] = w->hits[i].name;
+    w->ngh = guides_match(a->guides, a->stem, w->title, w->text, names, w->nhits, &w->gh);
+    free(names);
+
+    /* Terms: the title counts twice, then the body's lead. */
+    buf_puts(&tb, w->title);
+    buf_puts(&tb, ". ");
+    buf_puts(&tb, w->title);
+    buf_puts(&tb, ". ");
+    buf_append(&tb, w->text, strlen(w->text) < 8192 ? strlen(w->text) : 8192);
+    w->nterms = text_terms(a->stem, buf_cstr(&tb), tb.len, &w->terms);
+    if (w->nterms > KEEP_TERMS)
+        w->nterms = KEEP_TERMS;
+    {
+        uint64_t *sh;
+        size_t ns = text_shingles(a->stem, w->title, strlen(w->title), 2, &sh);
+        w->simhash = ns >= 3 ? story_simhash(sh, ns) : 0;
+        free(sh);
+    }
+    buf_free(&tb);
+    w->ent_ids = xcalloc(w->nhits + 1, sizeof(*w->ent_ids));
+    for (size_t i = 0; i < w->nhits; i++)
+        w->ent_ids[i] = name_id(w->hits[i].name, strlen(w->hits[i].name));
+    w->guide_ids = xcalloc(w->ngh + 1, sizeof(*w->guide_ids));
+    for (size_t i = 0; i < w->ngh; i++)
+        w->guide_ids[i] = (int32_t)w->gh[i].guide;
+}
+
+struct run {
+    struct analyzer *a;
+    struct store *st;
+    time_t now;
+    struct work *w;          /* new or changed items, then re-scored old ones */
+    size_t nw, capw;
+    struct old *old;         /* events already stored */
+    size_t nold, capold;
+    int rebuild;
+    int64_t *fresh_ids;      /* sorted ids of the fresh items */
+    size_t nfresh;
+};
+
+/* What the index rows tell of a stored event. */
+struct old {
+    int64_t id, story, source_id;
+    int tier;
+    time_t published;
+    uint64_t *terms;
+    size_t nterms;
+    int32_t *ents, *guides;
+    size_t nents, nguides;
+    int64_t new_story;
+    long work;               /* index in run.w when re-analysed, else -1 */
+};
+
+static struct work *
+work_push(struct run *r)
+{
+    if (r->nw == r->capw) {
+        r->capw = r->capw ? r->capw * 2 : 256;
+        r->w = xrealloc(r->w, r->capw * sizeof(*r->w));
+    }
+    memset(&r->w[r->nw], 0, sizeof(r->w[0]));
+    return &r->w[r->nw++];
+}
+
+static int
+on_item(const struct item *it, const char *hash, void *arg)
+{
+    struct run *r = arg;
+
+    work_prepare(r->a, work_push(r), it, hash);
+    r->w[r->nw - 1].fresh = 1;
+    return 0;
+}
+
+/* Splits a '\n'-separated list into hashed ids. */
+static size_t
+split_ids(const char *s, int32_t **out, const struct guide_set *g)
+{
+    size_t n = 0, cap = 4;
+    int32_t *v = xmalloc(cap * sizeof(*v));
+
+    while (s && *s) {
+        const char *e = strchr(s, '\n');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (n == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof(*v));
+        if (g) {
+            char slug[256];
+            snprintf(slug, sizeof(slug), "%.*s", (int)len, s);
+            size_t k = guides_find(g, slug);
+            if (k < guides_count(g))
+                v[n++] = (int32_t)k;
+        } else {
+            v[n++] = name_id(s, len);
+        }
+        s = e ? e + 1 : NULL;
+    }
+    *out = v;
+    return n;
+}
+
+static int
+on_old(const struct event_index_row *row, void *arg)
+{
+    struct run *r = arg;
+    struct old *o;
+
+    if (r->nold == r->capold) {
+        r->capold = r->capold ? r->capold * 2 : 1024;
+        r->old = xrealloc(r->old, r->capold * sizeof(*r->old));
+    }
+    o = &r->old[r->nold++];
+    memset(o, 0, sizeof(*o));
+    o->id = row->id;
+    o->story = row->story_id;
+    o->source_id = row->source_id;
+    o->tier = row->tier;
+    o->published = row->published;
+    o->nterms = row->nterms;
+    o->terms = xmalloc((row->nterms ? row->nterms : 1) * sizeof(uint64_t));
+    if (row->nterms)
+        memcpy(o->terms, row->terms, row->nterms * sizeof(uint64_t));
+    o->nents = split_ids(row->entities, &o->ents, NULL);
+    o->nguides = split_ids(row->guides, &o->guides, r->a->guides);
+    o->work = -1;
+    return 0;
+}
+
+/* Stories: every event, old and new, clustered oldest first. */
+struct order {
+    time_t published;
+    int64_t id;
+    long w;                  /* index in run.w, or -1 */
+    long o;                  /* index in run.old, or -1 */
+};
+
+static int
+cmp_order(const void *a, const void *b)
+{
+    const struct order *x = a, *y = b;
+
+    if (x->published != y->published)
+        return x->published < y->published ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Is id one of the items analysed afresh in this run? */
+static int
+is_fresh_id(const struct run *r, int64_t id)
+{
+    return bsearch(&id, r->fresh_ids, r->nfresh, sizeof(id), cmp_id) != NULL;
+}
+
+static struct story_index *
+cluster(struct run *r)
+{
+    struct story_index *ix = story_new(NULL);
+    struct order *ord = xmalloc((r->nw + r->nold + 1) * sizeof(*ord));
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->nw; i++)
+        ord[n++] = (struct order){ r->w[i].published, r->w[i].id, (long)i, -1 };
+    for (size_t i = 0; i < r->nold; i++) {
+        if (is_fresh_id(r, r->old[i].id))
+            continue; /* changed item: its new analysis stands in */
+        ord[n++] = (struct order){ r->old[i].published, r->old[i].id, -1, (long)i };
+    }
+    qsort(ord, n, sizeof(*ord), cmp_order);
+    for (size_t i = 0; i < n; i++) {
+        struct story_doc d = { .id = ord[i].id, .published = ord[i].published };
+        int joined;
+        if (ord[i].w >= 0) {
+            struct work *w = &r->w[ord[i].w];
+            d.source_id = w->source_id;
+            d.tier = w->tier;
+            d.terms = w->terms;
+            d.nterms = w->nterms;
+            d.simhash = w->simhash;
+            d.weak = w->kind == KIND_DIGEST;
+            w->story = story_assign(ix, &d, &joined);
+        } else {
+            struct old *o = &r->old[ord[i].o];
+            d.source_id = o->source_id;
+            d.tier = o->tier;
+            d.terms = o->terms;
+            d.nterms = o->nterms;
+            o->new_story = story_assign(ix, &d, &joined);
+        }
+    }
+    free(ord);
+    return ix;
+}
+
+static char *
+reasons_json(const struct score *sc)
+{
+    struct buf b = BUF_INIT((size_t)1 << 20);
+
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < sc->n; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_printf(&b, "{\"points\":%d,\"text\":", sc->v[i].points);
+        buf_append_json(&b, sc->v[i].text);
+        buf_putc(&b, '}');
+    }
+    buf_putc(&b, ']');
+    return buf_take(&b);
+}
+
+/* Scores, summarises and stores one event. */
+static int
+put_work(struct run *r, struct story_index *ix, struct work *w)
+{
+    struct analysis_input in;
+    const struct story_info *si = story_get(ix, w->story);
+    struct score sc = { 0 };
+    const char *gtitles[GUIDES_MAX_HITS], *tops[3];
+    struct event_entity *ents = xcalloc(w->nhits + 1, sizeof(*ents));
+    struct event_guide *gs = xcalloc(w->ngh + 1, sizeof(*gs));
+    size_t ng = 0, nt = 0;
+    char *summary, *reasons;
+    int rc;
+
+    analysis_input(w, &in);
+    score_event(&in, w->kind, w->hits, w->nhits, &w->tt, &w->bt, si ? si->sources : 1,
+                si ? si->tiers_mask : (1 << w->tier), &sc);
+    for (size_t i = 0; i < w->ngh && ng < GUIDES_MAX_HITS; i++) {
+        const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
+        gtitles[ng++] = g->title;
+        gs[i].slug = g->slug;
+        gs[i].weight = w->gh[i].weight;
+    }
+    for (size_t i = 0; i < w->nhits; i++) {
+        ents[i].name = w->hits[i].name;
+        ents[i].kind = w->hits[i].kind;
+        ents[i].mentions = w->hits[i].count;
+        ents[i].in_title = w->hits[i].in_title;
+        if (nt < 3 && w->hits[i].salience >= 3)
+            tops[nt++] = w->hits[i].name;
+    }
+    summary = summary_make(&in, w->kind, gtitles, ng, tops, nt);
+    reasons = reasons_json(&sc);
+    struct event_rec ev = {
+        .id = w->id,
+        .score = sc.value,
+        .kind = event_kind_name(w->kind),
+        .summary = summary,
+        .story_id = w->story,
+        .reasons_json = reasons,
+        .content_hash = w->hash,
+        .terms = w->terms,
+        .nterms = w->nterms,
+        .entities = ents,
+        .nentities = w->nhits,
+        .guides = gs,
+        .nguides = w->ngh,
+        .candidates = w->cands,
+        .ncandidates = w->ncands,
+    };
+    rc = store_put_event(r->st, &ev, r->now);
+    free(summary);
+    free(reasons);
+    free(ents);
+    free(gs);
+    score_fini(&sc);
+    return rc;
+}
+
+struct rel_write {
+    struct store *st;
+    int rc, lists;
+};
+
+static void
+write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
+{
+    struct rel_write *rw = arg;
+    int64_t ids[RELATED_MAX_K];
+    double wt[RELATED_MAX_K];
+
+    if (rw->rc != ALM_OK)
+        return;
+    for (size_t i = 0; i < n && i < RELATED_MAX_K; i++) {
+        ids[i] = h[i].id;
+        wt[i] = h[i].weight;
+    }
+    rw->rc = store_put_related(rw->st, id, ids, wt, n < RELATED_MAX_K ? n : RELATED_MAX_K);
+    rw->lists++;
+}
+
+static int
+relate(struct run *r, int *lists)
+{
+    struct related_index *ix = related_new();
+    struct rel_write rw = { r->st, ALM_OK, 0 };
+
+    for (size_t i = 0; i < r->nold; i++) {
+        struct old *o = &r->old[i];
+        if (o->work >= 0 || is_fresh_id(r, o->id))
+            continue;
+        struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
+                                 o->nguides, o->published };
+        related_add(ix, &d);
+    }
+    for (size_t i = 0; i < r->nw; i++) {
+        struct work *w = &r->w[i];
+        struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
+                                 w->guide_ids, w->ngh, w->published };
+        related_add(ix, &d);
+    }
+    if (r->rebuild || r->nold == 0) {
+        related_build_all(ix, RELATED_K, RELATED_THRESHOLD, write_related, &rw);
+    } else {
+        for (size_t i = 0; i < r->nw && rw.rc == ALM_OK; i++)
+            related_update_for(ix, r->w[i].id, RELATED_K, RELATED_THRESHOLD, write_related, &rw);
+    }
+    related_free(ix);
+    *lists = rw.lists;
+    return rw.rc;
+}
+
+/* Old events whose story changed are analysed again (their score counts
+ * the story's coverage). */
+static int
+reanalyse_old(struct run *r, struct story_index *ix)
+{
+    size_t nfresh = r->nw;
+
+    for (size_t i = 0; i < r->nold; i++) {
+        struct old *o = &r->old[i];
+        const struct story_info *si = story_get(ix, o->new_story);
+        struct item *it = NULL;
+        if (o->new_story == 0 || (o->new_story == o->story && (si == NULL || si->events <= 1)))
+            continue;
+        /* the story is unchanged unless a fresh event joined it */
+        int touched = o->new_story != o->story;
+        for (size_t k = 0; k < nfresh && !touched; k++)
+            touched = r->w[k].story == o->new_story;
+        if (!touched)
+            continue;
+        if (store_get_item(r->st, o->id, &it) != ALM_OK)
+            continue;
+        work_prepare(r->a, work_push(r), it, NULL); /* NULL: keep its content hash */
+        item_free(it);
+        o->work = (long)(r->nw - 1);
+        r->w[r->nw - 1].story = o->new_story;
+    }
+    return ALM_OK;
+}
+
+int
+analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
+            struct analyze_stats *stats, char *err, size_t errlen)
+{
+    struct run r = { .a = a, .st = st, .now = now, .rebuild = rebuild };
+    struct timespec t0, t1;
+    struct story_index *ix = NULL;
+    int rc = ALM_ESTORE;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(stats, 0, sizeof(*stats));
+    if (store_items_to_analyze(st, rebuild, on_item, &r) != ALM_OK)
+        goto out;
+    if (!rebuild && store_event_index(st, on_old, &r) != ALM_OK)
+        goto out;
+    if (r.nw == 0 && !rebuild) {
+        rc = ALM_OK;
+        goto out;
+    }
+    r.fresh_ids = xmalloc((r.nw + 1) * sizeof(*r.fresh_ids));
+    for (size_t i = 0; i < r.nw; i++)
+        r.fresh_ids[r.nfresh++] = r.w[i].id;
+    qsort(r.fresh_ids, r.nfresh, sizeof(*r.fresh_ids), cmp_id);
+    ix = cluster(&r);
+    reanalyse_old(&r, ix);
+    if (store_begin(st) != ALM_OK)
+        goto out;
+    for (size_t i = 0; i < guides_count(a->guides); i++) {
+        const struct guide *g = guides_get(a->guides, i);
+        if (store_put_guide(st, g->slug, g->title, g->summary, g->body) != ALM_OK)
+            goto rollback;
+    }
+    for (size_t i = 0; i < r.nw; i++) {
+        struct work *w = &r.w[i];
+        if (put_work(&r, ix, w) != ALM_OK)
+            goto rollback;
+        stats->analyzed++;
+        stats->fresh += w->fresh;
+    }
+    for (size_t i = 0; i < r.nw; i++) {
+        const struct story_info *si = story_get(ix, r.w[i].story);
+        if (si && store_put_story(st, si->id, si->first_event, si->events, si->sources,
+                                  si->tiers_mask, si->first_seen, si->last_seen) != ALM_OK)
+            goto rollback;
+    }
+    if (relate(&r, &stats->related_lists) != ALM_OK)
+        goto rollback;
+    if (store_commit(st) != ALM_OK)
+        goto rollback;
+    stats->stories = (int)story_count(ix);
+    rc = ALM_OK;
+    goto out;
+rollback:
+    store_rollback(st);
+out:
+    if (rc != ALM_OK)
+        snprintf(err, errlen, "%s", store_error(st));
+    story_free(ix);
+    for (size_t i = 0; i < r.nw; i++)
+        work_fini(&r.w[i]);
+    free(r.w);
+    for (size_t i = 0; i < r.nold; i++) {
+        free(r.old[i].terms);
+        free(r.old[i].ents);
+        free(r.old[i].guides);
+    }
+    free(r.old);
+    free(r.fresh_ids);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return rc;
+}
