@@ -1,0 +1,78 @@
+/*
+ * web.h - what the web server and the content handlers share.
+ *
+ * server.c (libmicrohttpd) parses each request into a struct web_request,
+ * finds the handler for its path (routes.c), lets it fill a struct
+ * web_response, then does everything HTTP-generic: conditional requests
+ * (ETag / Last-Modified -> 304), gzip, security headers, Cache-Control,
+ * access log and metrics. Handlers (pages.c: HTML; api.c: JSON; feeds.c:
+ * Atom and JSON Feed) only read the store and render into the body buffer;
+ * they never see libmicrohttpd.
+ *
+ * Every request runs on one of the server's threads; web_store() gives the
+ * calling thread its own read-only store connection.
+ */
+#ifndef ALMANAC_WEB_H
+#define ALMANAC_WEB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/buf.h"
+
+struct store;
+struct config;
+
+struct web_ctx {
+    const struct config *cfg;
+    const char *db_path;      /* each thread opens its own connection */
+    const char *base_url;     /* absolute URL of the site, for feeds ("http://127.0.0.1:8080") */
+    time_t fixed_now;         /* ALMANAC_NOW, or 0 for the real clock */
+};
+
+/* The calling thread's store connection (opened on first use); NULL on error. */
+struct store *web_store(const struct web_ctx *ctx);
+/* Now, or the fixed clock. */
+time_t web_now(const struct web_ctx *ctx);
+
+#define WEB_MAX_PARAMS 32
+
+struct web_param {
+    const char *name, *value; /* decoded, borrowed for the request */
+};
+
+struct web_request {
+    const char *method;       /* "GET", "HEAD" */
+    const char *path;         /* decoded path, no query: "/events/12-claude" */
+    struct web_param params[WEB_MAX_PARAMS];
+    size_t nparams;
+};
+
+/* The first value of a query parameter, or NULL. */
+const char *web_param(const struct web_request *r, const char *name);
+
+struct web_response {
+    int status;               /* 200 unless set */
+    const char *content_type; /* "text/html; charset=utf-8" ... (static string) */
+    struct buf body;          /* BUF_INIT(WEB_MAX_BODY) by the server */
+    time_t last_modified;     /* 0: none; the server sends Last-Modified and answers
+                               * If-Modified-Since */
+    int max_age;              /* Cache-Control max-age seconds; -1: no-store */
+    char location[512];       /* for redirects (status 301/302/303) */
+};
+
+#define WEB_MAX_BODY ((size_t)32 << 20)
+
+/*
+ * A handler fills resp and returns 0; on a missing resource it sets
+ * resp->status = 404 (and may leave the body empty: the server renders the
+ * site's 404 page). It never writes internal error text to the body; on a
+ * store error it sets 500 and the server shows the generic error page.
+ */
+typedef int web_handler(const struct web_ctx *ctx, const struct web_request *req,
+                        struct web_response *resp);
+
+/* The site's HTML error page for a status (404, 400, 500...). */
+void web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp);
+
+#endif
