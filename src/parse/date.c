@@ -12,6 +12,7 @@
 #include "parse/date.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -814,4 +815,23 @@ date_format_http(time_t t, char out[30])
     *o++ = ':';
     o = put_digits(o, sec, 2);
     memcpy(o, " GMT", 5);
+}
+
+void
+date_relative(time_t now, time_t t, char *out, size_t n)
+{
+    long long d = (long long)(now - t);
+
+    if (d < 0)
+        d = 0;
+    if (d < 3600)
+        snprintf(out, n, "%lldm ago", d / 60);
+    else if (d < 48 * 3600)
+        snprintf(out, n, "%lldh ago", d / 3600);
+    else if (d < 30LL * 86400)
+        snprintf(out, n, "%lldd ago", d / 86400);
+    else if (d < 365LL * 86400)
+        snprintf(out, n, "%lldmo ago", d / (30LL * 86400));
+    else
+        snprintf(out, n, "%lldy ago", d / (365LL * 86400));
 }

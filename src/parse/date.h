@@ -28,4 +28,8 @@ void date_format_rfc3339(time_t t, char out[21]);
 /* Writes an IMF-fixdate for HTTP, "Sun, 06 Nov 1994 08:49:37 GMT", and a NUL. */
 void date_format_http(time_t t, char out[30]);
 
+/* How long ago t was, as the seed shows it: "5m ago", "34h ago", "11d ago",
+ * "1mo ago", "2y ago" (never negative). */
+void date_relative(time_t now, time_t t, char *out, size_t n);
+
 #endif
