@@ -9,7 +9,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc
+PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc libmicrohttpd zlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
 SAN     ?=
@@ -34,7 +34,7 @@ else
 BIN := $(BUILD)/almanac
 endif
 
-.PHONY: all run test asan check-tests bench clean deps fuzz
+.PHONY: all run test asan check-tests bench clean deps fuzz fuzz-build
 all: $(BIN)
 
 # Installs missing Debian packages once; re-run when the installer changes.
@@ -85,6 +85,21 @@ bench: $(BIN)
 	scripts/install-deps bench
 	bench/parse
 	bench/ingest
+
+# libFuzzer targets (clang): make fuzz FUZZ_SECONDS=600 runs each for that long.
+FUZZ_SECONDS ?= 60
+FUZZERS := feed date url html opml config
+fuzz: $(DEPS)
+	@$(MAKE) --no-print-directory fuzz-build BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-build: $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libalmanac.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libalmanac.a $(PKG_LIBS) \
+		-fsanitize=fuzzer,address,undefined
 
 clean:
 	rm -rf build build-asan build-fuzz almanac
