@@ -34,7 +34,7 @@ else
 BIN := $(BUILD)/almanac
 endif
 
-.PHONY: all run test asan check-tests bench clean deps fuzz fuzz-build
+.PHONY: all run test asan check-tests bench clean deps fuzz fuzz-build security
 all: $(BIN)
 
 # Installs missing Debian packages once; re-run when the installer changes.
@@ -85,6 +85,12 @@ bench: $(BIN)
 	scripts/install-deps bench
 	bench/parse
 	bench/ingest
+
+# The long forms of the attack tests: 50 kills mid-ingest and every fuzzer
+# for FUZZ_SECONDS (600 for a release).
+security: $(BIN)
+	CRASH_KILLS=50 bash tests/cli/crash.sh
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=600 runs each for that long.
 FUZZ_SECONDS ?= 60

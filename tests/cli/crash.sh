@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# crash.sh - SIGKILL `almanac ingest` at random moments; nothing stored may
+# be lost, duplicated or corrupted, and the next run completes the ingest.
+#
+# Quick form in `make test` (CRASH_KILLS=6); the long form is
+# `CRASH_KILLS=50 bash tests/cli/crash.sh` (make security).
+source "$(dirname "$0")/lib.bash"
+
+kills=${CRASH_KILLS:-6}
+export ALMANAC_NOW=2026-11-28T12:00:00Z
+
+# The whole bundled snapshot, stored once without interruption: the truth.
+ref=$T/ref.db
+"$ALMANAC" --db "$ref" ingest --snapshot >/dev/null 2>&1
+want_items=$(sqlite3 "$ref" "SELECT count(*) FROM items")
+want_idents=$(sqlite3 "$ref" "SELECT group_concat(x, ',') FROM (SELECT s.slug || ':' || i.ident AS x
+                               FROM items i JOIN sources s ON s.id = i.source_id ORDER BY x)" | md5sum)
+begin
+start=$(date +%s%N)
+"$ALMANAC" --db "$T/time.db" ingest --snapshot >/dev/null 2>&1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$want_items" -gt 3000 ] || fail "reference ingest stored only $want_items items"
+end "reference ingest: $want_items items in $ms ms"
+
+db=$T/crash.db
+bad=0
+for i in $(seq 1 "$kills"); do
+    # kill somewhere inside the run (fetch, parse, store or analysis)
+    delay=$(( (RANDOM % (ms > 50 ? ms : 50)) ))
+    "$ALMANAC" --db "$db" ingest --snapshot >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '0.%03d' "$delay")"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    ic=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1)
+    dups=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT source_id, ident FROM items
+                          GROUP BY 1, 2 HAVING count(*) > 1)" 2>&1)
+    orphans=$(sqlite3 "$db" "SELECT count(*) FROM events e LEFT JOIN items i ON i.id = e.id
+                             WHERE i.id IS NULL" 2>&1)
+    fts=$(sqlite3 "$db" "INSERT INTO items_fts(items_fts) VALUES('integrity-check')" 2>&1)
+    if [ "$ic" != ok ] || [ "$dups" != 0 ] || [ "$orphans" != 0 ] || [ -n "$fts" ]; then
+        bad=$((bad + 1))
+        fail "kill $i after ${delay} ms: integrity '$ic', duplicates $dups, orphan events $orphans, fts '$fts'"
+    fi
+done
+begin
+[ "$bad" -eq 0 ] || fail "$bad of $kills kills left a damaged database"
+end "$kills SIGKILLs during ingest: integrity_check ok, no duplicate items, FTS consistent after each"
+
+begin
+"$ALMANAC" --db "$db" ingest --snapshot >/dev/null 2>&1 || fail "the run after the kills failed"
+got_items=$(sqlite3 "$db" "SELECT count(*) FROM items")
+got_idents=$(sqlite3 "$db" "SELECT group_concat(x, ',') FROM (SELECT s.slug || ':' || i.ident AS x
+                             FROM items i JOIN sources s ON s.id = i.source_id ORDER BY x)" | md5sum)
+events=$(sqlite3 "$db" "SELECT count(*) FROM events")
+[ "$got_items" = "$want_items" ] || fail "after the kills and one full run: $got_items items, want $want_items"
+[ "$got_idents" = "$want_idents" ] || fail "the set of stored items differs from the reference"
+[ "$events" = "$want_items" ] || fail "$events events for $got_items items"
+end "the next run completes: every item present exactly once, every item analysed"
+finish
