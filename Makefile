@@ -67,7 +67,7 @@ check-tests: $(BIN) $(TESTS)
 
 run: $(BIN)
 	./almanac ingest --snapshot
-	./almanac events --limit 30
+	./almanac events --top --limit 15
 
 # The full suite: the normal build, then the sanitized one, one summary line.
 test: $(DEPS)
@@ -85,6 +85,8 @@ bench: $(BIN)
 	scripts/install-deps bench
 	bench/parse
 	bench/ingest
+	bench/stories
+	bench/related
 
 # The long forms of the attack tests: 50 kills mid-ingest and every fuzzer
 # for FUZZ_SECONDS (600 for a release).
