@@ -1001,10 +1001,14 @@ frame_push(struct state *s, const xmlChar **attrs, int nb)
             continue;
         if (eq(a[0], "base")) {
             char *v = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
+            if (fr->base_owned) /* a duplicated attribute (recover mode) */
+                free((char *)fr->base);
             fr->base = url_resolve(parent->base, str_trim(v));
             fr->base_owned = 1;
             free(v);
         } else if (eq(a[0], "lang")) {
+            if (fr->lang_owned)
+                free((char *)fr->lang);
             fr->lang = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
             fr->lang_owned = 1;
         }
