@@ -27,6 +27,9 @@ static const struct command {
     { "event", cmd_event, "event ID [--json]         one event: summary, guides, related events" },
     { "explain", cmd_explain, "explain ID                why an event has its score" },
     { "opml", cmd_opml, "opml import FILE | opml export" },
+    { "serve", cmd_serve, "serve [--listen ADDR:PORT]   serve the site, API and feeds" },
+    { "run", cmd_run, "run [--listen ADDR:PORT] [--every SECONDS]\n"
+                      "         serve and ingest on a schedule" },
 };
 
 static void

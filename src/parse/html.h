@@ -58,14 +58,27 @@ char *html_to_text(const char *html, size_t n, int collapse);
 int html_looks_like_html(const char *s, size_t n);
 
 /*
- * Allowlist sanitizer for showing feed HTML: parses with libxml2 and
- * writes back only allowed elements and attributes, with href/src/cite
- * resolved against base_url (may be NULL) and kept only for http, https
- * and mailto. Links get rel="noopener noreferrer nofollow", images
- * loading="lazy". Dangerous elements (script, style, iframe, svg, form...)
- * go with their content; other unknown elements leave their text behind.
- * Comments, processing instructions and CDATA sections are dropped. Input
- * is cut at HTML_SANITIZE_MAX_IN; libxml2 stops below ~256 nested levels.
+ * Allowlist sanitizer for showing feed HTML, in one pass without a tree:
+ * a tokenizer that follows HTML5 (case-insensitive names; attributes
+ * double-, single- or unquoted or bare; "/" and junk tolerated) writes back
+ * only allowed elements and attributes, always quoted and escaped. href,
+ * src and cite are entity-decoded, stripped of control characters and
+ * outer spaces, resolved against base_url (may be NULL; one over 64 KiB
+ * drops relative URLs instead) and kept only when not empty and relative
+ * or http, https, mailto; the first of duplicate attributes wins. Links
+ * get rel="noopener noreferrer nofollow", images loading="lazy", and an
+ * image without a usable src is dropped. script, style, iframe, svg, math,
+ * form and its controls, template, noscript, textarea, title, object and
+ * the like go with their content: raw-text ones up to their own end tag
+ * or the end of input, the others up to their end tag or one that closes
+ * an element open around them. Other unknown elements leave their text.
+ * Comments, doctypes, processing instructions and CDATA are dropped. End
+ * tags are written only for open elements, in order, everything open is
+ * closed at the end, and start tags past 256 open elements are dropped
+ * (their text stays). The output is valid UTF-8 (bad bytes become U+FFFD,
+ * control characters but tab, LF and CR go) with '<' and '&' only in its
+ * own markup and escapes. Input is cut at HTML_SANITIZE_MAX_IN; output
+ * stops growing past 16 MiB.
  */
 char *html_sanitize(const char *html, size_t n, const char *base_url);
 

@@ -232,6 +232,48 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
     return ALM_OK;
 }
 
+/*
+ * For the web server's threads: no write can happen through this connection
+ * (SQLITE_OPEN_READONLY and query_only), and nothing is migrated. The schema
+ * must already be the one this binary knows: the process that serves opens
+ * the database read-write once first (store_open), which creates and
+ * migrates it and keeps the WAL files a read-only connection needs.
+ */
+int
+store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    const char *path = dsn;
+    int v;
+
+    if (strncmp(dsn, "sqlite:", 7) == 0)
+        path = dsn + 7;
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        sqlite3_close(st->db);
+        free(st);
+        return ALM_ESTORE;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    if (sq_exec(st, "PRAGMA query_only=ON; PRAGMA temp_store=MEMORY;"
+                 "PRAGMA cache_size=-16000;") != ALM_OK) {
+        snprintf(err, errlen, "%s: %s", path, st->err);
+        store_close(st);
+        return ALM_ESTORE;
+    }
+    v = store_schema_version(st);
+    if (v != (int)LEN(migrations)) {
+        snprintf(err, errlen, "%s: database schema %d, this almanac needs %d", path, v,
+                 (int)LEN(migrations));
+        store_close(st);
+        return ALM_ESTORE;
+    }
+    *out = st;
+    return ALM_OK;
+}
+
 void
 store_close(struct store *st)
 {
@@ -437,6 +479,21 @@ store_fetch_log(struct store *st, int64_t source_id, int n,
     }
     sqlite3_finalize(s);
     return ALM_OK;
+}
+
+int64_t
+store_count_fetch_errors(struct store *st)
+{
+    sqlite3_stmt *s;
+    int64_t n = -1;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL",
+                           -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
 }
 
 /* ---- items ---- */

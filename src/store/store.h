@@ -21,6 +21,9 @@ struct store;
 
 /* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema. */
 int store_open(const char *dsn, struct store **out, char *err, size_t errlen);
+/* The same database for reading only (the web server's threads): no
+ * migration, query_only; fails unless the schema is already current. */
+int store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 /* The last error message of this connection (borrowed). */
 const char *store_error(const struct store *st);
@@ -74,6 +77,9 @@ struct fetch_log_row {
 };
 int store_fetch_log(struct store *st, int64_t source_id, int n,
                     int (*fn)(const struct fetch_log_row *r, void *arg), void *arg);
+
+/* Fetch attempts that failed, over the whole log; -1 on error. */
+int64_t store_count_fetch_errors(struct store *st);
 
 /* ---- items ---- */
 
@@ -221,5 +227,71 @@ int store_event_entities(struct store *st, int64_t id,
                          int (*fn)(const char *name, const char *kind, int mentions, void *arg),
                          void *arg);
 int64_t store_count_events(struct store *st);
+
+/* ---- queries for the web ---- */
+
+/* How many events q matches (its limit, offset and order ignored). */
+int store_count_matching(struct store *st, const struct event_query *q, int64_t *out);
+
+/*
+ * The events q matches, counted per week: counts[i] gets the events
+ * published in [first + i * 7 days, first + (i + 1) * 7 days), i < nweeks.
+ * The caller picks first (a Monday 00:00 UTC for ISO weeks).
+ */
+int store_events_per_week(struct store *st, const struct event_query *q, time_t first,
+                          int nweeks, int *counts);
+
+/*
+ * Full-text search: the events q->match (an FTS5 query) finds, best match
+ * first (bm25, the title weighing more), with q's other filters, limit and
+ * offset. fn also gets the title with the matched terms between open and
+ * close, and a short snippet of the text marked the same way (both
+ * borrowed for the call; the caller escapes them and turns the markers
+ * into markup). A malformed FTS5 query is ALM_EINVAL, not a store error.
+ */
+int store_search_events(struct store *st, const struct event_query *q, const char *open,
+                        const char *close,
+                        int (*fn)(const struct event *e, const char *title, const char *snippet,
+                                  void *arg),
+                        void *arg);
+
+/* A guide as the web shows it. */
+struct guide_info {
+    char *slug, *title, *summary;
+    char *body;               /* markdown; NULL in lists */
+    int64_t events;           /* events that joined it */
+    time_t newest;            /* its newest event's date, 0: none */
+};
+void guide_info_fini(struct guide_info *g);
+/* Every guide, by title; g is borrowed for the call, fn returns non-zero to stop. */
+int store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg),
+                      void *arg);
+/* One guide with its body; ALM_ENOTFOUND when there is none with this slug. */
+int store_get_guide(struct store *st, const char *slug, struct guide_info *out);
+
+/* A source with its health, as the web shows it. */
+struct source_info {
+    int64_t id;
+    char *slug, *name, *author, *kind, *feed_url, *site_url;
+    int tier, enabled;
+    time_t last_fetch, last_success, next_due;  /* 0: never */
+    long last_status;         /* 0: none */
+    int failures;             /* consecutive */
+    char *last_error;         /* NULL after a success */
+    int64_t items, events;
+    time_t newest;            /* its newest item's date, 0: none */
+};
+void source_info_fini(struct source_info *s);
+/* Every source, by tier then name; s is borrowed for the call. */
+int store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, void *arg),
+                           void *arg);
+/* One source; ALM_ENOTFOUND when no source has this slug. */
+int store_get_source_info(struct store *st, const char *slug, struct source_info *out);
+
+/*
+ * When the store last changed as a reader sees it: the newest analysis
+ * (events written or re-scored) and the newest fetch attempt; 0 when none.
+ */
+int store_last_change(struct store *st, time_t *analyzed, time_t *fetched);
 
 #endif

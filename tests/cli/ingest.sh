@@ -102,7 +102,7 @@ EOF
 )
 [ -z "$bad" ] || fail "events --source $slug: $(echo "$bad" | tail -n1)"
 run "$T/evt" "$ALMANAC" --config "$conf" --db "$db1" events --source "$slug" --limit 3
-[ "$rc" -eq 0 ] && [ "$(grep -c '^  https\?://' "$T/evt")" -eq 3 ] ||
+[ "$rc" -eq 0 ] && [ "$(grep -c 'source ↗ https\?://' "$T/evt")" -eq 3 ] ||
     fail "events --source $slug --limit 3 (text) did not list 3 links"
 end "events --json has id, link, title, source, published; --source filters"
 

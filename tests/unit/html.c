@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -560,6 +561,251 @@ test_sanitize_exact(void **state)
     }
 }
 
+/* Tokenizer edge cases; S() keeps NUL bytes inside a case. */
+#define S(x) x, sizeof(x) - 1
+#define IMG(u) "<img src=\"" u "\" loading=\"lazy\">"
+
+static const struct {
+    const char *in;
+    size_t len;
+    const char *out;
+} tok_cases[] = {
+    /* unquoted values end at whitespace or '>', and may hold '/' */
+    { S("<a href=x>y>z</a>"), "<a href=\"" BASE "x\"" REL ">y&gt;z</a>" },
+    { S("<a href=javascript:alert(1)>x</a>"), "<a" REL ">x</a>" },
+    { S("<a href=&#x6A;avascript:alert(1)>x</a>"), "<a" REL ">x</a>" },
+    { S("<img/src=x/onerror=alert(1)>"), IMG(BASE "x/onerror=alert(1)") },
+    { S("<img src=x alt=a/>"), "<img src=\"" BASE "x\" alt=\"a/\" loading=\"lazy\">" },
+    /* '/' between attributes, tabs and newlines as separators */
+    { S("<a/href=\"javascript:alert(1)\">x</a>"), "<a" REL ">x</a>" },
+    { S("<a/href=\"/ok\"/title=t>x</a>"),
+      "<a href=\"https://example.com/ok\" title=\"t\"" REL ">x</a>" },
+    { S("<A\tHREF=/x\nTiTlE = 't'\r>y</A>"),
+      "<a href=\"https://example.com/x\" title=\"t\"" REL ">y</a>" },
+    /* a vertical tab is no whitespace: "div\vclass=x" is one unknown name */
+    { S("<div\vclass=x>y</div>"), "y" },
+    /* script look-alikes */
+    { S("<scr<script>ipt>x</scr</script>ipt>"), "ipt&gt;xipt&gt;" },
+    { S("a<SCRIPT SRC=//x>b"), "a" },
+    { S("a<script>x</script >b"), "ab" },
+    { S("a<script>x</SCRIPT\t\n>b"), "ab" },
+    { S("a<script>x</script foo=\"</script>\">b"), "ab" },
+    { S("a<script>x</script/>b"), "ab" },
+    { S("a<script>x</scriptx>y</ script>z</Script>b"), "ab" },
+    { S("a<script/>x</script>b"), "ab" },
+    { S("<scr\0ipt>x</script>y"), "xy" },
+    /* raw text inside raw text ends at the outer end tag only */
+    { S("<style><script></style>x</script>y"), "xy" },
+    { S("<textarea><title></textarea>t</title>u"), "tu" },
+    { S("<iframe><script></iframe>x"), "x" },
+    { S("<noscript><style></noscript>x"), "x" },
+    { S("<xmp><b>x</xmp>y"), "y" },
+    { S("a<plaintext></plaintext><b>x</b>"), "a" },
+    /* svg and math content is not HTML: no raw text, "/>" closes */
+    { S("<svg><style></svg>x</style>y"), "xy" },
+    { S("<svg/>x<math><mi>m</mi></math>y"), "xy" },
+    { S("<svg><svg></svg>x</svg>y"), "y" },
+    { S("<div><form>x</div>y"), "<div></div>y" },
+    { S("<div><template><div>a</div>b</template>c</div>"), "<div>c</div>" },
+    { S("<head><title>t</title><meta charset=utf-8><body>b"), "b" },
+    /* comments, processing instructions, CDATA, doctype */
+    { S("<!-->x"), "x" },
+    { S("<!--->x"), "x" },
+    { S("a<!---->b<!-- -- -->c<!-- x --!>d"), "abcd" },
+    { S("a<!-- <script> -->b"), "ab" },
+    { S("a<!--b"), "a" },
+    { S("<?php echo '<b>'; ?>x"), "&#39;; ?&gt;x" },
+    { S("<![CDATA[<script>]]>x"), "x" },
+    { S("a<![CDATA[<b>"), "a" },
+    { S("<!DOCTYPE html><!doctype x>a"), "a" },
+    { S("a</>b</ x>c</3>d"), "abcd" },
+    /* weird attribute names; the first of each kind wins */
+    { S("<a \"href\"=\"javascript:x\" 'title'=t href=/ok>x</a>"),
+      "<a href=\"https://example.com/ok\"" REL ">x</a>" },
+    { S("<a =href=/x>y</a>"), "<a" REL ">y</a>" },
+    { S("<a href<x=/y>z</a>"), "<a" REL ">z</a>" },
+    { S("<a href\0=/y>z</a>"), "<a" REL ">z</a>" },
+    { S("<a href=\"javascript:x\" href=\"/ok\">y</a>"), "<a" REL ">y</a>" },
+    { S("<img src=/a.png SRC=/b.png alt=1 ALT=2>"),
+      "<img src=\"https://example.com/a.png\" alt=\"1\" loading=\"lazy\">" },
+    { S("<a href=\"/x\"title=t>y</a>"),
+      "<a href=\"https://example.com/x\" title=\"t\"" REL ">y</a>" },
+    /* unclosed quotes and tags cut by the end of input */
+    { S("x<a title=\"y>z"), "x" },
+    { S("<a href='/ok>y</a> tail"), "" },
+    { S("x<"), "x&lt;" },
+    { S("x</"), "x&lt;/" },
+    { S("a <b"), "a " },
+    { S("a<b c=d"), "a" },
+    /* URL tricks */
+    { S("<img src=\"java\tscript:alert(1)\">"), "" },
+    { S("<a href=\"ja&#10;va&#13;script&#9;:alert(1)\">x</a>"), "<a" REL ">x</a>" },
+    { S("<a href=\"java\0script:alert(1)\">x</a>"), "<a" REL ">x</a>" },
+    { S("<a href=\"&#x2F;&#x2F;evil.example\">x</a>"),
+      "<a href=\"https://evil.example\"" REL ">x</a>" },
+    { S("<a href=\"\">x</a><img src=\" \">"), "<a" REL ">x</a>" },
+    { S("<a href=\"\x7f \">x</a><a href=\"\x7f /y\">y</a>"),
+      "<a" REL ">x</a><a href=\"https://example.com/y\"" REL ">y</a>" },
+    /* tree rules */
+    { S("</br>x<br/>y<hr/>"), "<br>x<br>y<hr>" },
+    { S("<p/>x<div/>y"), "<p>x</p><div>y</div>" },
+    { S("<h1>a<h2>b"), "<h1>a</h1><h2>b</h2>" },
+    { S("<ul><li>a<li>b<ul><li>c</ul>d</ul>"),
+      "<ul><li>a</li><li>b<ul><li>c</li></ul>d</li></ul>" },
+    { S("<dl><dt>a<dd>b<dt>c</dl>"), "<dl><dt>a</dt><dd>b</dd><dt>c</dt></dl>" },
+    { S("<table><tr><td>a<td>b<tr><td>c</table>"),
+      "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>" },
+    { S("<b><table><td>x</b>y</table>z"), "<b><table><td>xy</td></table>z</b>" },
+    { S("<td>a<tr>b<caption>c</td>d"), "abcd" },
+    { S("<table><tr><td>a<table><tr><td>b</table>c</table>"),
+      "<table><tr><td>a<table><tr><td>b</td></tr></table>c</td></tr></table>" },
+    { S("<table><table>x</table>"), "<table></table><table>x</table>" },
+    { S("<table><li><p><tr><li>x</table>"),
+      "<table><li><p></p></li><li>x</li></table>" },
+    { S("<a href=/1>1<a href=/2>2"),
+      "<a href=\"https://example.com/1\"" REL ">1</a>"
+      "<a href=\"https://example.com/2\"" REL ">2</a>" },
+    /* controls and broken UTF-8, in text and in attribute values */
+    { S("a\x01" "b&#1;c&#x7;d\x7f"), "abcd\x7f" },
+    { S("<img src=x alt=\"\xff&#0;\x02\">"),
+      "<img src=\"" BASE "x\" alt=\"\xef\xbf\xbd\xef\xbf\xbd\" loading=\"lazy\">" },
+    { S("<b title=x>\xc3\xa9\xc3</b>"), "<b>\xc3\xa9\xef\xbf\xbd</b>" },
+};
+
+static void
+test_sanitize_tokenizer(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < LEN(tok_cases); i++) {
+        char *got = html_sanitize(tok_cases[i].in, tok_cases[i].len, BASE);
+
+        if (strcmp(got, tok_cases[i].out) != 0)
+            print_error("case %zu: %s\n", i, tok_cases[i].in);
+        assert_string_equal(got, tok_cases[i].out);
+        check_markup(got, 1);
+        free(got);
+    }
+}
+
+/* The sanitizer's own output comes back unchanged. */
+static void
+test_sanitize_stable(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < LEN(san_cases) + LEN(tok_cases); i++) {
+        const char *in = i < LEN(san_cases) ? san_cases[i].out : tok_cases[i - LEN(san_cases)].out;
+        char *got = html_sanitize(in, strlen(in), BASE);
+
+        if (strcmp(got, in) != 0)
+            print_error("case %zu: %s\n", i, in);
+        assert_string_equal(got, in);
+        free(got);
+    }
+}
+
+/* A base URL from a feed is written out too, so it is cleaned first. */
+static void
+test_sanitize_base(void **state)
+{
+    char *got, *base;
+
+    (void)state;
+    got = html_sanitize("<a href=x>y</a>", 15, "https://b.example/\xff\x01" "d\"/");
+    assert_string_equal(got, "<a href=\"https://b.example/%FFd&quot;/x\"" REL ">y</a>");
+    free(got);
+    /* A base past 64 KiB resolves nothing: relative URLs are dropped. */
+    base = malloc(70000);
+    assert_non_null(base);
+    memcpy(base, "https://b.example/", 18);
+    memset(base + 18, 'a', 70000 - 19);
+    base[70000 - 1] = '\0';
+    {
+        const char *in = "<a href=x>y</a><a href=\"https://c.example/\">z</a>";
+
+        got = html_sanitize(in, strlen(in), base);
+    }
+    assert_string_equal(got, "<a" REL ">y</a><a href=\"https://c.example/\"" REL ">z</a>");
+    free(got);
+    free(base);
+}
+
+static size_t
+count(const char *s, const char *needle)
+{
+    size_t c = 0;
+
+    while ((s = strstr(s, needle)) != NULL) {
+        c++;
+        s++;
+    }
+    return c;
+}
+
+/* Long values, deep nesting and floods of tags that make the rules work. */
+static void
+test_sanitize_stress(void **state)
+{
+    size_t n = (size_t)1 << 20, k;
+    char *in = malloc(12 * n + 64), *got;
+
+    (void)state;
+    assert_non_null(in);
+
+    /* A 1 MiB attribute value is kept whole, escaped. */
+    k = (size_t)sprintf(in, "<a title='");
+    memset(in + k, '"', n);
+    k += n;
+    k += (size_t)sprintf(in + k, "'>x</a>");
+    got = html_sanitize(in, k, BASE);
+    assert_int_equal(strlen(got), 6 * n + strlen("<a title=\"\"" REL ">x</a>"));
+    check_markup(got, 1);
+    free(got);
+
+    /* So is a 1 MiB URL. */
+    k = (size_t)sprintf(in, "<a href=\"https://x.example/");
+    memset(in + k, 'a', n);
+    k += n;
+    k += (size_t)sprintf(in + k, "\">x</a>");
+    got = html_sanitize(in, k, BASE);
+    assert_int_equal(strlen(got), k + strlen(REL));
+    free(got);
+
+    /* 300 nested divs: the deepest 44 start tags are dropped, their ends too. */
+    k = 0;
+    for (int i = 0; i < 300; i++)
+        k += (size_t)sprintf(in + k, "<div>");
+    k += (size_t)sprintf(in + k, "x");
+    for (int i = 0; i < 300; i++)
+        k += (size_t)sprintf(in + k, "</div>");
+    k += (size_t)sprintf(in + k, "y");
+    got = html_sanitize(in, k, BASE);
+    assert_int_equal(count(got, "<div>"), 256);
+    assert_int_equal(count(got, "</div>"), 256);
+    assert_non_null(strstr(got, "<div>x</div>"));
+    assert_string_equal(got + strlen(got) - 7, "</div>y");
+    free(got);
+
+    /* 100k nested inline elements, and 100k of each implied-close shape. */
+    {
+        static const char *const unit[] = { "<b>", "<p>", "<li>", "<td>", "<a>", "</i>" };
+
+        for (size_t u = 0; u < LEN(unit); u++) {
+            size_t ul = strlen(unit[u]);
+
+            k = 0;
+            k += (size_t)sprintf(in, "<table><td>");
+            for (int i = 0; i < 100000; i++, k += ul)
+                memcpy(in + k, unit[u], ul);
+            k += (size_t)sprintf(in + k, "x");
+            got = html_sanitize(in, k, BASE);
+            assert_non_null(strchr(got, 'x'));
+            check_markup(got, 1);
+            free(got);
+        }
+    }
+    free(in);
+}
+
 /* Vectors checked for what must not come out, whatever else does. */
 static const char *const xss_cases[] = {
     "<script>alert(1)</script>",
@@ -738,6 +984,10 @@ main(void)
         cmocka_unit_test(test_sanitize_xss),
         cmocka_unit_test(test_sanitize_no_base),
         cmocka_unit_test(test_sanitize_limits),
+        cmocka_unit_test(test_sanitize_tokenizer),
+        cmocka_unit_test(test_sanitize_stable),
+        cmocka_unit_test(test_sanitize_base),
+        cmocka_unit_test(test_sanitize_stress),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,186 @@
+/*
+ * serve.c - `almanac serve` (the site, API and feeds over HTTP) and
+ * `almanac run` (the same, plus `almanac ingest` on a schedule).
+ *
+ * The main thread owns the read-write store: it creates and migrates the
+ * database before the server starts (the server's threads only read, each
+ * through its own connection) and, in `run`, ingests. SIGTERM and SIGINT
+ * are blocked in every thread and taken by the main thread with
+ * sigwait/sigtimedwait, so a stop never interrupts a store write: during
+ * an ingest it takes effect when the ingest ends.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "web/server.h"
+#include "web/web.h"
+
+struct serve_opts {
+    struct web_server_opts web;
+    const char *access_log;   /* a file, or NULL for stderr */
+    const char *base_url;
+    long every;               /* run: seconds between two ingests */
+};
+
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return ALM_EINVAL;
+    *out = v;
+    return ALM_OK;
+}
+
+static int
+parse_opts(int argc, char **argv, int run, struct serve_opts *o)
+{
+    long v;
+
+    memset(o, 0, sizeof(*o));
+    o->web.listen = WEB_DEFAULT_LISTEN;
+    o->every = 300;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if (next == NULL)
+            return ALM_EINVAL;
+        if (strcmp(a, "--listen") == 0) {
+            o->web.listen = next;
+        } else if (strcmp(a, "--access-log") == 0) {
+            o->access_log = next;
+        } else if (strcmp(a, "--base-url") == 0) {
+            o->base_url = next;
+        } else if (strcmp(a, "--threads") == 0 && parse_long(next, 1, 64, &v) == ALM_OK) {
+            o->web.threads = (unsigned)v;
+        } else if (run && strcmp(a, "--every") == 0 &&
+                   parse_long(next, 10, 7 * 86400, &v) == ALM_OK) {
+            o->every = v;
+        } else {
+            return ALM_EINVAL;
+        }
+        i++;
+    }
+    return ALM_OK;
+}
+
+/* Up to 1024 connections plus the store's files need more than the usual
+ * soft limit of 1024 descriptors. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+        rl.rlim_cur < 4096) {
+        rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int
+ingest_once(struct cli *c)
+{
+    char name[] = "ingest";
+    char *args[] = { name, NULL };
+
+    return cmd_ingest(c, 1, args);
+}
+
+static int
+serve(struct cli *c, int argc, char **argv, int run)
+{
+    struct serve_opts o;
+    struct web_ctx ctx;
+    struct web_server *srv = NULL;
+    sigset_t stop;
+    FILE *log = stderr;
+    const char *fixed = getenv("ALMANAC_NOW");
+    char err[512];
+    int sig = 0;
+
+    if (parse_opts(argc, argv, run, &o) != ALM_OK) {
+        fprintf(stderr, "usage: almanac %s [--listen ADDR:PORT] [--access-log FILE]"
+                        " [--base-url URL] [--threads N]%s\n",
+                run ? "run" : "serve", run ? " [--every SECONDS]" : "");
+        return 2;
+    }
+    /* The read-write connection creates and migrates the database, and
+     * stays open: read-only connections need its WAL files. */
+    if (cli_config(c) == NULL || cli_store(c) == NULL)
+        return 1;
+    if (o.access_log) {
+        log = fopen(o.access_log, "a");
+        if (log == NULL) {
+            fprintf(stderr, "almanac: %s: %s\n", o.access_log, strerror(errno));
+            return 1;
+        }
+        setvbuf(log, NULL, _IOLBF, 0);
+    }
+    o.web.access_log = log;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.cfg = c->cfg;
+    ctx.db_path = c->db_path ? c->db_path : c->cfg->database;
+    ctx.base_url = o.base_url;
+    ctx.fixed_now = fixed && *fixed ? c->now : 0;
+
+    /* Blocked before the server's threads exist, so they inherit it. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
+
+    if (web_server_start(&ctx, &o.web, &srv, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "almanac: %s\n", err);
+        if (log != stderr)
+            fclose(log);
+        return 1;
+    }
+    printf("almanac: serving %s\n", web_server_url(srv));
+    fflush(stdout);
+
+    if (!run) {
+        while (sigwait(&stop, &sig) != 0)
+            ;
+    } else {
+        for (;;) {
+            struct timespec ts = { o.every, 0 };
+            ingest_once(c);
+            fflush(stdout);
+            sig = sigtimedwait(&stop, NULL, &ts);
+            if (sig > 0)
+                break;
+        }
+    }
+    fprintf(stderr, "almanac: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
+    web_server_stop(srv);
+    if (log != stderr)
+        fclose(log);
+    return 0;
+}
+
+int
+cmd_serve(struct cli *c, int argc, char **argv)
+{
+    return serve(c, argc, argv, 0);
+}
+
+int
+cmd_run(struct cli *c, int argc, char **argv)
+{
+    return serve(c, argc, argv, 1);
+}

@@ -1,0 +1,1029 @@
+/*
+ * server.c - the HTTP server: libmicrohttpd with a pool of epoll threads.
+ *
+ * A request goes through these steps, all on one server thread:
+ *   on_uri        the raw request target arrives: a struct request is made
+ *                 (it becomes MHD's per-request pointer) and counted in flight
+ *   on_request #1 method and body checks; otherwise nothing is queued yet,
+ *                 because answering on the first call makes libmicrohttpd
+ *                 close every connection (~48k -> ~7k req/s, DESIGN.md)
+ *   on_request #2 path and query checks, /healthz, /metrics or the handler
+ *                 of routes.c, then send(): conditional requests, gzip,
+ *                 headers, metrics and the access log
+ *   on_completed  the request is freed
+ * Rejections (405, 400, 414) are queued on the first call: the connection
+ * closing after them is wanted.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#define ZLIB_CONST
+#include <zlib.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "parse/date.h"
+#include "store/store.h"
+#include "web/routes.h"
+#include "web/server.h"
+
+#define GZIP_MIN 1024           /* smaller bodies are sent as they are */
+#define DRAIN_MS 3000           /* how long stopping waits for requests in flight */
+#define LOG_TARGET_MAX 1024     /* bytes of the request target kept in a log line */
+
+/* Route groups, the first label of the request counter. */
+enum { G_PAGES, G_API, G_FEEDS, G_HEALTH, G_METRICS, G_OTHER, NGROUPS };
+static const char *const group_names[NGROUPS] = {
+    "pages", "api", "feeds", "healthz", "metrics", "other",
+};
+
+/* Upper bounds of the duration histogram, seconds. */
+static const double bucket_le[] = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+#define NBUCKETS (sizeof(bucket_le) / sizeof(bucket_le[0]))
+
+static const char *const security_headers[][2] = {
+    { "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: "
+                                 "data:; base-uri 'none'; form-action 'self'; "
+                                 "frame-ancestors 'none'" },
+    { "X-Content-Type-Options", "nosniff" },
+    { "Referrer-Policy", "no-referrer" },
+    { "X-Frame-Options", "DENY" },
+    { "Cross-Origin-Opener-Policy", "same-origin" },
+    { "Permissions-Policy", "interest-cohort=()" },
+};
+
+struct metrics {
+    atomic_ullong requests[NGROUPS][6]; /* by group and status class (status / 100) */
+    atomic_ullong buckets[NBUCKETS + 1]; /* not cumulative; the last is +Inf */
+    atomic_ullong duration_us;
+    atomic_ullong bytes;
+};
+
+struct web_server {
+    struct web_ctx ctx;
+    char base_url[128];
+    char url[136];
+    struct MHD_Daemon *d;
+    int fd;                     /* the listen socket */
+    FILE *log;
+    time_t started;
+    atomic_int inflight;
+    atomic_int stopping;        /* answers close their connection */
+    struct metrics m;
+};
+
+/* One request, from its request line to its completion. */
+struct request {
+    struct web_server *srv;
+    struct timespec start;
+    char *target;               /* the raw request target: "/path?query" */
+    int called;                 /* the access handler ran once */
+    int body;                   /* a request body arrived */
+};
+
+/* ---- thread-local store connections ---- */
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void
+store_key_close(void *p)
+{
+    store_close(p);
+}
+
+static void
+store_key_init(void)
+{
+    if (pthread_key_create(&store_key, store_key_close) != 0)
+        abort();
+}
+
+struct store *
+web_store(const struct web_ctx *ctx)
+{
+    struct store *st;
+    char err[256];
+
+    pthread_once(&store_once, store_key_init);
+    st = pthread_getspecific(store_key);
+    if (st)
+        return st;
+    if (ctx == NULL || ctx->db_path == NULL ||
+        store_open_readonly(ctx->db_path, &st, err, sizeof(err)) != ALM_OK)
+        return NULL; /* tried again on the next request */
+    if (pthread_setspecific(store_key, st) != 0) {
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+time_t
+web_now(const struct web_ctx *ctx)
+{
+    return ctx && ctx->fixed_now ? ctx->fixed_now : time(NULL);
+}
+
+const char *
+web_param(const struct web_request *r, const char *name)
+{
+    for (size_t i = 0; i < r->nparams; i++) {
+        if (strcmp(r->params[i].name, name) == 0)
+            return r->params[i].value;
+    }
+    return NULL;
+}
+
+/* ---- parsing ---- */
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * Decodes n bytes of %-escaped text into out (outlen bytes, NUL-terminated);
+ * plus: '+' is a space (query strings). Returns the decoded length, -1 for
+ * a bad escape or a NUL, -2 when out is too small.
+ */
+static long
+pct_decode(const char *s, size_t n, int plus, char *out, size_t outlen)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi, lo;
+            if (i + 2 >= n)
+                return -1;
+            hi = hexval((unsigned char)s[i + 1]);
+            lo = hexval((unsigned char)s[i + 2]);
+            if (hi < 0 || lo < 0)
+                return -1;
+            c = hi * 16 + lo;
+            i += 2;
+        } else if (c == '+' && plus) {
+            c = ' ';
+        }
+        if (c == 0)
+            return -1;
+        if (o + 1 >= outlen)
+            return -2;
+        out[o++] = (char)c;
+    }
+    if (o >= outlen)
+        return -2;
+    out[o] = '\0';
+    return (long)o;
+}
+
+int
+web_decode_path(const char *target, char *out, size_t outlen)
+{
+    size_t n = strcspn(target, "?");
+    long len;
+    const char *seg;
+
+    if (target[0] != '/')
+        return 400;
+    if (n > WEB_MAX_PATH)
+        return 414;
+    len = pct_decode(target, n, 0, out, outlen);
+    if (len == -2)
+        return 414;
+    if (len < 0)
+        return 400;
+    /* A ".." segment (also one that was %2e%2e or had %2f around it) is
+     * refused outright: no handler has a use for it. */
+    for (seg = out; seg; seg = strchr(seg + 1, '/')) {
+        const char *s = seg + 1;
+        if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == '\0'))
+            return 400;
+    }
+    return 200;
+}
+
+int
+web_parse_query(const char *target, struct web_request *r, char *store, size_t storelen)
+{
+    const char *q = strchr(target, '?');
+    size_t used = 0;
+
+    r->nparams = 0;
+    if (q == NULL)
+        return 200;
+    for (q++; *q;) {
+        size_t seg = strcspn(q, "&");
+        const char *eq = memchr(q, '=', seg);
+        size_t nlen = eq ? (size_t)(eq - q) : seg;
+        struct web_param *p;
+        long len;
+
+        if (seg == 0) {
+            q++;
+            continue;
+        }
+        if (r->nparams >= WEB_MAX_PARAMS)
+            return 400;
+        p = &r->params[r->nparams];
+        len = pct_decode(q, nlen, 1, store + used, storelen - used);
+        if (len < 0 || len > WEB_MAX_VALUE)
+            return 400;
+        p->name = store + used;
+        used += (size_t)len + 1;
+        p->value = "";
+        if (eq) {
+            len = pct_decode(eq + 1, seg - nlen - 1, 1, store + used, storelen - used);
+            if (len < 0 || len > WEB_MAX_VALUE)
+                return 400;
+            p->value = store + used;
+            used += (size_t)len + 1;
+        }
+        r->nparams++;
+        q += seg;
+        if (*q == '&')
+            q++;
+    }
+    return 200;
+}
+
+/* Skips optional white space. */
+static const char *
+skip_ows(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* Whether the parameters of one Accept-Encoding element (";q=0.5") give q > 0. */
+static int
+q_positive(const char *p, const char *end)
+{
+    for (;;) {
+        p = memchr(p, ';', (size_t)(end - p));
+        if (p == NULL)
+            return 1;
+        p = skip_ows(p + 1);
+        if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+            p += 2;
+            /* q is 0, 0., 0.0, 0.00 or 0.000 to refuse, anything else accepts. */
+            if (*p != '0')
+                return 1;
+            for (p++; p < end && (*p == '.' || *p == '0'); p++)
+                ;
+            p = skip_ows(p);
+            return !(p >= end || *p == ';');
+        }
+    }
+}
+
+int
+web_accepts_gzip(const char *ae)
+{
+    int star = 0;
+
+    if (ae == NULL)
+        return 0;
+    while (*ae) {
+        size_t n = strcspn(ae, ",");
+        const char *end = ae + n;
+        const char *tok = skip_ows(ae);
+        size_t tlen = strcspn(tok, " \t;,");
+
+        if (tok < end) {
+            if ((tlen == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+                (tlen == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
+                return q_positive(tok, end);
+            if (tlen == 1 && tok[0] == '*')
+                star = q_positive(tok, end);
+        }
+        ae = *end ? end + 1 : end;
+    }
+    return star;
+}
+
+int
+web_etag_match(const char *inm, const char *etag)
+{
+    size_t elen = strlen(etag);
+
+    if (inm == NULL)
+        return 0;
+    while (*inm) {
+        const char *end = inm + strcspn(inm, ",");
+        const char *tok = skip_ows(inm);
+        size_t tlen = (size_t)(end - tok);
+
+        while (tlen > 0 && (tok[tlen - 1] == ' ' || tok[tlen - 1] == '\t'))
+            tlen--;
+        if (tlen == 1 && tok[0] == '*')
+            return 1;
+        if (tlen > 2 && tok[0] == 'W' && tok[1] == '/') {
+            tok += 2;
+            tlen -= 2;
+        }
+        if (tlen == elen && memcmp(tok, etag, elen) == 0)
+            return 1;
+        inm = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+uint64_t
+web_fnv1a64(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+int
+web_parse_listen(const char *listen, char *host, size_t hostlen, unsigned *port)
+{
+    const char *colon, *h = listen;
+    size_t hlen;
+    char *end;
+    unsigned long p;
+
+    if (listen == NULL || *listen == '\0')
+        return ALM_EINVAL;
+    if (listen[0] == '[') {
+        const char *rb = strchr(listen, ']');
+        if (rb == NULL || rb[1] != ':')
+            return ALM_EINVAL;
+        h = listen + 1;
+        hlen = (size_t)(rb - h);
+        colon = rb + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (colon == NULL || memchr(listen, ':', (size_t)(colon - listen)))
+            return ALM_EINVAL; /* an IPv6 address needs brackets */
+        hlen = (size_t)(colon - listen);
+    }
+    if (hlen == 0 || hlen >= hostlen)
+        return ALM_EINVAL;
+    if (colon[1] < '0' || colon[1] > '9')
+        return ALM_EINVAL;
+    errno = 0;
+    p = strtoul(colon + 1, &end, 10);
+    if (errno || *end || p > 65535)
+        return ALM_EINVAL;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (unsigned)p;
+    return ALM_OK;
+}
+
+/* ---- responses ---- */
+
+static int
+is_text(const char *ctype)
+{
+    return strncmp(ctype, "text/", 5) == 0 || strstr(ctype, "json") || strstr(ctype, "xml") ||
+           strstr(ctype, "javascript");
+}
+
+/* gzip of n bytes into a new buffer; ALM_EIO when zlib refuses. */
+static int
+gzip_body(const char *in, size_t n, char **out, size_t *outn)
+{
+    z_stream z;
+    size_t cap;
+    char *b;
+
+    memset(&z, 0, sizeof(z));
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return ALM_EIO;
+    cap = deflateBound(&z, (uLong)n);
+    b = xmalloc(cap);
+    z.next_in = (const Bytef *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)b;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+        deflateEnd(&z);
+        free(b);
+        return ALM_EIO;
+    }
+    *outn = z.total_out;
+    deflateEnd(&z);
+    *out = b;
+    return ALM_OK;
+}
+
+static double
+elapsed(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Appends s with quotes, backslashes, controls and non-ASCII bytes as \xHH. */
+static void
+log_escape(struct buf *b, const char *s, size_t max)
+{
+    size_t n = 0;
+
+    for (; *s && n < max; s++, n++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+            buf_printf(b, "\\x%02x", c);
+        else
+            buf_putc(b, (char)c);
+    }
+    if (*s)
+        buf_puts(b, "...");
+}
+
+/* Counts the request and writes its access-log line. */
+static void
+account(struct web_server *s, struct MHD_Connection *conn, const struct request *rq,
+        const char *method, int status, size_t bytes, int group)
+{
+    double d = elapsed(&rq->start);
+    int cls = status / 100;
+    size_t k = 0;
+
+    if (cls < 2 || cls > 5)
+        cls = 5; /* nothing else is sent; a stray one counts as a server error */
+    atomic_fetch_add_explicit(&s->m.requests[group][cls], 1, memory_order_relaxed);
+    while (k < NBUCKETS && d > bucket_le[k])
+        k++;
+    atomic_fetch_add_explicit(&s->m.buckets[k], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->m.duration_us, (unsigned long long)(d * 1e6),
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->m.bytes, bytes, memory_order_relaxed);
+
+    if (s->log) {
+        struct buf line = BUF_INIT(4096);
+        char when[21], addr[NI_MAXHOST] = "-";
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+        if (ci && ci->client_addr) {
+            socklen_t len = ci->client_addr->sa_family == AF_INET6
+                                ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+            if (getnameinfo(ci->client_addr, len, addr, sizeof(addr), NULL, 0,
+                            NI_NUMERICHOST) != 0)
+                snprintf(addr, sizeof(addr), "-");
+        }
+        date_format_rfc3339(time(NULL), when);
+        buf_printf(&line, "%s %s ", when, addr);
+        log_escape(&line, method, 16);
+        buf_puts(&line, " \"");
+        log_escape(&line, rq->target, LOG_TARGET_MAX);
+        buf_printf(&line, "\" %d %zu %.3fms\n", status, bytes, d * 1e3);
+        /* One fputs per line: stdio locks the stream, lines never interleave. */
+        fputs(buf_cstr(&line), s->log);
+        buf_free(&line);
+    }
+}
+
+static void
+add_header(struct MHD_Response *r, const char *name, const char *value)
+{
+    /* libmicrohttpd refuses values with CR or LF, so a handler's Location
+     * cannot split the response. */
+    MHD_add_response_header(r, name, value);
+}
+
+/*
+ * Queues resp: conditional requests, gzip, caching and security headers,
+ * then accounting. The body buffer is taken (or freed).
+ */
+static enum MHD_Result
+send_response(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+              const char *method, struct web_response *resp, int group)
+{
+    const char *ctype = resp->content_type ? resp->content_type : "application/octet-stream";
+    int status = resp->status;
+    int text = is_text(ctype);
+    int gz = 0, head = strcmp(method, "HEAD") == 0;
+    char etag[40] = "", lm[30] = "", cc[48];
+    struct MHD_Response *r;
+    enum MHD_Result ok;
+    char *body = NULL;
+    size_t len = 0;
+
+    if (status == 200) {
+        uint64_t h = web_fnv1a64(resp->body.data ? resp->body.data : "", resp->body.len);
+        const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_IF_NONE_MATCH);
+        const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+        char plain[40], zipped[40];
+        time_t t;
+
+        snprintf(plain, sizeof(plain), "\"%016llx\"", (unsigned long long)h);
+        snprintf(zipped, sizeof(zipped), "\"%016llx-gz\"", (unsigned long long)h);
+        gz = text && resp->body.len > GZIP_MIN &&
+             web_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                          MHD_HTTP_HEADER_ACCEPT_ENCODING));
+        /* Each encoding is its own representation with its own strong tag;
+         * either one revalidates. */
+        memcpy(etag, gz ? zipped : plain, sizeof(etag));
+        if (resp->last_modified > 0)
+            date_format_http(resp->last_modified, lm);
+        if (inm) {
+            if (web_etag_match(inm, plain) || web_etag_match(inm, zipped))
+                status = 304;
+        } else if (ims && resp->last_modified > 0 && date_parse(ims, &t) == ALM_OK &&
+                   resp->last_modified <= t) {
+            status = 304;
+        }
+    }
+    if (status != 304 && resp->body.len > 0) {
+        if (gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
+            len < resp->body.len) {
+            buf_free(&resp->body);
+        } else {
+            free(body);
+            gz = 0;
+            len = resp->body.len;
+            body = buf_take(&resp->body);
+        }
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    } else {
+        gz = 0;
+        buf_free(&resp->body);
+        /* libmicrohttpd 0.9.75 adds "Content-Length: 0" even to a 304 and
+         * cannot be kept from it; clients ignore it there. */
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (r == NULL) {
+        if (status != 304 && len > 0)
+            free(body);
+        return MHD_NO;
+    }
+    if (status != 304)
+        add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (etag[0])
+        add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    if (lm[0])
+        add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+    if (gz)
+        add_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    if (text)
+        add_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    if (resp->max_age >= 0 && status < 500)
+        snprintf(cc, sizeof(cc), "public, max-age=%d", resp->max_age);
+    else
+        snprintf(cc, sizeof(cc), "no-store");
+    add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    if (status >= 300 && status < 400 && status != 304 && resp->location[0])
+        add_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+    if (status == 405)
+        add_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    for (size_t i = 0; i < LEN(security_headers); i++)
+        add_header(r, security_headers[i][0], security_headers[i][1]);
+    if (atomic_load_explicit(&s->stopping, memory_order_relaxed))
+        add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    ok = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    account(s, conn, rq, method, status, head || status == 304 ? 0 : len, group);
+    return ok;
+}
+
+static void
+response_init(struct web_response *resp)
+{
+    memset(resp, 0, sizeof(*resp));
+    resp->status = 200;
+    resp->content_type = "text/html; charset=utf-8";
+    buf_init(&resp->body, WEB_MAX_BODY);
+    resp->max_age = 0;
+}
+
+/* Answers with the site's error page, never cached. */
+static enum MHD_Result
+reject(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+       const char *method, int status)
+{
+    struct web_response resp;
+
+    response_init(&resp);
+    web_error_page(&s->ctx, status, &resp);
+    resp.status = status;
+    resp.max_age = -1;
+    return send_response(s, conn, rq, method, &resp, G_OTHER);
+}
+
+static int
+group_of(const char *path)
+{
+    size_t n = strlen(path);
+
+    if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0)
+        return G_API;
+    if (strncmp(path, "/feed", 5) == 0 || (n > 5 && strcmp(path + n - 5, ".atom") == 0) ||
+        (n > 10 && strcmp(path + n - 10, "/feed.json") == 0))
+        return G_FEEDS;
+    return G_PAGES;
+}
+
+static void
+healthz(struct web_server *s, struct web_response *resp)
+{
+    struct store *st = web_store(&s->ctx);
+
+    resp->content_type = "text/plain; charset=utf-8";
+    resp->max_age = -1;
+    if (st && store_schema_version(st) > 0) {
+        buf_puts(&resp->body, "ok\n");
+    } else {
+        resp->status = 503;
+        buf_puts(&resp->body, "store unavailable\n");
+    }
+}
+
+static void
+metric_head(struct buf *b, const char *name, const char *type, const char *help)
+{
+    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+metrics(struct web_server *s, struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct store *st = web_store(&s->ctx);
+    unsigned long long cum = 0;
+
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    resp->max_age = -1;
+    metric_head(b, "almanac_http_requests_total", "counter",
+                "HTTP requests answered, by route group and status class.");
+    for (int g = 0; g < NGROUPS; g++) {
+        for (int c = 2; c <= 5; c++)
+            buf_printf(b, "almanac_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
+                       group_names[g], c,
+                       atomic_load_explicit(&s->m.requests[g][c], memory_order_relaxed));
+    }
+    metric_head(b, "almanac_http_request_duration_seconds", "histogram",
+                "Time from the request line to the queued response.");
+    for (size_t k = 0; k <= NBUCKETS; k++) {
+        cum += atomic_load_explicit(&s->m.buckets[k], memory_order_relaxed);
+        if (k < NBUCKETS)
+            buf_printf(b, "almanac_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                       bucket_le[k], cum);
+        else
+            buf_printf(b, "almanac_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                       cum);
+    }
+    buf_printf(b, "almanac_http_request_duration_seconds_sum %.6f\n",
+               (double)atomic_load_explicit(&s->m.duration_us, memory_order_relaxed) / 1e6);
+    buf_printf(b, "almanac_http_request_duration_seconds_count %llu\n", cum);
+    metric_head(b, "almanac_http_response_bytes_total", "counter", "Response body bytes sent.");
+    buf_printf(b, "almanac_http_response_bytes_total %llu\n",
+               atomic_load_explicit(&s->m.bytes, memory_order_relaxed));
+    metric_head(b, "almanac_http_requests_in_flight", "gauge", "Requests being answered.");
+    buf_printf(b, "almanac_http_requests_in_flight %d\n", atomic_load(&s->inflight));
+    metric_head(b, "almanac_store_up", "gauge", "Whether the store could be read.");
+    buf_printf(b, "almanac_store_up %d\n", st ? 1 : 0);
+    if (st) {
+        int64_t items = store_count_items(st, 0), events = store_count_events(st);
+        int64_t errors = store_count_fetch_errors(st);
+        if (items >= 0) {
+            metric_head(b, "almanac_items_total", "gauge", "Items in the store.");
+            buf_printf(b, "almanac_items_total %lld\n", (long long)items);
+        }
+        if (events >= 0) {
+            metric_head(b, "almanac_events_total", "gauge", "Analysed events in the store.");
+            buf_printf(b, "almanac_events_total %lld\n", (long long)events);
+        }
+        if (errors >= 0) {
+            metric_head(b, "almanac_fetch_errors_total", "counter",
+                        "Failed fetch attempts in the fetch log.");
+            buf_printf(b, "almanac_fetch_errors_total %lld\n", (long long)errors);
+        }
+    }
+    metric_head(b, "process_start_time_seconds", "gauge",
+                "Start time of the process since the Unix epoch, in seconds.");
+    buf_printf(b, "process_start_time_seconds %lld\n", (long long)s->started);
+}
+
+/* The second call: the request is complete; route it and answer. */
+static enum MHD_Result
+answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+       const char *method)
+{
+    struct web_request req;
+    struct web_response resp;
+    char path[WEB_MAX_PATH + 1];
+    size_t qlen = strlen(rq->target) + 1;
+    char *qstore;
+    int status, group;
+    enum MHD_Result ok;
+
+    status = web_decode_path(rq->target, path, sizeof(path));
+    if (status != 200)
+        return reject(s, conn, rq, method, status);
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = path;
+    qstore = xmalloc(qlen);
+    status = web_parse_query(rq->target, &req, qstore, qlen);
+    if (status != 200) {
+        free(qstore);
+        return reject(s, conn, rq, method, status);
+    }
+
+    response_init(&resp);
+    group = group_of(path);
+    if (strcmp(path, "/healthz") == 0) {
+        group = G_HEALTH;
+        healthz(s, &resp);
+    } else if (strcmp(path, "/metrics") == 0) {
+        group = G_METRICS;
+        metrics(s, &resp);
+    } else {
+        web_handler *h = web_route(path);
+        if (h == NULL) {
+            web_error_page(&s->ctx, 404, &resp);
+        } else if (h(&s->ctx, &req, &resp) != 0 || resp.status < 100 || resp.status > 599) {
+            /* Whatever the handler wrote stays private. */
+            buf_reset(&resp.body);
+            web_error_page(&s->ctx, 500, &resp);
+        } else if (resp.status >= 400 && resp.body.len == 0) {
+            web_error_page(&s->ctx, resp.status, &resp);
+        }
+    }
+    ok = send_response(s, conn, rq, method, &resp, group);
+    buf_free(&resp.body);
+    free(qstore);
+    return ok;
+}
+
+static int
+has_body(struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+
+    if (te)
+        return 1;
+    if (cl == NULL)
+        return 0;
+    while (*cl == '0')
+        cl++;
+    return *cl != '\0';
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    struct web_server *s = cls;
+    struct request *rq = *con_cls;
+
+    (void)url;
+    (void)version;
+    (void)upload;
+    if (rq == NULL)
+        return MHD_NO; /* on_uri always runs first */
+    if (!rq->called) {
+        rq->called = 1;
+        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+            return reject(s, conn, rq, method, 405);
+        if (has_body(conn))
+            return reject(s, conn, rq, method, 400);
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        rq->body = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->body)
+        return reject(s, conn, rq, method, 400);
+    return answer(s, conn, rq, method);
+}
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct web_server *s = cls;
+    struct request *rq = xcalloc(1, sizeof(*rq));
+
+    (void)conn;
+    rq->srv = s;
+    rq->target = xstrdup(uri ? uri : "");
+    clock_gettime(CLOCK_MONOTONIC, &rq->start);
+    atomic_fetch_add(&s->inflight, 1);
+    return rq;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct web_server *s = cls;
+    struct request *rq = *con_cls;
+
+    (void)conn;
+    (void)toe;
+    if (rq == NULL)
+        return;
+    free(rq->target);
+    free(rq);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static int
+listen_socket(struct web_server *s, const char *addr, char *err, size_t errlen)
+{
+    struct addrinfo hints, *ai = NULL;
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+    char host[256], port[8], bound[80], bport[8];
+    unsigned p;
+    int fd, one = 1, rc;
+
+    if (web_parse_listen(addr, host, sizeof(host), &p) != ALM_OK) {
+        snprintf(err, errlen, "bad listen address '%s' (want HOST:PORT or [IPV6]:PORT)",
+                 addr);
+        return ALM_EINVAL;
+    }
+    snprintf(port, sizeof(port), "%u", p);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &ai);
+    if (rc != 0) {
+        snprintf(err, errlen, "listen address '%s': %s", addr, gai_strerror(rc));
+        return ALM_EINVAL;
+    }
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        freeaddrinfo(ai);
+        return ALM_EIO;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ai->ai_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+        getnameinfo((struct sockaddr *)&ss, sslen, bound, sizeof(bound), bport, sizeof(bport),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", addr, strerror(errno));
+        close(fd);
+        freeaddrinfo(ai);
+        return ALM_EIO;
+    }
+    if (ss.ss_family == AF_INET6)
+        snprintf(s->base_url, sizeof(s->base_url), "http://[%s]:%s", bound, bport);
+    else
+        snprintf(s->base_url, sizeof(s->base_url), "http://%s:%s", bound, bport);
+    snprintf(s->url, sizeof(s->url), "%s/", s->base_url);
+    freeaddrinfo(ai);
+    s->fd = fd;
+    return ALM_OK;
+}
+
+int
+web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
+                 struct web_server **out, char *err, size_t errlen)
+{
+    struct web_server *s;
+    struct store *st;
+    unsigned threads = o && o->threads ? o->threads : 0;
+    long ncpu;
+    int rc;
+
+    if (threads == 0) {
+        ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = ncpu > 2 ? (unsigned)ncpu : 2;
+    }
+    if (threads > 64)
+        threads = 64;
+    /* Fail now, with the reason, rather than with a 503 on every request. */
+    if (ctx->db_path == NULL) {
+        snprintf(err, errlen, "no database");
+        return ALM_EINVAL;
+    }
+    if (store_open_readonly(ctx->db_path, &st, err, errlen) != ALM_OK)
+        return ALM_EIO;
+    store_close(st);
+
+    s = xcalloc(1, sizeof(*s));
+    s->ctx = *ctx;
+    s->log = o ? o->access_log : NULL;
+    s->started = time(NULL);
+    s->fd = -1;
+    rc = listen_socket(s, o && o->listen ? o->listen : WEB_DEFAULT_LISTEN, err, errlen);
+    if (rc != ALM_OK) {
+        free(s);
+        return rc;
+    }
+    if (s->ctx.base_url == NULL)
+        s->ctx.base_url = s->base_url;
+    /*
+     * Connections are bounded in number, in time (15 s of silence), per
+     * client address (a proxy in front shares one, hence generous) and in
+     * memory: request line and headers must fit in 16 KiB, or the client
+     * gets 431 and the connection closes.
+     */
+    s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+                            on_request, s,
+                            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_END);
+    if (s->d == NULL) {
+        snprintf(err, errlen, "cannot start the HTTP server on %s", s->base_url);
+        close(s->fd);
+        free(s);
+        return ALM_EIO;
+    }
+    *out = s;
+    return ALM_OK;
+}
+
+const char *
+web_server_url(const struct web_server *s)
+{
+    return s->url;
+}
+
+const struct web_ctx *
+web_server_ctx(const struct web_server *s)
+{
+    return &s->ctx;
+}
+
+void
+web_server_stop(struct web_server *s)
+{
+    MHD_socket fd;
+    struct store *st;
+
+    if (s == NULL)
+        return;
+    /* No new connections; kept-alive ones end with their next answer. */
+    atomic_store(&s->stopping, 1);
+    fd = MHD_quiesce_daemon(s->d);
+    for (int i = 0; i < DRAIN_MS / 10 && atomic_load(&s->inflight) > 0; i++) {
+        struct timespec ts = { 0, 10 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(s->d);
+    /* After quiescing the listen socket is ours to close; otherwise
+     * MHD_stop_daemon closed it. */
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    pthread_once(&store_once, store_key_init);
+    st = pthread_getspecific(store_key);
+    if (st) {
+        store_close(st);
+        pthread_setspecific(store_key, NULL);
+    }
+    if (s->log)
+        fflush(s->log);
+    free(s);
+}
