@@ -9,7 +9,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc libmicrohttpd zlib
+PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc libmicrohttpd zlib libcmark
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
 SAN     ?=

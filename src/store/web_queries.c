@@ -1,0 +1,419 @@
+/*
+ * web_queries.c - the SQLite backend's queries for the web pages: counts
+ * for pagination, events per week, ranked full-text search with
+ * snippets, guides and sources with their counts and health.
+ *
+ * The event filters are the ones store_list_events() applies (events.c);
+ * both files must keep the same WHERE clause, so a count matches its list.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sq_fail(st, ALM_ESTORE);
+        return NULL;
+    }
+    return s;
+}
+
+/* A malformed FTS5 query is the user's mistake, not the store's. */
+static int
+search_error(struct store *st)
+{
+    const char *msg = sqlite3_errmsg(st->db);
+    int user = strstr(msg, "fts5") || strstr(msg, "syntax error") ||
+               strstr(msg, "unterminated") || strstr(msg, "no such column") ||
+               strstr(msg, "unknown special query");
+
+    sq_fail(st, ALM_ESTORE);
+    return user ? ALM_EINVAL : ALM_ESTORE;
+}
+
+/*
+ * Finishes a loop of sqlite3_step(): ALM_OK when it ran to the end (or was
+ * stopped), else the error, ALM_EINVAL for a bad full-text query.
+ */
+static int
+finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
+{
+    int rc = ALM_OK;
+
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = match ? search_error(st) : sq_fail(st, ALM_ESTORE);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- events ---- */
+
+/* The columns events.c reads, in its order (item 0..17, event 18..23). */
+#define EVENT_COLS \
+    "i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid," \
+    " i.url, i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
+    " i.text, i.image, e.score, e.kind, e.summary, e.reasons, e.story_id," \
+    " (SELECT group_concat(slug, char(10)) FROM" \
+    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
+#define EVENT_NCOLS 24
+
+/* The filters of store_list_events(), binding ?2..?9 (?1 is the FTS5 query). */
+#define EVENT_WHERE \
+    " WHERE e.score >= ?2 AND (?3 IS NULL OR s.slug = ?3)" \
+    " AND (?4 IS NULL OR e.kind = ?4) AND (?5 = 0 OR s.tier = ?5)" \
+    " AND (?6 = 0 OR i.published >= ?6) AND (?7 = 0 OR i.published < ?7)" \
+    " AND (?8 = 0 OR e.story_id = ?8)" \
+    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM event_guides g" \
+    "      WHERE g.event_id = e.id AND g.slug = ?9))"
+
+static void
+bind_filters(sqlite3_stmt *s, const struct event_query *q)
+{
+    if (q->match)
+        sq_bind_text(s, 1, q->match);
+    sqlite3_bind_int(s, 2, q->min_score);
+    sq_bind_text(s, 3, q->source);
+    sq_bind_text(s, 4, q->kind);
+    sqlite3_bind_int(s, 5, q->tier);
+    sqlite3_bind_int64(s, 6, q->since);
+    sqlite3_bind_int64(s, 7, q->until);
+    sqlite3_bind_int64(s, 8, q->story);
+    sq_bind_text(s, 9, q->guide);
+}
+
+/* FROM and JOINs for q; with a match the full-text table drives the query. */
+static void
+from_clause(struct buf *sql, const struct event_query *q)
+{
+    if (q->match)
+        buf_puts(sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+                      " JOIN events e ON e.id = i.id JOIN sources s ON s.id = i.source_id");
+    else
+        buf_puts(sql, " FROM events e JOIN items i ON i.id = e.id"
+                      " JOIN sources s ON s.id = i.source_id");
+    buf_puts(sql, EVENT_WHERE);
+    if (q->match)
+        buf_puts(sql, " AND items_fts MATCH ?1");
+}
+
+int
+store_count_matching(struct store *st, const struct event_query *q, int64_t *out)
+{
+    struct buf sql = BUF_INIT(4096);
+    sqlite3_stmt *s;
+    int r;
+
+    buf_puts(&sql, "SELECT count(*)");
+    from_clause(&sql, q);
+    s = prep(st, buf_cstr(&sql));
+    buf_free(&sql);
+    if (s == NULL)
+        return ALM_ESTORE;
+    bind_filters(s, q);
+    r = sqlite3_step(s);
+    if (r != SQLITE_ROW)
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, q->match);
+    *out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+int
+store_events_per_week(struct store *st, const struct event_query *q, time_t first, int nweeks,
+                      int *counts)
+{
+    struct buf sql = BUF_INIT(4096);
+    sqlite3_stmt *s;
+    int r;
+
+    if (nweeks <= 0)
+        return ALM_EINVAL;
+    memset(counts, 0, (size_t)nweeks * sizeof(*counts));
+    buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
+    from_clause(&sql, q);
+    buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
+    s = prep(st, buf_cstr(&sql));
+    buf_free(&sql);
+    if (s == NULL)
+        return ALM_ESTORE;
+    bind_filters(s, q);
+    sqlite3_bind_int64(s, 10, first);
+    sqlite3_bind_int64(s, 11, first + (time_t)nweeks * 604800);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 w = sqlite3_column_int64(s, 0);
+        if (w >= 0 && w < nweeks)
+            counts[w] = sqlite3_column_int(s, 1);
+    }
+    return finish(st, s, r, q->match);
+}
+
+/* Reads a row of EVENT_COLS; mirrors event_read() in events.c. */
+static void
+read_event(sqlite3_stmt *s, struct event *e)
+{
+    struct item *it = &e->item;
+
+    memset(e, 0, sizeof(*e));
+    it->id = sqlite3_column_int64(s, 0);
+    it->source_id = sqlite3_column_int64(s, 1);
+    it->source_slug = sq_col_str(s, 2);
+    it->source_name = sq_col_str(s, 3);
+    it->source_author = sq_col_str(s, 4);
+    it->source_kind = sq_col_str(s, 5);
+    it->tier = sqlite3_column_int(s, 6);
+    it->ident = sq_col_str(s, 7);
+    it->guid = sq_col_str(s, 8);
+    it->url = sq_col_str(s, 9);
+    it->title = sq_col_str(s, 10);
+    it->author = sq_col_str(s, 11);
+    it->published = sqlite3_column_int64(s, 12);
+    it->first_seen = sqlite3_column_int64(s, 13);
+    it->summary_html = sq_col_str(s, 14);
+    it->content_html = sq_col_str(s, 15);
+    it->text = sq_col_str(s, 16);
+    it->image = sq_col_str(s, 17);
+    e->score = sqlite3_column_int(s, 18);
+    e->kind = sq_col_str(s, 19);
+    e->summary = sq_col_str(s, 20);
+    e->reasons = sq_col_str(s, 21);
+    e->story_id = sqlite3_column_int64(s, 22);
+    e->guides = sq_col_str(s, 23);
+}
+
+int
+store_search_events(struct store *st, const struct event_query *q, const char *open,
+                    const char *close,
+                    int (*fn)(const struct event *e, const char *title, const char *snippet,
+                              void *arg),
+                    void *arg)
+{
+    struct buf sql = BUF_INIT(4096);
+    sqlite3_stmt *s;
+    int r;
+
+    if (q->match == NULL)
+        return ALM_EINVAL;
+    /* highlight() gives the whole title marked; snippet() the best window
+     * of about 32 tokens of the text. bm25 weighs a title hit 4 times. */
+    buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
+                   " snippet(items_fts, 1, ?12, ?13, '…', 32)");
+    from_clause(&sql, q);
+    buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
+    s = prep(st, buf_cstr(&sql));
+    buf_free(&sql);
+    if (s == NULL)
+        return ALM_ESTORE;
+    bind_filters(s, q);
+    sqlite3_bind_int(s, 10, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
+    sqlite3_bind_text(s, 12, open, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 13, close, -1, SQLITE_TRANSIENT);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct event e;
+        int stop;
+        read_event(s, &e);
+        stop = fn(&e, (const char *)sqlite3_column_text(s, EVENT_NCOLS),
+                  (const char *)sqlite3_column_text(s, EVENT_NCOLS + 1), arg);
+        event_fini(&e);
+        if (stop)
+            break;
+    }
+    return finish(st, s, r, q->match);
+}
+
+/* ---- guides ---- */
+
+void
+guide_info_fini(struct guide_info *g)
+{
+    if (g == NULL)
+        return;
+    free(g->slug);
+    free(g->title);
+    free(g->summary);
+    free(g->body);
+    memset(g, 0, sizeof(*g));
+}
+
+#define GUIDE_SELECT \
+    "SELECT g.slug, g.title, g.summary, %s," \
+    " (SELECT count(*) FROM event_guides eg WHERE eg.slug = g.slug)," \
+    " (SELECT max(i.published) FROM event_guides eg JOIN items i ON i.id = eg.event_id" \
+    "   WHERE eg.slug = g.slug)" \
+    " FROM guides g"
+
+static void
+read_guide(sqlite3_stmt *s, struct guide_info *g)
+{
+    memset(g, 0, sizeof(*g));
+    g->slug = sq_col_str(s, 0);
+    g->title = sq_col_str(s, 1);
+    g->summary = sq_col_str(s, 2);
+    g->body = sq_col_str(s, 3);
+    g->events = sqlite3_column_int64(s, 4);
+    g->newest = sqlite3_column_int64(s, 5);
+}
+
+int
+store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg), void *arg)
+{
+    char sql[1024];
+    sqlite3_stmt *s;
+    int r;
+
+    snprintf(sql, sizeof(sql), GUIDE_SELECT " ORDER BY g.title COLLATE NOCASE", "NULL");
+    if ((s = prep(st, sql)) == NULL)
+        return ALM_ESTORE;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct guide_info g;
+        int stop;
+        read_guide(s, &g);
+        stop = fn(&g, arg);
+        guide_info_fini(&g);
+        if (stop)
+            break;
+    }
+    return finish(st, s, r, NULL);
+}
+
+int
+store_get_guide(struct store *st, const char *slug, struct guide_info *out)
+{
+    char sql[1024];
+    sqlite3_stmt *s;
+    int r;
+
+    snprintf(sql, sizeof(sql), GUIDE_SELECT " WHERE g.slug = ?", "g.body");
+    if ((s = prep(st, sql)) == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, slug);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        read_guide(s, out);
+        sqlite3_finalize(s);
+        return ALM_OK;
+    }
+    r = finish(st, s, r, NULL);
+    return r == ALM_OK ? ALM_ENOTFOUND : r;
+}
+
+/* ---- sources ---- */
+
+void
+source_info_fini(struct source_info *s)
+{
+    if (s == NULL)
+        return;
+    free(s->slug);
+    free(s->name);
+    free(s->author);
+    free(s->kind);
+    free(s->feed_url);
+    free(s->site_url);
+    free(s->last_error);
+    memset(s, 0, sizeof(*s));
+}
+
+#define SOURCE_SELECT \
+    "SELECT so.id, so.slug, so.name, so.author, so.kind, so.feed_url, so.site_url, so.tier," \
+    " so.enabled, so.last_fetch, so.last_success, so.next_due, so.last_status, so.failures," \
+    " so.last_error," \
+    " (SELECT count(*) FROM items i WHERE i.source_id = so.id)," \
+    " (SELECT count(*) FROM items i JOIN events e ON e.id = i.id WHERE i.source_id = so.id)," \
+    " (SELECT max(i.published) FROM items i WHERE i.source_id = so.id)" \
+    " FROM sources so"
+
+static void
+read_source(sqlite3_stmt *s, struct source_info *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->id = sqlite3_column_int64(s, 0);
+    o->slug = sq_col_str(s, 1);
+    o->name = sq_col_str(s, 2);
+    o->author = sq_col_str(s, 3);
+    o->kind = sq_col_str(s, 4);
+    o->feed_url = sq_col_str(s, 5);
+    o->site_url = sq_col_str(s, 6);
+    o->tier = sqlite3_column_int(s, 7);
+    o->enabled = sqlite3_column_int(s, 8);
+    o->last_fetch = sqlite3_column_int64(s, 9);
+    o->last_success = sqlite3_column_int64(s, 10);
+    o->next_due = sqlite3_column_int64(s, 11);
+    o->last_status = (long)sqlite3_column_int64(s, 12);
+    o->failures = sqlite3_column_int(s, 13);
+    o->last_error = sq_col_str(s, 14);
+    o->items = sqlite3_column_int64(s, 15);
+    o->events = sqlite3_column_int64(s, 16);
+    o->newest = sqlite3_column_int64(s, 17);
+}
+
+int
+store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, void *arg),
+                       void *arg)
+{
+    sqlite3_stmt *s = prep(st, SOURCE_SELECT " ORDER BY so.tier, so.name COLLATE NOCASE");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct source_info o;
+        int stop;
+        read_source(s, &o);
+        stop = fn(&o, arg);
+        source_info_fini(&o);
+        if (stop)
+            break;
+    }
+    return finish(st, s, r, NULL);
+}
+
+int
+store_get_source_info(struct store *st, const char *slug, struct source_info *out)
+{
+    sqlite3_stmt *s = prep(st, SOURCE_SELECT " WHERE so.slug = ?");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, slug);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        read_source(s, out);
+        sqlite3_finalize(s);
+        return ALM_OK;
+    }
+    r = finish(st, s, r, NULL);
+    return r == ALM_OK ? ALM_ENOTFOUND : r;
+}
+
+int
+store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
+{
+    sqlite3_stmt *s = prep(st, "SELECT (SELECT max(analyzed) FROM events),"
+                               " (SELECT max(last_fetch) FROM sources)");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    r = sqlite3_step(s);
+    if (r != SQLITE_ROW)
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, NULL);
+    if (analyzed)
+        *analyzed = sqlite3_column_int64(s, 0);
+    if (fetched)
+        *fetched = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    return ALM_OK;
+}

@@ -1,0 +1,688 @@
+/*
+ * api.c - the JSON API: events (with the pages' filters), one event with
+ * everything the event page shows, guides, sources and search.
+ *
+ * Strings go through buf_append_json(); the stored reasons are parsed
+ * and printed again with cJSON, so a damaged row cannot break the
+ * document.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "parse/date.h"
+#include "web/api.h"
+#include "web/pages.h"
+#include "web/render.h"
+
+#define MAX_AGE_LIST 60
+#define MAX_AGE_EVENT 300
+#define MAX_AGE_GUIDE 3600
+#define CHART_WEEKS 26
+#define STORY_MAX 50
+
+static const char *const json_type = "application/json; charset=utf-8";
+
+static int
+api_error(struct web_response *resp, int status, const char *message)
+{
+    resp->status = status;
+    resp->content_type = json_type;
+    resp->max_age = status == 404 ? 60 : -1;
+    resp->last_modified = 0;
+    buf_reset(&resp->body);
+    buf_printf(&resp->body, "{\"error\":{\"status\":%d,\"message\":", status);
+    buf_append_json(&resp->body, message);
+    buf_puts(&resp->body, "}}\n");
+    return 0;
+}
+
+static void
+api_ok(struct web_response *resp, int max_age, struct store *st)
+{
+    time_t analyzed = 0;
+
+    store_last_change(st, &analyzed, NULL);
+    resp->status = 200;
+    resp->content_type = json_type;
+    resp->max_age = max_age;
+    resp->last_modified = analyzed;
+}
+
+static void
+put_time(struct buf *b, time_t t)
+{
+    char iso[21];
+
+    if (t <= 0) {
+        buf_puts(b, "null");
+        return;
+    }
+    date_format_rfc3339(t, iso);
+    buf_append_json(b, iso);
+}
+
+struct slugs {
+    struct buf *b;
+    int n;
+};
+
+static void
+put_slug(const char *slug, size_t len, void *arg)
+{
+    struct slugs *s = arg;
+    char tmp[128];
+
+    if (len >= sizeof(tmp))
+        return;
+    memcpy(tmp, slug, len);
+    tmp[len] = '\0';
+    if (s->n++)
+        buf_putc(s->b, ',');
+    buf_append_json(s->b, tmp);
+}
+
+void
+web_api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
+{
+    const struct item *it = &e->item;
+    struct buf page = BUF_INIT(4096);
+    struct slugs sl = { b, 0 };
+
+    buf_printf(b, "\"id\":%lld,\"link\":", (long long)it->id);
+    buf_append_json(b, render_is_http(it->url) ? it->url : NULL);
+    buf_puts(b, ",\"title\":");
+    buf_append_json(b, it->title);
+    buf_puts(b, ",\"source\":");
+    buf_append_json(b, it->source_slug);
+    buf_puts(b, ",\"source_name\":");
+    buf_append_json(b, it->source_name);
+    buf_puts(b, ",\"source_author\":");
+    buf_append_json(b, it->source_author);
+    buf_printf(b, ",\"tier\":%d,\"published\":", it->tier);
+    put_time(b, it->published);
+    buf_printf(b, ",\"score\":%d,\"kind\":", e->score);
+    buf_append_json(b, e->kind);
+    buf_printf(b, ",\"story\":%lld,\"guides\":[", (long long)e->story_id);
+    render_each_slug(e->guides, put_slug, &sl);
+    buf_puts(b, "],\"summary\":");
+    buf_append_json(b, e->summary);
+    buf_puts(b, ",\"url\":");
+    render_absolute(&page, ctx, "");
+    render_event_path(&page, it->id, it->title);
+    buf_append_json(b, buf_cstr(&page));
+    buf_free(&page);
+}
+
+/* ---- event lists ---- */
+
+struct list {
+    struct buf *b;
+    const struct web_ctx *ctx;
+    int n, max;
+    int weights;              /* related lists: add "weight" */
+    int more;                 /* a row past max was seen */
+    int64_t first;            /* a story's first report: mark it */
+};
+
+static int
+put_event(const struct event *e, void *arg)
+{
+    struct list *l = arg;
+
+    if (l->max > 0 && l->n >= l->max) {
+        l->more = 1;
+        return 1;
+    }
+    if (l->n++)
+        buf_putc(l->b, ',');
+    buf_putc(l->b, '{');
+    web_api_event_fields(l->b, l->ctx, e);
+    if (l->weights)
+        buf_printf(l->b, ",\"weight\":%.4f", e->weight);
+    if (l->first)
+        buf_printf(l->b, ",\"first_report\":%s", e->item.id == l->first ? "true" : "false");
+    buf_putc(l->b, '}');
+    return 0;
+}
+
+/* limit and offset (or page), checked. */
+static int
+read_slice(const struct web_request *req, const struct web_filter *f, int *limit, int *offset,
+           const char **why)
+{
+    const char *v;
+    char *end;
+    long n;
+
+    *limit = API_DEFAULT_LIMIT;
+    if ((v = web_param(req, "limit")) && *v) {
+        n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > API_MAX_LIMIT)
+            return *why = "limit must be a number from 1 to 200", ALM_EINVAL;
+        *limit = (int)n;
+    }
+    *offset = (f->page - 1) * *limit;
+    if ((v = web_param(req, "offset")) && *v) {
+        n = strtol(v, &end, 10);
+        if (*end || n < 0 || n > API_MAX_OFFSET)
+            return *why = "offset must be a number from 0 to 1000000", ALM_EINVAL;
+        *offset = (int)n;
+    }
+    return ALM_OK;
+}
+
+/* "next": the URL of the following slice, or null. */
+static void
+put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struct web_filter *f,
+         const char *q, int more, int limit, int offset)
+{
+    struct buf u = BUF_INIT(8192), abs = BUF_INIT(8192);
+
+    buf_puts(b, ",\"next\":");
+    if (!more) {
+        buf_puts(b, "null");
+        return;
+    }
+    render_filter_href(&u, path, f, NULL, NULL);
+    buf_putc(&u, strchr(buf_cstr(&u), '?') ? '&' : '?');
+    if (q) {
+        buf_puts(&u, "q=");
+        render_urlencode(&u, q);
+        buf_putc(&u, '&');
+    }
+    buf_printf(&u, "limit=%d&offset=%d", limit, offset + limit);
+    render_absolute(&abs, ctx, buf_cstr(&u));
+    buf_append_json(b, buf_cstr(&abs));
+    buf_free(&u);
+    buf_free(&abs);
+}
+
+int
+web_api_events(const struct web_ctx *ctx, const struct web_request *req,
+               struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct web_filter f;
+    struct event_query q;
+    struct store *st;
+    const char *why = NULL;
+    int limit, offset;
+    int64_t total = 0;
+    struct list l = { .b = b, .ctx = ctx };
+
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "bad parameter: %s", why);
+        return api_error(resp, 400, msg);
+    }
+    if (read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
+        return api_error(resp, 400, why);
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    render_filter_query(&f, web_now(ctx), &q);
+    if (web_param(req, "sort") && strcmp(web_param(req, "sort"), "score") == 0)
+        q.by_score = 1;
+    if (store_count_matching(st, &q, &total) != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    q.limit = limit + 1;
+    q.offset = offset;
+    l.max = limit;
+    buf_printf(b, "{\"total\":%lld,\"events\":[", (long long)total);
+    if (store_list_events(st, &q, put_event, &l) != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    buf_putc(b, ']');
+    put_next(b, ctx, "/api/v1/events", &f, NULL, l.more, limit, offset);
+    buf_puts(b, "}\n");
+    api_ok(resp, MAX_AGE_LIST, st);
+    return 0;
+}
+
+static int
+put_entity(const char *name, const char *kind, int mentions, void *arg)
+{
+    struct list *l = arg;
+
+    if (l->n++)
+        buf_putc(l->b, ',');
+    buf_puts(l->b, "{\"name\":");
+    buf_append_json(l->b, name);
+    buf_puts(l->b, ",\"kind\":");
+    buf_append_json(l->b, kind);
+    buf_printf(l->b, ",\"mentions\":%d}", mentions);
+    return 0;
+}
+
+/* The stored reasons, parsed and printed again: always a valid array. */
+static void
+put_reasons(struct buf *b, const char *json)
+{
+    cJSON *in = cJSON_Parse(json ? json : "[]"), *out = cJSON_CreateArray(), *it;
+    char *text;
+
+    cJSON_ArrayForEach(it, in) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
+        cJSON *o;
+        if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
+            continue;
+        o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "points", p->valueint);
+        cJSON_AddStringToObject(o, "text", t->valuestring);
+        cJSON_AddItemToArray(out, o);
+    }
+    text = cJSON_PrintUnformatted(out);
+    buf_puts(b, text ? text : "[]");
+    cJSON_free(text);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+}
+
+/* A whole decimal id after prefix, or 0. */
+static int64_t
+id_after(const char *path, const char *prefix)
+{
+    const char *p = path + strlen(prefix);
+    int64_t id = 0;
+    int n = 0;
+
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (++n > 18)
+            return 0;
+        else
+            id = id * 10 + (*p - '0');
+    return *p == '\0' ? id : 0;
+}
+
+int
+web_api_event(const struct web_ctx *ctx, const struct web_request *req,
+              struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    int64_t id = id_after(req->path, "/api/v1/events/");
+    struct event_query q = { 0 };
+    struct store *st;
+    struct event e;
+    int rc;
+
+    if (id <= 0)
+        return api_error(resp, 404, "no such event");
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    rc = store_get_event(st, id, &e);
+    if (rc == ALM_ENOTFOUND)
+        return api_error(resp, 404, "no such event");
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    buf_putc(b, '{');
+    web_api_event_fields(b, ctx, &e);
+    buf_puts(b, ",\"reasons\":");
+    put_reasons(b, e.reasons);
+
+    struct list ents = { .b = b, .ctx = ctx };
+    buf_puts(b, ",\"entities\":[");
+    rc = store_event_entities(st, id, put_entity, &ents);
+    struct list rel = { .b = b, .ctx = ctx, .weights = 1 };
+    buf_puts(b, "],\"related\":[");
+    if (rc == ALM_OK)
+        rc = store_related_events(st, id, put_event, &rel);
+    /* "story" is the story's id (its first report's); here are its events. */
+    buf_puts(b, "],\"story_events\":[");
+    struct list story = { .b = b, .ctx = ctx, .max = STORY_MAX, .first = e.story_id };
+    q.story = e.story_id;
+    q.limit = STORY_MAX + 1;
+    if (rc == ALM_OK && e.story_id > 0)
+        rc = store_list_events(st, &q, put_event, &story);
+    buf_puts(b, "]}\n");
+    event_fini(&e);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_EVENT, st);
+    return 0;
+}
+
+/* ---- guides ---- */
+
+static void
+put_guide(struct buf *b, const struct web_ctx *ctx, const struct guide_info *g)
+{
+    struct buf url = BUF_INIT(1024);
+
+    buf_puts(b, "\"slug\":");
+    buf_append_json(b, g->slug);
+    buf_puts(b, ",\"title\":");
+    buf_append_json(b, g->title);
+    buf_puts(b, ",\"summary\":");
+    buf_append_json(b, g->summary);
+    buf_printf(b, ",\"events\":%lld,\"newest\":", (long long)g->events);
+    put_time(b, g->newest);
+    render_absolute(&url, ctx, "/guides/");
+    buf_puts(&url, g->slug);
+    buf_puts(b, ",\"url\":");
+    buf_append_json(b, buf_cstr(&url));
+    buf_free(&url);
+}
+
+struct guides {
+    struct buf *b;
+    const struct web_ctx *ctx;
+    int n;
+};
+
+static int
+put_guide_item(const struct guide_info *g, void *arg)
+{
+    struct guides *gl = arg;
+
+    if (gl->n++)
+        buf_putc(gl->b, ',');
+    buf_putc(gl->b, '{');
+    put_guide(gl->b, gl->ctx, g);
+    buf_putc(gl->b, '}');
+    return 0;
+}
+
+int
+web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
+               struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct guides gl = { .b = b, .ctx = ctx };
+    struct store *st;
+
+    (void)req;
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    buf_puts(b, "{\"guides\":[");
+    if (store_list_guides(st, put_guide_item, &gl) != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    buf_puts(b, "]}\n");
+    api_ok(resp, MAX_AGE_GUIDE, st);
+    return 0;
+}
+
+static int
+valid_slug(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+int
+web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
+              struct web_response *resp)
+{
+    const char *slug = req->path + strlen("/api/v1/guides/");
+    struct buf *b = &resp->body;
+    struct web_filter f, only;
+    struct event_query q;
+    struct guide_info g;
+    struct store *st;
+    const char *why;
+    int limit, offset, counts[CHART_WEEKS], rc;
+    time_t now = web_now(ctx), first;
+    char path[96];
+
+    if (!valid_slug(slug))
+        return api_error(resp, 404, "no such guide");
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
+        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
+        return api_error(resp, 400, why);
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    rc = store_get_guide(st, slug, &g);
+    if (rc == ALM_ENOTFOUND)
+        return api_error(resp, 404, "no such guide");
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    only = (struct web_filter){ .guide = g.slug, .period = "all", .default_period = "all",
+                                .page = 1 };
+    render_filter_query(&only, now, &q);
+    first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
+    if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
+        guide_info_fini(&g);
+        return api_error(resp, 500, "the store failed");
+    }
+    buf_puts(b, "{\"guide\":{");
+    put_guide(b, ctx, &g);
+    buf_puts(b, ",\"body\":");
+    buf_append_json(b, g.body);
+    buf_puts(b, ",\"weeks\":[");
+    for (int i = 0; i < CHART_WEEKS; i++) {
+        char iso[21];
+        date_format_rfc3339(first + (time_t)i * 604800, iso);
+        buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
+    }
+    buf_puts(b, "]},\"events\":[");
+    q.limit = limit + 1;
+    q.offset = offset;
+    struct list l = { .b = b, .ctx = ctx, .max = limit };
+    rc = store_list_events(st, &q, put_event, &l);
+    buf_putc(b, ']');
+    snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);
+    only.guide = NULL;
+    put_next(b, ctx, path, &only, NULL, l.more, limit, offset);
+    buf_puts(b, "}\n");
+    guide_info_fini(&g);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_GUIDE, st);
+    return 0;
+}
+
+/* ---- sources ---- */
+
+static void
+put_source(struct buf *b, const struct source_info *s)
+{
+    buf_puts(b, "\"slug\":");
+    buf_append_json(b, s->slug);
+    buf_puts(b, ",\"name\":");
+    buf_append_json(b, s->name);
+    buf_puts(b, ",\"author\":");
+    buf_append_json(b, s->author);
+    buf_printf(b, ",\"tier\":%d,\"kind\":", s->tier);
+    buf_append_json(b, s->kind);
+    buf_puts(b, ",\"feed_url\":");
+    buf_append_json(b, s->feed_url);
+    buf_puts(b, ",\"site_url\":");
+    buf_append_json(b, s->site_url);
+    buf_printf(b, ",\"enabled\":%s,\"items\":%lld,\"events\":%lld,\"newest\":",
+               s->enabled ? "true" : "false", (long long)s->items, (long long)s->events);
+    put_time(b, s->newest);
+    buf_puts(b, ",\"health\":{\"last_fetch\":");
+    put_time(b, s->last_fetch);
+    buf_puts(b, ",\"last_success\":");
+    put_time(b, s->last_success);
+    buf_puts(b, ",\"next_due\":");
+    put_time(b, s->next_due);
+    if (s->last_status > 0)
+        buf_printf(b, ",\"last_status\":%ld", s->last_status);
+    else
+        buf_puts(b, ",\"last_status\":null");
+    buf_printf(b, ",\"failures\":%d,\"last_error\":", s->failures);
+    buf_append_json(b, s->last_error);
+    buf_puts(b, "}");
+}
+
+struct sources {
+    struct buf *b;
+    int n;
+};
+
+static int
+put_source_item(const struct source_info *s, void *arg)
+{
+    struct sources *sl = arg;
+
+    if (sl->n++)
+        buf_putc(sl->b, ',');
+    buf_putc(sl->b, '{');
+    put_source(sl->b, s);
+    buf_putc(sl->b, '}');
+    return 0;
+}
+
+int
+web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
+                struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct sources sl = { .b = b };
+    struct store *st;
+    time_t analyzed = 0, fetched = 0;
+
+    (void)req;
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    buf_puts(b, "{\"sources\":[");
+    if (store_list_source_info(st, put_source_item, &sl) != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    buf_puts(b, "]}\n");
+    api_ok(resp, MAX_AGE_LIST, st);
+    store_last_change(st, &analyzed, &fetched);
+    resp->last_modified = fetched > analyzed ? fetched : analyzed;
+    return 0;
+}
+
+int
+web_api_source(const struct web_ctx *ctx, const struct web_request *req,
+               struct web_response *resp)
+{
+    const char *slug = req->path + strlen("/api/v1/sources/");
+    struct buf *b = &resp->body;
+    struct web_filter f, only;
+    struct event_query q;
+    struct source_info s;
+    struct store *st;
+    const char *why;
+    int limit, offset, rc;
+    time_t analyzed = 0, fetched = 0;
+    char path[96];
+
+    if (!valid_slug(slug))
+        return api_error(resp, 404, "no such source");
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
+        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
+        return api_error(resp, 400, why);
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    rc = store_get_source_info(st, slug, &s);
+    if (rc == ALM_ENOTFOUND)
+        return api_error(resp, 404, "no such source");
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    only = (struct web_filter){ .source = s.slug, .period = "all", .default_period = "all",
+                                .page = 1 };
+    render_filter_query(&only, web_now(ctx), &q);
+    q.limit = limit + 1;
+    q.offset = offset;
+    buf_puts(b, "{\"source\":{");
+    put_source(b, &s);
+    buf_puts(b, "},\"events\":[");
+    struct list l = { .b = b, .ctx = ctx, .max = limit };
+    rc = store_list_events(st, &q, put_event, &l);
+    buf_putc(b, ']');
+    snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
+    only.source = NULL;
+    put_next(b, ctx, path, &only, NULL, l.more, limit, offset);
+    buf_puts(b, "}\n");
+    source_info_fini(&s);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_LIST, st);
+    store_last_change(st, &analyzed, &fetched);
+    resp->last_modified = fetched > analyzed ? fetched : analyzed;
+    return 0;
+}
+
+/* ---- search ---- */
+
+/* s with the search markers turned into <mark>, as an escaped HTML JSON string. */
+static void
+put_marked_json(struct buf *b, const char *s)
+{
+    struct buf h = BUF_INIT((size_t)1 << 20);
+
+    render_marked(&h, s, '\x01', '\x02');
+    buf_append_json(b, buf_cstr(&h));
+    buf_free(&h);
+}
+
+static int
+put_hit(const struct event *e, const char *title, const char *snippet, void *arg)
+{
+    struct list *l = arg;
+
+    if (l->max > 0 && l->n >= l->max) {
+        l->more = 1;
+        return 1;
+    }
+    if (l->n++)
+        buf_putc(l->b, ',');
+    buf_putc(l->b, '{');
+    web_api_event_fields(l->b, l->ctx, e);
+    buf_puts(l->b, ",\"title_html\":");
+    put_marked_json(l->b, title ? title : e->item.title);
+    buf_puts(l->b, ",\"snippet_html\":");
+    put_marked_json(l->b, snippet ? snippet : "");
+    buf_putc(l->b, '}');
+    return 0;
+}
+
+int
+web_api_search(const struct web_ctx *ctx, const struct web_request *req,
+               struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    const char *text = web_param(req, "q");
+    struct web_filter f;
+    struct event_query q;
+    struct store *st;
+    const char *why;
+    char *match = NULL;
+    int limit, offset, rc;
+    int64_t total = 0;
+
+    if (text == NULL || strspn(text, " \t\r\n\f\v") == strlen(text))
+        return api_error(resp, 400, "missing q, the words to search for");
+    if (strlen(text) > 200)
+        return api_error(resp, 400, "q is longer than 200 characters");
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
+        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
+        return api_error(resp, 400, why);
+    rc = web_search_query(text, &match);
+    if (rc != ALM_OK)
+        return api_error(resp, 400, rc == ALM_ETOOBIG ? "q has more than 32 words"
+                                                      : "q has no words");
+    if ((st = web_store(ctx)) == NULL) {
+        free(match);
+        return api_error(resp, 500, "the store is not available");
+    }
+    render_filter_query(&f, web_now(ctx), &q);
+    q.match = match;
+    rc = store_count_matching(st, &q, &total);
+    if (rc != ALM_OK) {
+        free(match);
+        return rc == ALM_EINVAL ? api_error(resp, 400, "q could not be understood")
+                                : api_error(resp, 500, "the store failed");
+    }
+    q.limit = limit + 1;
+    q.offset = offset;
+    buf_puts(b, "{\"query\":");
+    buf_append_json(b, text);
+    buf_printf(b, ",\"total\":%lld,\"events\":[", (long long)total);
+    struct list l = { .b = b, .ctx = ctx, .max = limit };
+    rc = total > 0 ? store_search_events(st, &q, "\x01", "\x02", put_hit, &l) : ALM_OK;
+    buf_putc(b, ']');
+    put_next(b, ctx, "/api/v1/search", &f, text, l.more, limit, offset);
+    buf_puts(b, "}\n");
+    free(match);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_LIST, st);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * api.h - the JSON API, /api/v1/... (see docs/api.md, "Endpoints").
+ *
+ * Every answer is application/json. Lists take the event filters of the
+ * pages (min, guide, source, tier, kind, period) and limit/offset, and
+ * carry "next", the absolute URL of the following slice or null. Errors
+ * are {"error": {"status": N, "message": "..."}} with the HTTP status.
+ */
+#ifndef ALMANAC_API_H
+#define ALMANAC_API_H
+
+#include "base/buf.h"
+#include "store/store.h"
+#include "web/web.h"
+
+#define API_DEFAULT_LIMIT 30
+#define API_MAX_LIMIT 200
+#define API_MAX_OFFSET 1000000
+
+/* /api/v1/events, /api/v1/events/ID */
+int web_api_events(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+int web_api_event(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+/* /api/v1/guides, /api/v1/guides/SLUG */
+int web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+int web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+/* /api/v1/sources, /api/v1/sources/SLUG */
+int web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
+                    struct web_response *resp);
+int web_api_source(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+/* /api/v1/search?q= */
+int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+
+/*
+ * The members every event object has, without the braces: id, link,
+ * title, source, source_name, source_author, tier, published, score,
+ * kind, story, guides, summary, url (its page here, absolute).
+ */
+void web_api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e);
+
+#endif

@@ -1,0 +1,908 @@
+/*
+ * tests/unit/web_pages.c - the content handlers (pages, API, feeds) on a
+ * small real database: a few sources of data/snapshot ingested and
+ * analysed through the real code, plus hostile rows written with SQL.
+ * Handlers are called directly with web_request structs, on a fixed
+ * clock. Run from the repository root (make test does).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyze/analyze.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "parse/date.h"
+#include "parse/feed.h"
+#include "store/store.h"
+#include "web/routes.h"
+#include "web/web.h"
+
+#define CONFIG "etc/almanac.conf"
+#define NOW "2026-09-01T12:00:00Z"
+#define BASE "http://almanac.test:8080"
+#define HOSTILE_TITLE "<script>alert(\"x\")</script> Hostile & 'quoted' \x01title"
+#define HOSTILE_SUMMARY "<img src=x onerror=alert(1)> summary"
+#define HOSTILE_ERROR "<b onmouseover=alert(2)>refused</b>"
+
+static const char *const test_sources[] = {
+    "anthropic", "claude-blog", "windsurf", "uk-aisi", "ai2",
+};
+
+static char tmpdir[64], dbpath[128];
+static struct store *writer;      /* kept open, as `serve` keeps its own */
+static struct web_ctx ctx;
+static long long event_id;        /* an event with guides and related events */
+static long long hostile_id;
+static char guide_slug[72];
+
+/* ---- building the database ---- */
+
+static char *
+read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc((size_t)n + 1);
+    if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    if (data)
+        data[n] = '\0';
+    *len = (size_t)n;
+    return data;
+}
+
+static sqlite3 *
+raw_db(void)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open(dbpath, &db) != SQLITE_OK)
+        return NULL;
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+static long long
+query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    long long v = 0;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int
+setup(void **state)
+{
+    struct config *cfg = NULL;
+    struct analyzer *a = NULL;
+    struct analyze_stats stats;
+    char err[512], sql[512];
+    time_t now;
+    sqlite3 *db;
+    int rc = -1;
+
+    (void)state;
+    if (date_parse(NOW, &now) != ALM_OK)
+        return -1;
+    strcpy(tmpdir, "/tmp/almanac-web-XXXXXX");
+    if (mkdtemp(tmpdir) == NULL)
+        return -1;
+    snprintf(dbpath, sizeof(dbpath), "%s/web.db", tmpdir);
+    if (config_load(CONFIG, &cfg, err, sizeof(err)) != ALM_OK ||
+        store_open(dbpath, &writer, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "setup: %s\n", err);
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof(test_sources) / sizeof(test_sources[0]); i++) {
+        const struct source *src = config_find(cfg, test_sources[i]);
+        int64_t id;
+        if (src == NULL || store_sync_source(writer, src, &id) != ALM_OK)
+            goto out;
+        for (size_t k = 0; k < src->nsnapshots; k++) {
+            char *path = config_snapshot_path(cfg, src->snapshots[k]);
+            const char *base = src->site_url ? src->site_url : src->feed_url;
+            struct put_stats ps;
+            size_t len = 0;
+            char *data = read_all(path, &len);
+            struct feed *f;
+            free(path);
+            if (data == NULL)
+                goto out;
+            f = feed_parse(data, len, base);
+            free(data);
+            rc = store_put_feed(writer, id, f, base, now, &ps);
+            feed_free(f);
+            if (rc != ALM_OK)
+                goto out;
+            rc = -1;
+        }
+        store_record_fetch(writer, id, &(struct fetch_record){
+            .started = now - 600, .status = 200, .ok = 1, .next_due = now + 3600 });
+    }
+    if (analyzer_open(cfg->dir, &a, err, sizeof(err)) != ALM_OK ||
+        analyze_run(a, writer, 0, now, &stats, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "setup: analysis: %s\n", err);
+        goto out;
+    }
+
+    /* Hostile rows, written as a broken feed or a malicious source could. */
+    if ((db = raw_db()) == NULL)
+        goto out;
+    event_id = query_int(db, "SELECT e.id FROM events e WHERE"
+                             " EXISTS (SELECT 1 FROM event_guides g WHERE g.event_id = e.id)"
+                             " AND (SELECT count(*) FROM related r WHERE r.event_id = e.id) >= 2"
+                             " AND e.id NOT IN (SELECT i.id FROM items i JOIN sources s"
+                             "   ON s.id = i.source_id WHERE s.slug = 'windsurf')"
+                             " ORDER BY e.score DESC, e.id LIMIT 1");
+    /* Not Ai2's newest item, which the clock test reads. */
+    hostile_id = query_int(db, "SELECT max(i.id) FROM items i JOIN sources s"
+                               " ON s.id = i.source_id WHERE s.slug = 'windsurf'");
+    snprintf(sql, sizeof(sql), "INSERT INTO items_fts(items_fts, rowid, title, text)"
+                               " SELECT 'delete', id, title, text FROM items WHERE id = %lld",
+             hostile_id);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    {
+        sqlite3_stmt *s;
+        const char *upd[] = {
+            "UPDATE items SET title = ?1, url = 'javascript:alert(3)',"
+            " published = (SELECT max(published) FROM items) + 3600 WHERE id = ?2",
+            "UPDATE events SET summary = ?1, score = 10 WHERE id = ?2",
+        };
+        const char *vals[] = { HOSTILE_TITLE, HOSTILE_SUMMARY };
+        for (int i = 0; i < 2; i++) {
+            if (sqlite3_prepare_v2(db, upd[i], -1, &s, NULL) != SQLITE_OK)
+                goto out_db;
+            sqlite3_bind_text(s, 1, vals[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, hostile_id);
+            sqlite3_step(s);
+            sqlite3_finalize(s);
+        }
+        /* The full-text row follows the new title, as the store writes it. */
+        snprintf(sql, sizeof(sql), "INSERT INTO items_fts(rowid, title, text)"
+                                   " SELECT id, title, text FROM items WHERE id = %lld",
+                 hostile_id);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (sqlite3_prepare_v2(db, "UPDATE sources SET last_error = ?1, failures = 2"
+                                   " WHERE slug = 'ai2'", -1, &s, NULL) != SQLITE_OK)
+            goto out_db;
+        sqlite3_bind_text(s, 1, HOSTILE_ERROR, -1, SQLITE_STATIC);
+        sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    {
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(db, "SELECT slug FROM event_guides WHERE event_id = ?"
+                                   " ORDER BY weight DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+            goto out_db;
+        sqlite3_bind_int64(s, 1, event_id);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            snprintf(guide_slug, sizeof(guide_slug), "%s", sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+    }
+    /* A guide whose markdown tries raw HTML and a javascript: link. */
+    if (store_put_guide(writer, "zz-hostile", "Hostile <guide>", "A summary & more",
+                        "# Hostile\n\nText <script>alert(4)</script> and "
+                        "[a link](javascript:alert(5)).\n\n<iframe src=x></iframe>\n") != ALM_OK)
+        goto out_db;
+    if (event_id > 0 && hostile_id > 0 && guide_slug[0])
+        rc = 0;
+out_db:
+    sqlite3_close(db);
+out:
+    ctx = (struct web_ctx){ .cfg = cfg, .db_path = dbpath, .base_url = BASE, .fixed_now = now };
+    analyzer_close(a);
+    if (rc != 0)
+        fprintf(stderr, "setup failed (event %lld, hostile %lld)\n", event_id, hostile_id);
+    return rc;
+}
+
+static int
+teardown(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    /* web_server_stop closes the calling thread's reader; with no server,
+     * close it the same way the server's threads do on exit. */
+    store_close(web_store(&ctx));
+    store_close(writer);
+    config_free((struct config *)ctx.cfg);
+    if (getenv("WEB_PAGES_KEEP"))   /* keep the database to look at */
+        return 0;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- calling handlers ---- */
+
+struct answer {
+    struct web_response r;
+    char query[2048];         /* storage for the parameters */
+    struct web_request req;
+};
+
+/* GET target ("/path?a=1&b=2", values already decoded) through web_route(). */
+static struct answer *
+get(const char *target)
+{
+    struct answer *a = calloc(1, sizeof(*a));
+    const char *q = strchr(target, '?');
+    static char path[1024];
+    web_handler *h;
+
+    assert_non_null(a);
+    snprintf(path, sizeof(path), "%.*s", (int)(q ? q - target : (long)strlen(target)), target);
+    a->req.method = "GET";
+    a->req.path = path;
+    if (q) {
+        char *p = a->query;
+        snprintf(a->query, sizeof(a->query), "%s", q + 1);
+        while (p && *p && a->req.nparams < WEB_MAX_PARAMS) {
+            char *amp = strchr(p, '&'), *eq;
+            if (amp)
+                *amp = '\0';
+            eq = strchr(p, '=');
+            if (eq)
+                *eq = '\0';
+            a->req.params[a->req.nparams].name = p;
+            a->req.params[a->req.nparams].value = eq ? eq + 1 : "";
+            a->req.nparams++;
+            p = amp ? amp + 1 : NULL;
+        }
+    }
+    a->r.status = 200;
+    a->r.max_age = 0;
+    buf_init(&a->r.body, WEB_MAX_BODY);
+    h = web_route(path);
+    if (h == NULL) {
+        web_error_page(&ctx, 404, &a->r);
+    } else {
+        assert_int_equal(h(&ctx, &a->req, &a->r), 0);
+        if (a->r.status >= 400 && a->r.body.len == 0)
+            web_error_page(&ctx, a->r.status, &a->r);
+    }
+    return a;
+}
+
+static void
+done(struct answer *a)
+{
+    buf_free(&a->r.body);
+    free(a);
+}
+
+static const char *
+body(const struct answer *a)
+{
+    return buf_cstr(&a->r.body);
+}
+
+/* Each fragment appears, in this order. */
+static void
+assert_in_order(const char *text, const char *const *frags, size_t n)
+{
+    const char *at = text;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *hit = strstr(at, frags[i]);
+        if (hit == NULL)
+            fail_msg("missing or out of order: \"%s\"", frags[i]);
+        at = hit + strlen(frags[i]);
+    }
+}
+
+static void
+assert_contains(const char *text, const char *frag)
+{
+    if (strstr(text, frag) == NULL)
+        fail_msg("missing: \"%s\"", frag);
+}
+
+static void
+assert_lacks(const char *text, const char *frag)
+{
+    if (strstr(text, frag) != NULL)
+        fail_msg("must not appear: \"%s\"", frag);
+}
+
+/* The canonical path of an event: where /events/ID redirects. */
+static void
+event_path(long long id, char *out, size_t n)
+{
+    struct answer *a;
+    char target[64];
+
+    snprintf(target, sizeof(target), "/events/%lld", id);
+    a = get(target);
+    assert_int_equal(a->r.status, 301);
+    snprintf(out, n, "%s", a->r.location);
+    done(a);
+}
+
+/* ---- pages ---- */
+
+static void
+test_routes(void **state)
+{
+    static const struct {
+        const char *path;
+        int routed;
+    } cases[] = {
+        { "/", 1 }, { "/top", 1 }, { "/events/12-x", 1 }, { "/events/", 0 },
+        { "/events/1/x", 0 }, { "/guides", 1 }, { "/guides/x", 1 }, { "/sources", 1 },
+        { "/sources/x", 1 }, { "/search", 1 }, { "/static/style.css", 1 },
+        { "/feed.atom", 1 }, { "/feed.json", 1 }, { "/api/v1/events", 1 },
+        { "/api/v1/events/3", 1 }, { "/api/v1/guides", 1 }, { "/api/v1/guides/x", 1 },
+        { "/api/v1/sources", 1 }, { "/api/v1/search", 1 }, { "/nope", 0 },
+        { "/healthz", 0 }, { "/guides/", 0 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if ((web_route(cases[i].path) != NULL) != cases[i].routed)
+            fail_msg("route %s", cases[i].path);
+    }
+}
+
+static void
+test_event_page(void **state)
+{
+    char path[512], title[512] = "";
+    struct answer *a;
+    sqlite3 *db = raw_db();
+    sqlite3_stmt *s;
+
+    (void)state;
+    event_path(event_id, path, sizeof(path));
+    assert_non_null(db);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT title FROM items WHERE id = ?", -1, &s,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_int64(s, 1, event_id);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    /* Titles of the demo data need no escaping beyond what this handles. */
+    snprintf(title, sizeof(title), "%s", sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+
+    a = get(path);
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "text/html; charset=utf-8");
+    assert_int_equal(a->r.max_age, 300);
+    assert_true(a->r.last_modified > 0);
+    {
+        char h1[600];
+        snprintf(h1, sizeof(h1), "<h1>%s</h1>", title);
+        const char *order[] = {
+            "<header", "action=\"/search\"", "← Events", "class=\"score band-",
+            "<time datetime=\"",
+            strchr(title, '&') || strchr(title, '<') || strchr(title, '\'') ? "<h1>" : h1,
+            "class=\"lead\"", "source ↗", "Related guides (", "href=\"/guides/",
+            "Related events (", "The story", "Why this score", "Entities", "</main>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    assert_contains(body(a), "rel=\"noopener noreferrer nofollow\"");
+    assert_contains(body(a), "<link rel=\"stylesheet\" href=\"/static/style.css?v=");
+    assert_lacks(body(a), "<script");
+    done(a);
+}
+
+static void
+test_event_redirects(void **state)
+{
+    char path[512], target[128];
+    struct answer *a;
+
+    (void)state;
+    event_path(event_id, path, sizeof(path));
+    assert_true(strncmp(path, "/events/", 8) == 0);
+    snprintf(target, sizeof(target), "/events/%lld-a-wrong-slug", event_id);
+    a = get(target);
+    assert_int_equal(a->r.status, 301);
+    assert_string_equal(a->r.location, path);
+    done(a);
+
+    static const char *const missing[] = {
+        "/events/99999999", "/events/0", "/events/abc", "/events/12x", "/events/-3",
+        "/events/123456789012345678901234", "/guides/no-such-guide", "/guides/BAD",
+        "/sources/no-such-source", "/nope", "/api/v1/events/99999999",
+    };
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+        a = get(missing[i]);
+        if (a->r.status != 404)
+            fail_msg("%s: status %d", missing[i], a->r.status);
+        assert_true(a->r.body.len > 0);
+        done(a);
+    }
+}
+
+static void
+test_hostile_escaped(void **state)
+{
+    char path[512], target[600];
+    struct answer *a;
+    const char *pages[] = { "/", "/?min=10", "/search?q=hostile", path };
+
+    (void)state;
+    event_path(hostile_id, path, sizeof(path));
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        a = get(pages[i]);
+        assert_int_equal(a->r.status, 200);
+        assert_lacks(body(a), "<script");
+        assert_lacks(body(a), "<img");
+        assert_lacks(body(a), "javascript:");
+        assert_lacks(body(a), "\x01");
+        assert_contains(body(a), "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+        done(a);
+    }
+    /* The event page: summary escaped too, no link to a javascript: URL. */
+    a = get(path);
+    assert_contains(body(a), "&lt;img src=x onerror=alert(1)&gt; summary");
+    assert_lacks(body(a), "class=\"button\"");
+    done(a);
+    /* A hostile fetch error on the sources pages. */
+    static const char *const src_pages[] = { "/sources", "/sources/ai2" };
+    for (size_t i = 0; i < 2; i++) {
+        a = get(src_pages[i]);
+        assert_int_equal(a->r.status, 200);
+        assert_lacks(body(a), "<b onmouseover");
+        assert_contains(body(a), "&lt;b onmouseover=alert(2)&gt;refused&lt;/b&gt;");
+        assert_contains(body(a), "failing");
+        done(a);
+    }
+    /* JSON keeps the text as it is, safely quoted. */
+    snprintf(target, sizeof(target), "/api/v1/events/%lld", hostile_id);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *j = cJSON_Parse(body(a));
+        assert_non_null(j);
+        assert_string_equal(cJSON_GetObjectItem(j, "title")->valuestring, HOSTILE_TITLE);
+        assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "link")));
+        cJSON_Delete(j);
+    }
+    done(a);
+}
+
+static void
+test_lists_and_paging(void **state)
+{
+    struct answer *a;
+
+    (void)state;
+    a = get("/");
+    assert_int_equal(a->r.status, 200);
+    assert_int_equal(a->r.max_age, 60);
+    assert_true(a->r.last_modified > 0);
+    /* The fixed clock: Ai2's item of 2026-08-31 00:00 is 36 hours old. */
+    assert_contains(body(a), ">36h ago</time>");
+    assert_contains(body(a), "title=\"2026-08-31 00:00 UTC\"");
+    assert_contains(body(a), "<a rel=\"next\" href=\"/?page=2\">");
+    assert_lacks(body(a), "rel=\"prev\"");
+    assert_contains(body(a), "<nav class=\"filters\"");
+    assert_contains(body(a), "href=\"/?min=7\"");
+    done(a);
+
+    a = get("/?page=2&min=2&tier=1");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a rel=\"prev\" href=\"/?min=2&amp;tier=1\">");
+    assert_contains(body(a), "<a rel=\"next\" href=\"/?min=2&amp;tier=1&amp;page=3\">");
+    assert_contains(body(a), "Page 2 of ");
+    /* Filter links keep the other filters and drop the page. */
+    assert_contains(body(a), "href=\"/?min=7&amp;tier=1\"");
+    assert_contains(body(a), "href=\"/?tier=1\"");
+    assert_contains(body(a), "href=\"/?min=2\"");
+    done(a);
+
+    a = get("/top");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "Top events");
+    assert_contains(body(a), "aria-current=\"true\">7 days</a>");
+    done(a);
+    a = get("/top?period=24h&min=10");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "class=\"empty\"");
+    done(a);
+
+    static const char *const bad[] = {
+        "/?min=abc", "/?min=11", "/?tier=4", "/?period=1y", "/?page=0", "/?guide=Bad%20Slug",
+        "/top?period=x", "/api/v1/events?limit=0", "/api/v1/events?limit=9999",
+        "/api/v1/events?offset=-1",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        a = get(bad[i]);
+        if (a->r.status != 400)
+            fail_msg("%s: status %d", bad[i], a->r.status);
+        done(a);
+    }
+    a = get("/?page=99999");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+}
+
+static void
+test_guides(void **state)
+{
+    char target[128];
+    struct answer *a;
+
+    (void)state;
+    a = get("/guides");
+    assert_int_equal(a->r.status, 200);
+    assert_int_equal(a->r.max_age, 3600);
+    assert_contains(body(a), "class=\"card\"");
+    assert_contains(body(a), "Hostile &lt;guide&gt;");
+    done(a);
+
+    snprintf(target, sizeof(target), "/guides/%s", guide_slug);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    assert_int_equal(a->r.max_age, 3600);
+    {
+        const char *order[] = { "<h1>", "<svg viewBox=", "role=\"img\"", "aria-label=\"",
+                                "<rect class=", "<title>Week of ", "</svg>",
+                                "class=\"prose\"", "<h2>", "Timeline", "class=\"timeline\"",
+                                "class=\"event\"" };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+
+    a = get("/guides/zz-hostile");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<script");
+    assert_lacks(body(a), "<iframe");
+    assert_lacks(body(a), "javascript:");
+    assert_contains(body(a), "a link");
+    done(a);
+}
+
+static void
+test_search(void **state)
+{
+    static const char *const odd[] = {
+        "/search?q=%22claude", "/search?q=\"", "/search?q=claude\"", "/search?q=AND",
+        "/search?q=claude OR", "/search?q=NOT claude", "/search?q=(", "/search?q=NEAR(a b)",
+        "/search?q=title:x", "/search?q=*", "/search?q=-", "/search?q=a*", "/search?q=^x",
+        "/search?q={title}: x", "/search?q=\"\"\"", "/search?q=!!!", "/search?q=",
+        "/search", "/search?q=   ", "/search?q=claude&min=7&page=1",
+        "/api/v1/search?q=\"claude", "/api/v1/search?q=OR AND NOT (",
+        "/api/v1/search?q=NEAR(", "/api/v1/search?q=!!!",
+    };
+    struct answer *a;
+    char big[300];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+        a = get(odd[i]);
+        if (a->r.status != 200)
+            fail_msg("%s: status %d", odd[i], a->r.status);
+        done(a);
+    }
+    a = get("/search?q=claude");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<mark>");
+    assert_contains(body(a), "results for “claude”");
+    assert_lacks(body(a), "\x01");
+    done(a);
+    a = get("/search?q=claude%");
+    assert_int_equal(a->r.status, 200);
+    done(a);
+
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    memcpy(big, "/search?q=", 10);
+    a = get(big);
+    assert_int_equal(a->r.status, 400);
+    assert_contains(body(a), "too long");
+    done(a);
+    a = get("/api/v1/search?q=");
+    assert_int_equal(a->r.status, 400);
+    assert_non_null(strstr(a->r.content_type, "json"));
+    done(a);
+
+    /* The hostile title, found and highlighted, stays escaped. */
+    a = get("/api/v1/search?q=hostile");
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *j = cJSON_Parse(body(a)), *ev, *first;
+        assert_non_null(j);
+        ev = cJSON_GetObjectItem(j, "events");
+        assert_true(cJSON_GetArraySize(ev) >= 1);
+        first = cJSON_GetArrayItem(ev, 0);
+        assert_non_null(strstr(cJSON_GetObjectItem(first, "title_html")->valuestring,
+                               "&lt;script&gt;"));
+        assert_non_null(strstr(cJSON_GetObjectItem(first, "title_html")->valuestring,
+                               "<mark>Hostile</mark>"));
+        cJSON_Delete(j);
+    }
+    done(a);
+}
+
+/* ---- API ---- */
+
+static cJSON *
+get_json(const char *target, int status)
+{
+    struct answer *a = get(target);
+    cJSON *j;
+
+    if (a->r.status != status)
+        fail_msg("%s: status %d", target, a->r.status);
+    assert_non_null(strstr(a->r.content_type, "application/json"));
+    j = cJSON_Parse(body(a));
+    if (j == NULL)
+        fail_msg("%s: not JSON", target);
+    done(a);
+    return j;
+}
+
+static void
+assert_event_object(const cJSON *e)
+{
+    static const char *const keys[] = {
+        "id", "link", "title", "source", "source_name", "source_author", "tier", "published",
+        "score", "kind", "story", "guides", "summary", "url",
+    };
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (!cJSON_HasObjectItem(e, keys[i]))
+            fail_msg("event object without \"%s\"", keys[i]);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(e, "guides")));
+    assert_true(strncmp(cJSON_GetObjectItem(e, "url")->valuestring, BASE "/events/",
+                        strlen(BASE "/events/")) == 0);
+    assert_int_equal(strlen(cJSON_GetObjectItem(e, "published")->valuestring), 20);
+}
+
+static void
+test_api(void **state)
+{
+    char target[128];
+    cJSON *j, *ev, *it;
+
+    (void)state;
+    j = get_json("/api/v1/events?limit=5&min=2", 200);
+    ev = cJSON_GetObjectItem(j, "events");
+    assert_int_equal(cJSON_GetArraySize(ev), 5);
+    cJSON_ArrayForEach(it, ev) {
+        assert_event_object(it);
+        assert_true(cJSON_GetObjectItem(it, "score")->valueint >= 2);
+    }
+    assert_string_equal(cJSON_GetObjectItem(j, "next")->valuestring,
+                        BASE "/api/v1/events?min=2&limit=5&offset=5");
+    cJSON_Delete(j);
+
+    j = get_json("/api/v1/events?limit=5&offset=100000", 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "events")), 0);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "next")));
+    cJSON_Delete(j);
+
+    snprintf(target, sizeof(target), "/api/v1/events/%lld", event_id);
+    j = get_json(target, 200);
+    assert_event_object(j);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "reasons")));
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "reasons")) > 0);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "entities")));
+    ev = cJSON_GetObjectItem(j, "related");
+    assert_true(cJSON_GetArraySize(ev) >= 2);
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetArrayItem(ev, 0), "weight")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(j, "story")));
+    ev = cJSON_GetObjectItem(j, "story_events");
+    assert_true(cJSON_IsArray(ev));
+    cJSON_ArrayForEach(it, ev)
+        assert_true(cJSON_IsBool(cJSON_GetObjectItem(it, "first_report")));
+    cJSON_Delete(j);
+
+    j = get_json("/api/v1/events/12345678", 404);
+    assert_true(cJSON_IsObject(cJSON_GetObjectItem(j, "error")));
+    cJSON_Delete(j);
+
+    j = get_json("/api/v1/guides", 200);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "guides")) >= 20);
+    cJSON_Delete(j);
+    snprintf(target, sizeof(target), "/api/v1/guides/%s?limit=3", guide_slug);
+    j = get_json(target, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "guide"),
+                                                            "weeks")), 26);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "events")), 3);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "next")));
+    cJSON_Delete(j);
+    cJSON_Delete(get_json("/api/v1/guides/none-such", 404));
+
+    j = get_json("/api/v1/sources", 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "sources")),
+                     sizeof(test_sources) / sizeof(test_sources[0]));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/sources/anthropic", 200);
+    assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "source"), "items")->valueint > 0);
+    cJSON_Delete(j);
+
+    j = get_json("/api/v1/search?q=claude&limit=2", 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "events")), 2);
+    assert_non_null(strstr(cJSON_GetObjectItem(j, "next")->valuestring, "q=claude"));
+    cJSON_Delete(j);
+}
+
+/* ---- feeds ---- */
+
+static int xml_errors;
+
+static void
+count_xml_error(void *arg, const xmlError *e)
+{
+    (void)arg;
+    (void)e;
+    xml_errors++;
+}
+
+static int
+count_children(xmlNode *n, const char *name)
+{
+    int c = 0;
+
+    for (xmlNode *k = n->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, name) == 0)
+            c++;
+    return c;
+}
+
+static void
+check_atom(const char *target, int want_hostile)
+{
+    struct answer *a = get(target);
+    xmlDoc *doc;
+    xmlNode *root;
+    int entries = 0;
+
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "application/atom+xml; charset=utf-8");
+    xml_errors = 0;
+    xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)count_xml_error);
+    doc = xmlReadMemory(body(a), (int)a->r.body.len, "feed.atom", NULL, XML_PARSE_NONET);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    assert_non_null(doc);
+    assert_int_equal(xml_errors, 0);
+    root = xmlDocGetRootElement(doc);
+    assert_string_equal((const char *)root->name, "feed");
+    assert_string_equal((const char *)root->ns->href, "http://www.w3.org/2005/Atom");
+    assert_int_equal(count_children(root, "id"), 1);
+    assert_int_equal(count_children(root, "updated"), 1);
+    for (xmlNode *e = root->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE || strcmp((const char *)e->name, "entry") != 0)
+            continue;
+        entries++;
+        assert_int_equal(count_children(e, "id"), 1);
+        assert_int_equal(count_children(e, "title"), 1);
+        assert_int_equal(count_children(e, "updated"), 1);
+        assert_int_equal(count_children(e, "summary"), 1);
+        assert_true(count_children(e, "link") >= 1);
+    }
+    assert_true(entries > 0 && entries <= 50);
+    if (want_hostile) {
+        assert_contains(body(a), "&lt;script&gt;");
+        assert_lacks(body(a), "<script");
+    }
+    assert_contains(body(a), "<link rel=\"alternate\" type=\"text/html\" href=\"" BASE);
+    assert_contains(body(a), "<summary type=\"html\">&lt;p&gt;");
+    xmlFreeDoc(doc);
+    done(a);
+}
+
+static void
+test_feeds(void **state)
+{
+    char target[160];
+    struct answer *a;
+
+    (void)state;
+    check_atom("/feed.atom", 1);
+    check_atom("/feed.atom?min=10", 1);
+    snprintf(target, sizeof(target), "/feed.atom?min=2&guide=%s", guide_slug);
+    check_atom(target, 0);
+    a = get(target);
+    assert_contains(body(a), "min=2&amp;guide=");
+    done(a);
+
+    a = get("/feed.json?min=3");
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "application/feed+json; charset=utf-8");
+    {
+        cJSON *j = cJSON_Parse(body(a)), *items, *it;
+        assert_non_null(j);
+        assert_string_equal(cJSON_GetObjectItem(j, "version")->valuestring,
+                            "https://jsonfeed.org/version/1.1");
+        assert_string_equal(cJSON_GetObjectItem(j, "feed_url")->valuestring,
+                            BASE "/feed.json?min=3");
+        items = cJSON_GetObjectItem(j, "items");
+        assert_true(cJSON_GetArraySize(items) > 0 && cJSON_GetArraySize(items) <= 50);
+        cJSON_ArrayForEach(it, items) {
+            assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "id")));
+            assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "url")));
+            assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "content_html")));
+            assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "date_published")));
+        }
+        cJSON_Delete(j);
+    }
+    done(a);
+    a = get("/feed.json?min=zero");
+    assert_int_equal(a->r.status, 400);
+    done(a);
+}
+
+static void
+test_style_and_errors(void **state)
+{
+    struct answer *a, *page;
+    const char *v;
+    char target[128];
+
+    (void)state;
+    page = get("/guides");
+    v = strstr(body(page), "/static/style.css?v=");
+    assert_non_null(v);
+    snprintf(target, sizeof(target), "%.*s", (int)strcspn(v, "\""), v);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "text/css; charset=utf-8");
+    assert_int_equal(a->r.max_age, 31536000);
+    assert_contains(body(a), "prefers-color-scheme: dark");
+    done(a);
+    a = get("/static/style.css?v=old");
+    assert_int_equal(a->r.max_age, 300);
+    done(a);
+    done(page);
+
+    a = calloc(1, sizeof(*a));
+    buf_init(&a->r.body, WEB_MAX_BODY);
+    web_error_page(&ctx, 500, &a->r);
+    assert_int_equal(a->r.status, 500);
+    assert_contains(body(a), "Something went wrong");
+    assert_contains(body(a), "<nav aria-label=\"Main\">");
+    assert_lacks(body(a), "sqlite");
+    done(a);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_event_page),
+        cmocka_unit_test(test_event_redirects),
+        cmocka_unit_test(test_hostile_escaped),
+        cmocka_unit_test(test_lists_and_paging),
+        cmocka_unit_test(test_guides),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_api),
+        cmocka_unit_test(test_feeds),
+        cmocka_unit_test(test_style_and_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
