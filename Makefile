@@ -65,9 +65,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libalmanac.a
 
 check-tests: $(BIN) $(TESTS)
 
+# The demo: the bundled snapshot into ./almanac.db, the top events in the
+# terminal, then the site on http://127.0.0.1:8080/ (Ctrl-C stops it).
 run: $(BIN)
 	./almanac ingest --snapshot
-	./almanac events --top --limit 15
+	./almanac events --top --limit 5
+	./almanac serve --listen $${LISTEN:-127.0.0.1:8080}
 
 # The full suite: the normal build, then the sanitized one, one summary line.
 test: $(DEPS)
