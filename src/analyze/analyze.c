@@ -69,6 +69,7 @@ analyzer_close(struct analyzer *a)
 /* One event in the making. */
 struct work {
     int64_t id, source_id, story;
+    int64_t org;             /* who speaks: the source's author, else its name */
     int tier, fresh, put;
     time_t published;
     char *title, *text, *source_name, *source_author, *source_kind, *hash;
@@ -111,6 +112,17 @@ name_id(const char *s, size_t n)
     return (int32_t)(text_hash(s, n, 0) & 0x7fffffff);
 }
 
+/* Feeds of one organisation (Anthropic News, Anthropic Research, the Claude
+ * blog) are one voice: they neither vouch for each other in a story nor
+ * count twice as corroboration. */
+static int64_t
+org_id(const char *author, const char *name)
+{
+    const char *who = author && *author ? author : name ? name : "";
+
+    return (int64_t)(text_hash(who, strlen(who), 0) & 0x7fffffffffffffffULL);
+}
+
 static void
 analysis_input(const struct work *w, struct analysis_input *in)
 {
@@ -137,6 +149,7 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
 
     w->id = it->id;
     w->source_id = it->source_id;
+    w->org = org_id(it->source_author, it->source_name);
     w->tier = it->tier;
     w->published = it->published;
     w->title = xstrdup(it->title ? it->title : "");
@@ -198,7 +211,9 @@ struct run {
 
 /* What the index rows tell of a stored event. */
 struct old {
-    int64_t id, story, source_id;
+    int64_t id, story, source_id, org;
+    uint64_t simhash;
+    int weak;
     int tier;
     time_t published;
     uint64_t *terms;
@@ -272,6 +287,9 @@ on_old(const struct event_index_row *row, void *arg)
     o->id = row->id;
     o->story = row->story_id;
     o->source_id = row->source_id;
+    o->org = org_id(row->org, NULL);
+    o->simhash = row->simhash;
+    o->weak = row->kind && strcmp(row->kind, "digest") == 0;
     o->tier = row->tier;
     o->published = row->published;
     o->nterms = row->nterms;
@@ -337,7 +355,7 @@ cluster(struct run *r)
         int joined;
         if (ord[i].w >= 0) {
             struct work *w = &r->w[ord[i].w];
-            d.source_id = w->source_id;
+            d.source_id = w->org;
             d.tier = w->tier;
             d.terms = w->terms;
             d.nterms = w->nterms;
@@ -346,10 +364,12 @@ cluster(struct run *r)
             w->story = story_assign(ix, &d, &joined);
         } else {
             struct old *o = &r->old[ord[i].o];
-            d.source_id = o->source_id;
+            d.source_id = o->org;
             d.tier = o->tier;
             d.terms = o->terms;
             d.nterms = o->nterms;
+            d.simhash = o->simhash;
+            d.weak = o->weak;
             o->new_story = story_assign(ix, &d, &joined);
         }
     }
@@ -415,6 +435,7 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
         .story_id = w->story,
         .reasons_json = reasons,
         .content_hash = w->hash,
+        .simhash = w->simhash,
         .terms = w->terms,
         .nterms = w->nterms,
         .entities = ents,
@@ -431,6 +452,33 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
     free(gs);
     score_fini(&sc);
     return rc;
+}
+
+static int
+put_story(struct run *r, struct story_index *ix, int64_t id)
+{
+    const struct story_info *si = story_get(ix, id);
+
+    if (si == NULL)
+        return ALM_OK; /* gone: pruned below */
+    return store_put_story(r->st, si->id, si->first_event, si->events, si->sources,
+                           si->tiers_mask, si->first_seen, si->last_seen);
+}
+
+/* Coverage of every story an event joined or left in this run; stories no
+ * event belongs to any more go. */
+static int
+write_stories(struct run *r, struct story_index *ix)
+{
+    for (size_t i = 0; i < r->nw; i++)
+        if (put_story(r, ix, r->w[i].story) != ALM_OK)
+            return ALM_ESTORE;
+    for (size_t i = 0; i < r->nold; i++) {
+        struct old *o = &r->old[i];
+        if (o->work >= 0 && o->story != o->new_story && put_story(r, ix, o->story) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    return store_prune_stories(r->st);
 }
 
 struct rel_write {
@@ -554,12 +602,8 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
         stats->analyzed++;
         stats->fresh += w->fresh;
     }
-    for (size_t i = 0; i < r.nw; i++) {
-        const struct story_info *si = story_get(ix, r.w[i].story);
-        if (si && store_put_story(st, si->id, si->first_event, si->events, si->sources,
-                                  si->tiers_mask, si->first_seen, si->last_seen) != ALM_OK)
-            goto rollback;
-    }
+    if (write_stories(&r, ix) != ALM_OK)
+        goto rollback;
     if (relate(&r, &stats->related_lists) != ALM_OK)
         goto rollback;
     if (store_commit(st) != ALM_OK)

@@ -213,6 +213,8 @@ static const struct cue policy_cues[] = {
     TITLE("export control", ": a government action"),
     TITLE("export ban", ": a government action"),
     TITLE("executive order", ": a government action"),
+    TITLE("action summit", ": a government summit"), TITLE("safety summit", ": a government summit"),
+    TITLE("impact summit", ": a government summit"),
     TITLE("regulation", ": policy"), TITLE("regulations", ": policy"),
     TITLE("regulators", ": policy"), TITLE("regulator", ": policy"),
     TITLE("legislation", ": policy"), TITLE("lawmakers", ": policy"),
@@ -254,6 +256,36 @@ static const struct cue security_cues[] = {
     TITLE("hacked", ": security"), TITLE("hackers", ": security"),
     TITLE("data leak", ": security"),
 };
+
+/* Research cues strong enough to beat a commentary cue in the same title
+ * ("Early lessons from evaluating frontier AI systems"). */
+static const struct cue research_first_cues[] = {
+    TITLE("evaluating", ": research"), TITLE("evaluation of", ": research"),
+    TITLE("we evaluated", ": research"), TITLE("red teaming", ": research"),
+};
+
+/* "How Acme uses LangGraph to ...", "How X built Y": a customer story (or
+ * an explainer); either way, routine. */
+static int
+customer_story(const struct tokens *t)
+{
+    static const char *const verbs[] = {
+        "uses", "used", "using", "built", "builds", "launched", "scaled", "scales",
+        "deployed", "deploys", "cut", "cuts", "saves", "saved", "automates", "powers",
+    };
+    size_t n = t ? (t->n < 14 ? t->n : 14) : 0;
+
+    if (n < 3 || strcmp(tok_str(t, 0), "how") != 0)
+        return 0;
+    /* "How Captide ...", "How Remote ...": a customer's name follows */
+    if ((t->v[1].flags & TOK_CAP) && !(t->v[1].flags & TOK_ALLCAPS && t->v[1].len <= 3))
+        return 1;
+    for (size_t i = 2; i < n; i++)
+        for (size_t k = 0; k < LEN(verbs); k++)
+            if (strcmp(tok_str(t, i), verbs[k]) == 0)
+                return 1;
+    return 0;
+}
 
 static const struct cue commentary_cues[] = {
     TITLE("commentary", ""), TITLE("analysis of", ": commentary"),
@@ -511,6 +543,10 @@ kind_classify(const struct analysis_input *in, const struct tokens *title,
         SET_WHY(c->why);
         return KIND_TUTORIAL;
     }
+    if (customer_story(title)) {
+        SET_WHY("title reads 'How X uses/built ...': a customer story");
+        return KIND_TUTORIAL;
+    }
     if ((c = title_cue(title, opinion_cues, LEN(opinion_cues))) != NULL) {
         SET_WHY(c->why);
         return KIND_COMMENTARY;
@@ -531,6 +567,10 @@ kind_classify(const struct analysis_input *in, const struct tokens *title,
     if ((c = title_cue(title, security_cues, LEN(security_cues))) != NULL) {
         SET_WHY(c->why);
         return KIND_SECURITY;
+    }
+    if ((c = title_cue(title, research_first_cues, LEN(research_first_cues))) != NULL) {
+        SET_WHY(c->why);
+        return KIND_RESEARCH;
     }
     if ((c = title_cue(title, commentary_cues, LEN(commentary_cues))) != NULL) {
         SET_WHY(c->why);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "base/buf.h"
@@ -318,6 +319,45 @@ cmd_explain(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/*
+ * Where data/entities.tsv and guides/ live: $ALMANAC_DATA, else beside the
+ * configuration (the repository when run from a checkout), else beside the
+ * binary, else the installed share directory.
+ */
+static const char *
+data_root(struct cli *c)
+{
+    static char exe[4096];
+    const char *env = getenv("ALMANAC_DATA");
+    char probe[4200];
+    ssize_t n;
+
+    if (env && *env)
+        return env;
+    snprintf(probe, sizeof(probe), "%s/data/entities.tsv", c->cfg->dir);
+    if (access(probe, R_OK) == 0)
+        return c->cfg->dir;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(probe, sizeof(probe), "%s/data/entities.tsv", exe);
+        if (access(probe, R_OK) == 0)
+            return exe;
+        /* build-asan/almanac: the checkout is one level up */
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(probe, sizeof(probe), "%s/data/entities.tsv", exe);
+            if (access(probe, R_OK) == 0)
+                return exe;
+        }
+    }
+    return "/usr/share/almanac";
+}
+
 int
 cli_analyze(struct cli *c, int rebuild)
 {
@@ -327,7 +367,7 @@ cli_analyze(struct cli *c, int rebuild)
 
     if (cli_config(c) == NULL || cli_store(c) == NULL)
         return 1;
-    if (analyzer_open(c->cfg->dir, &a, err, sizeof(err)) != ALM_OK) {
+    if (analyzer_open(data_root(c), &a, err, sizeof(err)) != ALM_OK) {
         fprintf(stderr, "almanac: analysis: %s\n", err);
         return 1;
     }

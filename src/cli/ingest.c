@@ -283,7 +283,7 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     struct fetch_opts o;
     struct fetch_req *reqs;
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
-    int unknown = 0;
+    int unknown = 0, analysed = 0;
 
     if (cli_config(c) == NULL || cli_store(c) == NULL)
         return 1;
@@ -351,10 +351,12 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     free(r.jobs);
     free(reqs);
     /* Analysis runs over whatever was stored, even after partial failure. */
-    if (r.new_items + r.updated_items > 0 || store_count_events(c->st) < store_count_items(c->st, 0))
-        cli_analyze(c, 0);
-    /* Non-zero only when nothing could be ingested at all. */
-    return r.succeeded == 0 ? 1 : 0;
+    if (r.new_items + r.updated_items > 0 ||
+        store_count_events(c->st) < store_count_items(c->st, 0))
+        analysed = cli_analyze(c, 0);
+    /* Non-zero when nothing could be ingested at all, or the analysis of
+     * what was failed (it is retried on the next run). */
+    return r.succeeded == 0 || analysed != 0 ? 1 : 0;
 }
 
 int

@@ -129,12 +129,18 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sqlite3_stmt *s;
 
     /* An upsert, not a replace: a replace would delete the row and, by
-     * cascade, the event's related list, which is kept apart. */
-    s = prep(st, "INSERT INTO events (id, score, kind, summary, story_id, reasons,"
-                 " terms, content_hash, analyzed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                 " ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3, summary = ?4,"
-                 " story_id = ?5, reasons = ?6, terms = ?7,"
-                 " content_hash = coalesce(?8, content_hash), analyzed = ?9");
+     * cascade, the event's related list, which is kept apart. An old event
+     * analysed again keeps its content hash (and must exist). */
+    if (ev->content_hash)
+        s = prep(st, "INSERT INTO events (id, score, kind, summary, story_id, reasons, terms,"
+                     " content_hash, analyzed, simhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                     " ?9, ?10) ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3,"
+                     " summary = ?4, story_id = ?5, reasons = ?6, terms = ?7,"
+                     " content_hash = ?8, analyzed = ?9, simhash = ?10");
+    else
+        s = prep(st, "UPDATE events SET score = ?2, kind = ?3, summary = ?4, story_id = ?5,"
+                     " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10 WHERE id = ?1"
+                     " AND ?8 IS NULL");
     if (s == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, ev->id);
@@ -146,6 +152,7 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sqlite3_bind_blob(s, 7, ev->terms, (int)(ev->nterms * sizeof(uint64_t)), SQLITE_STATIC);
     sq_bind_text(s, 8, ev->content_hash);
     sqlite3_bind_int64(s, 9, now);
+    sqlite3_bind_int64(s, 10, (sqlite3_int64)ev->simhash);
     if (step_done(st, s) != ALM_OK)
         return ALM_ESTORE;
     static const char *const clear[] = {
@@ -257,6 +264,13 @@ store_put_story(struct store *st, int64_t story_id, int64_t first_event, int eve
 }
 
 int
+store_prune_stories(struct store *st)
+{
+    return sq_exec(st, "DELETE FROM stories WHERE id NOT IN"
+                       " (SELECT story_id FROM events WHERE story_id IS NOT NULL)");
+}
+
+int
 store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
                 const char *body)
 {
@@ -279,7 +293,8 @@ store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, v
     sqlite3_stmt *s = prep(st,
         "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
         " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
-        " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id)"
+        " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id),"
+        " coalesce(so.author, so.name), e.kind, e.simhash"
         " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
         " ORDER BY i.published, e.id");
     int r;
@@ -298,6 +313,9 @@ store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, v
             .nterms = (size_t)sqlite3_column_bytes(s, 6) / sizeof(uint64_t),
             .entities = (const char *)sqlite3_column_text(s, 7),
             .guides = (const char *)sqlite3_column_text(s, 8),
+            .org = (const char *)sqlite3_column_text(s, 9),
+            .kind = (const char *)sqlite3_column_text(s, 10),
+            .simhash = (uint64_t)sqlite3_column_int64(s, 11),
         };
         if (fn(&row, arg))
             break;
@@ -366,45 +384,6 @@ run_events(struct store *st, sqlite3_stmt *s, int weight_col,
     }
     sqlite3_finalize(s);
     return ALM_OK;
-}
-
-int
-store_list_events(struct store *st, const struct event_query *q,
-                  int (*fn)(const struct event *e, void *arg), void *arg)
-{
-    struct buf sql = BUF_INIT(8192);
-    sqlite3_stmt *s;
-
-    buf_puts(&sql, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
-                   " JOIN sources s ON s.id = i.source_id");
-    if (q->match)
-        buf_puts(&sql, " JOIN items_fts f ON f.rowid = i.id AND items_fts MATCH ?1");
-    buf_puts(&sql, " WHERE e.score >= ?2 AND (?3 IS NULL OR s.slug = ?3)"
-                   " AND (?4 IS NULL OR e.kind = ?4) AND (?5 = 0 OR s.tier = ?5)"
-                   " AND (?6 = 0 OR i.published >= ?6) AND (?7 = 0 OR i.published < ?7)"
-                   " AND (?8 = 0 OR e.story_id = ?8)"
-                   " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM event_guides g"
-                   "      WHERE g.event_id = e.id AND g.slug = ?9))");
-    buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, e.id DESC"
-                               : " ORDER BY i.published DESC, e.id DESC");
-    buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
-    s = prep(st, buf_cstr(&sql));
-    buf_free(&sql);
-    if (s == NULL)
-        return ALM_ESTORE;
-    if (q->match)
-        sq_bind_text(s, 1, q->match);
-    sqlite3_bind_int(s, 2, q->min_score);
-    sq_bind_text(s, 3, q->source);
-    sq_bind_text(s, 4, q->kind);
-    sqlite3_bind_int(s, 5, q->tier);
-    sqlite3_bind_int64(s, 6, q->since);
-    sqlite3_bind_int64(s, 7, q->until);
-    sqlite3_bind_int64(s, 8, q->story);
-    sq_bind_text(s, 9, q->guide);
-    sqlite3_bind_int(s, 10, q->limit > 0 ? q->limit : -1);
-    sqlite3_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
-    return run_events(st, s, -1, fn, arg);
 }
 
 struct one {

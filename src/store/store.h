@@ -154,6 +154,7 @@ struct event_rec {
     int64_t story_id;         /* the id of the story's first event */
     const char *reasons_json; /* [{"points":N,"text":"..."}, ...] */
     const char *content_hash; /* the item version analysed; NULL keeps the stored one */
+    uint64_t simhash;         /* of the title's shingles, for story clustering */
     const uint64_t *terms;    /* kept so the related index reloads fast */
     size_t nterms;
     const struct event_entity *entities;
@@ -163,7 +164,8 @@ struct event_rec {
     char *const *candidates;  /* unknown capitalised names */
     size_t ncandidates;
 };
-/* Replaces the event and its entities, guides and candidates. */
+/* Replaces the event and its entities, guides and candidates; with a NULL
+ * content_hash the event must exist (a re-scored old event). */
 int store_put_event(struct store *st, const struct event_rec *ev, time_t now);
 /* Updates only the score and reasons (a story grew). */
 int store_put_score(struct store *st, int64_t id, int score, const char *reasons_json);
@@ -173,6 +175,8 @@ int store_put_related(struct store *st, int64_t id, const int64_t *ids, const do
 /* Writes a story's counts. */
 int store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
                     int sources, int tiers_mask, time_t first_seen, time_t last_seen);
+/* Deletes the stories no event belongs to. */
+int store_prune_stories(struct store *st);
 /* Replaces the guides table (slug, title, summary, body). */
 int store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
                     const char *body);
@@ -180,6 +184,9 @@ int store_put_guide(struct store *st, const char *slug, const char *title, const
 /* What the in-memory indexes need of every stored event. */
 struct event_index_row {
     int64_t id, story_id, source_id;
+    const char *org;          /* the source's author, else its name: who speaks */
+    const char *kind;
+    uint64_t simhash;
     int tier, score;
     time_t published;
     const uint64_t *terms;
@@ -293,5 +300,11 @@ int store_get_source_info(struct store *st, const char *slug, struct source_info
  * (events written or re-scored) and the newest fetch attempt; 0 when none.
  */
 int store_last_change(struct store *st, time_t *analyzed, time_t *fetched);
+/*
+ * A number that changes whenever another connection (another process, or
+ * another thread's connection) commits to the store; cheap enough to ask
+ * often. Values are only comparable on the same connection.
+ */
+int store_data_version(struct store *st, int64_t *out);
 
 #endif
