@@ -154,6 +154,12 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def do_GET(self):
+        # Every requested path goes to $FETCH_SERVER_LOG when set, so a test
+        # can prove something was never requested.
+        log = os.environ.get("FETCH_SERVER_LOG")
+        if log:
+            with open(log, "a") as fp:
+                fp.write(self.path + "\n")
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         try:

@@ -40,7 +40,11 @@
 #define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 
-#define PARSE_TIME_LIMIT 8 /* seconds of CPU for one document */
+#define PARSE_TIME_LIMIT 3 /* seconds of CPU for one document (60 MB take < 1) */
+/* A start tag longer than this is an attack (an attribute flood makes
+ * libxml2's duplicate-attribute check quadratic): the document is cut there. */
+#define MAX_TAG_BYTES ((size_t)256 << 10)
+#define MAX_EXPANSION ((size_t)16 << 20)
 
 enum ns {
     NS_NONE, NS_OTHER, N_ATOM10, N_ATOM03, N_RSS10, N_RSS090, N_RDF, N_DC, N_DCTERMS,
@@ -106,6 +110,7 @@ struct state {
     char *alink_type;          /* ... and its type */
     struct hentity *hents;
     unsigned long events;
+    size_t expanded;           /* bytes entity references expanded to */
     clock_t started;
     int stopped;
 };
@@ -173,7 +178,8 @@ ns_of(const xmlChar *uri, const xmlChar *prefix)
 static int
 eq(const xmlChar *a, const char *b)
 {
-    return strcmp((const char *)a, b) == 0;
+    /* Element dispatch tries name after name: most fail on the first byte. */
+    return a[0] == (xmlChar)b[0] && strcmp((const char *)a, b) == 0;
 }
 
 char *
@@ -976,7 +982,7 @@ state_of(void *ctx)
 static void
 check_time(struct state *s)
 {
-    if ((++s->events & 4095) != 0 || s->stopped)
+    if ((++s->events & 255) != 0 || s->stopped)
         return;
     if ((clock() - s->started) / CLOCKS_PER_SEC >= PARSE_TIME_LIMIT) {
         s->stopped = 1;
@@ -1163,6 +1169,8 @@ on_text(void *ctx, const xmlChar *ch, int len)
     struct state *s = state_of(ctx);
     struct capture *c = &s->cap;
 
+    /* entity expansion can call this endlessly (quadratic blowup) */
+    check_time(s);
     if (c->target == T_NONE)
         return;
     if (c->children)
@@ -1181,8 +1189,17 @@ on_get_entity(void *ctx, const xmlChar *name)
     struct hentity *h;
     char msg[96];
 
-    if (ent != NULL)
-        return ent;
+    if (ent != NULL) {
+        /* libxml2 stops billion laughs, not a big entity referenced many
+         * times (quadratic blowup): count what references expand to. */
+        s->expanded += ent->length > 0 ? (size_t)ent->length : 0;
+        if (s->expanded > MAX_EXPANSION && !s->stopped) {
+            s->stopped = 1;
+            feed_set_bozo(s->f, "entity expansion over 16 MiB; document cut");
+            xmlStopParser(s->ctxt);
+        }
+        return s->stopped ? NULL : ent;
+    }
     for (h = s->hents; h; h = h->next) {
         if (strcmp((const char *)h->ent.name, (const char *)name) == 0)
             return &h->ent;
@@ -1278,6 +1295,32 @@ junk_prefix(struct feed *f, const char *p, size_t n)
     return i;
 }
 
+/* The length to parse: up to the first start tag longer than MAX_TAG_BYTES. */
+static size_t
+guard_tags(struct feed *f, const char *p, size_t n)
+{
+    const char *end = p + n, *lt = p;
+
+    while ((lt = memchr(lt, '<', (size_t)(end - lt))) != NULL) {
+        const char *gt;
+        size_t room;
+        if (lt + 1 >= end)
+            break;
+        if (!((lt[1] >= 'a' && lt[1] <= 'z') || (lt[1] >= 'A' && lt[1] <= 'Z'))) {
+            lt++;
+            continue;
+        }
+        room = (size_t)(end - lt) < MAX_TAG_BYTES ? (size_t)(end - lt) : MAX_TAG_BYTES;
+        gt = memchr(lt, '>', room);
+        if (gt == NULL && room == MAX_TAG_BYTES) {
+            feed_set_bozo(f, "a start tag longer than 256 KiB; document cut there");
+            return (size_t)(lt - p);
+        }
+        lt = gt ? gt + 1 : end;
+    }
+    return n;
+}
+
 void
 xmlfeed_parse(struct feed *f, const char *data, size_t len, const char *base_url)
 {
@@ -1291,6 +1334,7 @@ xmlfeed_parse(struct feed *f, const char *data, size_t len, const char *base_url
     xmlfeed_global_init();
     enc_to_utf8(f, data, len, &doc, &dlen, &owned);
     skip = junk_prefix(f, doc, dlen);
+    dlen = skip + guard_tags(f, doc + skip, dlen - skip);
 
     memset(&sax, 0, sizeof(sax));
     xmlSAXVersion(&sax, 2);
