@@ -1,10 +1,12 @@
 /*
- * web_queries.c - the SQLite backend's queries for the web pages: counts
- * for pagination, events per week, ranked full-text search with
- * snippets, guides and sources with their counts and health.
+ * web_queries.c - the SQLite backend's queries for the web pages: lists of
+ * events and their counts for pagination, events per week, ranked
+ * full-text search with snippets, guides and sources with their counts
+ * and health, and what tells a reader that the store changed.
  *
- * The event filters are the ones store_list_events() applies (events.c);
- * both files must keep the same WHERE clause, so a count matches its list.
+ * Lists, counts and searches share one WHERE clause (where_clause()), so a
+ * count matches its list. Every query a page runs must use an index: a
+ * page is rendered per request (bench/web measures them).
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -68,43 +70,85 @@ finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
     "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
 #define EVENT_NCOLS 24
 
-/* The filters of store_list_events(), binding ?2..?9 (?1 is the FTS5 query). */
-#define EVENT_WHERE \
-    " WHERE e.score >= ?2 AND (?3 IS NULL OR s.slug = ?3)" \
-    " AND (?4 IS NULL OR e.kind = ?4) AND (?5 = 0 OR s.tier = ?5)" \
-    " AND (?6 = 0 OR i.published >= ?6) AND (?7 = 0 OR i.published < ?7)" \
-    " AND (?8 = 0 OR e.story_id = ?8)" \
-    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM event_guides g" \
-    "      WHERE g.event_id = e.id AND g.slug = ?9))"
+/*
+ * The WHERE clause of q, binding ?1 (the FTS5 query) and ?2..?9. Only the
+ * filters q uses are written: in the "?3 IS NULL OR s.slug = ?3" form the
+ * planner could use no index for any of them, and every page scanned all
+ * events (bench/web). list: the query walks items by date and stops at its
+ * LIMIT, so the score index must not drive it and a guide is probed per row;
+ * otherwise (counts) a guide's events come from its index.
+ */
+static void
+where_clause(struct buf *sql, const struct event_query *q, int list)
+{
+    buf_puts(sql, " WHERE 1");
+    if (q->min_score > 0)
+        buf_puts(sql, list && !q->by_score ? " AND +e.score >= ?2" : " AND e.score >= ?2");
+    if (q->source)
+        buf_puts(sql, " AND i.source_id = (SELECT id FROM sources WHERE slug = ?3)");
+    if (q->kind)
+        buf_puts(sql, " AND e.kind = ?4");
+    if (q->tier)
+        buf_puts(sql, " AND i.source_id IN (SELECT id FROM sources WHERE tier = ?5)");
+    if (q->since)
+        buf_puts(sql, " AND i.published >= ?6");
+    if (q->until)
+        buf_puts(sql, " AND i.published < ?7");
+    if (q->story)
+        buf_puts(sql, " AND e.story_id = ?8");
+    if (q->guide && list)
+        buf_puts(sql, " AND EXISTS (SELECT 1 FROM event_guides g"
+                      " WHERE g.event_id = e.id AND g.slug = ?9)");
+    else if (q->guide)
+        buf_puts(sql, " AND e.id IN (SELECT event_id FROM event_guides WHERE slug = ?9)");
+    if (q->match)
+        buf_puts(sql, " AND items_fts MATCH ?1");
+}
 
+/* Binds what where_clause() wrote; a number it left out is not bound. */
 static void
 bind_filters(sqlite3_stmt *s, const struct event_query *q)
 {
     if (q->match)
         sq_bind_text(s, 1, q->match);
-    sqlite3_bind_int(s, 2, q->min_score);
-    sq_bind_text(s, 3, q->source);
-    sq_bind_text(s, 4, q->kind);
-    sqlite3_bind_int(s, 5, q->tier);
-    sqlite3_bind_int64(s, 6, q->since);
-    sqlite3_bind_int64(s, 7, q->until);
-    sqlite3_bind_int64(s, 8, q->story);
-    sq_bind_text(s, 9, q->guide);
+    if (q->min_score > 0)
+        sqlite3_bind_int(s, 2, q->min_score);
+    if (q->source)
+        sq_bind_text(s, 3, q->source);
+    if (q->kind)
+        sq_bind_text(s, 4, q->kind);
+    if (q->tier)
+        sqlite3_bind_int(s, 5, q->tier);
+    if (q->since)
+        sqlite3_bind_int64(s, 6, q->since);
+    if (q->until)
+        sqlite3_bind_int64(s, 7, q->until);
+    if (q->story)
+        sqlite3_bind_int64(s, 8, q->story);
+    if (q->guide)
+        sq_bind_text(s, 9, q->guide);
 }
 
-/* FROM and JOINs for q; with a match the full-text table drives the query. */
+enum { JOIN_EVENTS, JOIN_ITEMS, JOIN_ALL };
+
+/*
+ * FROM, JOINs and WHERE for q; with a match the full-text table drives the
+ * query. Events always have their item and source (foreign keys), so a
+ * count joins items only for a filter on them. join: what the selected
+ * columns need besides (JOIN_ITEMS: i, JOIN_ALL: i and s).
+ */
 static void
-from_clause(struct buf *sql, const struct event_query *q)
+from_clause(struct buf *sql, const struct event_query *q, int join)
 {
     if (q->match)
-        buf_puts(sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                      " JOIN events e ON e.id = i.id JOIN sources s ON s.id = i.source_id");
+        buf_puts(sql, " FROM items_fts JOIN events e ON e.id = items_fts.rowid");
     else
-        buf_puts(sql, " FROM events e JOIN items i ON i.id = e.id"
-                      " JOIN sources s ON s.id = i.source_id");
-    buf_puts(sql, EVENT_WHERE);
-    if (q->match)
-        buf_puts(sql, " AND items_fts MATCH ?1");
+        buf_puts(sql, " FROM events e");
+    if (join >= JOIN_ITEMS || q->source || q->tier || q->since || q->until)
+        buf_puts(sql, " JOIN items i ON i.id = e.id");
+    if (join == JOIN_ALL)
+        buf_puts(sql, " JOIN sources s ON s.id = i.source_id");
+    where_clause(sql, q, 0);
 }
 
 int
@@ -115,7 +159,7 @@ store_count_matching(struct store *st, const struct event_query *q, int64_t *out
     int r;
 
     buf_puts(&sql, "SELECT count(*)");
-    from_clause(&sql, q);
+    from_clause(&sql, q, JOIN_EVENTS);
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
@@ -141,7 +185,7 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
         return ALM_EINVAL;
     memset(counts, 0, (size_t)nweeks * sizeof(*counts));
     buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
-    from_clause(&sql, q);
+    from_clause(&sql, q, JOIN_ITEMS);
     buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);
@@ -192,6 +236,43 @@ read_event(sqlite3_stmt *s, struct event *e)
 }
 
 int
+store_list_events(struct store *st, const struct event_query *q,
+                  int (*fn)(const struct event *e, void *arg), void *arg)
+{
+    struct buf sql = BUF_INIT(8192);
+    sqlite3_stmt *s;
+    int r;
+
+    /* The newest first walks the date index backwards (published, then
+     * rowid, both descending) and stops at the limit. */
+    buf_puts(&sql, "SELECT " EVENT_COLS " FROM events e JOIN items i ON i.id = e.id"
+                   " JOIN sources s ON s.id = i.source_id");
+    if (q->match)
+        buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
+    where_clause(&sql, q, 1);
+    buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
+                               : " ORDER BY i.published DESC, i.id DESC");
+    buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
+    s = prep(st, buf_cstr(&sql));
+    buf_free(&sql);
+    if (s == NULL)
+        return ALM_ESTORE;
+    bind_filters(s, q);
+    sqlite3_bind_int(s, 10, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct event e;
+        int stop;
+        read_event(s, &e);
+        stop = fn(&e, arg);
+        event_fini(&e);
+        if (stop)
+            break;
+    }
+    return finish(st, s, r, q->match);
+}
+
+int
 store_search_events(struct store *st, const struct event_query *q, const char *open,
                     const char *close,
                     int (*fn)(const struct event *e, const char *title, const char *snippet,
@@ -208,7 +289,7 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
      * of about 32 tokens of the text. bm25 weighs a title hit 4 times. */
     buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
                    " snippet(items_fts, 1, ?12, ?13, '…', 32)");
-    from_clause(&sql, q);
+    from_clause(&sql, q, JOIN_ALL);
     buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);
@@ -246,11 +327,14 @@ guide_info_fini(struct guide_info *g)
     memset(g, 0, sizeof(*g));
 }
 
+/* The newest event walks the date index down to the guide's first one:
+ * max() over the guide's events read each of their items (an event page
+ * looks up each of its guides). */
 #define GUIDE_SELECT \
     "SELECT g.slug, g.title, g.summary, %s," \
     " (SELECT count(*) FROM event_guides eg WHERE eg.slug = g.slug)," \
-    " (SELECT max(i.published) FROM event_guides eg JOIN items i ON i.id = eg.event_id" \
-    "   WHERE eg.slug = g.slug)" \
+    " (SELECT i.published FROM items i WHERE EXISTS (SELECT 1 FROM event_guides eg" \
+    "   WHERE eg.event_id = i.id AND eg.slug = g.slug) ORDER BY i.published DESC LIMIT 1)" \
     " FROM guides g"
 
 static void
@@ -414,6 +498,22 @@ store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
         *analyzed = sqlite3_column_int64(s, 0);
     if (fetched)
         *fetched = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    return ALM_OK;
+}
+
+int
+store_data_version(struct store *st, int64_t *out)
+{
+    sqlite3_stmt *s = prep(st, "PRAGMA data_version");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    r = sqlite3_step(s);
+    if (r != SQLITE_ROW)
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, NULL);
+    *out = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
     return ALM_OK;
 }
