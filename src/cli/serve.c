@@ -51,7 +51,8 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
     memset(o, 0, sizeof(*o));
     o->web.listen = WEB_DEFAULT_LISTEN;
     o->every = 300;
-    for (int i = 1; i < argc; i++) {
+    /* every option takes a value: they come in pairs */
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -71,7 +72,6 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
         } else {
             return ALM_EINVAL;
         }
-        i++;
     }
     return ALM_OK;
 }

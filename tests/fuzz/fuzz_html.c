@@ -1,4 +1,5 @@
 /* Fuzz driver: the HTML sanitizer, text extraction and entity decoding. */
+#define _GNU_SOURCE /* strcasestr */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
