@@ -23,6 +23,7 @@
 
 #define BODY_SCAN ((size_t)64 << 10)  /* text read for entities, kind and terms */
 #define KEEP_TERMS 96                 /* terms kept per event for related events */
+#define KEEP_TEXT ((size_t)6 << 10)   /* lead kept per event for its score and summary */
 #define RELATED_K 8
 
 struct analyzer {
@@ -137,6 +138,33 @@ analysis_input(const struct work *w, struct analysis_input *in)
     in->published = w->published;
 }
 
+/*
+ * A run holds every new event until stories are known, so each keeps only
+ * the lead its score and summary read: the first KEEP_TEXT bytes (cut at a
+ * sentence end when one is near) and their tokens.
+ */
+static void
+keep_lead(struct work *w)
+{
+    size_t n = strlen(w->text), cut;
+
+    if (n <= KEEP_TEXT)
+        return;
+    cut = KEEP_TEXT;
+    for (size_t i = KEEP_TEXT; i > KEEP_TEXT / 2; i--) {
+        if (w->text[i - 1] == '.' || w->text[i - 1] == '\n') {
+            cut = i;
+            break;
+        }
+    }
+    while (cut > 0 && (w->text[cut] & 0xC0) == 0x80)
+        cut--; /* never split a UTF-8 sequence */
+    w->text[cut] = '\0';
+    w->text = xrealloc(w->text, cut + 1);
+    tokens_free(&w->bt);
+    text_tokenize(w->text, cut, &w->bt);
+}
+
 /* Entities, kind, guides, terms: everything that does not need stories. */
 static void
 work_prepare(struct analyzer *a, struct work *w, const struct item *it, const char *hash)
@@ -194,6 +222,7 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     w->guide_ids = xcalloc(w->ngh + 1, sizeof(*w->guide_ids));
     for (size_t i = 0; i < w->ngh; i++)
         w->guide_ids[i] = (int32_t)w->gh[i].guide;
+    keep_lead(w);
 }
 
 struct run {
