@@ -16,6 +16,7 @@ struct cli {
     struct config *cfg;    /* loaded on demand by cli_config() */
     struct store *st;      /* opened on demand by cli_store() */
     time_t now;            /* $ALMANAC_NOW or the clock */
+    int no_analyze;        /* ingest --no-analyze: store only (bulk loads) */
 };
 
 /* Load / open on first use; print the reason and return NULL on failure. */

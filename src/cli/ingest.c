@@ -351,8 +351,8 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     free(r.jobs);
     free(reqs);
     /* Analysis runs over whatever was stored, even after partial failure. */
-    if (r.new_items + r.updated_items > 0 ||
-        store_count_events(c->st) < store_count_items(c->st, 0))
+    if (!c->no_analyze && (r.new_items + r.updated_items > 0 ||
+                           store_count_events(c->st) < store_count_items(c->st, 0)))
         analysed = cli_analyze(c, 0);
     /* Non-zero when nothing could be ingested at all, or the analysis of
      * what was failed (it is retried on the next run). */
@@ -369,8 +369,11 @@ cmd_ingest(struct cli *c, int argc, char **argv)
             snapshot = 1;
         } else if (strcmp(argv[i], "--all") == 0) {
             all = 1;
+        } else if (strcmp(argv[i], "--no-analyze") == 0) {
+            c->no_analyze = 1; /* a bulk load: `almanac analyze` later */
         } else {
-            fprintf(stderr, "usage: almanac ingest [--snapshot] [--all] [SOURCE...]\n");
+            fprintf(stderr, "usage: almanac ingest [--snapshot] [--all] [--no-analyze] "
+                            "[SOURCE...]\n");
             return 2;
         }
     }

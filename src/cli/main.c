@@ -17,7 +17,7 @@ static const struct command {
     int (*run)(struct cli *c, int argc, char **argv);
     const char *usage;
 } commands[] = {
-    { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [SOURCE...]  fetch, parse and store due sources" },
+    { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]  fetch, parse, store, analyse" },
     { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not" },
     { "parse", cmd_parse, "parse FILE|URL [--json]   parse one feed and print it" },
     { "sources", cmd_sources, "sources [--json]          list sources with their health" },
