@@ -5,6 +5,7 @@
 #   make test       build and run every test, normal and sanitized; ends "N passed, M failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmarks in bench/
+#   make bench-web  almanac serve against nginx, its memory, a load test (bench/web)
 #   make clean
 
 CC      ?= cc
@@ -34,7 +35,7 @@ else
 BIN := $(BUILD)/almanac
 endif
 
-.PHONY: all run test asan check-tests bench clean deps fuzz fuzz-build security
+.PHONY: all run test asan check-tests bench bench-web clean deps fuzz fuzz-build security
 all: $(BIN)
 
 # Installs missing Debian packages once; re-run when the installer changes.
@@ -90,6 +91,11 @@ bench: $(BIN)
 	bench/ingest
 	bench/stories
 	bench/related
+
+# About 8 minutes: builds 20,000- and 100,000-event databases.
+bench-web: $(BIN)
+	scripts/install-deps bench
+	bench/web
 
 # The long forms of the attack tests: 50 kills mid-ingest and every fuzzer
 # for FUZZ_SECONDS (600 for a release).

@@ -70,25 +70,42 @@ finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
     "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
 #define EVENT_NCOLS 24
 
+/* How where_clause() writes a guide filter. */
+enum {
+    GUIDE_PROBE,    /* each row is looked up: a walk by date that stops early */
+    GUIDE_LIST,     /* the guide's events are read first */
+    GUIDE_DRIVES,   /* event_guides g is the query's first table */
+};
+
+/* What else where_clause() needs to know of the query. */
+enum {
+    W_SCORE_INDEX = 1,  /* the score index may drive it (not a walk by date) */
+    W_SOURCES = 2,      /* sources s is joined */
+};
+
 /*
  * The WHERE clause of q, binding ?1 (the FTS5 query) and ?2..?9. Only the
  * filters q uses are written: in the "?3 IS NULL OR s.slug = ?3" form the
  * planner could use no index for any of them, and every page scanned all
- * events (bench/web). list: the query walks items by date and stops at its
- * LIMIT, so the score index must not drive it and a guide is probed per row;
- * otherwise (counts) a guide's events come from its index.
+ * events (bench/web). id: the event's id in the query ("e.id"; another
+ * column when events are not joined, for a q with no filter on them).
+ * A walk by date that stops at its LIMIT is faster than sorting every event
+ * over a score or of a tier, so the list keeps those from driving it.
  */
 static void
-where_clause(struct buf *sql, const struct event_query *q, int list)
+where_clause(struct buf *sql, const struct event_query *q, const char *id, int guide,
+             int flags)
 {
     buf_puts(sql, " WHERE 1");
     if (q->min_score > 0)
-        buf_puts(sql, list && !q->by_score ? " AND +e.score >= ?2" : " AND e.score >= ?2");
+        buf_puts(sql, flags & W_SCORE_INDEX ? " AND e.score >= ?2" : " AND +e.score >= ?2");
     if (q->source)
         buf_puts(sql, " AND i.source_id = (SELECT id FROM sources WHERE slug = ?3)");
     if (q->kind)
         buf_puts(sql, " AND e.kind = ?4");
-    if (q->tier)
+    if (q->tier && (flags & W_SOURCES))
+        buf_puts(sql, " AND s.tier = ?5");
+    else if (q->tier)
         buf_puts(sql, " AND i.source_id IN (SELECT id FROM sources WHERE tier = ?5)");
     if (q->since)
         buf_puts(sql, " AND i.published >= ?6");
@@ -96,13 +113,29 @@ where_clause(struct buf *sql, const struct event_query *q, int list)
         buf_puts(sql, " AND i.published < ?7");
     if (q->story)
         buf_puts(sql, " AND e.story_id = ?8");
-    if (q->guide && list)
-        buf_puts(sql, " AND EXISTS (SELECT 1 FROM event_guides g"
-                      " WHERE g.event_id = e.id AND g.slug = ?9)");
+    if (q->guide && guide == GUIDE_PROBE)
+        buf_printf(sql, " AND EXISTS (SELECT 1 FROM event_guides g"
+                        " WHERE g.event_id = %s AND g.slug = ?9)", id);
+    else if (q->guide && guide == GUIDE_LIST)
+        buf_printf(sql, " AND %s IN (SELECT event_id FROM event_guides WHERE slug = ?9)", id);
     else if (q->guide)
-        buf_puts(sql, " AND e.id IN (SELECT event_id FROM event_guides WHERE slug = ?9)");
+        buf_puts(sql, " AND g.slug = ?9");
     if (q->match)
         buf_puts(sql, " AND items_fts MATCH ?1");
+}
+
+/* Whether q filters on a column of events (which must then be joined). */
+static int
+on_events(const struct event_query *q)
+{
+    return q->min_score > 0 || q->kind || q->story || q->match;
+}
+
+/* Whether q filters on a column of items. */
+static int
+on_items(const struct event_query *q)
+{
+    return q->source || q->tier || q->since || q->until;
 }
 
 /* Binds what where_clause() wrote; a number it left out is not bound. */
@@ -129,26 +162,28 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
         sq_bind_text(s, 9, q->guide);
 }
 
-enum { JOIN_EVENTS, JOIN_ITEMS, JOIN_ALL };
-
 /*
- * FROM, JOINs and WHERE for q; with a match the full-text table drives the
- * query. Events always have their item and source (foreign keys), so a
- * count joins items only for a filter on them. join: what the selected
- * columns need besides (JOIN_ITEMS: i, JOIN_ALL: i and s).
+ * FROM and WHERE to count q. Every event has its item and source, and a
+ * guide lists events only (foreign keys), so the count reads no more
+ * tables than the filters need: a guide alone is counted in its index.
  */
 static void
-from_clause(struct buf *sql, const struct event_query *q, int join)
+count_clause(struct buf *sql, const struct event_query *q)
 {
+    if (q->guide && !on_events(q)) {
+        buf_puts(sql, " FROM event_guides g");
+        if (on_items(q))
+            buf_puts(sql, " JOIN items i ON i.id = g.event_id");
+        where_clause(sql, q, "g.event_id", GUIDE_DRIVES, W_SCORE_INDEX);
+        return;
+    }
     if (q->match)
         buf_puts(sql, " FROM items_fts JOIN events e ON e.id = items_fts.rowid");
     else
         buf_puts(sql, " FROM events e");
-    if (join >= JOIN_ITEMS || q->source || q->tier || q->since || q->until)
+    if (on_items(q))
         buf_puts(sql, " JOIN items i ON i.id = e.id");
-    if (join == JOIN_ALL)
-        buf_puts(sql, " JOIN sources s ON s.id = i.source_id");
-    where_clause(sql, q, 0);
+    where_clause(sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX);
 }
 
 int
@@ -159,7 +194,7 @@ store_count_matching(struct store *st, const struct event_query *q, int64_t *out
     int r;
 
     buf_puts(&sql, "SELECT count(*)");
-    from_clause(&sql, q, JOIN_EVENTS);
+    count_clause(&sql, q);
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
@@ -184,8 +219,18 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
     if (nweeks <= 0)
         return ALM_EINVAL;
     memset(counts, 0, (size_t)nweeks * sizeof(*counts));
+    /* The weeks' items are walked by date (the index has the date: no row
+     * is read) and each is looked up in the guide; without a guide, or with
+     * a filter on events, the events are joined. */
     buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
-    from_clause(&sql, q, JOIN_ITEMS);
+    if (q->match)
+        buf_puts(&sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+                       " JOIN events e ON e.id = i.id");
+    else if (q->guide && !on_events(q))
+        buf_puts(&sql, " FROM items i");
+    else
+        buf_puts(&sql, " FROM items i JOIN events e ON e.id = i.id");
+    where_clause(&sql, q, "i.id", GUIDE_PROBE, W_SCORE_INDEX);
     buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);
@@ -249,7 +294,7 @@ store_list_events(struct store *st, const struct event_query *q,
                    " JOIN sources s ON s.id = i.source_id");
     if (q->match)
         buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
-    where_clause(&sql, q, 1);
+    where_clause(&sql, q, "e.id", GUIDE_PROBE, (q->by_score ? W_SCORE_INDEX : 0) | W_SOURCES);
     buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
                                : " ORDER BY i.published DESC, i.id DESC");
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
@@ -288,8 +333,10 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
     /* highlight() gives the whole title marked; snippet() the best window
      * of about 32 tokens of the text. bm25 weighs a title hit 4 times. */
     buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
-                   " snippet(items_fts, 1, ?12, ?13, '…', 32)");
-    from_clause(&sql, q, JOIN_ALL);
+                   " snippet(items_fts, 1, ?12, ?13, '…', 32)"
+                   " FROM items_fts JOIN events e ON e.id = items_fts.rowid"
+                   " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id");
+    where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);
     buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
     s = prep(st, buf_cstr(&sql));
     buf_free(&sql);

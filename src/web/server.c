@@ -7,12 +7,24 @@
  *   on_request #1 method and body checks; otherwise nothing is queued yet,
  *                 because answering on the first call makes libmicrohttpd
  *                 close every connection (~48k -> ~7k req/s, DESIGN.md)
- *   on_request #2 path and query checks, /healthz, /metrics or the handler
- *                 of routes.c, then send(): conditional requests, gzip,
- *                 headers, metrics and the access log
+ *   on_request #2 path and query checks, /healthz, /metrics, or the response
+ *                 cache (cache.c) and on a miss the handler of routes.c;
+ *                 then conditional requests, gzip, headers, metrics and the
+ *                 access log
  *   on_completed  the request is freed
  * Rejections (405, 400, 414) are queued on the first call: the connection
  * closing after them is wanted.
+ *
+ * The cache keeps rendered 200s by request target (a handler sees nothing
+ * else), for their max-age and at most CACHE_TTL seconds, since pages say
+ * "5m ago". It is emptied when the store changes: at most every
+ * CACHE_CHECK_MS a request looks at the store's data version, which moves
+ * when any other connection commits (an ingest, in this process or not).
+ * A page rendered from the old data is never put after that (generations).
+ * While one thread renders a missing page, requests for it on the other
+ * threads wait, suspended, and are answered from the cache when it is in:
+ * after a change every thread would otherwise render the same pages and
+ * keep all their connections waiting meanwhile (bench/web's load test).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -39,12 +51,18 @@
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "store/store.h"
+#include "web/cache.h"
 #include "web/routes.h"
 #include "web/server.h"
 
 #define GZIP_MIN 1024           /* smaller bodies are sent as they are */
 #define DRAIN_MS 3000           /* how long stopping waits for requests in flight */
 #define LOG_TARGET_MAX 1024     /* bytes of the request target kept in a log line */
+#define CACHE_MB 16             /* the response cache's default bound */
+#define CACHE_ENTRY_MAX ((size_t)1 << 20) /* bigger bodies are not cached */
+#define CACHE_ENTRIES 4096
+#define CACHE_TTL 60            /* seconds an entry lives at most: pages say "5m ago" */
+#define CACHE_CHECK_MS 250      /* how often a change of the store is looked for */
 
 /* Route groups, the first label of the request counter. */
 enum { G_PAGES, G_API, G_FEEDS, G_HEALTH, G_METRICS, G_OTHER, NGROUPS };
@@ -87,6 +105,15 @@ struct web_server {
     atomic_int inflight;
     atomic_int stopping;        /* answers close their connection */
     struct metrics m;
+    struct web_cache *cache;    /* NULL: none */
+    pthread_mutex_t watch_lock; /* guards the three below */
+    struct store *watch;        /* reads the store's data version */
+    int64_t version;
+    int have_version;
+    atomic_llong next_check;    /* monotonic ms of the next look at the version */
+    pthread_mutex_t flights_lock; /* guards the two below */
+    struct flight *flights;     /* renders in progress */
+    int grounded;               /* stopping: no request waits for a render */
 };
 
 /* One request, from its request line to its completion. */
@@ -96,6 +123,20 @@ struct request {
     char *target;               /* the raw request target: "/path?query" */
     int called;                 /* the access handler ran once */
     int body;                   /* a request body arrived */
+    int waited;                 /* it waited for another thread's render once */
+};
+
+/* A connection waiting, suspended, for another thread's render. */
+struct waiter {
+    struct MHD_Connection *conn;
+    struct waiter *next;
+};
+
+/* A render in progress: requests for the same target wait for it. */
+struct flight {
+    const char *key;            /* the rendering request's target */
+    struct waiter *waiters;
+    struct flight *next;
 };
 
 /* ---- thread-local store connections ---- */
@@ -521,91 +562,86 @@ add_header(struct MHD_Response *r, const char *name, const char *value)
     MHD_add_response_header(r, name, value);
 }
 
+/* What a response says besides its body. */
+struct head {
+    int status;
+    const char *ctype;
+    int text;                   /* a text type: Vary, and gzip allowed */
+    int gz;                     /* the body sent is the gzip form */
+    char etag[40];              /* "" for none */
+    time_t last_modified;       /* 0: none */
+    int max_age;                /* -1: no-store */
+    const char *location;       /* for redirects, or NULL */
+};
+
+/* The strong ETag of a body with this hash, or of its gzip form. */
+static void
+make_etag(char etag[40], uint64_t hash, int gz)
+{
+    snprintf(etag, 40, "\"%016llx%s\"", (unsigned long long)hash, gz ? "-gz" : "");
+}
+
 /*
- * Queues resp: conditional requests, gzip, caching and security headers,
- * then accounting. The body buffer is taken (or freed).
+ * For a 200 body with this hash: whether the request wants its gzip form
+ * (of a text body over GZIP_MIN bytes), the ETag of the form it gets, and
+ * 304 when its conditions match, else 200.
+ */
+static int
+conditional(struct MHD_Connection *conn, struct head *h, uint64_t hash, size_t len)
+{
+    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+    char plain[40], zipped[40];
+    time_t t;
+
+    make_etag(plain, hash, 0);
+    make_etag(zipped, hash, 1);
+    h->gz = h->text && len > GZIP_MIN &&
+            web_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    /* Each encoding is its own representation with its own strong tag;
+     * either one revalidates. */
+    memcpy(h->etag, h->gz ? zipped : plain, sizeof(h->etag));
+    if (inm)
+        return web_etag_match(inm, plain) || web_etag_match(inm, zipped) ? 304 : 200;
+    if (ims && h->last_modified > 0 && date_parse(ims, &t) == ALM_OK && h->last_modified <= t)
+        return 304;
+    return 200;
+}
+
+/*
+ * Adds h's headers to r, queues it and accounts the request; r is
+ * destroyed (libmicrohttpd keeps it while it sends). len: body bytes sent.
  */
 static enum MHD_Result
-send_response(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
-              const char *method, struct web_response *resp, int group)
+queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+      const char *method, struct MHD_Response *r, const struct head *h, size_t len, int group)
 {
-    const char *ctype = resp->content_type ? resp->content_type : "application/octet-stream";
-    int status = resp->status;
-    int text = is_text(ctype);
-    int gz = 0, head = strcmp(method, "HEAD") == 0;
-    char etag[40] = "", lm[30] = "", cc[48];
-    struct MHD_Response *r;
+    int status = h->status, head = strcmp(method, "HEAD") == 0;
+    char lm[30], cc[48];
     enum MHD_Result ok;
-    char *body = NULL;
-    size_t len = 0;
 
-    if (status == 200) {
-        uint64_t h = web_fnv1a64(resp->body.data ? resp->body.data : "", resp->body.len);
-        const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                      MHD_HTTP_HEADER_IF_NONE_MATCH);
-        const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                      MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-        char plain[40], zipped[40];
-        time_t t;
-
-        snprintf(plain, sizeof(plain), "\"%016llx\"", (unsigned long long)h);
-        snprintf(zipped, sizeof(zipped), "\"%016llx-gz\"", (unsigned long long)h);
-        gz = text && resp->body.len > GZIP_MIN &&
-             web_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                          MHD_HTTP_HEADER_ACCEPT_ENCODING));
-        /* Each encoding is its own representation with its own strong tag;
-         * either one revalidates. */
-        memcpy(etag, gz ? zipped : plain, sizeof(etag));
-        if (resp->last_modified > 0)
-            date_format_http(resp->last_modified, lm);
-        if (inm) {
-            if (web_etag_match(inm, plain) || web_etag_match(inm, zipped))
-                status = 304;
-        } else if (ims && resp->last_modified > 0 && date_parse(ims, &t) == ALM_OK &&
-                   resp->last_modified <= t) {
-            status = 304;
-        }
-    }
-    if (status != 304 && resp->body.len > 0) {
-        if (gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
-            len < resp->body.len) {
-            buf_free(&resp->body);
-        } else {
-            free(body);
-            gz = 0;
-            len = resp->body.len;
-            body = buf_take(&resp->body);
-        }
-        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    } else {
-        gz = 0;
-        buf_free(&resp->body);
-        /* libmicrohttpd 0.9.75 adds "Content-Length: 0" even to a 304 and
-         * cannot be kept from it; clients ignore it there. */
-        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    }
-    if (r == NULL) {
-        if (status != 304 && len > 0)
-            free(body);
-        return MHD_NO;
-    }
     if (status != 304)
-        add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    if (etag[0])
-        add_header(r, MHD_HTTP_HEADER_ETAG, etag);
-    if (lm[0])
+        add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, h->ctype);
+    if (h->etag[0])
+        add_header(r, MHD_HTTP_HEADER_ETAG, h->etag);
+    if (h->last_modified > 0) {
+        date_format_http(h->last_modified, lm);
         add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
-    if (gz)
+    }
+    if (h->gz && status != 304)
         add_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-    if (text)
+    if (h->text)
         add_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-    if (resp->max_age >= 0 && status < 500)
-        snprintf(cc, sizeof(cc), "public, max-age=%d", resp->max_age);
+    if (h->max_age >= 0 && status < 500)
+        snprintf(cc, sizeof(cc), "public, max-age=%d", h->max_age);
     else
         snprintf(cc, sizeof(cc), "no-store");
     add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-    if (status >= 300 && status < 400 && status != 304 && resp->location[0])
-        add_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+    if (status >= 300 && status < 400 && status != 304 && h->location && h->location[0])
+        add_header(r, MHD_HTTP_HEADER_LOCATION, h->location);
     if (status == 405)
         add_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     for (size_t i = 0; i < LEN(security_headers); i++)
@@ -616,6 +652,125 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
     MHD_destroy_response(r);
     account(s, conn, rq, method, status, head || status == 304 ? 0 : len, group);
     return ok;
+}
+
+/* An empty body, for 304 and bodiless answers. */
+static struct MHD_Response *
+empty_response(void)
+{
+    /* libmicrohttpd 0.9.75 adds "Content-Length: 0" even to a 304 and
+     * cannot be kept from it; clients ignore it there. */
+    return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+}
+
+/*
+ * Queues resp, which is not cached: conditional requests, gzip, caching
+ * and security headers, then accounting. The body buffer is taken (or
+ * freed).
+ */
+static enum MHD_Result
+send_response(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+              const char *method, struct web_response *resp, int group)
+{
+    struct head h = {
+        .status = resp->status,
+        .ctype = resp->content_type ? resp->content_type : "application/octet-stream",
+        .last_modified = resp->status == 200 ? resp->last_modified : 0,
+        .max_age = resp->max_age,
+        .location = resp->location,
+    };
+    struct MHD_Response *r;
+    char *body = NULL;
+    size_t len = 0;
+    uint64_t hash = 0;
+
+    h.text = is_text(h.ctype);
+    if (h.status == 200) {
+        hash = web_fnv1a64(buf_cstr(&resp->body), resp->body.len);
+        h.status = conditional(conn, &h, hash, resp->body.len);
+    }
+    if (h.status != 304 && resp->body.len > 0) {
+        if (h.gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
+            len < resp->body.len) {
+            buf_free(&resp->body);
+        } else {
+            free(body);
+            if (h.gz)
+                make_etag(h.etag, hash, 0);
+            h.gz = 0;
+            len = resp->body.len;
+            body = buf_take(&resp->body);
+        }
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+        if (r == NULL)
+            free(body);
+    } else {
+        h.gz = 0;
+        buf_free(&resp->body);
+        r = empty_response();
+    }
+    if (r == NULL)
+        return MHD_NO;
+    return queue(s, conn, rq, method, r, &h, len, group);
+}
+
+static void
+release_entry(void *cls)
+{
+    web_cached_release(cls);
+}
+
+/*
+ * Queues a cached 200 (or its 304): the same headers as send_response()
+ * gives the body it was made from. The gzip form is made on the first
+ * request that wants it. Takes the caller's reference to e.
+ */
+static enum MHD_Result
+send_entry(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+           const char *method, struct web_cached *e, int group)
+{
+    struct head h = {
+        .status = 200,
+        .ctype = e->content_type,
+        .text = is_text(e->content_type),
+        .last_modified = e->last_modified,
+        .max_age = e->max_age,
+    };
+    struct MHD_Response *r;
+    char *body = e->body; /* only read: libmicrohttpd wants it non-const */
+    size_t len = e->len;
+
+    h.status = conditional(conn, &h, e->hash, e->len);
+    if (h.status == 304) {
+        web_cached_release(e);
+        h.gz = 0;
+        r = empty_response();
+        len = 0;
+    } else {
+        if (h.gz && !atomic_load_explicit(&e->gz_made, memory_order_acquire)) {
+            char *z = NULL;
+            size_t zlen = 0;
+            if (gzip_body(e->body, e->len, &z, &zlen) != ALM_OK || zlen >= e->len) {
+                free(z);
+                z = NULL;
+            }
+            web_cached_set_gzip(s->cache, e, z, zlen);
+        }
+        if (h.gz && e->gz) {
+            body = e->gz;
+            len = e->gzlen;
+        } else if (h.gz) {
+            h.gz = 0;
+            make_etag(h.etag, e->hash, 0);
+        }
+        /* The entry stays alive until libmicrohttpd is done sending it. */
+        r = MHD_create_response_from_buffer_with_free_callback_cls(len, body, release_entry, e);
+        if (r == NULL)
+            web_cached_release(e);
+    }
+    if (r == NULL)
+        return MHD_NO;
+    return queue(s, conn, rq, method, r, &h, len, group);
 }
 
 static void
@@ -712,6 +867,23 @@ metrics(struct web_server *s, struct web_response *resp)
                atomic_load_explicit(&s->m.bytes, memory_order_relaxed));
     metric_head(b, "almanac_http_requests_in_flight", "gauge", "Requests being answered.");
     buf_printf(b, "almanac_http_requests_in_flight %d\n", atomic_load(&s->inflight));
+    if (s->cache) {
+        struct web_cache_stats cs;
+        web_cache_stats(s->cache, &cs);
+        metric_head(b, "almanac_http_cache_hits_total", "counter",
+                    "Requests answered from the response cache.");
+        buf_printf(b, "almanac_http_cache_hits_total %llu\n", cs.hits);
+        metric_head(b, "almanac_http_cache_misses_total", "counter",
+                    "Requests the response cache could not answer.");
+        buf_printf(b, "almanac_http_cache_misses_total %llu\n", cs.misses);
+        metric_head(b, "almanac_http_cache_clears_total", "counter",
+                    "Times the response cache was emptied because the store changed.");
+        buf_printf(b, "almanac_http_cache_clears_total %llu\n", cs.clears);
+        metric_head(b, "almanac_http_cache_entries", "gauge", "Responses in the cache.");
+        buf_printf(b, "almanac_http_cache_entries %zu\n", cs.entries);
+        metric_head(b, "almanac_http_cache_bytes", "gauge", "Bytes the cache holds.");
+        buf_printf(b, "almanac_http_cache_bytes %zu\n", cs.bytes);
+    }
     metric_head(b, "almanac_store_up", "gauge", "Whether the store could be read.");
     buf_printf(b, "almanac_store_up %d\n", st ? 1 : 0);
     if (st) {
@@ -736,22 +908,205 @@ metrics(struct web_server *s, struct web_response *resp)
     buf_printf(b, "process_start_time_seconds %lld\n", (long long)s->started);
 }
 
-/* The second call: the request is complete; route it and answer. */
+static int64_t
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Empties the cache when the store changed. At most every CACHE_CHECK_MS
+ * one thread asks the watch connection for the store's data version, which
+ * moves whenever another connection commits (an ingest in another process,
+ * or run's own). When the version cannot be read, nothing cached is kept.
+ */
+static void
+watch_store(struct web_server *s, int64_t now)
+{
+    char err[256];
+    int64_t v;
+
+    if (now < atomic_load_explicit(&s->next_check, memory_order_relaxed) ||
+        pthread_mutex_trylock(&s->watch_lock) != 0)
+        return;
+    if (now >= atomic_load_explicit(&s->next_check, memory_order_relaxed)) {
+        atomic_store_explicit(&s->next_check, now + CACHE_CHECK_MS, memory_order_relaxed);
+        if (s->watch == NULL &&
+            store_open_readonly(s->ctx.db_path, &s->watch, err, sizeof(err)) != ALM_OK)
+            s->watch = NULL;
+        if (s->watch && store_data_version(s->watch, &v) == ALM_OK) {
+            if (!s->have_version || v != s->version)
+                web_cache_clear(s->cache);
+            s->version = v;
+            s->have_version = 1;
+        } else {
+            web_cache_clear(s->cache);
+            store_close(s->watch);
+            s->watch = NULL;
+            s->have_version = 0;
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+}
+
+/* Runs the handler of path (or the 404 page) into resp. */
+static void
+render(struct web_server *s, const struct web_request *req, const char *path,
+       struct web_response *resp)
+{
+    web_handler *h = web_route(path);
+
+    if (h == NULL) {
+        web_error_page(&s->ctx, 404, resp);
+    } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599) {
+        /* Whatever the handler wrote stays private. */
+        buf_reset(&resp->body);
+        web_error_page(&s->ctx, 500, resp);
+    } else if (resp->status >= 400 && resp->body.len == 0) {
+        web_error_page(&s->ctx, resp->status, resp);
+    }
+}
+
+/*
+ * A rendered 200 as a cache entry, added to the cache when it may be kept:
+ * a positive max-age (its time to live, CACHE_TTL at most) and a body of
+ * at most CACHE_ENTRY_MAX bytes. NULL when it is not to be cached.
+ */
+static struct web_cached *
+keep(struct web_server *s, const struct request *rq, struct web_response *resp, uint64_t gen,
+     int64_t now)
+{
+    struct web_cached *e;
+    size_t len = resp->body.len;
+
+    if (s->cache == NULL || resp->status != 200 || resp->max_age <= 0 || len == 0 ||
+        len > CACHE_ENTRY_MAX)
+        return NULL;
+    /* Exactly the body's size: the bound counts what entries really hold. */
+    e = web_cached_new(rq->target, xrealloc(buf_take(&resp->body), len + 1), len);
+    e->hash = web_fnv1a64(e->body, len);
+    e->content_type = resp->content_type ? resp->content_type : "application/octet-stream";
+    e->last_modified = resp->last_modified;
+    e->max_age = resp->max_age;
+    web_cache_put(s->cache, e, gen, resp->max_age < CACHE_TTL ? resp->max_age : CACHE_TTL, now);
+    return e;
+}
+
+/*
+ * Either joins a render of rq's target in progress on another thread (the
+ * connection is suspended until it lands; returns 1), or records f as that
+ * render (returns 0; the caller renders, puts and calls land()). A request
+ * that waited once renders itself: the page it waited for was not kept.
+ */
+static int
+take_off_or_wait(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+                 struct flight *f)
+{
+    struct flight *o;
+    int wait = 0;
+
+    memset(f, 0, sizeof(*f));
+    if (rq->waited)
+        return 0;
+    pthread_mutex_lock(&s->flights_lock);
+    for (o = s->flights; o && strcmp(o->key, rq->target) != 0; o = o->next)
+        ;
+    if (o && !s->grounded) {
+        struct waiter *w = xmalloc(sizeof(*w));
+        w->conn = conn;
+        w->next = o->waiters;
+        o->waiters = w;
+        rq->waited = 1;
+        /* Under the lock: land() cannot resume it before it is suspended. */
+        MHD_suspend_connection(conn);
+        wait = 1;
+    } else if (o == NULL) {
+        f->key = rq->target;
+        f->next = s->flights;
+        s->flights = f;
+    }
+    pthread_mutex_unlock(&s->flights_lock);
+    return wait;
+}
+
+/* Resumes the connections waiting for f; they find the page in the cache. */
+static void
+land(struct web_server *s, struct flight *f)
+{
+    struct flight **p;
+
+    if (f->key == NULL)
+        return;
+    pthread_mutex_lock(&s->flights_lock);
+    for (p = &s->flights; *p && *p != f; p = &(*p)->next)
+        ;
+    if (*p)
+        *p = f->next;
+    while (f->waiters) {
+        struct waiter *w = f->waiters;
+        f->waiters = w->next;
+        MHD_resume_connection(w->conn);
+        free(w);
+    }
+    pthread_mutex_unlock(&s->flights_lock);
+}
+
+/* Resumes every waiting connection and lets none wait any more (stopping). */
+static void
+ground(struct web_server *s)
+{
+    pthread_mutex_lock(&s->flights_lock);
+    s->grounded = 1;
+    for (struct flight *f = s->flights; f; f = f->next) {
+        while (f->waiters) {
+            struct waiter *w = f->waiters;
+            f->waiters = w->next;
+            MHD_resume_connection(w->conn);
+            free(w);
+        }
+    }
+    pthread_mutex_unlock(&s->flights_lock);
+}
+
+/*
+ * The second call: the request is complete; route it and answer, from the
+ * cache when it has the request target. A target differs from a cached one
+ * in nothing a handler sees (method and headers are not theirs), and the
+ * checks below depend on the target only.
+ */
 static enum MHD_Result
 answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
        const char *method)
 {
     struct web_request req;
     struct web_response resp;
+    struct web_cached *e;
+    struct flight f = { 0 };
     char path[WEB_MAX_PATH + 1];
     size_t qlen = strlen(rq->target) + 1;
     char *qstore;
-    int status, group;
+    int status, group, content;
+    int64_t now = mono_ms();
+    uint64_t gen = 0;
     enum MHD_Result ok;
 
     status = web_decode_path(rq->target, path, sizeof(path));
     if (status != 200)
         return reject(s, conn, rq, method, status);
+    group = group_of(path);
+    content = strcmp(path, "/healthz") != 0 && strcmp(path, "/metrics") != 0;
+    if (content && s->cache) {
+        watch_store(s, now);
+        if ((e = web_cache_get(s->cache, rq->target, now)) != NULL)
+            return send_entry(s, conn, rq, method, e, group);
+        if (take_off_or_wait(s, conn, rq, &f))
+            return MHD_YES;
+        /* Read before rendering: a clear meanwhile keeps the page out. */
+        gen = web_cache_generation(s->cache);
+    }
     memset(&req, 0, sizeof(req));
     req.method = method;
     req.path = path;
@@ -759,30 +1114,26 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     status = web_parse_query(rq->target, &req, qstore, qlen);
     if (status != 200) {
         free(qstore);
+        land(s, &f);
         return reject(s, conn, rq, method, status);
     }
 
     response_init(&resp);
-    group = group_of(path);
-    if (strcmp(path, "/healthz") == 0) {
+    if (!content && path[1] == 'h') {
         group = G_HEALTH;
         healthz(s, &resp);
-    } else if (strcmp(path, "/metrics") == 0) {
+    } else if (!content) {
         group = G_METRICS;
         metrics(s, &resp);
     } else {
-        web_handler *h = web_route(path);
-        if (h == NULL) {
-            web_error_page(&s->ctx, 404, &resp);
-        } else if (h(&s->ctx, &req, &resp) != 0 || resp.status < 100 || resp.status > 599) {
-            /* Whatever the handler wrote stays private. */
-            buf_reset(&resp.body);
-            web_error_page(&s->ctx, 500, &resp);
-        } else if (resp.status >= 400 && resp.body.len == 0) {
-            web_error_page(&s->ctx, resp.status, &resp);
-        }
+        render(s, &req, path, &resp);
     }
-    ok = send_response(s, conn, rq, method, &resp, group);
+    e = content ? keep(s, rq, &resp, gen, now) : NULL;
+    land(s, &f);
+    if (e)
+        ok = send_entry(s, conn, rq, method, e, group);
+    else
+        ok = send_response(s, conn, rq, method, &resp, group);
     buf_free(&resp.body);
     free(qstore);
     return ok;
@@ -956,6 +1307,17 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
         free(s);
         return rc;
     }
+    pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_mutex_init(&s->flights_lock, NULL);
+    if (!o || o->cache_mb >= 0) {
+        size_t mb = o && o->cache_mb > 0 ? (size_t)o->cache_mb : CACHE_MB;
+        s->cache = web_cache_new(mb << 20, CACHE_ENTRY_MAX, CACHE_ENTRIES);
+        /* The version the cache starts from; without it the first request looks. */
+        if (store_open_readonly(ctx->db_path, &s->watch, err, errlen) == ALM_OK &&
+            store_data_version(s->watch, &s->version) == ALM_OK)
+            s->have_version = 1;
+        atomic_store(&s->next_check, mono_ms() + CACHE_CHECK_MS);
+    }
     if (s->ctx.base_url == NULL)
         s->ctx.base_url = s->base_url;
     /*
@@ -964,7 +1326,8 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
      * memory: request line and headers must fit in 16 KiB, or the client
      * gets 431 and the connection closes.
      */
-    s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+    s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+                            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
                             on_request, s,
                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
@@ -978,6 +1341,10 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot start the HTTP server on %s", s->base_url);
         close(s->fd);
+        web_cache_free(s->cache);
+        store_close(s->watch);
+        pthread_mutex_destroy(&s->watch_lock);
+        pthread_mutex_destroy(&s->flights_lock);
         free(s);
         return ALM_EIO;
     }
@@ -1012,6 +1379,8 @@ web_server_stop(struct web_server *s)
         struct timespec ts = { 0, 10 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
+    /* libmicrohttpd must not be stopped with a connection suspended. */
+    ground(s);
     MHD_stop_daemon(s->d);
     /* After quiescing the listen socket is ours to close; otherwise
      * MHD_stop_daemon closed it. */
@@ -1025,5 +1394,10 @@ web_server_stop(struct web_server *s)
     }
     if (s->log)
         fflush(s->log);
+    /* The daemon is gone, and with it every response that held an entry. */
+    web_cache_free(s->cache);
+    store_close(s->watch);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->flights_lock);
     free(s);
 }

@@ -7,8 +7,9 @@
  * on those threads until web_server_stop(). The server does everything
  * HTTP-generic (see web.h): request checks, /healthz and /metrics,
  * conditional requests, gzip, caching and security headers, the access
- * log. Each thread reads the store through its own read-only connection
- * (web_store()), closed when the thread ends.
+ * log, and a response cache of rendered pages that empties itself when the
+ * store changes. Each thread reads the store through its own read-only
+ * connection (web_store()), closed when the thread ends.
  *
  * The helpers at the end are the server's pure parsing steps, public so
  * that the unit tests can reach them.
@@ -33,6 +34,7 @@ struct web_server_opts {
                                  * port 0 picks a free one */
     unsigned threads;           /* 0: one per CPU, at least 2 */
     FILE *access_log;           /* one line per request; NULL: none (borrowed) */
+    int cache_mb;               /* bound of the response cache in MiB: 0 for 16, -1 for none */
 };
 
 /*
