@@ -62,34 +62,7 @@ prep(struct store *st, const char *sql)
     return s;
 }
 
-#define ITEM_SELECT \
-    "SELECT i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid," \
-    " i.url, i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
-    " i.text, i.image"
-
-static void
-item_read(sqlite3_stmt *s, struct item *it)
-{
-    memset(it, 0, sizeof(*it));
-    it->id = sqlite3_column_int64(s, 0);
-    it->source_id = sqlite3_column_int64(s, 1);
-    it->source_slug = sq_col_str(s, 2);
-    it->source_name = sq_col_str(s, 3);
-    it->source_author = sq_col_str(s, 4);
-    it->source_kind = sq_col_str(s, 5);
-    it->tier = sqlite3_column_int(s, 6);
-    it->ident = sq_col_str(s, 7);
-    it->guid = sq_col_str(s, 8);
-    it->url = sq_col_str(s, 9);
-    it->title = sq_col_str(s, 10);
-    it->author = sq_col_str(s, 11);
-    it->published = sqlite3_column_int64(s, 12);
-    it->first_seen = sqlite3_column_int64(s, 13);
-    it->summary_html = sq_col_str(s, 14);
-    it->content_html = sq_col_str(s, 15);
-    it->text = sq_col_str(s, 16);
-    it->image = sq_col_str(s, 17);
-}
+#define ITEM_SELECT "SELECT " SQ_ITEM_COLS
 
 int
 store_items_to_analyze(struct store *st, int rebuild,
@@ -108,7 +81,7 @@ store_items_to_analyze(struct store *st, int rebuild,
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct item it;
         int stop;
-        item_read(s, &it);
+        sq_item_read(s, &it);
         stop = fn(&it, (const char *)sqlite3_column_text(s, 18), arg);
         item_fini(&it);
         if (stop)
@@ -350,7 +323,7 @@ event_fini(struct event *e)
 static void
 event_read(sqlite3_stmt *s, struct event *e)
 {
-    item_read(s, &e->item);
+    sq_item_read(s, &e->item);
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);

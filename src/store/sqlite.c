@@ -852,14 +852,10 @@ item_fini(struct item *it)
     memset(it, 0, sizeof(*it));
 }
 
-#define ITEM_COLS \
-    "i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid, i.url," \
-    " i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
-    " i.text, i.image"
-
-static void
-item_from_row(sqlite3_stmt *s, struct item *it)
+void
+sq_item_read(sqlite3_stmt *s, struct item *it)
 {
+    memset(it, 0, sizeof(*it));
     it->id = sqlite3_column_int64(s, 0);
     it->source_id = sqlite3_column_int64(s, 1);
     it->source_slug = sq_col_str(s, 2);
@@ -888,7 +884,7 @@ store_list_items(struct store *st, const struct item_query *q,
     sqlite3_stmt *s;
     int n = 0;
 
-    buf_puts(&sql, "SELECT " ITEM_COLS " FROM items i JOIN sources s ON s.id = i.source_id");
+    buf_puts(&sql, "SELECT " SQ_ITEM_COLS " FROM items i JOIN sources s ON s.id = i.source_id");
     if (q->match)
         buf_puts(&sql, " JOIN items_fts f ON f.rowid = i.id AND items_fts MATCH ?1");
     buf_puts(&sql, " WHERE (?2 IS NULL OR s.slug = ?2) AND (?3 = 0 OR i.published >= ?3)"
@@ -914,7 +910,7 @@ store_list_items(struct store *st, const struct item_query *q,
             break;
         }
         memset(&it, 0, sizeof(it));
-        item_from_row(s, &it);
+        sq_item_read(s, &it);
         int stop = fn(&it, arg);
         item_fini(&it);
         n++;
@@ -931,13 +927,13 @@ store_get_item(struct store *st, int64_t id, struct item **out)
     sqlite3_stmt *s;
     int rc = ALM_ENOTFOUND;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT " ITEM_COLS " FROM items i JOIN sources s"
+    if (sqlite3_prepare_v2(st->db, "SELECT " SQ_ITEM_COLS " FROM items i JOIN sources s"
                            " ON s.id = i.source_id WHERE i.id = ?", -1, &s, NULL) != SQLITE_OK)
         return sq_fail(st, ALM_ESTORE);
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) == SQLITE_ROW) {
         struct item *it = xcalloc(1, sizeof(*it));
-        item_from_row(s, it);
+        sq_item_read(s, it);
         *out = it;
         rc = ALM_OK;
     }

@@ -19,4 +19,14 @@ int sq_exec(struct store *st, const char *sql);
 char *sq_col_str(sqlite3_stmt *s, int i);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 
+struct item;
+/* The columns every item query selects first, in this order (items i,
+ * sources s), and the function that reads them into a zeroed item. */
+#define SQ_ITEM_COLS \
+    "i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid, i.url," \
+    " i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
+    " i.text, i.image"
+#define SQ_ITEM_NCOLS 18
+void sq_item_read(sqlite3_stmt *s, struct item *it);
+
 #endif

@@ -251,27 +251,8 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
 static void
 read_event(sqlite3_stmt *s, struct event *e)
 {
-    struct item *it = &e->item;
-
     memset(e, 0, sizeof(*e));
-    it->id = sqlite3_column_int64(s, 0);
-    it->source_id = sqlite3_column_int64(s, 1);
-    it->source_slug = sq_col_str(s, 2);
-    it->source_name = sq_col_str(s, 3);
-    it->source_author = sq_col_str(s, 4);
-    it->source_kind = sq_col_str(s, 5);
-    it->tier = sqlite3_column_int(s, 6);
-    it->ident = sq_col_str(s, 7);
-    it->guid = sq_col_str(s, 8);
-    it->url = sq_col_str(s, 9);
-    it->title = sq_col_str(s, 10);
-    it->author = sq_col_str(s, 11);
-    it->published = sqlite3_column_int64(s, 12);
-    it->first_seen = sqlite3_column_int64(s, 13);
-    it->summary_html = sq_col_str(s, 14);
-    it->content_html = sq_col_str(s, 15);
-    it->text = sq_col_str(s, 16);
-    it->image = sq_col_str(s, 17);
+    sq_item_read(s, &e->item);
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);
