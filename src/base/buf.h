@@ -11,6 +11,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
+
+#include "base/err.h"
 
 struct buf {
     char *data; /* NUL-terminated once anything was added */
@@ -23,9 +26,36 @@ struct buf {
 #define BUF_MAX_DEFAULT ((size_t)64 << 20)
 
 void buf_init(struct buf *b, size_t max);
-int buf_append(struct buf *b, const void *p, size_t n);
+/* Makes room for n more bytes (and the NUL) without adding any: data + len
+ * may then be written up to cap - 1 bytes before len is moved. */
+int buf_reserve(struct buf *b, size_t n);
+/* buf_append() when the bytes do not fit in the room already allocated. */
+int buf_append_grow(struct buf *b, const void *p, size_t n);
+
+/*
+ * Inline, because parsers and writers append a few bytes at a time: when
+ * they fit in the room there is (cap never exceeds max), an append is a
+ * memcpy, of constant size for literals.
+ */
+static inline int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->len <= n)
+        return buf_append_grow(b, p, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return ALM_OK;
+}
+
+static inline int
+buf_putc(struct buf *b, char c)
+{
+    return buf_append(b, &c, 1);
+}
+
 int buf_puts(struct buf *b, const char *s);
-int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -11,6 +11,7 @@
  */
 #include "parse/date.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -342,33 +343,84 @@ read_word(const char **pp, char w[WORD_MAX])
     return too_long ? -1 : n;
 }
 
-static int
-find_month(const char *w)
+/*
+ * The lexicon: every word of the tables above in one hash table, so that a
+ * word costs one lookup instead of a scan of each table (a feed's dates
+ * are mostly words like "Mon", "Nov" and "GMT"). Built once, on first use,
+ * under pthread_once: the web server parses dates from several threads.
+ */
+enum { W_DAY = 1, W_FILLER = 2, W_ZONE = 4 };
+
+struct word_info {
+    const char *name;   /* NULL: a free slot */
+    unsigned char mon;  /* 1..12 for a month name, else 0 */
+    unsigned char kind; /* W_* bits; a word can be several ("mar", "at") */
+    short zone_min;     /* W_ZONE: minutes east of UTC */
+};
+
+#define LEXICON_SIZE 512 /* a power of two, about twice the words we know */
+
+static struct word_info lexicon[LEXICON_SIZE];
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+
+/* The slot holding w, or the free slot where w would go (FNV-1a hash). */
+static struct word_info *
+lexicon_slot(const char *w)
 {
-    for (size_t i = 0; i < LEN(months); i++)
-        if (strcmp(w, months[i].name) == 0)
-            return months[i].mon;
-    return 0;
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (const char *c = w; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    i = h & (LEXICON_SIZE - 1);
+    while (lexicon[i].name && strcmp(lexicon[i].name, w) != 0)
+        i = (i + 1) & (LEXICON_SIZE - 1);
+    return &lexicon[i];
 }
 
-static int
-in_list(const char *w, const char *const *list, size_t n)
+static struct word_info *
+lexicon_add(const char *name)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(w, list[i]) == 0)
-            return 1;
-    return 0;
+    struct word_info *e = lexicon_slot(name);
+
+    e->name = name;
+    return e;
+}
+
+static void
+lexicon_build(void)
+{
+    for (size_t i = 0; i < LEN(months); i++)
+        lexicon_add(months[i].name)->mon = (unsigned char)months[i].mon;
+    for (size_t i = 0; i < LEN(day_names); i++)
+        lexicon_add(day_names[i])->kind |= W_DAY;
+    for (size_t i = 0; i < LEN(fillers); i++)
+        lexicon_add(fillers[i])->kind |= W_FILLER;
+    for (size_t i = 0; i < LEN(zones); i++) {
+        struct word_info *e = lexicon_add(zones[i].name);
+        e->kind |= W_ZONE;
+        e->zone_min = (short)zones[i].min;
+    }
+}
+
+/* What the tables say about the lower-case word w; NULL when nothing. */
+static const struct word_info *
+lexicon_find(const char *w)
+{
+    const struct word_info *e;
+
+    pthread_once(&lexicon_once, lexicon_build);
+    e = lexicon_slot(w);
+    return e->name ? e : NULL;
 }
 
 /* Looks up a zone name; sets *zone in seconds east of UTC. */
 static int
-find_zone(const char *w, int *zone)
+find_zone(const char *w, const struct word_info *e, int *zone)
 {
-    for (size_t i = 0; i < LEN(zones); i++) {
-        if (strcmp(w, zones[i].name) == 0) {
-            *zone = zones[i].min * 60;
-            return 1;
-        }
+    if (e && (e->kind & W_ZONE)) {
+        *zone = e->zone_min * 60;
+        return 1;
     }
     /*
      * Military letters, with the signs RFC 822 printed (A = -0100,
@@ -442,7 +494,7 @@ parse_iso_time(const char *p, struct fields *f)
     } else if (is_alpha((unsigned char)*p)) {
         char w[WORD_MAX];
 
-        if (read_word(&p, w) < 0 || !find_zone(w, &f->zone))
+        if (read_word(&p, w) < 0 || !find_zone(w, lexicon_find(w), &f->zone))
             return ALM_EINVAL;
     }
     return only_junk_left(p) ? ALM_OK : ALM_EINVAL;
@@ -604,17 +656,19 @@ take_word(const char **pp, struct fields *f, struct scan *s)
 {
     char w[WORD_MAX];
     const char *p = *pp;
+    const struct word_info *e;
     int mon, zone;
 
     if (read_word(&p, w) < 0)
         return ALM_EINVAL;
     *pp = p;
-    mon = find_month(w);
+    e = lexicon_find(w);
+    mon = e ? e->mon : 0;
     /* A leading word before a comma is a weekday in whatever language. */
     if (s->first && mon == 0 && *skip_space(p) == ',')
         return ALM_OK;
     if (mon) {
-        int ambig = in_list(w, day_names, LEN(day_names));
+        int ambig = (e->kind & W_DAY) != 0;
 
         if (!(f->have & HAVE_MON)) {
             f->mon = mon;
@@ -629,7 +683,7 @@ take_word(const char **pp, struct fields *f, struct scan *s)
         }
         return ALM_OK;
     }
-    if (in_list(w, day_names, LEN(day_names)) || in_list(w, fillers, LEN(fillers)))
+    if (e && (e->kind & (W_DAY | W_FILLER)))
         return ALM_OK;
     if (strcmp(w, "am") == 0 || strcmp(w, "pm") == 0) {
         if (s->ampm)
@@ -637,7 +691,7 @@ take_word(const char **pp, struct fields *f, struct scan *s)
         s->ampm = w[0] == 'a' ? 1 : 2;
         return ALM_OK;
     }
-    if (find_zone(w, &zone)) {
+    if (find_zone(w, e, &zone)) {
         /* A lone letter is a military zone only where a zone goes. */
         if (w[1] == '\0' && !(f->have & HAVE_TIME))
             return ALM_EINVAL;

@@ -9,6 +9,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -98,6 +101,37 @@ bad_control(unsigned char c)
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
+#ifdef __SSE2__
+/*
+ * How many bytes come before the first that is not printable ASCII, tab,
+ * LF or CR, tested sixteen at a time; a tail shorter than that is left to
+ * the caller. XML is mostly ASCII in lines, so new lines must not stop it.
+ */
+static size_t
+ascii_text_run(const unsigned char *p, size_t n)
+{
+    const __m128i below = _mm_set1_epi8(0x1F);
+    const __m128i tab = _mm_set1_epi8('\t');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    size_t i = 0;
+
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);
+        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                  _mm_cmpeq_epi8(v, cr));
+
+        /* high bit set: non-ASCII byte, or a control other than those */
+        int mask = _mm_movemask_epi8(_mm_or_si128(v, _mm_andnot_si128(ok, ctl)));
+
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz((unsigned int)mask);
+    }
+    return i;
+}
+#endif
+
 /* Offset of the first byte that needs repair, or n when all is well. */
 static size_t
 utf8_first_bad(const unsigned char *p, size_t n)
@@ -105,6 +139,9 @@ utf8_first_bad(const unsigned char *p, size_t n)
     size_t i = 0;
 
     while (i < n) {
+#ifdef __SSE2__
+        i += ascii_text_run(p + i, n - i);
+#endif
         /* Eight ASCII bytes at a time: the common case. */
         while (i + 8 <= n) {
             uint64_t w;

@@ -4,6 +4,7 @@
  */
 #include "parse/feed.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,177 +219,204 @@ feed_parse(const char *data, size_t len, const char *base_url)
     return f;
 }
 
-/* JSON output: the contract of ../shared/parse-contract.md. */
+/*
+ * JSON output: the contract of ../shared/parse-contract.md. Keys and
+ * punctuation are constants, so they go out as literals of known length;
+ * only values are escaped. The first failed append (the buffer's limit)
+ * is remembered and ends the output.
+ */
 
-static void
-json_key(struct buf *o, const char *k, int first)
+struct jw {
+    struct buf *b;
+    int rc;
+};
+
+/* Inline: called with literals, so the copy becomes a few moves. */
+static inline void
+jw_raw(struct jw *w, const char *s, size_t n)
 {
-    if (!first)
-        buf_putc(o, ',');
-    buf_append_json(o, k);
-    buf_putc(o, ':');
+    if (w->rc == ALM_OK)
+        w->rc = buf_append(w->b, s, n);
+}
+
+static inline void
+jw_str(struct jw *w, const char *s)
+{
+    if (w->rc == ALM_OK)
+        w->rc = buf_append_json(w->b, s);
+}
+
+/* A string literal and its length, for jw_raw() and jw_kv(). */
+#define LIT(s) (s), sizeof(s) - 1
+/* The literal key of the first member of an object, and of the others. */
+#define KEY1(name) LIT("\"" name "\":")
+#define KEY(name) LIT(",\"" name "\":")
+
+static inline void
+jw_kv(struct jw *w, const char *key, size_t klen, const char *v)
+{
+    jw_raw(w, key, klen);
+    jw_str(w, v);
 }
 
 static void
-json_kv(struct buf *o, const char *k, const char *v, int first)
-{
-    json_key(o, k, first);
-    buf_append_json(o, v);
-}
-
-static void
-json_date(struct buf *o, const char *k, time_t t, int has)
+jw_date(struct jw *w, const char *key, size_t klen, time_t t, int has)
 {
     char s[32];
 
-    json_key(o, k, 0);
+    jw_raw(w, key, klen);
     if (!has) {
-        buf_puts(o, "null");
+        jw_raw(w, LIT("null"));
         return;
     }
-    date_format_rfc3339(t, s);
-    buf_append_json(o, s);
+    /* RFC 3339 needs no escaping: quote it as it is. */
+    s[0] = '"';
+    date_format_rfc3339(t, s + 1);
+    s[21] = '"';
+    jw_raw(w, s, 22);
 }
 
 static void
-json_links(struct buf *o, const char *k, const struct feed_list *l)
+jw_links(struct jw *w, const struct feed_list *l)
 {
-    json_key(o, k, 0);
-    buf_putc(o, '[');
+    jw_raw(w, KEY("links"));
+    jw_raw(w, LIT("["));
     for (size_t i = 0; i < l->n; i++) {
         const struct feed_link *ln = l->v[i];
-        if (i)
-            buf_putc(o, ',');
-        buf_putc(o, '{');
-        json_kv(o, "rel", ln->rel, 1);
-        json_kv(o, "href", ln->href, 0);
-        json_kv(o, "type", ln->type, 0);
-        json_kv(o, "title", ln->title, 0);
-        buf_putc(o, '}');
+
+        jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+        jw_kv(w, KEY1("rel"), ln->rel);
+        jw_kv(w, KEY("href"), ln->href);
+        jw_kv(w, KEY("type"), ln->type);
+        jw_kv(w, KEY("title"), ln->title);
+        jw_raw(w, LIT("}"));
     }
-    buf_putc(o, ']');
+    jw_raw(w, LIT("]"));
 }
 
 static void
-json_enclosures(struct buf *o, const struct feed_list *l)
+jw_enclosures(struct jw *w, const struct feed_list *l)
 {
-    json_key(o, "enclosures", 0);
-    buf_putc(o, '[');
+    jw_raw(w, KEY("enclosures"));
+    jw_raw(w, LIT("["));
     for (size_t i = 0; i < l->n; i++) {
         const struct feed_link *ln = l->v[i];
-        if (i)
-            buf_putc(o, ',');
-        buf_putc(o, '{');
-        json_kv(o, "href", ln->href, 1);
-        json_kv(o, "type", ln->type, 0);
-        json_key(o, "length", 0);
-        if (ln->length >= 0)
-            buf_printf(o, "%lld", (long long)ln->length);
-        else
-            buf_puts(o, "null");
-        buf_putc(o, '}');
+
+        jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+        jw_kv(w, KEY1("href"), ln->href);
+        jw_kv(w, KEY("type"), ln->type);
+        jw_raw(w, KEY("length"));
+        if (ln->length >= 0) {
+            char num[24];
+            int k = snprintf(num, sizeof(num), "%lld", (long long)ln->length);
+            jw_raw(w, num, (size_t)k);
+        } else {
+            jw_raw(w, LIT("null"));
+        }
+        jw_raw(w, LIT("}"));
     }
-    buf_putc(o, ']');
+    jw_raw(w, LIT("]"));
 }
 
 static void
-json_authors(struct buf *o, const struct feed_list *l)
+jw_authors(struct jw *w, const struct feed_list *l)
 {
-    json_key(o, "authors", 0);
-    buf_putc(o, '[');
+    jw_raw(w, KEY("authors"));
+    jw_raw(w, LIT("["));
     for (size_t i = 0; i < l->n; i++) {
         const struct feed_person *p = l->v[i];
-        if (i)
-            buf_putc(o, ',');
-        buf_putc(o, '{');
-        json_kv(o, "name", p->name, 1);
-        json_kv(o, "email", p->email, 0);
-        json_kv(o, "uri", p->uri, 0);
-        buf_putc(o, '}');
+
+        jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+        jw_kv(w, KEY1("name"), p->name);
+        jw_kv(w, KEY("email"), p->email);
+        jw_kv(w, KEY("uri"), p->uri);
+        jw_raw(w, LIT("}"));
     }
-    buf_putc(o, ']');
+    jw_raw(w, LIT("]"));
 }
 
 static void
-json_strings(struct buf *o, const char *k, const struct feed_list *l)
+jw_strings(struct jw *w, const struct feed_list *l)
 {
-    json_key(o, k, 0);
-    buf_putc(o, '[');
+    jw_raw(w, KEY("categories"));
+    jw_raw(w, LIT("["));
     for (size_t i = 0; i < l->n; i++) {
         if (i)
-            buf_putc(o, ',');
-        buf_append_json(o, l->v[i]);
+            jw_raw(w, LIT(","));
+        jw_str(w, l->v[i]);
     }
-    buf_putc(o, ']');
+    jw_raw(w, LIT("]"));
 }
 
 static void
-json_entry(struct buf *o, const struct feed_entry *e)
+jw_entry(struct jw *w, const struct feed_entry *e)
 {
-    buf_putc(o, '{');
-    json_kv(o, "id", e->id, 1);
-    json_kv(o, "title", e->title, 0);
-    json_kv(o, "link", e->link, 0);
-    json_links(o, "links", &e->links);
-    json_date(o, "published", e->published, e->has_published);
-    json_date(o, "updated", e->updated, e->has_updated);
-    json_kv(o, "author", e->author, 0);
-    json_authors(o, &e->authors);
-    json_kv(o, "summary", e->summary, 0);
-    json_kv(o, "content", e->content, 0);
-    json_strings(o, "categories", &e->categories);
-    json_enclosures(o, &e->enclosures);
+    jw_kv(w, KEY1("id"), e->id);
+    jw_kv(w, KEY("title"), e->title);
+    jw_kv(w, KEY("link"), e->link);
+    jw_links(w, &e->links);
+    jw_date(w, KEY("published"), e->published, e->has_published);
+    jw_date(w, KEY("updated"), e->updated, e->has_updated);
+    jw_kv(w, KEY("author"), e->author);
+    jw_authors(w, &e->authors);
+    jw_kv(w, KEY("summary"), e->summary);
+    jw_kv(w, KEY("content"), e->content);
+    jw_strings(w, &e->categories);
+    jw_enclosures(w, &e->enclosures);
     if (e->image)
-        json_kv(o, "image", e->image, 0);
-    buf_putc(o, '}');
+        jw_kv(w, KEY("image"), e->image);
+}
+
+static void
+jw_feed(struct jw *w, const struct feed *f)
+{
+    jw_kv(w, KEY1("title"), f->title);
+    jw_kv(w, KEY("link"), f->link);
+    jw_links(w, &f->links);
+    jw_kv(w, KEY("subtitle"), f->subtitle);
+    jw_kv(w, KEY("language"), f->language);
+    jw_date(w, KEY("updated"), f->updated, f->has_updated);
+    jw_date(w, KEY("published"), f->published, f->has_published);
+    jw_kv(w, KEY("author"), f->author);
+    jw_authors(w, &f->authors);
+    jw_kv(w, KEY("id"), f->id);
+    jw_raw(w, KEY("image"));
+    if (f->image) {
+        jw_kv(w, LIT("{\"url\":"), f->image->url);
+        jw_kv(w, KEY("title"), f->image->title);
+        jw_kv(w, KEY("link"), f->image->link);
+        jw_raw(w, LIT("}"));
+    } else {
+        jw_raw(w, LIT("null"));
+    }
+    jw_kv(w, KEY("rights"), f->rights);
+    jw_strings(w, &f->categories);
 }
 
 int
 feed_to_json(const struct feed *f, struct buf *o)
 {
-    size_t before = o->len;
+    struct jw w = { o, ALM_OK };
 
-    buf_putc(o, '{');
-    json_kv(o, "format", feed_format_name(f->format), 1);
-    json_kv(o, "encoding", f->encoding, 0);
-    json_key(o, "bozo", 0);
-    buf_puts(o, f->bozo ? "true" : "false");
-    json_kv(o, "bozo_message", f->bozo_message, 0);
-    json_key(o, "feed", 0);
-    buf_putc(o, '{');
-    json_kv(o, "title", f->title, 1);
-    json_kv(o, "link", f->link, 0);
-    json_links(o, "links", &f->links);
-    json_kv(o, "subtitle", f->subtitle, 0);
-    json_kv(o, "language", f->language, 0);
-    json_date(o, "updated", f->updated, f->has_updated);
-    json_date(o, "published", f->published, f->has_published);
-    json_kv(o, "author", f->author, 0);
-    json_authors(o, &f->authors);
-    json_kv(o, "id", f->id, 0);
-    json_key(o, "image", 0);
-    if (f->image) {
-        buf_putc(o, '{');
-        json_kv(o, "url", f->image->url, 1);
-        json_kv(o, "title", f->image->title, 0);
-        json_kv(o, "link", f->image->link, 0);
-        buf_putc(o, '}');
-    } else {
-        buf_puts(o, "null");
-    }
-    json_kv(o, "rights", f->rights, 0);
-    json_strings(o, "categories", &f->categories);
-    buf_putc(o, '}');
-    json_key(o, "entries", 0);
-    buf_putc(o, '[');
+    jw_kv(&w, LIT("{\"format\":"), feed_format_name(f->format));
+    jw_kv(&w, KEY("encoding"), f->encoding);
+    jw_raw(&w, KEY("bozo"));
+    if (f->bozo)
+        jw_raw(&w, LIT("true"));
+    else
+        jw_raw(&w, LIT("false"));
+    jw_kv(&w, KEY("bozo_message"), f->bozo_message);
+    jw_raw(&w, KEY("feed"));
+    jw_raw(&w, LIT("{"));
+    jw_feed(&w, f);
+    jw_raw(&w, LIT("}"));
+    jw_raw(&w, KEY("entries"));
+    jw_raw(&w, LIT("["));
     for (size_t i = 0; i < f->entries.n; i++) {
-        if (i)
-            buf_putc(o, ',');
-        json_entry(o, f->entries.v[i]);
+        jw_raw(&w, i ? ",{" : "{", i ? 2 : 1);
+        jw_entry(&w, f->entries.v[i]);
+        jw_raw(&w, LIT("}"));
     }
-    buf_puts(o, "]}");
-    /* An append failed only if the buffer's limit was reached. */
-    if (o->len == before || o->data[o->len - 1] != '}')
-        return ALM_ETOOBIG;
-    return ALM_OK;
+    jw_raw(&w, LIT("]}"));
+    return w.rc == ALM_OK ? ALM_OK : ALM_ETOOBIG;
 }
