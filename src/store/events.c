@@ -178,19 +178,6 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
 }
 
 int
-store_put_score(struct store *st, int64_t id, int score, const char *reasons_json)
-{
-    sqlite3_stmt *s = prep(st, "UPDATE events SET score = ?, reasons = ? WHERE id = ?");
-
-    if (s == NULL)
-        return ALM_ESTORE;
-    sqlite3_bind_int(s, 1, score);
-    sq_bind_text(s, 2, reasons_json);
-    sqlite3_bind_int64(s, 3, id);
-    return step_done(st, s);
-}
-
-int
 store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
                   size_t n)
 {

@@ -475,36 +475,6 @@ out:
     return rc;
 }
 
-int
-store_fetch_log(struct store *st, int64_t source_id, int n,
-                int (*fn)(const struct fetch_log_row *r, void *arg), void *arg)
-{
-    static const char sql[] =
-        "SELECT started, status, bytes, duration, new_items, updated_items, error"
-        " FROM fetch_log WHERE source_id = ? ORDER BY started DESC, id DESC LIMIT ?";
-    sqlite3_stmt *s;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return sq_fail(st, ALM_ESTORE);
-    sqlite3_bind_int64(s, 1, source_id);
-    sqlite3_bind_int(s, 2, n);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        struct fetch_log_row r = {
-            .started = sqlite3_column_int64(s, 0),
-            .status = sqlite3_column_int(s, 1),
-            .bytes = (size_t)sqlite3_column_int64(s, 2),
-            .duration = sqlite3_column_double(s, 3),
-            .new_items = sqlite3_column_int(s, 4),
-            .updated_items = sqlite3_column_int(s, 5),
-            .error = (const char *)sqlite3_column_text(s, 6),
-        };
-        if (fn(&r, arg))
-            break;
-    }
-    sqlite3_finalize(s);
-    return ALM_OK;
-}
-
 int64_t
 store_count_fetch_errors(struct store *st)
 {
@@ -874,51 +844,6 @@ sq_item_read(sqlite3_stmt *s, struct item *it)
     it->content_html = sq_col_str(s, 15);
     it->text = sq_col_str(s, 16);
     it->image = sq_col_str(s, 17);
-}
-
-int
-store_list_items(struct store *st, const struct item_query *q,
-                 int (*fn)(const struct item *it, void *arg), void *arg)
-{
-    struct buf sql = BUF_INIT(4096);
-    sqlite3_stmt *s;
-    int n = 0;
-
-    buf_puts(&sql, "SELECT " SQ_ITEM_COLS " FROM items i JOIN sources s ON s.id = i.source_id");
-    if (q->match)
-        buf_puts(&sql, " JOIN items_fts f ON f.rowid = i.id AND items_fts MATCH ?1");
-    buf_puts(&sql, " WHERE (?2 IS NULL OR s.slug = ?2) AND (?3 = 0 OR i.published >= ?3)"
-                   " ORDER BY i.published DESC, i.id DESC LIMIT ?4");
-    if (sqlite3_prepare_v2(st->db, buf_cstr(&sql), -1, &s, NULL) != SQLITE_OK) {
-        buf_free(&sql);
-        return sq_fail(st, ALM_ESTORE);
-    }
-    buf_free(&sql);
-    if (q->match)
-        sq_bind_text(s, 1, q->match);
-    sq_bind_text(s, 2, q->source);
-    sqlite3_bind_int64(s, 3, q->since);
-    sqlite3_bind_int(s, 4, q->limit > 0 ? q->limit : -1);
-    for (;;) {
-        struct item it;
-        int r = sqlite3_step(s);
-        if (r != SQLITE_ROW) {
-            if (r != SQLITE_DONE) {
-                sq_fail(st, ALM_ESTORE);
-                n = -1;
-            }
-            break;
-        }
-        memset(&it, 0, sizeof(it));
-        sq_item_read(s, &it);
-        int stop = fn(&it, arg);
-        item_fini(&it);
-        n++;
-        if (stop)
-            break;
-    }
-    sqlite3_finalize(s);
-    return n < 0 ? ALM_ESTORE : ALM_OK;
 }
 
 int

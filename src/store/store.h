@@ -66,18 +66,6 @@ struct fetch_record {
 };
 int store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r);
 
-/* Calls fn for the last n fetch-log rows of a source (newest first). */
-struct fetch_log_row {
-    time_t started;
-    long status;
-    size_t bytes;
-    double duration;
-    int new_items, updated_items;
-    const char *error;
-};
-int store_fetch_log(struct store *st, int64_t source_id, int n,
-                    int (*fn)(const struct fetch_log_row *r, void *arg), void *arg);
-
 /* Fetch attempts that failed, over the whole log; -1 on error. */
 int64_t store_count_fetch_errors(struct store *st);
 
@@ -110,16 +98,6 @@ void item_free(struct item *it);
 /* Frees the fields of an item that is not itself on the heap. */
 void item_fini(struct item *it);
 
-struct item_query {
-    const char *source;   /* slug, or NULL for all */
-    time_t since;         /* 0: no bound */
-    int limit;            /* 0: no limit */
-    const char *match;    /* FTS5 query, or NULL */
-};
-/* Calls fn for each item, newest first; fn returns non-zero to stop. The
- * item is borrowed for the call. */
-int store_list_items(struct store *st, const struct item_query *q,
-                     int (*fn)(const struct item *it, void *arg), void *arg);
 int store_get_item(struct store *st, int64_t id, struct item **out);
 int64_t store_count_items(struct store *st, int64_t source_id);
 
@@ -167,8 +145,6 @@ struct event_rec {
 /* Replaces the event and its entities, guides and candidates; with a NULL
  * content_hash the event must exist (a re-scored old event). */
 int store_put_event(struct store *st, const struct event_rec *ev, time_t now);
-/* Updates only the score and reasons (a story grew). */
-int store_put_score(struct store *st, int64_t id, int score, const char *reasons_json);
 /* Replaces the related list of an event. */
 int store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
                       size_t n);
