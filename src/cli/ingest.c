@@ -3,11 +3,16 @@
  * three steps, fetch -> parse -> store, for every due source.
  *
  * Transfers run concurrently (fetch_run); each finished transfer is parsed
- * and stored in its own transaction as it arrives, so one broken source
- * never stops the others and a kill loses at most the feed in flight.
+ * and its entries prepared (sanitized HTML, text, identity: store/rows.h)
+ * on the fetching thread, then handed through a short queue to a writer
+ * thread that stores it in its own transaction and logs the attempt. So
+ * the two cores parse and write at once, one broken source never stops the
+ * others, and a kill loses at most the feeds in flight (they were never
+ * committed, nor was their fetch, so the next run takes them again).
  * Failures back off exponentially (5 min doubling, at most a day, never
  * sooner than a server's Retry-After).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,7 @@
 #include "cli/cli.h"
 #include "fetch/fetch.h"
 #include "parse/feed.h"
+#include "store/rows.h"
 
 struct job {
     const struct source *src;
@@ -32,12 +38,42 @@ struct job {
     struct feed *feed;  /* a parsed snapshot waiting for its siblings */
 };
 
+/*
+ * One finished transfer on its way to the writer: what to store (nothing
+ * when the fetch or the parse failed, or a snapshot waits for its
+ * siblings) and what to log. Owns every pointer.
+ */
+struct batch {
+    struct job *j;
+    struct feed *feed;
+    struct feed_rows rows;
+    const char *base;      /* borrowed from the job's source */
+    char *error;           /* the fetch's or the parse's failure */
+    long status, retry_after;
+    int not_modified, ok;
+    size_t bytes;
+    double duration;
+    char *etag, *last_modified, *permanent_url;
+    struct batch *next;
+};
+
+/* Batches in flight: at most QUEUE_MAX prepared feeds wait in memory. */
+#define QUEUE_MAX 2
+
 struct run {
     struct cli *c;
     struct job *jobs;
-    size_t njobs, done;
-    int succeeded, failed;
+    size_t njobs;
     int progress;          /* stderr is a terminal: keep a live line */
+    /* the queue from the fetching thread to the writer */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    struct batch *head, *tail;
+    size_t queued;
+    int closed;
+    /* the writer's own, read by the fetching thread only after the join */
+    size_t done;
+    int succeeded, failed;
     long long new_items, updated_items;
 };
 
@@ -106,91 +142,75 @@ merge_snapshots(struct run *r, struct job *first)
 
 /*
  * Counts one snapshot of a source as done (fetched or failed); the last one
- * stores the merged feed of those that arrived. Returns err, or the reason
- * the store failed.
+ * hands back the merged feed of those that arrived, the others NULL.
  */
-static const char *
-store_snapshots(struct run *r, struct job *j, struct put_stats *stats, const char *err,
-                char *why, size_t whylen)
+static struct feed *
+snapshot_done(struct run *r, struct job *j)
 {
-    const char *base = j->src->site_url ? j->src->site_url : j->src->feed_url;
-    struct feed *f;
-
     if (--j->first->pending > 0)
-        return err; /* stored with its last sibling */
-    f = merge_snapshots(r, j->first);
-    if (f && store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
-        snprintf(why, whylen, "store: %s", store_error(r->c->st));
-        err = why;
-    }
-    feed_free(f);
-    return err;
+        return NULL; /* stored with its last sibling */
+    return merge_snapshots(r, j->first);
 }
 
-/* Parses and stores one body; returns NULL or the reason it failed. */
-static const char *
-store_body(struct run *r, struct job *j, const struct fetch_result *res,
-           struct put_stats *stats, char *why, size_t whylen)
+/* Parses a body; NULL with the reason in why when it is not a feed. */
+static struct feed *
+parse_body(const struct fetch_result *res, const char *base, char *why, size_t whylen)
 {
-    const char *base = res->effective_url ? res->effective_url : j->url;
-    struct feed *f;
+    struct feed *f = feed_parse(res->body, res->len, base);
 
-    if (j->snapshot)
-        base = j->src->site_url ? j->src->site_url : j->src->feed_url;
-    f = feed_parse(res->body, res->len, base);
     if (f->format == FEED_UNKNOWN && f->entries.n == 0) {
         snprintf(why, whylen, "not a feed%s%s", f->bozo ? ": " : "",
                  f->bozo ? f->bozo_message : "");
         feed_free(f);
-        return why;
+        return NULL;
     }
-    if (j->snapshot) {
-        j->feed = f;
-        return store_snapshots(r, j, stats, NULL, why, whylen);
-    }
-    if (store_put_feed(r->c->st, j->source_id, f, base, r->c->now, stats) != ALM_OK) {
-        snprintf(why, whylen, "store: %s", store_error(r->c->st));
-        feed_free(f);
-        return why;
-    }
-    feed_free(f);
-    return NULL;
+    return f;
 }
 
 static void
-on_done(const struct fetch_result *res, void *arg)
+batch_free(struct batch *b)
 {
-    struct run *r = arg;
-    struct job *j = res->user;
+    feed_rows_fini(&b->rows);
+    feed_free(b->feed);
+    free(b->error);
+    free(b->etag);
+    free(b->last_modified);
+    free(b->permanent_url);
+    free(b);
+}
+
+/* Writer side: stores one batch, logs the attempt and prints its line. */
+static void
+write_batch(struct run *r, struct batch *b)
+{
+    struct job *j = b->j;
     struct put_stats stats = { 0, 0, 0 };
     struct fetch_record rec;
-    const char *err = res->ok ? NULL : (res->error ? res->error : "fetch failed");
+    const char *err = b->error;
     char why[512];
     time_t now = time(NULL);
     int interval = j->src->interval > 0 ? j->src->interval : r->c->cfg->interval;
 
     r->done++;
-    if (res->ok && !res->not_modified)
-        err = store_body(r, j, res, &stats, why, sizeof(why));
-    else if (j->snapshot)
-        err = store_snapshots(r, j, &stats, err, why, sizeof(why));
-
+    if (b->feed && store_put_rows(r->c->st, j->source_id, &b->rows, r->c->now, &stats) !=
+                       ALM_OK) {
+        snprintf(why, sizeof(why), "store: %s", store_error(r->c->st));
+        err = why;
+    }
     memset(&rec, 0, sizeof(rec));
-    rec.started = now - (time_t)res->duration;
-    rec.status = res->status;
+    rec.started = now - (time_t)b->duration;
+    rec.status = b->status;
     rec.ok = err == NULL;
-    rec.not_modified = res->not_modified;
-    rec.bytes = res->len;
-    rec.duration = res->duration;
+    rec.not_modified = b->not_modified;
+    rec.bytes = b->bytes;
+    rec.duration = b->duration;
     rec.new_items = stats.new_items;
     rec.updated_items = stats.updated_items;
     rec.error = err;
-    if (!j->snapshot) {
-        rec.etag = res->etag;
-        rec.last_modified = res->last_modified;
-        rec.permanent_url = res->permanent_url;
-    }
-    rec.next_due = now + (err ? backoff(j->failures + 1, res->retry_after) : interval);
+    rec.etag = b->etag;
+    rec.last_modified = b->last_modified;
+    rec.permanent_url = b->permanent_url;
+    rec.next_due = now + (err ? backoff(j->failures + 1, b->retry_after) : interval);
     if (store_record_fetch(r->c->st, j->source_id, &rec) != ALM_OK)
         fprintf(stderr, "almanac: %s: cannot log the fetch: %s\n", j->src->slug,
                 store_error(r->c->st));
@@ -205,16 +225,107 @@ on_done(const struct fetch_result *res, void *arg)
         fprintf(stderr, "\r\033[K");
     if (err)
         printf("%-30s FAILED  %s\n", j->src->slug, err);
-    else if (res->not_modified)
-        printf("%-30s %3ld not modified  %6.2fs\n", j->src->slug, res->status, res->duration);
+    else if (b->not_modified)
+        printf("%-30s %3ld not modified  %6.2fs\n", j->src->slug, b->status, b->duration);
     else
         printf("%-30s %3ld %9zu B %6.2fs  %4d new %4d updated %4d unchanged\n", j->src->slug,
-               res->status, res->len, res->duration, stats.new_items, stats.updated_items,
+               b->status, b->bytes, b->duration, stats.new_items, stats.updated_items,
                stats.unchanged);
     fflush(stdout);
     if (r->progress)
         fprintf(stderr, "[%zu/%zu] %d ok, %d failed, %lld new items", r->done, r->njobs,
                 r->succeeded, r->failed, r->new_items);
+}
+
+/* The writer thread: the only user of the store while transfers run. */
+static void *
+writer_main(void *arg)
+{
+    struct run *r = arg;
+
+    for (;;) {
+        struct batch *b;
+
+        pthread_mutex_lock(&r->lock);
+        while (r->head == NULL && !r->closed)
+            pthread_cond_wait(&r->changed, &r->lock);
+        b = r->head;
+        if (b) {
+            r->head = b->next;
+            if (r->head == NULL)
+                r->tail = NULL;
+            r->queued--;
+            pthread_cond_broadcast(&r->changed);
+        }
+        pthread_mutex_unlock(&r->lock);
+        if (b == NULL)
+            return NULL; /* closed and drained */
+        write_batch(r, b);
+        batch_free(b);
+    }
+}
+
+/* Fetching side: waits while the queue is full, then appends. */
+static void
+enqueue(struct run *r, struct batch *b)
+{
+    pthread_mutex_lock(&r->lock);
+    while (r->queued >= QUEUE_MAX)
+        pthread_cond_wait(&r->changed, &r->lock);
+    if (r->tail)
+        r->tail->next = b;
+    else
+        r->head = b;
+    r->tail = b;
+    r->queued++;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Fetching side: parse and prepare what arrived, hand it to the writer. */
+static void
+on_done(const struct fetch_result *res, void *arg)
+{
+    struct run *r = arg;
+    struct job *j = res->user;
+    struct batch *b = xcalloc(1, sizeof(*b));
+    const char *base = res->effective_url ? res->effective_url : j->url;
+    char why[512];
+
+    if (j->snapshot)
+        base = j->src->site_url ? j->src->site_url : j->src->feed_url;
+    b->j = j;
+    b->status = res->status;
+    b->retry_after = res->retry_after;
+    b->not_modified = res->not_modified;
+    b->bytes = res->len;
+    b->duration = res->duration;
+    if (!res->ok) {
+        b->error = xstrdup(res->error ? res->error : "fetch failed");
+    } else if (!res->not_modified) {
+        b->feed = parse_body(res, base, why, sizeof(why));
+        if (b->feed == NULL)
+            b->error = xstrdup(why);
+    }
+    if (j->snapshot) {
+        /* a capture waits for its siblings; the last one brings them all */
+        if (b->feed)
+            j->feed = b->feed;
+        b->feed = snapshot_done(r, j);
+    } else {
+        b->etag = dup_or_null(res->etag);
+        b->last_modified = dup_or_null(res->last_modified);
+        b->permanent_url = dup_or_null(res->permanent_url);
+    }
+    if (b->feed)
+        feed_rows_prepare(&b->rows, b->feed, base, r->c->now);
+    enqueue(r, b);
 }
 
 static int
@@ -282,6 +393,7 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     struct run r = { .c = c };
     struct fetch_opts o;
     struct fetch_req *reqs;
+    pthread_t writer;
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
     int unknown = 0, analysed = 0;
 
@@ -336,7 +448,20 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
         reqs[i].user = &r.jobs[i];
     }
     r.progress = isatty(STDERR_FILENO);
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    if (pthread_create(&writer, NULL, writer_main, &r) != 0) {
+        fprintf(stderr, "almanac: cannot start the writer thread\n");
+        exit(1);
+    }
     fetch_run(&o, reqs, r.njobs, on_done, &r);
+    pthread_mutex_lock(&r.lock);
+    r.closed = 1;
+    pthread_cond_broadcast(&r.changed);
+    pthread_mutex_unlock(&r.lock);
+    pthread_join(writer, NULL);
+    pthread_cond_destroy(&r.changed);
+    pthread_mutex_destroy(&r.lock);
     if (r.progress)
         fprintf(stderr, "\r\033[K");
     printf("%zu fetches: %d ok, %d failed; %lld new items, %lld updated; %lld stored in all\n",

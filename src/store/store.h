@@ -76,11 +76,15 @@ struct put_stats {
 };
 
 /*
- * Stores every entry of f for the source, in one transaction: the same feed
- * twice adds nothing, a changed entry is updated in place. Identity is the
- * guid, else the canonical URL, else a hash of title and date. HTML is
- * sanitized and plain text extracted here. feed_url resolves relative links.
+ * Stores every prepared entry (store/rows.h) for the source, in one
+ * transaction: the same feed twice adds nothing, a changed entry is updated
+ * in place (identity: the row's ident). Entries listed twice count as
+ * unchanged.
  */
+struct feed_rows;
+int store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows,
+                   time_t now, struct put_stats *stats);
+/* feed_rows_prepare(f, feed_url) and store_put_rows in one call. */
 int store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
                    const char *feed_url, time_t now, struct put_stats *stats);
 

@@ -1,0 +1,203 @@
+/*
+ * rows.c - a feed's entries made ready to store (see rows.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/url.h"
+#include "base/xalloc.h"
+#include "parse/date.h"
+#include "parse/html.h"
+#include "store/rows.h"
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+/* FNV-1a over s (NULL hashes apart from ""), then a field separator. */
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+    if (s == NULL)
+        s = "\x01";
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff;
+    h *= 0x100000001b3ULL;
+    return h;
+}
+
+static char *
+prefixed(const char *prefix, const char *s)
+{
+    size_t p = strlen(prefix), n = strlen(s);
+    char *out = xmalloc(p + n + 1);
+
+    memcpy(out, prefix, p);
+    memcpy(out + p, s, n + 1);
+    return out;
+}
+
+/* guid, else canonical URL, else hash(title, date). */
+static char *
+item_ident(const struct feed_entry *e, const char *canon)
+{
+    char buf[64], date[32] = "";
+
+    if (e->id && *e->id)
+        return prefixed("g:", e->id);
+    if (canon)
+        return prefixed("u:", canon);
+    if (e->has_published)
+        date_format_rfc3339(e->published, date);
+    else if (e->has_updated)
+        date_format_rfc3339(e->updated, date);
+    snprintf(buf, sizeof(buf), "h:%016llx",
+             (unsigned long long)fnv1a(fnv1a(FNV_BASIS, e->title), date));
+    return xstrdup(buf);
+}
+
+static char *
+content_hash(const struct feed_entry *e, const char *url)
+{
+    char buf[32], d[64];
+    uint64_t h = FNV_BASIS;
+
+    h = fnv1a(h, e->title);
+    h = fnv1a(h, url);
+    h = fnv1a(h, e->author);
+    h = fnv1a(h, e->summary);
+    h = fnv1a(h, e->content);
+    h = fnv1a(h, e->image);
+    snprintf(d, sizeof(d), "%lld/%lld", (long long)(e->has_published ? e->published : 0),
+             (long long)(e->has_updated ? e->updated : 0));
+    h = fnv1a(h, d);
+    snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
+    return xstrdup(buf);
+}
+
+static char *
+categories_json(const struct feed_entry *e)
+{
+    struct buf b = BUF_INIT(1 << 20);
+
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < e->categories.n; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_append_json(&b, e->categories.v[i]);
+    }
+    buf_putc(&b, ']');
+    return buf_take(&b);
+}
+
+/* The identities of one feed, to keep the first of an entry listed twice. */
+struct seen {
+    uint64_t *h;
+    size_t cap;
+};
+
+/* Adds ident; returns 1 when it was there already. */
+static int
+seen_add(struct seen *s, const char *ident)
+{
+    uint64_t h = fnv1a(FNV_BASIS, ident) | 1;
+    size_t i = (size_t)h & (s->cap - 1);
+
+    while (s->h[i]) {
+        if (s->h[i] == h)
+            return 1;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->h[i] = h;
+    return 0;
+}
+
+static void
+row_fini(struct entry_row *r)
+{
+    free(r->url);
+    free(r->canon);
+    free(r->ident);
+    free(r->hash);
+    free(r->summary);
+    free(r->content);
+    free(r->text);
+    free(r->cats);
+}
+
+/* Fills r from e; returns 0 when e repeats an entry already prepared. */
+static int
+row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_url,
+            struct seen *seen)
+{
+    const char *base;
+
+    memset(r, 0, sizeof(*r));
+    r->e = e;
+    r->url = e->link ? url_resolve(feed_url, e->link) : NULL;
+    r->canon = r->url ? url_canonical(r->url) : NULL;
+    /* Only web links are kept: a javascript: or data: "link" is hostile. */
+    if (r->url && strncasecmp(r->url, "http://", 7) != 0 &&
+        strncasecmp(r->url, "https://", 8) != 0) {
+        free(r->url);
+        r->url = NULL;
+    }
+    r->ident = item_ident(e, r->canon);
+    if (seen_add(seen, r->ident)) {
+        row_fini(r);
+        return 0;
+    }
+    r->hash = content_hash(e, r->url);
+    base = r->url ? r->url : feed_url;
+    if (e->summary)
+        r->summary = html_sanitize(e->summary, strlen(e->summary), base);
+    if (e->content)
+        r->content = html_sanitize(e->content, strlen(e->content), base);
+    if (e->content && *e->content)
+        r->text = html_to_text(e->content, strlen(e->content), 2);
+    else if (e->summary)
+        r->text = html_to_text(e->summary, strlen(e->summary), 2);
+    r->cats = categories_json(e);
+    r->has_date = e->has_published || e->has_updated;
+    r->date = e->has_published ? e->published : e->has_updated ? e->updated : 0;
+    return 1;
+}
+
+void
+feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_url,
+                  time_t now)
+{
+    struct seen seen = { NULL, 64 };
+
+    memset(out, 0, sizeof(*out));
+    out->undated = f->has_updated ? f->updated : f->has_published ? f->published : now;
+    if (out->undated > now)
+        out->undated = now;
+    while (seen.cap < f->entries.n * 2)
+        seen.cap *= 2;
+    seen.h = xcalloc(seen.cap, sizeof(*seen.h));
+    out->v = xcalloc(f->entries.n ? f->entries.n : 1, sizeof(*out->v));
+    for (size_t i = 0; i < f->entries.n; i++) {
+        if (row_prepare(&out->v[out->n], f->entries.v[i], feed_url, &seen))
+            out->n++;
+        else
+            out->duplicates++;
+    }
+    free(seen.h);
+}
+
+void
+feed_rows_fini(struct feed_rows *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        row_fini(&r->v[i]);
+    free(r->v);
+    memset(r, 0, sizeof(*r));
+}
