@@ -74,7 +74,6 @@ struct work {
     int tier, fresh, put;
     time_t published;
     char *title, *text, *source_name, *source_author, *source_kind, *hash;
-    struct tokens tt, bt;
     struct entity_hit *hits;
     size_t nhits;
     enum event_kind kind;
@@ -97,8 +96,6 @@ work_fini(struct work *w)
     free(w->source_author);
     free(w->source_kind);
     free(w->hash);
-    tokens_free(&w->tt);
-    tokens_free(&w->bt);
     free(w->hits);
     free(w->gh);
     free(w->terms);
@@ -141,7 +138,8 @@ analysis_input(const struct work *w, struct analysis_input *in)
 /*
  * A run holds every new event until stories are known, so each keeps only
  * the lead its score and summary read: the first KEEP_TEXT bytes (cut at a
- * sentence end when one is near) and their tokens.
+ * sentence end when one is near). Its tokens are made again when it is
+ * scored: holding them for 100,000 events took 1.2 GB.
  */
 static void
 keep_lead(struct work *w)
@@ -161,8 +159,6 @@ keep_lead(struct work *w)
         cut--; /* never split a UTF-8 sequence */
     w->text[cut] = '\0';
     w->text = xrealloc(w->text, cut + 1);
-    tokens_free(&w->bt);
-    text_tokenize(w->text, cut, &w->bt);
 }
 
 /* Entities, kind, guides, terms: everything that does not need stories. */
@@ -170,6 +166,7 @@ static void
 work_prepare(struct analyzer *a, struct work *w, const struct item *it, const char *hash)
 {
     struct analysis_input in;
+    struct tokens tt = { 0 }, bt = { 0 };
     const char *why;
     const char **names;
     size_t blen;
@@ -187,12 +184,14 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     w->source_author = xstrdup(it->source_author);
     w->source_kind = xstrdup(it->source_kind);
     w->hash = xstrdup(hash);
-    text_tokenize(w->title, strlen(w->title), &w->tt);
-    text_tokenize(w->text, strlen(w->text), &w->bt);
-    w->nhits = entities_match(a->dict, &w->tt, &w->bt, &w->hits);
-    w->ncands = entities_candidates(a->dict, &w->tt, &w->cands);
+    text_tokenize(w->title, strlen(w->title), &tt);
+    text_tokenize(w->text, strlen(w->text), &bt);
+    w->nhits = entities_match(a->dict, &tt, &bt, &w->hits);
+    w->ncands = entities_candidates(a->dict, &tt, &w->cands);
     analysis_input(w, &in);
-    w->kind = kind_classify(&in, &w->tt, &w->bt, w->hits, w->nhits, &why);
+    w->kind = kind_classify(&in, &tt, &bt, w->hits, w->nhits, &why);
+    tokens_free(&tt);
+    tokens_free(&bt);
 
     names = xcalloc(w->nhits + 1, sizeof(*names));
     for (size_t i = 0; i < w->nhits; i++)
@@ -428,6 +427,7 @@ static int
 put_work(struct run *r, struct story_index *ix, struct work *w)
 {
     struct analysis_input in;
+    struct tokens tt = { 0 }, bt = { 0 };
     const struct story_info *si = story_get(ix, w->story);
     struct score sc = { 0 };
     const char *gtitles[GUIDES_MAX_HITS], *tops[3];
@@ -438,8 +438,12 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
     int rc;
 
     analysis_input(w, &in);
-    score_event(&in, w->kind, w->hits, w->nhits, &w->tt, &w->bt, si ? si->sources : 1,
+    text_tokenize(w->title, strlen(w->title), &tt);
+    text_tokenize(w->text, strlen(w->text), &bt); /* the lead (keep_lead) */
+    score_event(&in, w->kind, w->hits, w->nhits, &tt, &bt, si ? si->sources : 1,
                 si ? si->tiers_mask : (1 << w->tier), &sc);
+    tokens_free(&tt);
+    tokens_free(&bt);
     for (size_t i = 0; i < w->ngh && ng < GUIDES_MAX_HITS; i++) {
         const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
         gtitles[ng++] = g->title;
@@ -564,23 +568,26 @@ relate(struct run *r, int *lists)
 }
 
 /* Old events whose story changed are analysed again (their score counts
- * the story's coverage). */
+ * the story's coverage): those that moved to another story, and those of a
+ * story a fresh event joined. */
 static int
 reanalyse_old(struct run *r, struct story_index *ix)
 {
-    size_t nfresh = r->nw;
+    size_t nfresh = r->nw, ntouched = 0;
+    int64_t *touched = xmalloc((nfresh + 1) * sizeof(*touched));
 
+    /* the stories fresh events are in, sorted: one lookup per old event */
+    for (size_t k = 0; k < nfresh; k++)
+        touched[ntouched++] = r->w[k].story;
+    qsort(touched, ntouched, sizeof(*touched), cmp_id);
     for (size_t i = 0; i < r->nold; i++) {
         struct old *o = &r->old[i];
         const struct story_info *si = story_get(ix, o->new_story);
         struct item *it = NULL;
         if (o->new_story == 0 || (o->new_story == o->story && (si == NULL || si->events <= 1)))
             continue;
-        /* the story is unchanged unless a fresh event joined it */
-        int touched = o->new_story != o->story;
-        for (size_t k = 0; k < nfresh && !touched; k++)
-            touched = r->w[k].story == o->new_story;
-        if (!touched)
+        if (o->new_story == o->story &&
+            !bsearch(&o->new_story, touched, ntouched, sizeof(*touched), cmp_id))
             continue;
         if (store_get_item(r->st, o->id, &it) != ALM_OK)
             continue;
@@ -589,6 +596,7 @@ reanalyse_old(struct run *r, struct story_index *ix)
         o->work = (long)(r->nw - 1);
         r->w[r->nw - 1].story = o->new_story;
     }
+    free(touched);
     return ALM_OK;
 }
 

@@ -35,21 +35,6 @@ store_rollback(struct store *st)
     memcpy(st->err, keep, sizeof(keep));
 }
 
-/* Runs one statement with its binds; returns ALM_OK when it finished. */
-static int
-step_done(struct store *st, sqlite3_stmt *s)
-{
-    int r = sqlite3_step(s);
-
-    if (r != SQLITE_DONE && r != SQLITE_ROW) {
-        sq_fail(st, ALM_ESTORE);
-        sqlite3_finalize(s);
-        return ALM_ESTORE;
-    }
-    sqlite3_finalize(s);
-    return ALM_OK;
-}
-
 static sqlite3_stmt *
 prep(struct store *st, const char *sql)
 {
@@ -96,24 +81,58 @@ store_items_to_analyze(struct store *st, int rebuild,
     return ALM_OK;
 }
 
+static const char event_upsert[] =
+    "INSERT INTO events (id, score, kind, summary, story_id, reasons, terms,"
+    " content_hash, analyzed, simhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?9, ?10) ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3,"
+    " summary = ?4, story_id = ?5, reasons = ?6, terms = ?7,"
+    " content_hash = ?8, analyzed = ?9, simhash = ?10";
+static const char event_rescore[] =
+    "UPDATE events SET score = ?2, kind = ?3, summary = ?4, story_id = ?5,"
+    " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10 WHERE id = ?1"
+    " AND ?8 IS NULL";
+static const char entity_insert[] =
+    "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions, in_title)"
+    " VALUES (?, ?, ?, ?, ?)";
+static const char guide_insert[] =
+    "INSERT OR IGNORE INTO event_guides (event_id, slug, weight) VALUES (?, ?, ?)";
+static const char candidate_insert[] =
+    "INSERT OR IGNORE INTO candidates (event_id, name) VALUES (?, ?)";
+static const char related_insert[] =
+    "INSERT INTO related (event_id, rank, related_id, weight) VALUES (?, ?, ?, ?)";
+static const char story_upsert[] =
+    "INSERT OR REPLACE INTO stories (id, first_event, events, sources, tiers, first_seen,"
+    " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char guide_upsert[] =
+    "INSERT OR REPLACE INTO guides (slug, title, summary, body) VALUES (?, ?, ?, ?)";
+/* What an event's own rows are cleared with before they are written again. */
+static const char *const event_rows_clear[] = {
+    "DELETE FROM event_entities WHERE event_id = ?",
+    "DELETE FROM event_guides WHERE event_id = ?",
+    "DELETE FROM candidates WHERE event_id = ?",
+    "DELETE FROM related WHERE event_id = ?",
+};
+
+/* Runs one of event_rows_clear for an event. */
+static int
+clear_rows(struct store *st, size_t which, int64_t id)
+{
+    sqlite3_stmt *s = sq_stmt(st, event_rows_clear[which]);
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    return sq_run(st, s);
+}
+
 int
 store_put_event(struct store *st, const struct event_rec *ev, time_t now)
 {
-    sqlite3_stmt *s;
-
     /* An upsert, not a replace: a replace would delete the row and, by
      * cascade, the event's related list, which is kept apart. An old event
      * analysed again keeps its content hash (and must exist). */
-    if (ev->content_hash)
-        s = prep(st, "INSERT INTO events (id, score, kind, summary, story_id, reasons, terms,"
-                     " content_hash, analyzed, simhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                     " ?9, ?10) ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3,"
-                     " summary = ?4, story_id = ?5, reasons = ?6, terms = ?7,"
-                     " content_hash = ?8, analyzed = ?9, simhash = ?10");
-    else
-        s = prep(st, "UPDATE events SET score = ?2, kind = ?3, summary = ?4, story_id = ?5,"
-                     " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10 WHERE id = ?1"
-                     " AND ?8 IS NULL");
+    sqlite3_stmt *s = sq_stmt(st, ev->content_hash ? event_upsert : event_rescore);
+
     if (s == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, ev->id);
@@ -126,52 +145,37 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sq_bind_text(s, 8, ev->content_hash);
     sqlite3_bind_int64(s, 9, now);
     sqlite3_bind_int64(s, 10, (sqlite3_int64)ev->simhash);
-    if (step_done(st, s) != ALM_OK)
+    if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
-    static const char *const clear[] = {
-        "DELETE FROM event_entities WHERE event_id = ?",
-        "DELETE FROM event_guides WHERE event_id = ?",
-        "DELETE FROM candidates WHERE event_id = ?",
-    };
-    for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]); i++) {
-        s = prep(st, clear[i]);
-        if (s == NULL)
+    for (size_t i = 0; i < 3; i++) /* entities, guides, candidates */
+        if (clear_rows(st, i, ev->id) != ALM_OK)
             return ALM_ESTORE;
-        sqlite3_bind_int64(s, 1, ev->id);
-        if (step_done(st, s) != ALM_OK)
-            return ALM_ESTORE;
-    }
     for (size_t i = 0; i < ev->nentities; i++) {
-        s = prep(st, "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions,"
-                     " in_title) VALUES (?, ?, ?, ?, ?)");
-        if (s == NULL)
+        if ((s = sq_stmt(st, entity_insert)) == NULL)
             return ALM_ESTORE;
         sqlite3_bind_int64(s, 1, ev->id);
         sq_bind_text(s, 2, ev->entities[i].name);
         sq_bind_text(s, 3, ev->entities[i].kind);
         sqlite3_bind_int(s, 4, ev->entities[i].mentions);
         sqlite3_bind_int(s, 5, ev->entities[i].in_title);
-        if (step_done(st, s) != ALM_OK)
+        if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
     for (size_t i = 0; i < ev->nguides; i++) {
-        s = prep(st, "INSERT OR IGNORE INTO event_guides (event_id, slug, weight)"
-                     " VALUES (?, ?, ?)");
-        if (s == NULL)
+        if ((s = sq_stmt(st, guide_insert)) == NULL)
             return ALM_ESTORE;
         sqlite3_bind_int64(s, 1, ev->id);
         sq_bind_text(s, 2, ev->guides[i].slug);
         sqlite3_bind_double(s, 3, ev->guides[i].weight);
-        if (step_done(st, s) != ALM_OK)
+        if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
     for (size_t i = 0; i < ev->ncandidates; i++) {
-        s = prep(st, "INSERT OR IGNORE INTO candidates (event_id, name) VALUES (?, ?)");
-        if (s == NULL)
+        if ((s = sq_stmt(st, candidate_insert)) == NULL)
             return ALM_ESTORE;
         sqlite3_bind_int64(s, 1, ev->id);
         sq_bind_text(s, 2, ev->candidates[i]);
-        if (step_done(st, s) != ALM_OK)
+        if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
     return ALM_OK;
@@ -181,23 +185,18 @@ int
 store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
                   size_t n)
 {
-    sqlite3_stmt *s = prep(st, "DELETE FROM related WHERE event_id = ?");
+    sqlite3_stmt *s;
 
-    if (s == NULL)
-        return ALM_ESTORE;
-    sqlite3_bind_int64(s, 1, id);
-    if (step_done(st, s) != ALM_OK)
+    if (clear_rows(st, 3, id) != ALM_OK)
         return ALM_ESTORE;
     for (size_t i = 0; i < n; i++) {
-        s = prep(st, "INSERT INTO related (event_id, rank, related_id, weight)"
-                     " VALUES (?, ?, ?, ?)");
-        if (s == NULL)
+        if ((s = sq_stmt(st, related_insert)) == NULL)
             return ALM_ESTORE;
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_int(s, 2, (int)i);
         sqlite3_bind_int64(s, 3, ids[i]);
         sqlite3_bind_double(s, 4, weights[i]);
-        if (step_done(st, s) != ALM_OK)
+        if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
     return ALM_OK;
@@ -207,9 +206,7 @@ int
 store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
                 int sources, int tiers_mask, time_t first_seen, time_t last_seen)
 {
-    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO stories (id, first_event, events,"
-                               " sources, tiers, first_seen, last_seen)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *s = sq_stmt(st, story_upsert);
 
     if (s == NULL)
         return ALM_ESTORE;
@@ -220,7 +217,7 @@ store_put_story(struct store *st, int64_t story_id, int64_t first_event, int eve
     sqlite3_bind_int(s, 5, tiers_mask);
     sqlite3_bind_int64(s, 6, first_seen);
     sqlite3_bind_int64(s, 7, last_seen);
-    return step_done(st, s);
+    return sq_run(st, s);
 }
 
 int
@@ -234,8 +231,7 @@ int
 store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
                 const char *body)
 {
-    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO guides (slug, title, summary, body)"
-                               " VALUES (?, ?, ?, ?)");
+    sqlite3_stmt *s = sq_stmt(st, guide_upsert);
 
     if (s == NULL)
         return ALM_ESTORE;
@@ -243,7 +239,7 @@ store_put_guide(struct store *st, const char *slug, const char *title, const cha
     sq_bind_text(s, 2, title);
     sq_bind_text(s, 3, summary);
     sq_bind_text(s, 4, body);
-    return step_done(st, s);
+    return sq_run(st, s);
 }
 
 int

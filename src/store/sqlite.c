@@ -316,13 +316,47 @@ store_close(struct store *st)
 {
     if (st == NULL)
         return;
-    sqlite3_finalize(st->find_item);
-    sqlite3_finalize(st->insert_item);
-    sqlite3_finalize(st->update_item);
-    sqlite3_finalize(st->fts_insert);
-    sqlite3_finalize(st->fts_delete);
+    for (size_t i = 0; i < st->nstmts; i++)
+        sqlite3_finalize(st->stmts[i].s);
     sqlite3_close(st->db);
     free(st);
+}
+
+sqlite3_stmt *
+sq_stmt(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+
+    for (size_t i = 0; i < st->nstmts; i++) {
+        if (st->stmts[i].sql == sql) {
+            s = st->stmts[i].s;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    }
+    if (st->nstmts == SQ_STMTS) {
+        snprintf(st->err, sizeof(st->err), "too many kept statements (SQ_STMTS)");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        sq_fail(st, ALM_ESTORE);
+        return NULL;
+    }
+    st->stmts[st->nstmts].sql = sql;
+    st->stmts[st->nstmts++].s = s;
+    return s;
+}
+
+int
+sq_run(struct store *st, sqlite3_stmt *s)
+{
+    int r = sqlite3_step(s), rc = ALM_OK;
+
+    if (r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = sq_fail(st, ALM_ESTORE);
+    sqlite3_reset(s);
+    return rc;
 }
 
 char *
@@ -505,62 +539,44 @@ store_count_fetch_errors(struct store *st)
 
 /* ---- items ---- */
 
-static int
-prepare_items(struct store *st)
-{
-    static const char find[] =
-        "SELECT id, content_hash FROM items WHERE source_id = ? AND ident = ?";
-    static const char insert[] =
-        "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
-        " published, updated, summary_html, content_html, text, categories, image,"
-        " content_hash, first_seen, last_seen)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
-    static const char update[] =
-        "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, title = ?6, author = ?7,"
-        " published = coalesce(?8, published), updated = ?9, summary_html = ?10,"
-        " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
-        " content_hash = ?15, last_seen = ?16 WHERE id = ?17";
+static const char find_item[] =
+    "SELECT id, content_hash FROM items WHERE source_id = ? AND ident = ?";
+static const char insert_item[] =
+    "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
+    " published, updated, summary_html, content_html, text, categories, image,"
+    " content_hash, first_seen, last_seen)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+static const char update_item[] =
+    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, title = ?6, author = ?7,"
+    " published = coalesce(?8, published), updated = ?9, summary_html = ?10,"
+    " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
+    " content_hash = ?15, last_seen = ?16 WHERE id = ?17";
+static const char fts_insert[] = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)";
+static const char fts_delete[] =
+    "INSERT INTO items_fts (items_fts, rowid, title, text)"
+    " SELECT 'delete', id, title, text FROM items WHERE id = ?";
 
-    if (st->find_item)
-        return ALM_OK;
-    if (sqlite3_prepare_v2(st->db, find, -1, &st->find_item, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, insert, -1, &st->insert_item, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, update, -1, &st->update_item, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)",
-                           -1, &st->fts_insert, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "INSERT INTO items_fts (items_fts, rowid, title, text)"
-                           " SELECT 'delete', id, title, text FROM items WHERE id = ?",
-                           -1, &st->fts_delete, NULL) != SQLITE_OK)
-        return sq_fail(st, ALM_ESTORE);
-    return ALM_OK;
-}
-
-/* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set). */
+/* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set), or < 0. */
 static int
 item_status(struct store *st, int64_t source_id, const char *ident, const char *hash,
             int64_t *id)
 {
-    sqlite3_stmt *s = st->find_item;
-    int r = 0;
+    sqlite3_stmt *s = sq_stmt(st, find_item);
+    int r = 0, step;
 
-    sqlite3_reset(s);
+    if (s == NULL)
+        return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
         *id = sqlite3_column_int64(s, 0);
         r = strcmp((const char *)sqlite3_column_text(s, 1), hash) == 0 ? 1 : 2;
+    } else if (step != SQLITE_DONE) {
+        r = sq_fail(st, ALM_ESTORE);
     }
     sqlite3_reset(s);
     return r;
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s) == SQLITE_DONE ? ALM_OK : sq_fail(st, ALM_ESTORE);
-
-    sqlite3_reset(s);
-    return rc;
 }
 
 /* Inserts, updates or skips one prepared row (stats says which). */
@@ -573,18 +589,22 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     int status = item_status(st, source_id, r->ident, r->hash, &id);
     sqlite3_stmt *s;
 
+    if (status < 0)
+        return status;
     if (status == 1) {
         stats->unchanged++;
         return ALM_OK;
     }
     if (status == 2) {
         /* the index forgets the old words before the row changes */
-        sqlite3_bind_int64(st->fts_delete, 1, id);
-        if (step_done(st, st->fts_delete) != ALM_OK)
+        if ((s = sq_stmt(st, fts_delete)) == NULL)
+            return ALM_ESTORE;
+        sqlite3_bind_int64(s, 1, id);
+        if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
-    s = status == 0 ? st->insert_item : st->update_item;
-    sqlite3_clear_bindings(s);
+    if ((s = sq_stmt(st, status == 0 ? insert_item : update_item)) == NULL)
+        return ALM_ESTORE;
     if (status == 0) {
         sqlite3_bind_int64(s, 1, source_id);
         sq_bind_text(s, 2, r->ident);
@@ -609,14 +629,16 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     sq_bind_text(s, 14, e->image);
     sq_bind_text(s, 15, r->hash);
     sqlite3_bind_int64(s, 16, now);
-    if (step_done(st, s) != ALM_OK)
+    if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
         id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_bind_int64(st->fts_insert, 1, id);
-    sq_bind_text(st->fts_insert, 2, e->title);
-    sq_bind_text(st->fts_insert, 3, r->text);
-    if (step_done(st, st->fts_insert) != ALM_OK)
+    if ((s = sq_stmt(st, fts_insert)) == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, e->title);
+    sq_bind_text(s, 3, r->text);
+    if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
         stats->new_items++;
@@ -632,8 +654,6 @@ store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows
     struct put_stats local = { 0, 0, rows->duplicates };
     int rc = ALM_OK;
 
-    if (prepare_items(st) != ALM_OK)
-        return ALM_ESTORE;
     if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
         return ALM_ESTORE;
     for (size_t i = 0; i < rows->n && rc == ALM_OK; i++)

@@ -7,15 +7,29 @@
 
 #include <sqlite3.h>
 
+/* Statements a connection keeps prepared, found by their SQL's address. */
+#define SQ_STMTS 32
+
 struct store {
     sqlite3 *db;
     char err[256];
-    sqlite3_stmt *find_item, *insert_item, *update_item, *fts_insert, *fts_delete;
+    struct {
+        const char *sql;
+        sqlite3_stmt *s;
+    } stmts[SQ_STMTS];
+    size_t nstmts;
 };
 
 /* Records the database's message; returns code. */
 int sq_fail(struct store *st, int code);
 int sq_exec(struct store *st, const char *sql);
+/* The statement for sql, a string literal (kept prepared for the
+ * connection's life and found again by its address), reset and with no
+ * bindings; NULL with the reason recorded. For statements run per row. */
+sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
+/* Steps a statement from sq_stmt once and resets it: ALM_OK when it ran
+ * to its end or gave a row, else the error recorded. */
+int sq_run(struct store *st, sqlite3_stmt *s);
 char *sq_col_str(sqlite3_stmt *s, int i);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 
