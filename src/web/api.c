@@ -411,6 +411,39 @@ valid_slug(const char *s)
     return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+/*
+ * What the one-guide and one-source handlers check first: a valid slug, the
+ * list filters and slice, the store. Returns 1 when an error was answered
+ * (missing: the 404's message), else 0 with *f, *limit, *offset and *st set.
+ */
+static int
+one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
+             const char *missing, struct web_filter *f, int *limit, int *offset,
+             struct store **st, struct web_response *resp)
+{
+    const char *why;
+
+    if (!valid_slug(slug))
+        return api_error(resp, 404, missing), 1;
+    if (render_filter_read(req, "all", f, &why) != ALM_OK ||
+        read_slice(req, f, limit, offset, &why) != ALM_OK)
+        return api_error(resp, 400, why), 1;
+    if ((*st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available"), 1;
+    return 0;
+}
+
+/* A store lookup's result: 1 when it failed and the 404 or 500 was answered. */
+static int
+lookup_failed(struct web_response *resp, int rc, const char *missing)
+{
+    if (rc == ALM_ENOTFOUND)
+        return api_error(resp, 404, missing), 1;
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed"), 1;
+    return 0;
+}
+
 int
 web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
               struct web_response *resp)
@@ -421,23 +454,13 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct guide_info g;
     struct store *st;
-    const char *why;
     int limit, offset, counts[CHART_WEEKS], rc;
     time_t now = web_now(ctx), first;
     char path[96];
 
-    if (!valid_slug(slug))
-        return api_error(resp, 404, "no such guide");
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
-        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
-        return api_error(resp, 400, why);
-    if ((st = web_store(ctx)) == NULL)
-        return api_error(resp, 500, "the store is not available");
-    rc = store_get_guide(st, slug, &g);
-    if (rc == ALM_ENOTFOUND)
-        return api_error(resp, 404, "no such guide");
-    if (rc != ALM_OK)
-        return api_error(resp, 500, "the store failed");
+    if (one_prologue(ctx, req, slug, "no such guide", &f, &limit, &offset, &st, resp) ||
+        lookup_failed(resp, store_get_guide(st, slug, &g), "no such guide"))
+        return 0;
     only = (struct web_filter){ .guide = g.slug, .period = "all", .default_period = "all",
                                 .page = 1 };
     render_filter_query(&only, now, &q);
@@ -558,23 +581,13 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct source_info s;
     struct store *st;
-    const char *why;
     int limit, offset, rc;
     time_t analyzed = 0, fetched = 0;
     char path[96];
 
-    if (!valid_slug(slug))
-        return api_error(resp, 404, "no such source");
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
-        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
-        return api_error(resp, 400, why);
-    if ((st = web_store(ctx)) == NULL)
-        return api_error(resp, 500, "the store is not available");
-    rc = store_get_source_info(st, slug, &s);
-    if (rc == ALM_ENOTFOUND)
-        return api_error(resp, 404, "no such source");
-    if (rc != ALM_OK)
-        return api_error(resp, 500, "the store failed");
+    if (one_prologue(ctx, req, slug, "no such source", &f, &limit, &offset, &st, resp) ||
+        lookup_failed(resp, store_get_source_info(st, slug, &s), "no such source"))
+        return 0;
     only = (struct web_filter){ .source = s.slug, .period = "all", .default_period = "all",
                                 .page = 1 };
     render_filter_query(&only, web_now(ctx), &q);
