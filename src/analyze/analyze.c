@@ -81,7 +81,7 @@ struct work {
     size_t ngh;
     uint64_t *terms;
     size_t nterms;
-    uint64_t simhash;
+    uint64_t simhash, title_key;
     char **cands;
     size_t ncands;
     int32_t *ent_ids, *guide_ids;
@@ -161,6 +161,24 @@ keep_lead(struct work *w)
     w->text = xrealloc(w->text, cut + 1);
 }
 
+/* A title's fingerprint for "the same title": its letters and digits,
+ * ASCII folded to lower case (other bytes as they are), hashed; 0 for none. */
+static uint64_t
+title_key_make(const char *title)
+{
+    char folded[512];
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)(title ? title : "");
+         *p && n < sizeof(folded); p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            folded[n++] = (char)(*p - 'A' + 'a');
+        else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+            folded[n++] = (char)*p;
+    }
+    return n ? text_hash(folded, n, 0) | 1 : 0;
+}
+
 /* Entities, kind, guides, terms: everything that does not need stories. */
 static void
 work_prepare(struct analyzer *a, struct work *w, const struct item *it, const char *hash)
@@ -178,6 +196,7 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     w->tier = it->tier;
     w->published = it->published;
     w->title = xstrdup(it->title ? it->title : "");
+    w->title_key = title_key_make(w->title);
     blen = it->text ? strlen(it->text) : 0;
     w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
     w->source_name = xstrdup(it->source_name);
@@ -240,7 +259,7 @@ struct run {
 /* What the index rows tell of a stored event. */
 struct old {
     int64_t id, story, source_id, org;
-    uint64_t simhash;
+    uint64_t simhash, title_key;
     int weak;
     int tier;
     time_t published;
@@ -317,6 +336,7 @@ on_old(const struct event_index_row *row, void *arg)
     o->source_id = row->source_id;
     o->org = org_id(row->org, NULL);
     o->simhash = row->simhash;
+    o->title_key = title_key_make(row->title);
     o->weak = row->kind && strcmp(row->kind, "digest") == 0;
     o->tier = row->tier;
     o->published = row->published;
@@ -514,25 +534,69 @@ write_stories(struct run *r, struct story_index *ix)
     return store_prune_stories(r->st);
 }
 
+/* An event's title fingerprint (title_key_make), found by id. */
+struct title_key {
+    int64_t id;
+    uint64_t key;
+};
+
+static int
+cmp_title_key(const void *a, const void *b)
+{
+    const struct title_key *x = a, *y = b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 struct rel_write {
     struct store *st;
     int rc, lists;
+    struct title_key *keys;  /* sorted by id */
+    size_t nkeys;
 };
 
+static uint64_t
+title_key_of(const struct rel_write *rw, int64_t id)
+{
+    struct title_key k = { id, 0 };
+    const struct title_key *f = bsearch(&k, rw->keys, rw->nkeys, sizeof(k), cmp_title_key);
+
+    return f ? f->key : 0;
+}
+
+/*
+ * Writes the first RELATED_K hits whose titles differ from the event's and
+ * from each other's: the same article cross-posted by two feeds of one lab,
+ * or captured twice, is one line of context, not two (it was 9% of the
+ * related rows of the bundled snapshot). The index is asked for
+ * RELATED_MAX_K hits so that a list keeps RELATED_K after this.
+ */
 static void
 write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
 {
     struct rel_write *rw = arg;
-    int64_t ids[RELATED_MAX_K];
-    double wt[RELATED_MAX_K];
+    int64_t ids[RELATED_K];
+    double wt[RELATED_K];
+    uint64_t seen[RELATED_K + 1];
+    size_t kept = 0, nseen = 0;
 
     if (rw->rc != ALM_OK)
         return;
-    for (size_t i = 0; i < n && i < RELATED_MAX_K; i++) {
-        ids[i] = h[i].id;
-        wt[i] = h[i].weight;
+    if ((seen[0] = title_key_of(rw, id)) != 0)
+        nseen = 1;
+    for (size_t i = 0; i < n && kept < RELATED_K; i++) {
+        uint64_t k = title_key_of(rw, h[i].id);
+        size_t j = 0;
+        while (k != 0 && j < nseen && seen[j] != k)
+            j++;
+        if (k != 0 && j < nseen)
+            continue; /* a title already listed, or the event's own */
+        if (k != 0)
+            seen[nseen++] = k;
+        ids[kept] = h[i].id;
+        wt[kept++] = h[i].weight;
     }
-    rw->rc = store_put_related(rw->st, id, ids, wt, n < RELATED_MAX_K ? n : RELATED_MAX_K);
+    rw->rc = store_put_related(rw->st, id, ids, wt, kept);
     rw->lists++;
 }
 
@@ -540,8 +604,9 @@ static int
 relate(struct run *r, int *lists)
 {
     struct related_index *ix = related_new();
-    struct rel_write rw = { r->st, ALM_OK, 0 };
+    struct rel_write rw = { r->st, ALM_OK, 0, NULL, 0 };
 
+    rw.keys = xmalloc((r->nold + r->nw + 1) * sizeof(*rw.keys));
     for (size_t i = 0; i < r->nold; i++) {
         struct old *o = &r->old[i];
         if (o->work >= 0 || is_fresh_id(r, o->id))
@@ -549,20 +614,25 @@ relate(struct run *r, int *lists)
         struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
                                  o->nguides, o->published };
         related_add(ix, &d);
+        rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key };
     }
     for (size_t i = 0; i < r->nw; i++) {
         struct work *w = &r->w[i];
         struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
                                  w->guide_ids, w->ngh, w->published };
         related_add(ix, &d);
+        rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key };
     }
+    qsort(rw.keys, rw.nkeys, sizeof(*rw.keys), cmp_title_key);
     if (r->rebuild || r->nold == 0) {
-        related_build_all(ix, RELATED_K, RELATED_THRESHOLD, write_related, &rw);
+        related_build_all(ix, RELATED_MAX_K, RELATED_THRESHOLD, write_related, &rw);
     } else {
         for (size_t i = 0; i < r->nw && rw.rc == ALM_OK; i++)
-            related_update_for(ix, r->w[i].id, RELATED_K, RELATED_THRESHOLD, write_related, &rw);
+            related_update_for(ix, r->w[i].id, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
+                               &rw);
     }
     related_free(ix);
+    free(rw.keys);
     *lists = rw.lists;
     return rw.rc;
 }

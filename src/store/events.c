@@ -250,7 +250,7 @@ store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, v
         "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
         " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
         " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id),"
-        " coalesce(so.author, so.name), e.kind, e.simhash"
+        " coalesce(so.author, so.name), e.kind, e.simhash, i.title"
         " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
         " ORDER BY i.published, e.id");
     int r;
@@ -272,6 +272,7 @@ store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, v
             .org = (const char *)sqlite3_column_text(s, 9),
             .kind = (const char *)sqlite3_column_text(s, 10),
             .simhash = (uint64_t)sqlite3_column_int64(s, 11),
+            .title = (const char *)sqlite3_column_text(s, 12),
         };
         if (fn(&row, arg))
             break;

@@ -173,6 +173,7 @@ struct event_index_row {
     size_t nterms;
     const char *entities;     /* names, '\n'-separated */
     const char *guides;       /* slugs, '\n'-separated */
+    const char *title;        /* the item's, or NULL */
 };
 int store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                       void *arg);

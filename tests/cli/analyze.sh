@@ -192,9 +192,19 @@ bad=$(sql "$db" "SELECT event_id || ': ' || count(*) || ' related' FROM related
 bad=$(sql "$db" "SELECT event_id FROM related WHERE related_id = event_id
                  OR weight < 0 OR weight > 1 LIMIT 1")
 [ -z "$bad" ] || fail "event $bad: related to itself or a weight outside 0..1"
+# One article cross-posted or captured twice is one line of context: no list
+# holds the event's own title, or one title twice (case aside).
+bad=$(sql "$db" "SELECT r.event_id FROM related r JOIN items a ON a.id = r.event_id
+                 JOIN items b ON b.id = r.related_id WHERE lower(a.title) = lower(b.title)
+                 UNION ALL
+                 SELECT r.event_id FROM related r JOIN related r2 ON r2.event_id = r.event_id
+                 AND r2.rank < r.rank JOIN items b ON b.id = r.related_id
+                 JOIN items c ON c.id = r2.related_id WHERE lower(b.title) = lower(c.title)
+                 LIMIT 1")
+[ -z "$bad" ] || fail "event $bad: a related event repeats a title"
 withrel=$(sql "$db" "SELECT count(DISTINCT event_id) FROM related")
 [ "${withrel:-0}" -gt $((nevents / 2)) ] || fail "only $withrel events have related events"
-end "event ID --json: the event, its reasons, at most 8 related events (weight 0..1, not itself)" \
+end "event ID --json: the event, its reasons, at most 8 related events (weight 0..1, not itself, no title twice)" \
     "($ok_ids events; $withrel of $nevents have related events)"
 
 # ---------------------------------------------------------------------------
