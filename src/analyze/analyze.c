@@ -3,6 +3,7 @@
  */
 #include "analyze/analyze.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,16 +180,11 @@ title_key_make(const char *title)
     return n ? text_hash(folded, n, 0) | 1 : 0;
 }
 
-/* Entities, kind, guides, terms: everything that does not need stories. */
+/* What an event in the making keeps of its item (the text up to BODY_SCAN). */
 static void
-work_prepare(struct analyzer *a, struct work *w, const struct item *it, const char *hash)
+work_fill(struct work *w, const struct item *it, const char *hash)
 {
-    struct analysis_input in;
-    struct tokens tt = { 0 }, bt = { 0 };
-    const char *why;
-    const char **names;
     size_t blen;
-    struct buf tb = BUF_INIT((size_t)1 << 20);
 
     w->id = it->id;
     w->source_id = it->source_id;
@@ -203,6 +199,23 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     w->source_author = xstrdup(it->source_author);
     w->source_kind = xstrdup(it->source_kind);
     w->hash = xstrdup(hash);
+}
+
+/*
+ * Entities, kind, guides, terms: everything that does not need stories.
+ * Reads only the analyzer's dictionaries, so two threads may analyse
+ * different works at once, each with its own stemmer (Snowball's is not
+ * shareable).
+ */
+static void
+work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
+{
+    struct analysis_input in;
+    struct tokens tt = { 0 }, bt = { 0 };
+    const char *why;
+    const char **names;
+    struct buf tb = BUF_INIT((size_t)1 << 20);
+
     text_tokenize(w->title, strlen(w->title), &tt);
     text_tokenize(w->text, strlen(w->text), &bt);
     w->nhits = entities_match(a->dict, &tt, &bt, &w->hits);
@@ -215,7 +228,7 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     names = xcalloc(w->nhits + 1, sizeof(*names));
     for (size_t i = 0; i < w->nhits; i++)
         names[i] = w->hits[i].name;
-    w->ngh = guides_match(a->guides, a->stem, w->title, w->text, names, w->nhits, &w->gh);
+    w->ngh = guides_match(a->guides, stem, w->title, w->text, names, w->nhits, &w->gh);
     free(names);
 
     /* Terms: the title counts twice, then the body's lead. */
@@ -224,12 +237,12 @@ work_prepare(struct analyzer *a, struct work *w, const struct item *it, const ch
     buf_puts(&tb, w->title);
     buf_puts(&tb, ". ");
     buf_append(&tb, w->text, strlen(w->text) < 8192 ? strlen(w->text) : 8192);
-    w->nterms = text_terms(a->stem, buf_cstr(&tb), tb.len, &w->terms);
+    w->nterms = text_terms(stem, buf_cstr(&tb), tb.len, &w->terms);
     if (w->nterms > KEEP_TERMS)
         w->nterms = KEEP_TERMS;
     {
         uint64_t *sh;
-        size_t ns = text_shingles(a->stem, w->title, strlen(w->title), 2, &sh);
+        size_t ns = text_shingles(stem, w->title, strlen(w->title), 2, &sh);
         w->simhash = ns >= 3 ? story_simhash(sh, ns) : 0;
         free(sh);
     }
@@ -254,6 +267,8 @@ struct run {
     int rebuild;
     int64_t *fresh_ids;      /* sorted ids of the fresh items */
     size_t nfresh;
+    size_t analysed;         /* w[0..analysed) went through work_analyse */
+    struct stemmer *stem2;   /* the helper thread's */
 };
 
 /* What the index rows tell of a stored event. */
@@ -282,13 +297,52 @@ work_push(struct run *r)
     return &r->w[r->nw++];
 }
 
+/* Works analysed per batch: enough to keep two threads busy, few enough
+ * that the texts waiting stay small. */
+#define BATCH 256
+
+struct half {
+    const struct analyzer *a;
+    struct stemmer *stem;
+    struct work *w;
+    size_t n;
+};
+
+/* Analyses every other work, starting with the second. */
+static void *
+analyse_odd(void *arg)
+{
+    struct half *h = arg;
+
+    for (size_t i = 1; i < h->n; i += 2)
+        work_analyse(h->a, h->stem, &h->w[i]);
+    return NULL;
+}
+
+/* Analyses the works filled since the last batch, on two threads. */
+static void
+analyse_pending(struct run *r)
+{
+    struct half h = { r->a, r->stem2, r->w + r->analysed, r->nw - r->analysed };
+    pthread_t helper;
+    int two = h.n > 1 && h.stem != NULL && pthread_create(&helper, NULL, analyse_odd, &h) == 0;
+
+    for (size_t i = 0; i < h.n; i += two ? 2 : 1)
+        work_analyse(r->a, r->a->stem, &h.w[i]);
+    if (two)
+        pthread_join(helper, NULL);
+    r->analysed = r->nw;
+}
+
 static int
 on_item(const struct item *it, const char *hash, void *arg)
 {
     struct run *r = arg;
 
-    work_prepare(r->a, work_push(r), it, hash);
+    work_fill(work_push(r), it, hash);
     r->w[r->nw - 1].fresh = 1;
+    if (r->nw - r->analysed >= BATCH)
+        analyse_pending(r);
     return 0;
 }
 
@@ -661,12 +715,13 @@ reanalyse_old(struct run *r, struct story_index *ix)
             continue;
         if (store_get_item(r->st, o->id, &it) != ALM_OK)
             continue;
-        work_prepare(r->a, work_push(r), it, NULL); /* NULL: keep its content hash */
+        work_fill(work_push(r), it, NULL); /* NULL: keep its content hash */
         item_free(it);
         o->work = (long)(r->nw - 1);
         r->w[r->nw - 1].story = o->new_story;
     }
     free(touched);
+    analyse_pending(r);
     return ALM_OK;
 }
 
@@ -681,8 +736,10 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(stats, 0, sizeof(*stats));
+    r.stem2 = stemmer_new(); /* NULL: everything on this thread */
     if (store_items_to_analyze(st, rebuild, on_item, &r) != ALM_OK)
         goto out;
+    analyse_pending(&r);
     if (!rebuild && store_event_index(st, on_old, &r) != ALM_OK)
         goto out;
     if (r.nw == 0 && !rebuild) {
@@ -734,6 +791,7 @@ out:
     }
     free(r.old);
     free(r.fresh_ids);
+    stemmer_free(r.stem2);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;
