@@ -57,8 +57,10 @@ struct batch {
     struct batch *next;
 };
 
-/* Batches in flight: at most QUEUE_MAX prepared feeds wait in memory. */
-#define QUEUE_MAX 2
+/* Prepared feeds waiting for the writer. One keeps it busy (the writer is
+ * the slower side: a second changed nothing in bench/ingest) and bounds
+ * memory to three feeds at once: one prepared, one waiting, one written. */
+#define QUEUE_MAX 1
 
 struct run {
     struct cli *c;
