@@ -47,10 +47,9 @@ struct batch {
     struct job *j;
     struct feed *feed;
     struct feed_rows rows;
-    const char *base;      /* borrowed from the job's source */
     char *error;           /* the fetch's or the parse's failure */
     long status, retry_after;
-    int not_modified, ok;
+    int not_modified;
     size_t bytes;
     double duration;
     char *etag, *last_modified, *permanent_url;

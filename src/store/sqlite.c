@@ -11,14 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "base/buf.h"
 #include "base/err.h"
-#include "base/url.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
-#include "parse/html.h"
 #include "store/rows.h"
 #include "store/store.h"
 
