@@ -1454,10 +1454,17 @@ free_list(char **v, size_t n)
     free(v);
 }
 
+/*
+ * The context sentence: tier, kind, source, and the guides (else the main
+ * entities) the event bears on. After an extract it reads "As a tier-2
+ * commentary from X, it bears on ..."; alone (no usable text) it stands as
+ * its own sentence and says the feed gave no excerpt, rather than restating
+ * the title the reader sees just above it.
+ */
 static void
 put_context(struct buf *b, const struct analysis_input *in, enum event_kind kind,
             const char *source, const char *const *guides, size_t nguides,
-            const char *const *ents, size_t nents, const char *text, size_t tn)
+            const char *const *ents, size_t nents, const char *text, size_t tn, int alone)
 {
     const char *kw = (unsigned)kind < KIND_COUNT ? kind_words[kind] : kind_words[KIND_OTHER];
     int has_guides = 0, has_ents = 0;
@@ -1471,19 +1478,21 @@ put_context(struct buf *b, const struct analysis_input *in, enum event_kind kind
         has_ents |= s != NULL && trim_item(&s) > 0;
     }
     if (in->tier >= 1 && in->tier <= 3)
-        buf_printf(b, "As a tier-%d %s", in->tier, kw);
+        buf_printf(b, "%s tier-%d %s", alone ? "A" : "As a", in->tier, kw);
+    else if (alone)
+        buf_printf(b, "%s %s", is_vowel(kw[0]) ? "An" : "A", kw);
     else
         buf_printf(b, "As %s %s", is_vowel(kw[0]) ? "an" : "a", kw);
     if (source[0] != '\0')
         buf_printf(b, " from %s", source);
     if (has_guides) {
-        buf_puts(b, ", it bears on ");
+        buf_puts(b, alone ? ", on " : ", it bears on ");
         put_list(b, guides, nguides, 1, text, tn, ents, nents);
     } else if (has_ents) {
-        buf_puts(b, ", it concerns ");
+        buf_puts(b, alone ? ", about " : ", it concerns ");
         put_list(b, ents, nents, 0, NULL, 0, NULL, 0);
     }
-    buf_putc(b, '.');
+    buf_puts(b, alone ? "; the feed has no excerpt." : ".");
 }
 
 /* ---- the summary ---- */
@@ -1513,6 +1522,7 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
     char **ev = clean_list(top_entities, top_entities ? nentities : 0);
     const char *t, *src;
     size_t tl;
+    int alone;
     char *res;
 
     nguides = guide_titles ? nguides : 0;
@@ -1544,22 +1554,17 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
     src = buf_cstr(&source);
     while (*src == ' ')
         src++;
-    if (extract(&d, tl ? t : NULL, &out) == 0) {
-        if (tl > 0 && src[0] != '\0')
-            buf_printf(&out, "%s %s: ", src, kind == KIND_COMMENTARY ? "argues" : "reports");
-        if (tl > 0) {
-            buf_append(&out, t, tl);
-            if (!ends_terminal(t, tl))
-                buf_putc(&out, '.');
-        } else if (src[0] != '\0') {
+    alone = extract(&d, tl ? t : NULL, &out) == 0 && tl > 0;
+    if (out.len == 0 && !alone) {
+        if (src[0] != '\0')
             buf_printf(&out, "%s published an untitled item.", src);
-        } else {
+        else
             buf_puts(&out, "An untitled item.");
-        }
     }
-    buf_putc(&out, ' ');
+    if (out.len > 0)
+        buf_putc(&out, ' ');
     put_context(&out, in, kind, src, (const char *const *)gv, nguides,
-                (const char *const *)ev, nentities, d.text.data, d.text.len);
+                (const char *const *)ev, nentities, d.text.data, d.text.len, alone);
     res = buf_take(&out);
     doc_free(&d);
     buf_free(&clean);

@@ -429,7 +429,7 @@ test_word_limit(void **state)
         buf_printf(&b, "w%d ", k);
     buf_puts(&b, "end.");
     s = make("A long one", buf_cstr(&b), "Example", 2, KIND_OTHER);
-    assert_string_equal(s, "Example reports: A long one. As a tier-2 post from Example.");
+    assert_string_equal(s, "A tier-2 post from Example; the feed has no excerpt.");
     free(s);
     buf_free(&b);
 
@@ -451,24 +451,44 @@ test_fallback(void **state)
 
     (void)state;
     s = make("Claude 5 is here", NULL, "Anthropic", 1, KIND_RELEASE);
-    assert_string_equal(s, "Anthropic reports: Claude 5 is here. "
-                           "As a tier-1 release announcement from Anthropic.");
+    assert_string_equal(s, "A tier-1 release announcement from Anthropic; "
+                           "the feed has no excerpt.");
     free(s);
     s = make("Open models are fine", "", "Interconnects", 2, KIND_COMMENTARY);
-    assert_string_equal(s, "Interconnects argues: Open models are fine. "
-                           "As a tier-2 commentary from Interconnects.");
+    assert_string_equal(s, "A tier-2 commentary from Interconnects; the feed has no excerpt.");
     free(s);
     s = make("Is scaling over?", "Read more", "Example", 3, KIND_OTHER);
-    assert_string_equal(s, "Example reports: Is scaling over? As a tier-3 post from Example.");
+    assert_string_equal(s, "A tier-3 post from Example; the feed has no excerpt.");
     free(s);
     s = make("No source", NULL, NULL, 2, KIND_DIGEST);
-    assert_string_equal(s, "No source. As a tier-2 digest.");
+    assert_string_equal(s, "A tier-2 digest; the feed has no excerpt.");
     free(s);
     s = make(NULL, NULL, NULL, 0, KIND_OTHER);
     assert_string_equal(s, "An untitled item. As a post.");
     free(s);
+    /* without text, the context stands alone: the title is not said twice */
+    {
+        const char *g[] = { "Open-weight models" }, *e[] = { "Meta", "Llama" };
+        struct analysis_input in = { 0 };
+        in.title = "Llama 5";
+        in.source_name = "Meta AI";
+        in.tier = 1;
+        s = summary_make(&in, KIND_RELEASE, g, 1, e, 2);
+        assert_string_equal(s, "A tier-1 release announcement from Meta AI, on open-weight "
+                               "models; the feed has no excerpt.");
+        free(s);
+        s = summary_make(&in, KIND_RELEASE, NULL, 0, e, 2);
+        assert_string_equal(s, "A tier-1 release announcement from Meta AI, about Meta and "
+                               "Llama; the feed has no excerpt.");
+        free(s);
+        in.tier = 0;
+        in.source_name = NULL;
+        s = summary_make(&in, KIND_OTHER, NULL, 0, NULL, 0);
+        assert_string_equal(s, "A post; the feed has no excerpt.");
+        free(s);
+    }
     s = make("  <b>Tagged</b> &amp; title  ", NULL, " Src ", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Tagged & title. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
 }
 
@@ -521,6 +541,7 @@ test_context(void **state)
         while (ne < 3 && ctx_cases[i].ents[ne] != NULL)
             ne++;
         in.title = "T";
+        in.text = "Something happened here that matters to the people who read this.";
         in.source_name = "Src";
         in.tier = ctx_cases[i].tier;
         s = summary_make(&in, ctx_cases[i].kind, ctx_cases[i].guides, ng, ctx_cases[i].ents, ne);
@@ -565,24 +586,24 @@ test_hostile(void **state)
         text[i] = i % 6 == 5 ? ' ' : 'a' + (char)(i % 5);
     text[big] = '\0';
     s = make("Big", text, "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Big. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
     text[big - 1] = '.';
     s = make("Big", text, "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Big. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
 
     /* one 100 KB word, no spaces at all */
     memset(text, 'x', big);
     s = make("Word", text, "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Word. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
 
     /* markup soup */
     for (size_t i = 0; i < big; i++)
         text[i] = "<&;[]#>"[i % 7];
     s = make("Soup", text, "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Soup. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
 
     /* invalid UTF-8 in title, text, source, guides and entities */
@@ -617,10 +638,10 @@ test_hostile(void **state)
 
     /* empty and blank */
     s = make("Empty", "", "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Empty. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
     s = make("Blank", " \n\t\r\n \xc2\xa0 ", "Src", 2, KIND_OTHER);
-    assert_string_equal(s, "Src reports: Blank. As a tier-2 post from Src.");
+    assert_string_equal(s, "A tier-2 post from Src; the feed has no excerpt.");
     free(s);
     free(text);
 }
