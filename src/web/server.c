@@ -27,6 +27,7 @@
  * keep all their connections waiting meanwhile (bench/web's load test).
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -51,6 +52,7 @@
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "store/store.h"
+#include "web/access_log.h"
 #include "web/cache.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -105,6 +107,7 @@ struct web_server {
     struct MHD_Daemon *d;
     int fd;                     /* the listen socket */
     FILE *log;
+    struct access_log *alog;    /* batches lines to log's file descriptor */
     time_t started;
     atomic_int inflight;
     atomic_int stopping;        /* answers close their connection */
@@ -497,21 +500,93 @@ elapsed(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* An access-log line under construction: a fixed buffer, since a line is
+ * bounded (LOG_TARGET_MAX escaped at most 4x, and a few short fields). */
+struct line {
+    char v[4 * LOG_TARGET_MAX + 256];
+    size_t n;
+};
+
+static void
+line_put(struct line *l, const char *s, size_t n)
+{
+    if (n > sizeof(l->v) - l->n)
+        n = sizeof(l->v) - l->n;
+    memcpy(l->v + l->n, s, n);
+    l->n += n;
+}
+
+static void
+line_puts(struct line *l, const char *s)
+{
+    line_put(l, s, strlen(s));
+}
+
+/* Unsigned decimal, then the suffix. */
+static void
+line_num(struct line *l, unsigned long long v, const char *suffix)
+{
+    char d[24];
+    size_t i = sizeof(d);
+
+    do
+        d[--i] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    line_put(l, d + i, sizeof(d) - i);
+    line_puts(l, suffix);
+}
+
 /* Appends s with quotes, backslashes, controls and non-ASCII bytes as \xHH. */
 static void
-log_escape(struct buf *b, const char *s, size_t max)
+log_escape(struct line *l, const char *s, size_t max)
 {
+    static const char hex[] = "0123456789abcdef";
     size_t n = 0;
 
     for (; *s && n < max; s++, n++) {
         unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-            buf_printf(b, "\\x%02x", c);
-        else
-            buf_putc(b, (char)c);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+            line_put(l, e, 4);
+        } else {
+            line_put(l, (const char *)&c, 1);
+        }
     }
     if (*s)
-        buf_puts(b, "...");
+        line_puts(l, "...");
+}
+
+/* The time of a line: RFC 3339, formatted once a second per thread. */
+static const char *
+log_time(void)
+{
+    static _Thread_local time_t last = -1;
+    static _Thread_local char when[21];
+    time_t now = time(NULL);
+
+    if (now != last) {
+        date_format_rfc3339(now, when);
+        last = now;
+    }
+    return when;
+}
+
+/* The client's address, numeric, into out (at least INET6_ADDRSTRLEN). */
+static void
+log_addr(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const void *a = NULL;
+
+    snprintf(out, n, "-");
+    if (sa && sa->sa_family == AF_INET)
+        a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa && sa->sa_family == AF_INET6)
+        a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (a && inet_ntop(sa->sa_family, a, out, (socklen_t)n) == NULL)
+        snprintf(out, n, "-");
 }
 
 /* Counts the request and writes its access-log line. */
@@ -533,28 +608,28 @@ account(struct web_server *s, struct MHD_Connection *conn, const struct request 
                               memory_order_relaxed);
     atomic_fetch_add_explicit(&s->m.bytes, bytes, memory_order_relaxed);
 
-    if (s->log) {
-        struct buf line = BUF_INIT(4096);
-        char when[21], addr[NI_MAXHOST] = "-";
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (s->alog) {
+        struct line l = { .n = 0 };
+        char addr[INET6_ADDRSTRLEN + 1];
+        unsigned long long us = (unsigned long long)(d * 1e6);
+        char frac[5] = { '.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
+                         (char)('0' + us % 10), '\0' };
 
-        if (ci && ci->client_addr) {
-            socklen_t len = ci->client_addr->sa_family == AF_INET6
-                                ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-            if (getnameinfo(ci->client_addr, len, addr, sizeof(addr), NULL, 0,
-                            NI_NUMERICHOST) != 0)
-                snprintf(addr, sizeof(addr), "-");
-        }
-        date_format_rfc3339(time(NULL), when);
-        buf_printf(&line, "%s %s ", when, addr);
-        log_escape(&line, method, 16);
-        buf_puts(&line, " \"");
-        log_escape(&line, rq->target, LOG_TARGET_MAX);
-        buf_printf(&line, "\" %d %zu %.3fms\n", status, bytes, d * 1e3);
-        /* One fputs per line: stdio locks the stream, lines never interleave. */
-        fputs(buf_cstr(&line), s->log);
-        buf_free(&line);
+        /* "2026-11-28T12:00:00Z 127.0.0.1 GET "/path" 200 1234 0.123ms" */
+        log_addr(conn, addr, sizeof(addr));
+        line_puts(&l, log_time());
+        line_puts(&l, " ");
+        line_puts(&l, addr);
+        line_puts(&l, " ");
+        log_escape(&l, method, 16);
+        line_puts(&l, " \"");
+        log_escape(&l, rq->target, LOG_TARGET_MAX);
+        line_puts(&l, "\" ");
+        line_num(&l, (unsigned long long)status, " ");
+        line_num(&l, bytes, " ");
+        line_num(&l, us / 1000, frac);
+        line_puts(&l, "ms\n");
+        access_log_add(s->alog, l.v, l.n);
     }
 }
 
@@ -1324,6 +1399,10 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     }
     if (s->ctx.base_url == NULL)
         s->ctx.base_url = s->base_url;
+    if (s->log) {
+        fflush(s->log); /* what stdio holds goes first */
+        s->alog = access_log_new(fileno(s->log)); /* NULL: no thread, no log */
+    }
     /*
      * Connections are bounded in number, in time (15 s of silence), per
      * client address (a proxy in front shares one, hence generous) and in
@@ -1345,6 +1424,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot start the HTTP server on %s", s->base_url);
         close(s->fd);
+        access_log_free(s->alog);
         web_cache_free(s->cache);
         store_close(s->watch);
         pthread_mutex_destroy(&s->watch_lock);
@@ -1396,8 +1476,8 @@ web_server_stop(struct web_server *s)
         store_close(st);
         pthread_setspecific(store_key, NULL);
     }
-    if (s->log)
-        fflush(s->log);
+    access_log_free(s->alog); /* no thread answers any more: write out the rest */
+    s->alog = NULL;
     /* The daemon is gone, and with it every response that held an entry. */
     web_cache_free(s->cache);
     store_close(s->watch);
