@@ -359,7 +359,7 @@ add_job(struct run *r, const struct source *src, const struct source_state *ss,
     }
 }
 
-/* Adds the jobs for one source; returns 1 when it was selected. */
+/* Adds the jobs for one source; returns 0, or -1 when the store failed. */
 static int
 plan_source(struct run *r, const struct source *src, int snapshot, int force)
 {
@@ -370,7 +370,7 @@ plan_source(struct run *r, const struct source *src, int snapshot, int force)
     if (store_sync_source(c->st, src, &id) != ALM_OK ||
         store_get_source(c->st, src->slug, &ss) != ALM_OK) {
         fprintf(stderr, "almanac: %s: %s\n", src->slug, store_error(c->st));
-        return 0;
+        return -1;
     }
     if (snapshot) {
         for (size_t k = 0; k < src->nsnapshots; k++) {
@@ -385,7 +385,7 @@ plan_source(struct run *r, const struct source *src, int snapshot, int force)
         add_job(r, src, &ss, xstrdup(ss.feed_url), 0);
     }
     source_state_fini(&ss);
-    return 1;
+    return 0;
 }
 
 static int
@@ -396,7 +396,7 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     struct fetch_req *reqs;
     pthread_t writer;
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
-    int unknown = 0, analysed = 0;
+    int unknown = 0, analysed = 0, unplanned = 0;
 
     if (cli_config(c) == NULL || cli_store(c) == NULL)
         return 1;
@@ -415,7 +415,8 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
             continue;
         if (!src->enabled && !is_named)
             continue;
-        plan_source(&r, src, snapshot, force_all || (force_named && is_named));
+        if (plan_source(&r, src, snapshot, force_all || (force_named && is_named)) != 0)
+            unplanned++;
     }
     /* Snapshot jobs of one source know their first sibling (the array
      * no longer moves). */
@@ -425,6 +426,12 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
         if (i > 0 && r.jobs[i - 1].src == j->src)
             j->first = r.jobs[i - 1].first;
         j->first->pending++;
+    }
+    if (r.njobs == 0 && unplanned > 0) {
+        fprintf(stderr, "almanac: nothing ingested: the store failed for %d source%s\n",
+                unplanned, unplanned == 1 ? "" : "s");
+        free(r.jobs);
+        return 1;
     }
     if (r.njobs == 0) {
         printf("nothing to do: no source is due%s\n",

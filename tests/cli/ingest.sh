@@ -598,4 +598,23 @@ EOF
     end "parse of $nfiles corpus files exits 0 with one JSON object each" "(${res#OK })"
 fi
 
+# ---------------------------------------------------------------------------
+# A store that stays locked (another writer holds it past the 10 s busy
+# timeout): ingest says why and exits non-zero, not "nothing to do".
+begin
+lockdb=$T/locked.db
+"$ALMANAC" --db "$lockdb" sources >/dev/null 2>&1
+(echo 'BEGIN IMMEDIATE;'; sleep 14) | sqlite3 "$lockdb" &
+holder=$!
+sleep 0.5
+"$ALMANAC" --config "$conf" --db "$lockdb" ingest --snapshot --no-analyze "$(head -n1 "$T/snap.slugs")" \
+    >"$T/locked.out" 2>"$T/locked.err"
+rc=$?
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+[ "$rc" -ne 0 ] || fail "exit status 0 with the store locked: $(cat "$T/locked.out")"
+grep -q "database is locked" "$T/locked.err" || fail "no reason given: $(cat "$T/locked.err")"
+grep -q "nothing to do" "$T/locked.out" && fail "says there was nothing to do"
+end "a store locked by another writer: the reason, and a non-zero exit"
+
 finish
