@@ -403,14 +403,6 @@ web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
     return 0;
 }
 
-static int
-valid_slug(const char *s)
-{
-    size_t n = strlen(s);
-
-    return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 /*
  * What the one-guide and one-source handlers check first: a valid slug, the
  * list filters and slice, the store. Returns 1 when an error was answered
@@ -423,7 +415,7 @@ one_prologue(const struct web_ctx *ctx, const struct web_request *req, const cha
 {
     const char *why;
 
-    if (!valid_slug(slug))
+    if (!render_valid_slug(slug))
         return api_error(resp, 404, missing), 1;
     if (render_filter_read(req, "all", f, &why) != ALM_OK ||
         read_slice(req, f, limit, offset, &why) != ALM_OK)

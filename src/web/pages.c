@@ -39,6 +39,38 @@ fail(const struct web_ctx *ctx, struct web_response *resp, int status, const cha
     return 0;
 }
 
+/*
+ * What the guide and source pages check first: the filters, a valid slug,
+ * the store. Returns 1 when an error page was answered, else 0 with *f and
+ * *st set.
+ */
+static int
+one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
+             struct web_filter *f, struct store **st, struct web_response *resp)
+{
+    const char *why;
+
+    if (render_filter_read(req, "all", f, &why) != ALM_OK)
+        return fail(ctx, resp, 400, why), 1;
+    if (!render_valid_slug(slug))
+        return fail(ctx, resp, 404, NULL), 1;
+    if ((*st = web_store(ctx)) == NULL)
+        return fail(ctx, resp, 500, NULL), 1;
+    return 0;
+}
+
+/* A store lookup's result: 1 when it failed and the 404 (missing: its
+ * message) or 500 page was answered. */
+static int
+lookup_failed(const struct web_ctx *ctx, struct web_response *resp, int rc, const char *missing)
+{
+    if (rc == ALM_ENOTFOUND)
+        return fail(ctx, resp, 404, missing), 1;
+    if (rc != ALM_OK)
+        return fail(ctx, resp, 500, NULL), 1;
+    return 0;
+}
+
 static void
 page_ok(struct web_response *resp, int max_age, time_t last_modified)
 {
@@ -827,25 +859,16 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct guide_info g;
     struct store *st;
-    const char *why;
     time_t now = web_now(ctx), first;
     int64_t total = 0, pages;
     int counts[CHART_WEEKS], rc;
     char path[96];
     char *fq;
 
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK)
-        return fail(ctx, resp, 400, why);
-    if (*slug == '\0' || strlen(slug) > 64 || strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-")
-        != strlen(slug))
-        return fail(ctx, resp, 404, NULL);
-    if ((st = web_store(ctx)) == NULL)
-        return fail(ctx, resp, 500, NULL);
-    rc = store_get_guide(st, slug, &g);
-    if (rc == ALM_ENOTFOUND)
-        return fail(ctx, resp, 404, "There is no guide with this name.");
-    if (rc != ALM_OK)
-        return fail(ctx, resp, 500, NULL);
+    if (one_prologue(ctx, req, slug, &f, &st, resp) ||
+        lookup_failed(ctx, resp, store_get_guide(st, slug, &g),
+                      "There is no guide with this name."))
+        return 0;
     /* The guide's own page lists its events; other filters do not apply. */
     f = (struct web_filter){ .period = "all", .default_period = "all", .page = f.page };
     render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
@@ -1100,25 +1123,16 @@ web_page_source(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct source_info s;
     struct store *st;
-    const char *why;
     time_t now = web_now(ctx), analyzed = 0, fetched = 0;
     int64_t total = 0, pages;
     char path[96];
     char *fq;
     int rc;
 
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK)
-        return fail(ctx, resp, 400, why);
-    if (*slug == '\0' || strlen(slug) > 64 || strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-")
-        != strlen(slug))
-        return fail(ctx, resp, 404, NULL);
-    if ((st = web_store(ctx)) == NULL)
-        return fail(ctx, resp, 500, NULL);
-    rc = store_get_source_info(st, slug, &s);
-    if (rc == ALM_ENOTFOUND)
-        return fail(ctx, resp, 404, "There is no source with this name.");
-    if (rc != ALM_OK)
-        return fail(ctx, resp, 500, NULL);
+    if (one_prologue(ctx, req, slug, &f, &st, resp) ||
+        lookup_failed(ctx, resp, store_get_source_info(st, slug, &s),
+                      "There is no source with this name."))
+        return 0;
     render_filter_query(&(struct web_filter){ .source = s.slug, .period = "all" }, now, &q);
     if (store_count_matching(st, &q, &total) != ALM_OK) {
         source_info_fini(&s);

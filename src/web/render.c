@@ -67,6 +67,14 @@ read_int(const char *s, int lo, int hi, int *out)
 }
 
 int
+render_valid_slug(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+int
 render_filter_read(const struct web_request *req, const char *default_period,
                    struct web_filter *f, const char **why)
 {

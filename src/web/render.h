@@ -35,6 +35,10 @@ struct web_filter {
     int page;                     /* 1.. */
 };
 
+/* A guide or source slug as the pages and API accept it in a path: 1 to 64
+ * of [a-z0-9-]. */
+int render_valid_slug(const char *s);
+
 /*
  * Reads min, guide, source, tier, kind, period and page from the query.
  * Returns ALM_OK, or ALM_EINVAL when a value is malformed (why names the
