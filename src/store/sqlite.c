@@ -245,26 +245,36 @@ sqlite_setup(void)
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
-int
-store_open(const char *dsn, struct store **out, char *err, size_t errlen)
+/* A connection to dsn ("PATH" or "sqlite:PATH") with flags; *path is the
+ * file's part of dsn. NULL with the reason in err. */
+static struct store *
+open_connection(const char *dsn, int flags, const char **path, char *err, size_t errlen)
 {
     struct store *st;
-    const char *path = dsn;
 
     pthread_once(&sqlite_once, sqlite_setup);
+    *path = strncmp(dsn, "sqlite:", 7) == 0 ? dsn + 7 : dsn;
     st = xcalloc(1, sizeof(*st));
-
-    if (strncmp(dsn, "sqlite:", 7) == 0)
-        path = dsn + 7;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open %s: %s", path,
+    if (sqlite3_open_v2(*path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", *path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         sqlite3_close(st->db);
         free(st);
-        return ALM_ESTORE;
+        return NULL;
     }
     sqlite3_busy_timeout(st->db, 10000);
+    return st;
+}
+
+int
+store_open(const char *dsn, struct store **out, char *err, size_t errlen)
+{
+    const char *path;
+    struct store *st = open_connection(dsn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &path,
+                                       err, errlen);
+
+    if (st == NULL)
+        return ALM_ESTORE;
     /* 8 KiB pages (a new database only; an existing one keeps its size):
      * items carry kilobytes of text, so fewer overflow pages and WAL frames
      * per row. A checkpoint every 8192 pages (64 MiB of WAL) rather than
@@ -293,24 +303,12 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
 int
 store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
 {
-    struct store *st;
-    const char *path = dsn;
+    const char *path;
+    struct store *st = open_connection(dsn, SQLITE_OPEN_READONLY, &path, err, errlen);
     int v;
 
-    pthread_once(&sqlite_once, sqlite_setup);
-    st = xcalloc(1, sizeof(*st));
-
-    if (strncmp(dsn, "sqlite:", 7) == 0)
-        path = dsn + 7;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open %s: %s", path,
-                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        sqlite3_close(st->db);
-        free(st);
+    if (st == NULL)
         return ALM_ESTORE;
-    }
-    sqlite3_busy_timeout(st->db, 10000);
     /* A small page cache: the web server has one connection per thread and
      * its own response cache, and the kernel keeps the file's pages; 16 MB
      * each took `serve` over 64 MB with 100,000 events (bench/web). */
