@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 
 #include "base/err.h"
+#include "base/hash.h"
 #include "base/xalloc.h"
 
 /* Common English function words, sorted for bsearch. */
@@ -47,14 +48,7 @@ text_is_stopword(const char *w, size_t n)
 uint64_t
 text_hash(const void *p, size_t n, uint64_t seed)
 {
-    const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return fnv1a64_add(FNV1A64_BASIS ^ seed, p, n);
 }
 
 static void

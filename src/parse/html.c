@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/hash.h"
 #include "base/url.h"
 #include "base/xalloc.h"
 
@@ -69,18 +70,6 @@ static int
 is_alnum(unsigned char c)
 {
     return is_alpha(c) || (c >= '0' && c <= '9');
-}
-
-static int
-hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static unsigned char
@@ -282,7 +271,7 @@ ref_decode(const unsigned char *s, size_t n, int flags, char tmp[4], const char 
         }
         start = i;
         for (; i < n; i++) {
-            int d = hex ? hex_val(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+            int d = hex ? hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
 
             if (d < 0)
                 break;
@@ -438,7 +427,7 @@ ref_like(const unsigned char *s, size_t n, size_t i)
     if (s[j] == '#') {
         j++;
         if (j < n && (s[j] == 'x' || s[j] == 'X')) {
-            for (start = ++j; j < n && hex_val(s[j]) >= 0; j++)
+            for (start = ++j; j < n && hex_digit(s[j]) >= 0; j++)
                 ;
         } else {
             for (start = j; j < n && s[j] >= '0' && s[j] <= '9'; j++)

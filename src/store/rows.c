@@ -8,13 +8,13 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/url.h"
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "parse/html.h"
 #include "store/rows.h"
 
-#define FNV_BASIS 0xcbf29ce484222325ULL
 
 /* FNV-1a over s (NULL hashes apart from ""), then a field separator. */
 static uint64_t
@@ -22,13 +22,7 @@ fnv1a(uint64_t h, const char *s)
 {
     if (s == NULL)
         s = "\x01";
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff;
-    h *= 0x100000001b3ULL;
-    return h;
+    return fnv1a64_add(fnv1a64_add(h, s, strlen(s)), "\xff", 1);
 }
 
 static char *
@@ -57,7 +51,7 @@ item_ident(const struct feed_entry *e, const char *canon)
     else if (e->has_updated)
         date_format_rfc3339(e->updated, date);
     snprintf(buf, sizeof(buf), "h:%016llx",
-             (unsigned long long)fnv1a(fnv1a(FNV_BASIS, e->title), date));
+             (unsigned long long)fnv1a(fnv1a(FNV1A64_BASIS, e->title), date));
     return xstrdup(buf);
 }
 
@@ -65,7 +59,7 @@ static char *
 content_hash(const struct feed_entry *e, const char *url)
 {
     char buf[32], d[64];
-    uint64_t h = FNV_BASIS;
+    uint64_t h = FNV1A64_BASIS;
 
     h = fnv1a(h, e->title);
     h = fnv1a(h, url);
@@ -105,7 +99,7 @@ struct seen {
 static int
 seen_add(struct seen *s, const char *ident)
 {
-    uint64_t h = fnv1a(FNV_BASIS, ident) | 1;
+    uint64_t h = fnv1a(FNV1A64_BASIS, ident) | 1;
     size_t i = (size_t)h & (s->cap - 1);
 
     while (s->h[i]) {

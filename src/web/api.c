@@ -436,6 +436,29 @@ lookup_failed(struct web_response *resp, int rc, const char *missing)
     return 0;
 }
 
+/*
+ * The end of a one-guide or one-source answer: ',"events":[...]' (a page of
+ * q from offset), the link to the next page of path, and the closing brace.
+ * Returns the store's result.
+ */
+static int
+put_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
+                struct event_query *q, const char *path, const struct web_filter *f,
+                int limit, int offset)
+{
+    struct list l = { .b = b, .ctx = ctx, .max = limit };
+    int rc;
+
+    q->limit = limit + 1; /* one more tells whether a next page exists */
+    q->offset = offset;
+    buf_puts(b, ",\"events\":[");
+    rc = store_list_events(st, q, put_event, &l);
+    buf_putc(b, ']');
+    put_next(b, ctx, path, f, NULL, l.more, limit, offset);
+    buf_puts(b, "}\n");
+    return rc;
+}
+
 int
 web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
               struct web_response *resp)
@@ -471,16 +494,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         date_format_rfc3339(first + (time_t)i * 604800, iso);
         buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
     }
-    buf_puts(b, "]},\"events\":[");
-    q.limit = limit + 1;
-    q.offset = offset;
-    struct list l = { .b = b, .ctx = ctx, .max = limit };
-    rc = store_list_events(st, &q, put_event, &l);
-    buf_putc(b, ']');
+    buf_puts(b, "]}");
     snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);
     only.guide = NULL;
-    put_next(b, ctx, path, &only, NULL, l.more, limit, offset);
-    buf_puts(b, "}\n");
+    rc = put_events_page(b, ctx, st, &q, path, &only, limit, offset);
     guide_info_fini(&g);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -583,18 +600,12 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     only = (struct web_filter){ .source = s.slug, .period = "all", .default_period = "all",
                                 .page = 1 };
     render_filter_query(&only, web_now(ctx), &q);
-    q.limit = limit + 1;
-    q.offset = offset;
     buf_puts(b, "{\"source\":{");
     put_source(b, &s);
-    buf_puts(b, "},\"events\":[");
-    struct list l = { .b = b, .ctx = ctx, .max = limit };
-    rc = store_list_events(st, &q, put_event, &l);
-    buf_putc(b, ']');
+    buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
     only.source = NULL;
-    put_next(b, ctx, path, &only, NULL, l.more, limit, offset);
-    buf_puts(b, "}\n");
+    rc = put_events_page(b, ctx, st, &q, path, &only, limit, offset);
     source_info_fini(&s);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");

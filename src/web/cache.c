@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/xalloc.h"
 #include "web/cache.h"
 
@@ -20,18 +21,6 @@ struct web_cache {
     uint64_t generation;
     unsigned long long hits, misses, clears, evictions;
 };
-
-static uint64_t
-key_hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 struct web_cache *
 web_cache_new(size_t max_bytes, size_t max_entry, size_t max_entries)
@@ -78,7 +67,7 @@ web_cached_release(struct web_cached *e)
 static struct web_cached **
 slot_of(struct web_cache *c, const char *key)
 {
-    struct web_cached **p = &c->buckets[key_hash(key) & (c->nbuckets - 1)];
+    struct web_cached **p = &c->buckets[fnv1a64(key, strlen(key)) & (c->nbuckets - 1)];
 
     while (*p && strcmp((*p)->key, key) != 0)
         p = &(*p)->chain;

@@ -49,6 +49,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/hash.h"
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "store/store.h"
@@ -202,18 +203,6 @@ web_param(const struct web_request *r, const char *name)
 
 /* ---- parsing ---- */
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * Decodes n bytes of %-escaped text into out (outlen bytes, NUL-terminated);
  * plus: '+' is a space (query strings). Returns the decoded length, -1 for
@@ -230,8 +219,8 @@ pct_decode(const char *s, size_t n, int plus, char *out, size_t outlen)
             int hi, lo;
             if (i + 2 >= n)
                 return -1;
-            hi = hexval((unsigned char)s[i + 1]);
-            lo = hexval((unsigned char)s[i + 2]);
+            hi = hex_digit((unsigned char)s[i + 1]);
+            lo = hex_digit((unsigned char)s[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             c = hi * 16 + lo;
@@ -402,19 +391,6 @@ web_etag_match(const char *inm, const char *etag)
         inm = *end ? end + 1 : end;
     }
     return 0;
-}
-
-uint64_t
-web_fnv1a64(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
 }
 
 int
@@ -765,7 +741,7 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
 
     h.text = is_text(h.ctype);
     if (h.status == 200) {
-        hash = web_fnv1a64(buf_cstr(&resp->body), resp->body.len);
+        hash = fnv1a64(buf_cstr(&resp->body), resp->body.len);
         h.status = conditional(conn, &h, hash, resp->body.len);
     }
     if (h.status != 304 && resp->body.len > 0) {
@@ -1066,7 +1042,7 @@ keep(struct web_server *s, const struct request *rq, struct web_response *resp, 
         return NULL;
     /* Exactly the body's size: the bound counts what entries really hold. */
     e = web_cached_new(rq->target, xrealloc(buf_take(&resp->body), len + 1), len);
-    e->hash = web_fnv1a64(e->body, len);
+    e->hash = fnv1a64(e->body, len);
     e->content_type = resp->content_type ? resp->content_type : "application/octet-stream";
     e->last_modified = resp->last_modified;
     e->max_age = resp->max_age;
@@ -1111,6 +1087,18 @@ take_off_or_wait(struct web_server *s, struct MHD_Connection *conn, struct reque
     return wait;
 }
 
+/* Under flights_lock: wakes every connection waiting for f's render. */
+static void
+resume_waiters(struct flight *f)
+{
+    while (f->waiters) {
+        struct waiter *w = f->waiters;
+        f->waiters = w->next;
+        MHD_resume_connection(w->conn);
+        free(w);
+    }
+}
+
 /* Resumes the connections waiting for f; they find the page in the cache. */
 static void
 land(struct web_server *s, struct flight *f)
@@ -1124,12 +1112,7 @@ land(struct web_server *s, struct flight *f)
         ;
     if (*p)
         *p = f->next;
-    while (f->waiters) {
-        struct waiter *w = f->waiters;
-        f->waiters = w->next;
-        MHD_resume_connection(w->conn);
-        free(w);
-    }
+    resume_waiters(f);
     pthread_mutex_unlock(&s->flights_lock);
 }
 
@@ -1139,14 +1122,8 @@ ground(struct web_server *s)
 {
     pthread_mutex_lock(&s->flights_lock);
     s->grounded = 1;
-    for (struct flight *f = s->flights; f; f = f->next) {
-        while (f->waiters) {
-            struct waiter *w = f->waiters;
-            f->waiters = w->next;
-            MHD_resume_connection(w->conn);
-            free(w);
-        }
-    }
+    for (struct flight *f = s->flights; f; f = f->next)
+        resume_waiters(f);
     pthread_mutex_unlock(&s->flights_lock);
 }
 

@@ -82,9 +82,6 @@ int web_accepts_gzip(const char *accept_encoding);
 /* Whether an If-None-Match header value matches etag ("\"...\""), weakly. */
 int web_etag_match(const char *if_none_match, const char *etag);
 
-/* FNV-1a, 64 bits. */
-uint64_t web_fnv1a64(const void *p, size_t n);
-
 /*
  * Splits "HOST:PORT" or "[V6]:PORT" (PORT 0..65535) into host and port.
  * Returns ALM_OK or ALM_EINVAL.
