@@ -19,6 +19,7 @@ enum {
     ALM_EFETCH = -6,    /* a transfer failed */
     ALM_EDENIED = -7,   /* refused by policy (SSRF guard, auth) */
     ALM_ECONFIG = -8,   /* the configuration is wrong */
+    ALM_ETIME = -9,     /* a query ran past its time budget */
 };
 
 const char *err_str(int code);

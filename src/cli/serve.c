@@ -99,6 +99,29 @@ ingest_once(struct cli *c)
     return cmd_ingest(c, 1, args);
 }
 
+/* ALMANAC_QUERY_BUDGET_MS: what one request may spend in the store
+ * (docs/security.md); unset for the default, WEB_QUERY_BUDGET_MS. */
+static int
+query_budget(int *ms)
+{
+    const char *v = getenv("ALMANAC_QUERY_BUDGET_MS");
+    char *end;
+    long n;
+
+    *ms = WEB_QUERY_BUDGET_MS;
+    if (v == NULL || *v == '\0')
+        return ALM_OK;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (errno || *end || n < 1 || n > 600000) {
+        fprintf(stderr, "almanac: ALMANAC_QUERY_BUDGET_MS=%s: not a number of milliseconds"
+                        " from 1 to 600000\n", v);
+        return ALM_EINVAL;
+    }
+    *ms = (int)n;
+    return ALM_OK;
+}
+
 static int
 serve(struct cli *c, int argc, char **argv, int run)
 {
@@ -135,6 +158,8 @@ serve(struct cli *c, int argc, char **argv, int run)
     ctx.db_path = c->db_path ? c->db_path : c->cfg->database;
     ctx.base_url = o.base_url;
     ctx.fixed_now = fixed && *fixed ? c->now : 0;
+    if (query_budget(&ctx.query_budget_ms) != ALM_OK)
+        return 2;
 
     /* Blocked before the server's threads exist, so they inherit it. */
     sigemptyset(&stop);

@@ -165,6 +165,13 @@ static const char *const migrations[] = {
 int
 sq_fail(struct store *st, int code)
 {
+    /* A statement stopped by the time budget (budget.c) is that, whatever
+     * the caller was about to call it. */
+    if (st->timed_out && sqlite3_errcode(st->db) == SQLITE_INTERRUPT) {
+        snprintf(st->err, sizeof(st->err), "the query ran past its %d ms budget",
+                 st->budget_ms);
+        return ALM_ETIME;
+    }
     snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
     return code;
 }

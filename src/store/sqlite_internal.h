@@ -18,6 +18,9 @@ struct store {
         sqlite3_stmt *s;
     } stmts[SQ_STMTS];
     size_t nstmts;
+    int budget_ms;          /* store_arm_budget(): 0 when unbounded */
+    int64_t deadline_ns;    /* CLOCK_MONOTONIC; past it the progress handler interrupts */
+    int timed_out;          /* the last query was interrupted for its budget */
 };
 
 /* Records the database's message; returns code. */

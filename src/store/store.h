@@ -25,6 +25,16 @@ int store_open(const char *dsn, struct store **out, char *err, size_t errlen);
  * migration, query_only; fails unless the schema is already current. */
 int store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
+
+/*
+ * Bounds what a reader can make st do: from this call on, any query that runs
+ * past ms milliseconds is interrupted and its function returns ALM_ETIME
+ * (ms <= 0 lifts the bound). The web arms it at the start of each request, so
+ * no request, however its search or page is shaped, holds a thread longer.
+ * store_timed_out() tells whether the last interruption was this one.
+ */
+void store_arm_budget(struct store *st, int ms);
+int store_timed_out(const struct store *st);
 /* The last error message of this connection (borrowed). */
 const char *store_error(const struct store *st);
 int store_schema_version(struct store *st);

@@ -40,7 +40,8 @@ search_error(struct store *st)
                strstr(msg, "unterminated") || strstr(msg, "no such column") ||
                strstr(msg, "unknown special query");
 
-    sq_fail(st, ALM_ESTORE);
+    if (sq_fail(st, ALM_ESTORE) == ALM_ETIME)
+        return ALM_ETIME;
     return user ? ALM_EINVAL : ALM_ESTORE;
 }
 

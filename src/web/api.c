@@ -28,6 +28,9 @@ static const char *const json_type = "application/json; charset=utf-8";
 static int
 api_error(struct web_response *resp, int status, const char *message)
 {
+    if ((status = web_error_status(status)) == 503)
+        message = "the request needs more work than one request is given; narrow it"
+                  " (fewer or longer words, a smaller offset, a filter)";
     resp->status = status;
     resp->content_type = json_type;
     resp->max_age = status == 404 ? 60 : -1;
@@ -177,7 +180,7 @@ read_slice(const struct web_request *req, const struct web_filter *f, int *limit
 /* "next": the URL of the following slice, or null. */
 static void
 put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struct web_filter *f,
-         const char *q, int more, int limit, int offset)
+         const char *q, int by_score, int more, int limit, int offset)
 {
     struct buf u = BUF_INIT(8192), abs = BUF_INIT(8192);
 
@@ -193,6 +196,8 @@ put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struc
         render_urlencode(&u, q);
         buf_putc(&u, '&');
     }
+    if (by_score)
+        buf_puts(&u, "sort=score&");
     buf_printf(&u, "limit=%d&offset=%d", limit, offset + limit);
     render_absolute(&abs, ctx, buf_cstr(&u));
     buf_append_json(b, buf_cstr(&abs));
@@ -208,22 +213,24 @@ web_api_events(const struct web_ctx *ctx, const struct web_request *req,
     struct web_filter f;
     struct event_query q;
     struct store *st;
-    const char *why = NULL;
+    const char *why = NULL, *sort = web_param(req, "sort");
     int limit, offset;
     int64_t total = 0;
     struct list l = { .b = b, .ctx = ctx };
 
     if (render_filter_read(req, "all", &f, &why) != ALM_OK) {
-        char msg[128];
+        char msg[256];
         snprintf(msg, sizeof(msg), "bad parameter: %s", why);
         return api_error(resp, 400, msg);
     }
     if (read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
         return api_error(resp, 400, why);
+    if (sort && *sort && strcmp(sort, "score") != 0 && strcmp(sort, "date") != 0)
+        return api_error(resp, 400, "bad parameter: sort (date or score)");
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     render_filter_query(&f, web_now(ctx), &q);
-    if (web_param(req, "sort") && strcmp(web_param(req, "sort"), "score") == 0)
+    if (sort && strcmp(sort, "score") == 0)
         q.by_score = 1;
     if (store_count_matching(st, &q, &total) != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -234,7 +241,7 @@ web_api_events(const struct web_ctx *ctx, const struct web_request *req,
     if (store_list_events(st, &q, put_event, &l) != ALM_OK)
         return api_error(resp, 500, "the store failed");
     buf_putc(b, ']');
-    put_next(b, ctx, "/api/v1/events", &f, NULL, l.more, limit, offset);
+    put_next(b, ctx, "/api/v1/events", &f, NULL, q.by_score, l.more, limit, offset);
     buf_puts(b, "}\n");
     api_ok(resp, MAX_AGE_LIST, st);
     return 0;
@@ -454,7 +461,7 @@ put_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
     buf_puts(b, ",\"events\":[");
     rc = store_list_events(st, q, put_event, &l);
     buf_putc(b, ']');
-    put_next(b, ctx, path, f, NULL, l.more, limit, offset);
+    put_next(b, ctx, path, f, NULL, 0, l.more, limit, offset);
     buf_puts(b, "}\n");
     return rc;
 }
@@ -496,8 +503,11 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     }
     buf_puts(b, "]}");
     snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);
-    only.guide = NULL;
-    rc = put_events_page(b, ctx, st, &q, path, &only, limit, offset);
+    /* The weeks count the whole guide; the reader's filters narrow the list. */
+    f.guide = g.slug;
+    render_filter_query(&f, now, &q);
+    f.guide = NULL;
+    rc = put_events_page(b, ctx, st, &q, path, &f, limit, offset);
     guide_info_fini(&g);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -586,7 +596,7 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
 {
     const char *slug = req->path + strlen("/api/v1/sources/");
     struct buf *b = &resp->body;
-    struct web_filter f, only;
+    struct web_filter f;
     struct event_query q;
     struct source_info s;
     struct store *st;
@@ -597,15 +607,15 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     if (one_prologue(ctx, req, slug, "no such source", &f, &limit, &offset, &st, resp) ||
         lookup_failed(resp, store_get_source_info(st, slug, &s), "no such source"))
         return 0;
-    only = (struct web_filter){ .source = s.slug, .period = "all", .default_period = "all",
-                                .page = 1 };
-    render_filter_query(&only, web_now(ctx), &q);
+    /* The reader's filters narrow the list; the source is the path's. */
+    f.source = s.slug;
+    render_filter_query(&f, web_now(ctx), &q);
+    f.source = NULL;
     buf_puts(b, "{\"source\":{");
     put_source(b, &s);
     buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
-    only.source = NULL;
-    rc = put_events_page(b, ctx, st, &q, path, &only, limit, offset);
+    rc = put_events_page(b, ctx, st, &q, path, &f, limit, offset);
     source_info_fini(&s);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -672,8 +682,11 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
         return api_error(resp, 400, why);
     rc = web_search_query(text, &match);
     if (rc != ALM_OK)
-        return api_error(resp, 400, rc == ALM_ETOOBIG ? "q has more than 32 words"
-                                                      : "q has no words");
+        return api_error(resp, 400,
+                         rc == ALM_ETOOBIG   ? "q has more than 32 words"
+                         : rc == ALM_EDENIED ? "q: a prefix (word*) needs at least 3 characters"
+                                               " before the *, and q at most 3 prefixes"
+                                             : "q has no words");
     if ((st = web_store(ctx)) == NULL) {
         free(match);
         return api_error(resp, 500, "the store is not available");
@@ -692,9 +705,9 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     buf_append_json(b, text);
     buf_printf(b, ",\"total\":%lld,\"events\":[", (long long)total);
     struct list l = { .b = b, .ctx = ctx, .max = limit };
-    rc = total > 0 ? store_search_events(st, &q, "\x01", "\x02", put_hit, &l) : ALM_OK;
+    rc = total > offset ? store_search_events(st, &q, "\x01", "\x02", put_hit, &l) : ALM_OK;
     buf_putc(b, ']');
-    put_next(b, ctx, "/api/v1/search", &f, text, l.more, limit, offset);
+    put_next(b, ctx, "/api/v1/search", &f, text, 0, l.more, limit, offset);
     buf_puts(b, "}\n");
     free(match);
     if (rc != ALM_OK)

@@ -25,6 +25,8 @@
 #define MAX_AGE_GUIDE 3600
 #define SEARCH_MAX 200            /* bytes of query text */
 #define SEARCH_MAX_WORDS 32
+#define SEARCH_MIN_PREFIX 3       /* characters before a '*' */
+#define SEARCH_MAX_PREFIXES 3     /* prefix words in one query */
 #define CHART_WEEKS 26
 #define STORY_MAX 50
 
@@ -869,12 +871,18 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
         lookup_failed(ctx, resp, store_get_guide(st, slug, &g),
                       "There is no guide with this name."))
         return 0;
-    /* The guide's own page lists its events; other filters do not apply. */
-    f = (struct web_filter){ .period = "all", .default_period = "all", .page = f.page };
+    /* The chart shows the whole guide; the reader's filters narrow the
+     * timeline (and its pages keep them). The slug is the path's. */
     render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
     first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
-    if (store_count_matching(st, &q, &total) != ALM_OK ||
-        store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
+    if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
+        guide_info_fini(&g);
+        return fail(ctx, resp, 500, NULL);
+    }
+    f.guide = g.slug;
+    render_filter_query(&f, now, &q);
+    f.guide = NULL;
+    if (store_count_matching(st, &q, &total) != ALM_OK) {
         guide_info_fini(&g);
         return fail(ctx, resp, 500, NULL);
     }
@@ -1133,7 +1141,11 @@ web_page_source(const struct web_ctx *ctx, const struct web_request *req,
         lookup_failed(ctx, resp, store_get_source_info(st, slug, &s),
                       "There is no source with this name."))
         return 0;
-    render_filter_query(&(struct web_filter){ .source = s.slug, .period = "all" }, now, &q);
+    /* The reader's filters narrow the list (and its pages keep them); the
+     * source is the path's. */
+    f.source = s.slug;
+    render_filter_query(&f, now, &q);
+    f.source = NULL;
     if (store_count_matching(st, &q, &total) != ALM_OK) {
         source_info_fini(&s);
         return fail(ctx, resp, 500, NULL);
@@ -1143,7 +1155,6 @@ web_page_source(const struct web_ctx *ctx, const struct web_request *req,
         source_info_fini(&s);
         return fail(ctx, resp, 404, "There is no such page of this source's events.");
     }
-    f = (struct web_filter){ .period = "all", .default_period = "all", .page = f.page };
     snprintf(path, sizeof(path), "/sources/%s", s.slug);
     fq = feed_qs(&(struct web_filter){ .source = s.slug, .period = "all" });
     render_page_begin(b, ctx, &(struct render_page){
@@ -1208,12 +1219,23 @@ web_page_source(const struct web_ctx *ctx, const struct web_request *req,
 
 /* ---- search ---- */
 
+/* Code points in the n bytes at s (valid UTF-8: the server checks every parameter). */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 int
 web_search_query(const char *text, char **out)
 {
     struct buf b = BUF_INIT(8 * SEARCH_MAX + 64);
     const char *p = text;
-    int words = 0;
+    int words = 0, prefixes = 0;
 
     while (*p) {
         size_t n;
@@ -1226,9 +1248,17 @@ web_search_query(const char *text, char **out)
             buf_free(&b);
             return ALM_ETOOBIG;
         }
-        /* "agent*" keeps its meaning as a prefix search; other syntax is text. */
-        if (n > 1 && p[n - 1] == '*')
+        /* "agent*" keeps its meaning as a prefix search; other syntax is text.
+         * A short prefix expands to thousands of terms (and several of them
+         * multiply), so a prefix needs SEARCH_MIN_PREFIX characters and a
+         * query at most SEARCH_MAX_PREFIXES of them. */
+        if (n > 1 && p[n - 1] == '*') {
+            if (utf8_chars(p, n - 1) < SEARCH_MIN_PREFIX || ++prefixes > SEARCH_MAX_PREFIXES) {
+                buf_free(&b);
+                return ALM_EDENIED;
+            }
             prefix = 1;
+        }
         if (b.len)
             buf_putc(&b, ' ');
         buf_putc(&b, '"');
@@ -1329,6 +1359,10 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         if (rc == ALM_ETOOBIG) {
             status = 400;
             problem = "That search has too many words: try a few distinctive ones.";
+        } else if (rc == ALM_EDENIED) {
+            status = 400;
+            problem = "A word ending in * needs at least 3 letters before the *, and a search"
+                      " may have at most 3 such words.";
         }
     }
     render_filter_query(&f, now, &q);
@@ -1345,6 +1379,12 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
             return fail(ctx, resp, 500, NULL);
         }
         pages = (total + RENDER_PAGE_SIZE - 1) / RENDER_PAGE_SIZE;
+        /* A page past the last is a 404 (docs/api.md), found by the count
+         * alone: the ranked query is not run for it. */
+        if (match && f.page > (pages > 0 ? pages : 1)) {
+            free(match);
+            return fail(ctx, resp, 404, NULL);
+        }
     }
 
     render_page_begin(b, ctx, &(struct render_page){

@@ -39,7 +39,9 @@ int web_page_search(const struct web_ctx *ctx, const struct web_request *req,
  * The FTS5 query for what a reader typed: each word quoted as an FTS5
  * string ("word", quotes doubled), so no input is FTS5 syntax; a final
  * '*' keeps a prefix search ("agent"*). ALM_EINVAL when there is no word,
- * ALM_ETOOBIG past 32 words. *out is malloc'd.
+ * ALM_ETOOBIG past 32 words, ALM_EDENIED for a prefix shorter than 3
+ * characters or more than 3 prefixes (each expands to many terms, and
+ * together they multiply). *out is malloc'd.
  */
 int web_search_query(const char *text, char **out);
 

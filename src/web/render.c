@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/model.h"
 #include "base/err.h"
 #include "base/url.h"
 #include "parse/date.h"
@@ -66,6 +67,16 @@ read_int(const char *s, int lo, int hi, int *out)
     return ALM_OK;
 }
 
+/* One of the kinds the analysis writes, spelled as it writes them. */
+static int
+is_kind(const char *s)
+{
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strcmp(s, event_kind_name((enum event_kind)k)) == 0)
+            return 1;
+    return 0;
+}
+
 int
 render_valid_slug(const char *s)
 {
@@ -103,8 +114,10 @@ render_filter_read(const struct web_request *req, const char *default_period,
         f->source = v;
     }
     if ((v = web_param(req, "kind")) && *v) {
-        if (!is_slug(v, 32))
-            return *why = "kind", ALM_EINVAL;
+        if (!is_kind(v))
+            return *why = "kind (release, research, policy, business, security, commentary,"
+                          " digest, tutorial or other)",
+                   ALM_EINVAL;
         f->kind = v;
     }
     if ((v = web_param(req, "period")) && *v) {
@@ -553,6 +566,9 @@ render_error_page(const struct web_ctx *ctx, int status, const char *detail,
     const char *title = "Something went wrong", *text = "Please try again shortly.";
     struct buf *b = &resp->body;
 
+    if ((status = web_error_status(status)) == 503 && detail == NULL)
+        detail = "That request needs more work than the site gives one request. Narrow it:"
+                 " fewer or longer words, an earlier page, a filter.";
     if (status >= 400 && status < 500) {
         title = "That request could not be answered";
         text = "Check the address and try again.";

@@ -173,16 +173,39 @@ web_store(const struct web_ctx *ctx)
 
     pthread_once(&store_once, store_key_init);
     st = pthread_getspecific(store_key);
-    if (st)
-        return st;
-    if (ctx == NULL || ctx->db_path == NULL ||
-        store_open_readonly(ctx->db_path, &st, err, sizeof(err)) != ALM_OK)
-        return NULL; /* tried again on the next request */
-    if (pthread_setspecific(store_key, st) != 0) {
-        store_close(st);
-        return NULL;
+    if (st == NULL) {
+        if (ctx == NULL || ctx->db_path == NULL ||
+            store_open_readonly(ctx->db_path, &st, err, sizeof(err)) != ALM_OK)
+            return NULL; /* tried again on the next request */
+        if (pthread_setspecific(store_key, st) != 0) {
+            store_close(st);
+            return NULL;
+        }
     }
+    /* Handlers take the store first: the request's queries share one budget. */
+    store_arm_budget(st, ctx && ctx->query_budget_ms > 0 ? ctx->query_budget_ms
+                                                        : WEB_QUERY_BUDGET_MS);
     return st;
+}
+
+/* Forgets the thread's last request: its budget and whether it ran out. */
+static void
+disarm_budget(void)
+{
+    pthread_once(&store_once, store_key_init);
+    store_arm_budget(pthread_getspecific(store_key), 0);
+}
+
+int
+web_error_status(int status)
+{
+    struct store *st;
+
+    if (status != 500)
+        return status;
+    pthread_once(&store_once, store_key_init);
+    st = pthread_getspecific(store_key);
+    return store_timed_out(st) ? 503 : status;
 }
 
 time_t
@@ -1014,6 +1037,7 @@ render(struct web_server *s, const struct web_request *req, const char *path,
 {
     web_handler *h = web_route(path);
 
+    disarm_budget();
     if (h == NULL) {
         web_error_page(&s->ctx, 404, resp);
     } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599) {
@@ -1022,6 +1046,11 @@ render(struct web_server *s, const struct web_request *req, const char *path,
         web_error_page(&s->ctx, 500, resp);
     } else if (resp->status >= 400 && resp->body.len == 0) {
         web_error_page(&s->ctx, resp->status, resp);
+    } else if (resp->status < 400 && web_error_status(500) == 503) {
+        /* A query stopped by the budget under a handler that went on without
+         * it: the page is incomplete, and must not be cached or shown. */
+        buf_reset(&resp->body);
+        web_error_page(&s->ctx, 503, resp);
     }
 }
 

@@ -28,10 +28,20 @@ struct web_ctx {
     const char *db_path;      /* each thread opens its own connection */
     const char *base_url;     /* absolute URL of the site, for feeds ("http://127.0.0.1:8080") */
     time_t fixed_now;         /* ALMANAC_NOW, or 0 for the real clock */
+    int query_budget_ms;      /* what one request may spend in the store; 0: the default */
 };
 
-/* The calling thread's store connection (opened on first use); NULL on error. */
+/*
+ * The calling thread's store connection (opened on first use); NULL on error.
+ * Each call starts the request's query budget (WEB_QUERY_BUDGET_MS).
+ */
 struct store *web_store(const struct web_ctx *ctx);
+/*
+ * The status an error answer should carry: 503 instead of 500 when the
+ * thread's last query was stopped by its budget (the request was too
+ * expensive, not the site broken), else status.
+ */
+int web_error_status(int status);
 /* Now, or the fixed clock. */
 time_t web_now(const struct web_ctx *ctx);
 

@@ -144,3 +144,63 @@ start_server() {
     done
     return 1
 }
+
+# ---- almanac serve over loopback (url, srv_pid; curl) ----
+
+# start_almanac OUT ARGS...: starts the almanac command in the background,
+# waits for its "almanac: serving URL" line and sets url and srv_pid (which
+# lib.bash's cleanup kills).
+start_almanac() {
+    local out=$1 i line
+    shift
+    "$ALMANAC" "$@" >"$out" 2>"$out.err" </dev/null &
+    srv_pid=$!
+    for i in $(seq 400); do
+        line=$(head -n1 "$out" 2>/dev/null)
+        case $line in
+        "almanac: serving http://"*/) url=${line#almanac: serving }; return 0 ;;
+        ?*) return 1 ;;
+        esac
+        kill -0 "$srv_pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# stop_almanac: SIGTERM, then at most 5 s; sets rc to the exit status (or
+# 124 when it had to be killed) and stop_ms to how long it took.
+stop_almanac() {
+    local t0
+    t0=$(date +%s%N)
+    kill -TERM "$srv_pid" 2>/dev/null
+    rc=124
+    for _ in $(seq 100); do
+        if ! kill -0 "$srv_pid" 2>/dev/null; then
+            wait "$srv_pid"
+            rc=$?
+            break
+        fi
+        sleep 0.05
+    done
+    if [ "$rc" -eq 124 ]; then
+        kill -KILL "$srv_pid" 2>/dev/null
+        wait "$srv_pid" 2>/dev/null
+    fi
+    srv_pid=
+    stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+# get PATH [CURL ARGS...]: the body in $T/body, headers in $T/hdr, status in
+# code (000 when the connection failed).
+get() {
+    local p=$1
+    shift
+    rm -f "$T/body" "$T/hdr"
+    code=$(curl -s --max-time 10 -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@" "$url${p#/}")
+    [ -n "$code" ] || code=000
+}
+
+# hdr NAME: the value of a response header of the last get.
+hdr() {
+    grep -i "^$1:" "$T/hdr" | head -n1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
