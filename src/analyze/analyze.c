@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "analyze/entities.h"
+#include "analyze/features.h"
 #include "analyze/guides.h"
+#include "analyze/judge.h"
 #include "analyze/kind.h"
 #include "analyze/model.h"
 #include "analyze/related.h"
@@ -30,7 +32,9 @@
 struct analyzer {
     struct entity_dict *dict;
     struct guide_set *guides;
+    struct judge_model *judge;
     struct stemmer *stem;
+    FILE *features;           /* ALMANAC_FEATURES: every event's features, for fitting */
 };
 
 int
@@ -45,6 +49,18 @@ analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/guides", root);
     if (guides_load(path, &a->guides, err, errlen) != ALM_OK)
         goto fail;
+    /* ALMANAC_MODEL: other weights (bench/judgment's split by source). */
+    if (getenv("ALMANAC_MODEL") && *getenv("ALMANAC_MODEL"))
+        snprintf(path, sizeof(path), "%s", getenv("ALMANAC_MODEL"));
+    else
+        snprintf(path, sizeof(path), "%s/data/model/judgment.tsv", root);
+    if (judge_load(path, &a->judge, err, errlen) != ALM_OK)
+        goto fail;
+    if (getenv("ALMANAC_FEATURES") && *getenv("ALMANAC_FEATURES") &&
+        (a->features = fopen(getenv("ALMANAC_FEATURES"), "w")) == NULL) {
+        snprintf(err, errlen, "%s: cannot write", getenv("ALMANAC_FEATURES"));
+        goto fail;
+    }
     a->stem = stemmer_new();
     if (a->stem == NULL) {
         snprintf(err, errlen, "no English stemmer in libstemmer");
@@ -64,7 +80,10 @@ analyzer_close(struct analyzer *a)
         return;
     entities_free(a->dict);
     guides_free(a->guides);
+    judge_free(a->judge);
     stemmer_free(a->stem);
+    if (a->features)
+        fclose(a->features);
     free(a);
 }
 
@@ -78,6 +97,8 @@ struct work {
     struct entity_hit *hits;
     size_t nhits;
     enum event_kind kind;
+    struct judge_item judged;   /* kind, about AI, importance before stories */
+    char *features;             /* the features as text, when they are written out */
     struct guide_hit *gh;
     size_t ngh;
     uint64_t *terms;
@@ -98,6 +119,8 @@ work_fini(struct work *w)
     free(w->source_kind);
     free(w->hash);
     free(w->hits);
+    judge_item_fini(&w->judged);
+    free(w->features);
     free(w->gh);
     free(w->terms);
     entities_candidates_free(w->cands, w->ncands);
@@ -221,7 +244,20 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     w->nhits = entities_match(a->dict, &tt, &bt, &w->hits);
     w->ncands = entities_candidates(a->dict, &tt, &w->cands);
     analysis_input(w, &in);
-    w->kind = kind_classify(&in, &tt, &bt, w->hits, w->nhits, &why);
+    {
+        /* The rule reader's kind is one feature of the fitted judgment. */
+        struct features *f = xmalloc(sizeof(*f));
+        enum event_kind rule = kind_classify(&in, &tt, &bt, w->hits, w->nhits, &why);
+        features_make(&in, &tt, &bt, w->hits, w->nhits, rule, stem, f);
+        judge_item(a->judge, f, &in, &w->judged);
+        w->kind = w->judged.kind;
+        if (a->features) {
+            struct buf fb = BUF_INIT((size_t)1 << 16);
+            features_format(f, &fb);
+            w->features = buf_take(&fb);
+        }
+        free(f);
+    }
     tokens_free(&tt);
     tokens_free(&bt);
 
@@ -479,29 +515,11 @@ cluster(struct run *r)
     return ix;
 }
 
-static char *
-reasons_json(const struct score *sc)
-{
-    struct buf b = BUF_INIT((size_t)1 << 20);
-
-    buf_putc(&b, '[');
-    for (size_t i = 0; i < sc->n; i++) {
-        if (i)
-            buf_putc(&b, ',');
-        buf_printf(&b, "{\"points\":%d,\"text\":", sc->v[i].points);
-        buf_append_json(&b, sc->v[i].text);
-        buf_putc(&b, '}');
-    }
-    buf_putc(&b, ']');
-    return buf_take(&b);
-}
-
 /* Scores, summarises and stores one event. */
 static int
 put_work(struct run *r, struct story_index *ix, struct work *w)
 {
     struct analysis_input in;
-    struct tokens tt = { 0 }, bt = { 0 };
     const struct story_info *si = story_get(ix, w->story);
     struct score sc = { 0 };
     const char *gtitles[GUIDES_MAX_HITS], *tops[3];
@@ -512,12 +530,11 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
     int rc;
 
     analysis_input(w, &in);
-    text_tokenize(w->title, strlen(w->title), &tt);
-    text_tokenize(w->text, strlen(w->text), &bt); /* the lead (keep_lead) */
-    score_event(&in, w->kind, w->hits, w->nhits, &tt, &bt, si ? si->sources : 1,
+    judge_score(r->a->judge, &w->judged, si ? si->sources : 1,
                 si ? si->tiers_mask : (1 << w->tier), &sc);
-    tokens_free(&tt);
-    tokens_free(&bt);
+    if (r->a->features && w->features)
+        fprintf(r->a->features, "%lld\t%s\tsources=%d tiers=%d\n", (long long)w->id,
+                w->features, si ? si->sources : 1, si ? si->tiers_mask : (1 << w->tier));
     for (size_t i = 0; i < w->ngh && ng < GUIDES_MAX_HITS; i++) {
         const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
         gtitles[ng++] = g->title;
@@ -533,7 +550,7 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
             tops[nt++] = w->hits[i].name;
     }
     summary = summary_make(&in, w->kind, gtitles, ng, tops, nt);
-    reasons = reasons_json(&sc);
+    reasons = score_reasons_json(&sc);
     struct event_rec ev = {
         .id = w->id,
         .score = sc.value,

@@ -55,9 +55,9 @@ struct entity_hit {
     uint32_t first;        /* token index of the first mention */
 };
 
-/* One line of a score's explanation: "+2 frontier model named (Claude)". */
+/* One line of a score's explanation: "+1.25 entities: Claude, Anthropic". */
 struct reason {
-    int points;
+    double points;        /* on the 1-10 scale, two decimals */
     char *text;
 };
 

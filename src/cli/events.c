@@ -205,9 +205,9 @@ print_reasons(const char *json, int score)
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
         if (cJSON_IsNumber(p) && cJSON_IsString(t))
-            printf("  %+3d  %s\n", p->valueint, t->valuestring);
+            printf("  %+6.2f  %s\n", p->valuedouble, t->valuestring);
     }
-    printf("  = %d (clamped to 1..10)\n", score);
+    printf("  = %d (the sum: a whole number from 1 to 10)\n", score);
     cJSON_Delete(r);
 }
 

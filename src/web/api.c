@@ -7,6 +7,7 @@
  * document.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,7 +277,7 @@ put_reasons(struct buf *b, const char *json)
         if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
             continue;
         o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "points", p->valueint);
+        cJSON_AddNumberToObject(o, "points", round(p->valuedouble * 100) / 100);
         cJSON_AddStringToObject(o, "text", t->valuestring);
         cJSON_AddItemToArray(out, o);
     }

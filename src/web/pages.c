@@ -502,16 +502,16 @@ reasons_section(struct buf *b, const struct event *e)
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
         if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
             continue;
-        buf_printf(b, "<li><span class=\"pts%s\">%+d</span><span>", p->valueint < 0 ? " neg" : "",
-                   p->valueint);
+        buf_printf(b, "<li><span class=\"pts%s\">%+.2f</span><span>",
+                   p->valuedouble < 0 ? " neg" : "", p->valuedouble);
         render_text(b, t->valuestring);
         buf_puts(b, "</span></li>\n");
         n++;
     }
     if (n == 0)
         buf_puts(b, "<li>No reasons were recorded.</li>\n");
-    buf_printf(b, "<li class=\"total\"><span class=\"pts\">%d</span><span>Score, kept within 1 to"
-                  " 10</span></li>\n</ol>\n</section>\n", e->score);
+    buf_printf(b, "<li class=\"total\"><span class=\"pts\">%d</span><span>Score: the sum, a whole"
+                  " number from 1 to 10</span></li>\n</ol>\n</section>\n", e->score);
     cJSON_Delete(r);
 }
 
