@@ -28,14 +28,75 @@
 #define KEEP_TERMS 96                 /* terms kept per event for related events */
 #define KEEP_TEXT ((size_t)6 << 10)   /* lead kept per event for its score and summary */
 #define RELATED_K 8
+/* Stories (story.h): a similarity that joins on its own, and a lower one
+ * that joins when a specific entity anchors both (chosen on the labelled
+ * pairs of tests/data/judgment, bench/judgment). */
+#define STORY_THRESHOLD 0.3
+#define STORY_ANCHORED 0.2
 
 struct analyzer {
     struct entity_dict *dict;
     struct guide_set *guides;
     struct judge_model *judge;
+    int32_t *specific;        /* sorted name ids of the dictionary's specific entities */
+    size_t nspecific;
     struct stemmer *stem;
     FILE *features;           /* ALMANAC_FEATURES: every event's features, for fitting */
 };
+
+static int32_t name_id(const char *s, size_t n);
+
+static int
+cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Entities that name one thing that happens (a model, a product, a law),
+ * unlike a lab or a person that many unrelated stories share: a story is
+ * anchored on these (story.h). */
+static int
+is_specific_kind(const char *kind)
+{
+    static const char *const kinds[] = { "model", "product", "project", "law", "policy",
+                                         "consortium" };
+
+    for (size_t i = 0; kind && i < LEN(kinds); i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+find_specific(struct analyzer *a)
+{
+    size_t n = entities_count(a->dict);
+
+    a->specific = xmalloc((n + 1) * sizeof(*a->specific));
+    for (size_t i = 0; i < n; i++)
+        if (is_specific_kind(entities_kind(a->dict, (int)i))) {
+            const char *name = entities_name(a->dict, (int)i);
+            a->specific[a->nspecific++] = name_id(name, strlen(name));
+        }
+    qsort(a->specific, a->nspecific, sizeof(*a->specific), cmp_i32);
+}
+
+/* Keeps the specific ones of ids[0..n) at their front; returns how many. */
+static size_t
+keep_specific(const struct analyzer *a, int32_t *ids, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (bsearch(&ids[i], a->specific, a->nspecific, sizeof(*ids), cmp_i32)) {
+            int32_t t = ids[k];
+            ids[k++] = ids[i];
+            ids[i] = t;
+        }
+    return k;
+}
 
 int
 analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
@@ -61,6 +122,7 @@ analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot write", getenv("ALMANAC_FEATURES"));
         goto fail;
     }
+    find_specific(a);
     a->stem = stemmer_new();
     if (a->stem == NULL) {
         snprintf(err, errlen, "no English stemmer in libstemmer");
@@ -81,6 +143,7 @@ analyzer_close(struct analyzer *a)
     entities_free(a->dict);
     guides_free(a->guides);
     judge_free(a->judge);
+    free(a->specific);
     stemmer_free(a->stem);
     if (a->features)
         fclose(a->features);
@@ -476,7 +539,8 @@ is_fresh_id(const struct run *r, int64_t id)
 static struct story_index *
 cluster(struct run *r)
 {
-    struct story_index *ix = story_new(NULL);
+    struct story_index *ix = story_new(&(struct story_opts){
+        .threshold = STORY_THRESHOLD, .anchored = STORY_ANCHORED });
     struct order *ord = xmalloc((r->nw + r->nold + 1) * sizeof(*ord));
     size_t n = 0;
 
@@ -494,20 +558,28 @@ cluster(struct run *r)
         if (ord[i].w >= 0) {
             struct work *w = &r->w[ord[i].w];
             d.source_id = w->org;
+            d.feed_id = w->source_id;
             d.tier = w->tier;
             d.terms = w->terms;
             d.nterms = w->nterms;
             d.simhash = w->simhash;
             d.weak = w->kind == KIND_DIGEST;
+            d.title_key = w->title_key;
+            d.specific = w->ent_ids;
+            d.nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
             w->story = story_assign(ix, &d, &joined);
         } else {
             struct old *o = &r->old[ord[i].o];
             d.source_id = o->org;
+            d.feed_id = o->source_id;
             d.tier = o->tier;
             d.terms = o->terms;
             d.nterms = o->nterms;
             d.simhash = o->simhash;
             d.weak = o->weak;
+            d.title_key = o->title_key;
+            d.specific = o->ents;
+            d.nspecific = keep_specific(r->a, o->ents, o->nents);
             o->new_story = story_assign(ix, &d, &joined);
         }
     }

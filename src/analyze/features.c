@@ -15,7 +15,7 @@
 static const char *const dense_names[F_COUNT] = { FEATURES_DENSE(FEATURES_NAME) };
 #undef FEATURES_NAME
 
-static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e' };
+static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e', 's' };
 
 const char *
 features_name(int id)
@@ -210,6 +210,9 @@ features_make(const struct analysis_input *in, const struct tokens *title,
     if (d[F_TEXT_LEN] > 1)
         d[F_TEXT_LEN] = 1;
     d[F_TITLE_LEN] = title ? (title->n > 20 ? 1 : title->n / 20.0) : 0;
+    if (in->source_name && *in->source_name)
+        add_sparse(out, NS_SOURCE, in->source_name, strlen(in->source_name),
+                   ns_hash(NS_SOURCE, in->source_name, strlen(in->source_name)));
     hash_words(out, title, 32, NS_TITLE, stem, 1);
     hash_words(out, body, FEATURES_LEAD_WORDS, NS_LEAD, stem, 0);
 }

@@ -4,7 +4,7 @@
  * An item becomes named dense features (its source's tier and kind, what the
  * rule-based kind reader says, its entities, money, text length...) and
  * hashed sparse ones (stemmed title words and word pairs, the lead's words,
- * entity names), each sparse feature a bucket of 2^FEATURES_BITS. The same
+ * entity names, the source's name: what a source usually publishes), each sparse feature a bucket of 2^FEATURES_BITS. The same
  * features feed the kind classifier, the about-AI classifier and the
  * importance model (judge.h), and `almanac analyze` can write them out
  * (ALMANAC_FEATURES) for tools/judgment/fit.py, so what is fitted is exactly
@@ -50,7 +50,7 @@ enum feature_id { FEATURES_DENSE(FEATURES_ID) F_COUNT };
 #undef FEATURES_ID
 
 /* Where a sparse feature came from: it says which words explain a score. */
-enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_COUNT };
+enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_SOURCE, NS_COUNT };
 
 struct sparse_feature {
     uint32_t bucket;

@@ -39,7 +39,7 @@ struct judge_model {
     char *about;
 };
 
-static const char ns_tags[NS_COUNT + 1] = "tple";
+static const char ns_tags[NS_COUNT + 1] = "tples";
 
 static int
 cmp_key(const void *a, const void *b)
@@ -302,7 +302,7 @@ words_why(const struct judge_model *m, const struct features *f, double scale)
 
     for (size_t i = 0; i < f->nsparse; i++) {
         const struct sparse_w *w;
-        if (f->sparse[i].ns == NS_ENTITY ||
+        if (f->sparse[i].ns == NS_ENTITY || f->sparse[i].ns == NS_SOURCE ||
             (w = sparse_find(&m->sparse[M_IMP], key_of(&f->sparse[i]))) == NULL)
             continue;
         for (int j = 0; j < 3; j++) {
@@ -368,7 +368,9 @@ judge_item(const struct judge_model *m, const struct features *f,
     for (size_t i = 0; i < f->nsparse; i++) {
         const struct sparse_w *w = sparse_find(&m->sparse[M_IMP], key_of(&f->sparse[i]));
         if (w)
-            out->part[f->sparse[i].ns == NS_ENTITY ? J_ENTITIES : J_WORDS] += w->w[0] * s;
+            out->part[f->sparse[i].ns == NS_ENTITY   ? J_ENTITIES
+                      : f->sparse[i].ns == NS_SOURCE ? J_SOURCE
+                                                     : J_WORDS] += w->w[0] * s;
     }
     out->part[J_BASE] += m->shift;
     out->part[J_KIND] += m->extra[X_KIND + (int)out->kind] * s;

@@ -25,8 +25,8 @@
  *   about    free text (what it was fitted on)
  *   MODEL  CLASS  FEATURE  WEIGHT
  * MODEL is kind (CLASS a kind name), ai or importance (CLASS "-"); FEATURE a
- * dense feature name, "t:N" "p:N" "l:N" "e:N" for a title word, title word
- * pair, lead word or entity bucket, or for importance also "kind:NAME",
+ * dense feature name, "t:N" "p:N" "l:N" "e:N" "s:N" for a title word, title
+ * word pair, lead word, entity or source bucket, or for importance also "kind:NAME",
  * "ai", "coverage:2", "coverage:4", "coverage:tiers2"; calibration rows are
  * "importance - calibration:scale|calibration:shift".
  */

@@ -123,9 +123,11 @@ struct story {
     int64_t *sources;
     uint32_t nsources;
     uint64_t simhash;        /* of its latest member, to confirm band hits */
+    int32_t spec[16];        /* specific entities its members name (the first 16) */
+    uint32_t nspec;
     uint32_t *mem[STORY_MEMBERS]; /* sorted term ids of its latest members */
     uint32_t nmem[STORY_MEMBERS];
-    int64_t mem_source[STORY_MEMBERS];
+    int64_t mem_feed[STORY_MEMBERS];
     uint32_t mem_next;
 };
 
@@ -139,6 +141,7 @@ struct story_index {
     struct story *stories;
     size_t nstories, capstories;
     struct u64map by_id;     /* story id -> index */
+    struct u64map by_title;  /* title key -> story index + 1 (the latest) */
     struct u64map bands[4];  /* simhash band -> story index + 1 */
     double *acc;             /* scratch: accumulated scores per story */
     uint32_t *touched;
@@ -152,12 +155,17 @@ story_new(const struct story_opts *o)
 
     ix->o.window = 3 * 86400;
     ix->o.threshold = 0.1;
+    ix->o.title_window = 90 * 86400;
     ix->o.max_terms = 48;
     if (o) {
         if (o->window > 0)
             ix->o.window = o->window;
         if (o->threshold > 0)
             ix->o.threshold = o->threshold;
+        if (o->anchored > 0)
+            ix->o.anchored = o->anchored;
+        if (o->title_window > 0)
+            ix->o.title_window = o->title_window;
         if (o->max_terms > 0)
             ix->o.max_terms = o->max_terms;
     }
@@ -182,6 +190,7 @@ story_free(struct story_index *ix)
     free(ix->stories);
     map_free(&ix->terms);
     map_free(&ix->by_id);
+    map_free(&ix->by_title);
     for (int b = 0; b < 4; b++)
         map_free(&ix->bands[b]);
     free(ix->acc);
@@ -307,16 +316,17 @@ set_cosine(const struct story_index *ix, const uint32_t *a, size_t na, const uin
 }
 
 /* The best cosine between the doc and the story's latest members from
- * other sources: a story is other sources covering the same happening, so
- * a source's own items never vouch for each other. */
+ * other feeds: a feed's own items (a changelog, a blog's series) never
+ * vouch for each other, while one organisation's two feeds may carry one
+ * announcement. */
 static double
 member_sim(const struct story_index *ix, const struct story *s, const uint32_t *t, size_t nt,
-           int64_t source_id)
+           int64_t feed_id)
 {
     double best = 0;
 
     for (int k = 0; k < STORY_MEMBERS; k++) {
-        if (s->mem[k] == NULL || s->mem_source[k] == source_id)
+        if (s->mem[k] == NULL || s->mem_feed[k] == feed_id)
             continue;
         double c = set_cosine(ix, t, nt, s->mem[k], s->nmem[k]);
         if (c > best)
@@ -347,6 +357,8 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
     long best = -1;
     /* Terms in more than this many documents say nothing about identity. */
     uint32_t common = ix->ndocs > 200 ? (uint32_t)(ix->ndocs / 10) : UINT32_MAX;
+    double floor = ix->o.anchored > 0 && ix->o.anchored < ix->o.threshold ? ix->o.anchored
+                                                                          : ix->o.threshold;
 
     if (ix->capacc < ix->nstories) {
         ix->capacc = ix->nstories * 2 + 16;
@@ -397,8 +409,7 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         sim = dot / (dnorm * centroid_norm(ix, s) + 1e-12);
         /* A centroid can drift toward a topic word ("Claude") that many
          * small items share; some one member must also be close. */
-        if (sim >= ix->o.threshold &&
-            member_sim(ix, s, t, nt, d->source_id) < ix->o.threshold)
+        if (sim >= floor && member_sim(ix, s, t, nt, d->feed_id) < floor)
             continue;
         if (sim > *best_sim) {
             *best_sim = sim;
@@ -421,6 +432,32 @@ near_duplicate(const struct story_index *ix, uint64_t h)
             return (long)v - 1;
     }
     return -1;
+}
+
+/* The story of an earlier event with d's title, when near enough in time. */
+static long
+same_title(const struct story_index *ix, const struct story_doc *d)
+{
+    uint32_t v;
+    const struct story *s;
+
+    if (d->title_key == 0 || !map_get(&ix->by_title, d->title_key, &v) || v == 0)
+        return -1;
+    s = &ix->stories[v - 1];
+    if (d->published > s->info.last_seen + ix->o.title_window ||
+        d->published + ix->o.title_window < s->info.first_seen)
+        return -1;
+    return (long)v - 1;
+}
+
+static int
+shares_specific(const struct story *s, const struct story_doc *d)
+{
+    for (size_t i = 0; i < d->nspecific; i++)
+        for (uint32_t j = 0; j < s->nspec; j++)
+            if (s->spec[j] == d->specific[i])
+                return 1;
+    return 0;
 }
 
 static void
@@ -454,6 +491,17 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
         s->info.sources = (int)s->nsources;
     }
     s->info.events++;
+    for (size_t i = 0; i < d->nspecific && s->nspec < LEN(s->spec); i++) {
+        uint32_t j;
+        for (j = 0; j < s->nspec && s->spec[j] != d->specific[i]; j++)
+            ;
+        if (j == s->nspec)
+            s->spec[s->nspec++] = d->specific[i];
+    }
+    if (d->title_key) {
+        int found;
+        *map_slot(&ix->by_title, d->title_key, si + 1, &found) = si + 1;
+    }
     if (d->tier >= 1 && d->tier <= 3)
         s->info.tiers_mask |= 1 << d->tier;
     if (d->published < s->info.first_seen) {
@@ -469,7 +517,7 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     s->mem[k] = xmalloc((nt ? nt : 1) * sizeof(uint32_t));
     memcpy(s->mem[k], t, nt * sizeof(uint32_t));
     s->nmem[k] = (uint32_t)nt;
-    s->mem_source[k] = d->source_id;
+    s->mem_feed[k] = d->feed_id;
     if (d->simhash && !d->weak) {
         s->simhash = d->simhash;
         for (int b = 0; b < 4; b++) {
@@ -489,13 +537,16 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
     long si = -1;
     int found;
 
-    if (d->simhash)
+    si = same_title(ix, d);
+    if (si < 0 && d->simhash) {
         si = near_duplicate(ix, d->simhash);
-    if (si >= 0 && ix->stories[si].info.last_seen + ix->o.window < d->published)
-        si = -1;
-    if (si < 0 && nt > 0) {
+        if (si >= 0 && ix->stories[si].info.last_seen + ix->o.window < d->published)
+            si = -1;
+    }
+    if (si < 0 && nt > 0 && !d->weak) {
         si = best_story(ix, d, t, nt, &sim);
-        if (sim < ix->o.threshold)
+        if (si >= 0 && sim < ix->o.threshold &&
+            !(ix->o.anchored > 0 && sim >= ix->o.anchored && shares_specific(&ix->stories[si], d)))
             si = -1;
     }
     ix->ndocs++;

@@ -3,12 +3,15 @@
  * into stories, incrementally.
  *
  * Each story keeps a centroid (term counts of its events) and its
- * coverage. A new event joins the story whose centroid is most similar
- * (TF-IDF cosine, IDF from the documents seen so far) among the stories
- * active inside the time window, when that similarity reaches the
- * threshold; a near-duplicate (SimHash of word shingles within Hamming
- * distance 3, found through four 16-bit bands) joins its twin's story
- * outright. Otherwise the event starts a story, whose id is the event's
+ * coverage. A new event joins, in this order: the story of an earlier
+ * event with the same normalized title (one post captured twice or
+ * cross-posted); the story of a near-duplicate (SimHash of word shingles
+ * within Hamming distance 3, found through four 16-bit bands); or the
+ * story whose centroid is most similar (TF-IDF cosine, IDF from the
+ * documents seen so far) among the stories active inside the time window,
+ * when that similarity reaches the threshold, or the lower anchored
+ * threshold when both name one specific entity (a model, product or law).
+ * A roundup (weak) joins only as a copy. Otherwise the event starts a story, whose id is the event's
  * id. Candidate stories come from an inverted index over terms, skipping
  * terms too common to mean anything, so there is no all-pairs pass.
  *
@@ -24,14 +27,22 @@
 
 struct story_doc {
     int64_t id;
-    int64_t source_id;
+    int64_t source_id;       /* who speaks (an organisation): counted once */
+    int64_t feed_id;         /* the feed it came from: a feed's own items never
+                              * vouch for each other */
     int tier;                /* 1..3 */
     const uint64_t *terms;   /* stemmed term hashes (text_terms), repeats allowed */
     size_t nterms;
     uint64_t simhash;        /* story_simhash() of its shingles, 0 for none */
     time_t published;
-    int weak;                /* a roundup: it may join a story but never draws
-                              * others in (its words stay out of the story) */
+    int weak;                /* a roundup: it joins a story only as a copy of
+                              * one of its members (same title, near-duplicate) */
+    uint64_t title_key;      /* its normalized title's hash, 0 for none: the same
+                              * title again is the same post captured twice or
+                              * cross-posted, one story whatever the dates */
+    const int32_t *specific; /* ids of the specific entities it names (models,
+                              * products, laws...): what anchors a story */
+    size_t nspecific;
 };
 
 struct story_info {
@@ -45,7 +56,11 @@ struct story_info {
 
 struct story_opts {
     time_t window;           /* default 3 days */
-    double threshold;        /* default 0.1 (tuned on headlines, bench/stories) */
+    double threshold;        /* similarity that joins on its own, default 0.1 */
+    double anchored;         /* similarity that joins when the doc and the story
+                              * share a specific entity; 0: threshold */
+    time_t title_window;     /* how far apart two captures of one title may be,
+                              * default 90 days */
     size_t max_terms;        /* terms of a doc that count, default 48 */
 };
 

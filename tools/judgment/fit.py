@@ -22,6 +22,7 @@ import common  # noqa: E402
 L2_CLASS = 1.0     # logistic regressions: penalty on the summed log-loss
 RIDGE_GRID = [3, 10, 30, 100, 300]
 DENSE_SCALE = 3.0  # dense columns are scaled up: named features are penalised less
+MIN_COUNT = 2
 
 
 def read_features(path):
@@ -41,7 +42,7 @@ def read_features(path):
 
 
 def col_scale(name):
-    return 1.0 if (len(name) > 1 and name[0] in "tple" and name[1] == ":" and
+    return 1.0 if (len(name) > 1 and name[0] in "tples" and name[1] == ":" and
                    name[2:].isdigit()) else DENSE_SCALE
 
 
@@ -105,8 +106,14 @@ def main():
     if len(train) < 100:
         sys.exit(f"fit.py: only {len(train)} labelled items found in {db}")
 
-    # Columns: every dense feature and every sparse bucket seen in training.
-    columns = sorted({k for _, (d, s, _, _) in train for k in list(d) + list(s)})
+    # Columns: every dense feature, and the sparse buckets seen at least twice in
+    # training (a word seen once teaches nothing but noise).
+    seen = {}
+    for _, (_, s, _, _) in train:
+        for k in s:
+            seen[k] = seen.get(k, 0) + 1
+    columns = sorted({k for _, (d, s, _, _) in train
+                      for k in list(d) + [x for x in s if seen[x] >= MIN_COUNT]})
     index = {c: i for i, c in enumerate(columns)}
     scale = np.array([col_scale(c) for c in columns])
     X = np.zeros((len(train), len(columns)))
@@ -114,15 +121,16 @@ def main():
         for k, v in d.items():
             X[i, index[k]] = v
         for k in s:
-            X[i, index[k]] = 1.0
+            if k in index:
+                X[i, index[k]] = 1.0
     Xs = X * scale
 
     kind_y = np.array([common.KINDS.index(r["kind"]) for r, _ in train])
     ai_y = np.array([1 if r["ai"] == "yes" else 0 for r, _ in train])
     imp_y = np.array([float(r["importance"]) for r, _ in train])
 
-    Wk = softmax_fit(Xs, kind_y, len(common.KINDS), L2_CLASS)
-    Wa = softmax_fit(Xs, ai_y, 2, L2_CLASS)
+    Wk = softmax_fit(Xs, kind_y, len(common.KINDS), L2_CLASS, iters=300)
+    Wa = softmax_fit(Xs, ai_y, 2, L2_CLASS, iters=300)
     # The binary model as one logit: class 1 minus class 0.
     wa = Wa[:, 1] - Wa[:, 0]
     kind_hat = softmax(Xs, Wk).argmax(axis=1)
