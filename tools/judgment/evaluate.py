@@ -116,7 +116,7 @@ def evaluate(db, split):
         if k not in dates and e["published"]:
             dates[k] = datetime.datetime.fromtimestamp(
                 e["published"], datetime.timezone.utc).strftime("%Y-%m-%d")
-    test = rows if split == "all" else [r for r in rows if common.in_test(split, r)]
+    test = [r for r in rows if not common.is_seed(r) and (split == "all" or common.in_test(split, r))]
     out = {"split": split}
     out.update(item_figures(test, events))
     out.update(pair_figures(common.read_tsv(f"{common.JUDGMENT}/pairs.tsv"), events, split,

@@ -23,6 +23,7 @@ L2_CLASS = 1.0     # logistic regressions: penalty on the summed log-loss
 RIDGE_GRID = [3, 10, 30, 100, 300]
 DENSE_SCALE = 3.0  # dense columns are scaled up: named features are penalised less
 MIN_COUNT = 2
+SEED_WEIGHT = 8.0  # the seed page's events: the user's own calibration points
 
 
 def read_features(path):
@@ -46,18 +47,20 @@ def col_scale(name):
                    name[2:].isdigit()) else DENSE_SCALE
 
 
-def softmax_fit(X, y, k, l2, iters=600, lr=0.1):
-    """Multinomial logistic regression by Adam on the mean log-loss plus l2/n |W|^2."""
+def softmax_fit(X, y, k, l2, weight, iters=600, lr=0.1):
+    """Multinomial logistic regression by Adam on the weighted mean log-loss plus
+    l2/n |W|^2."""
     n, m = X.shape
     W = np.zeros((m, k))
     Y = np.eye(k)[y]
+    sw = (weight / weight.mean())[:, None]
     mw, vw = np.zeros_like(W), np.zeros_like(W)
     for t in range(1, iters + 1):
         Z = X @ W
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
         P /= P.sum(axis=1, keepdims=True)
-        G = X.T @ (P - Y) / n + 2 * l2 / n * W
+        G = X.T @ ((P - Y) * sw) / n + 2 * l2 / n * W
         mw = 0.9 * mw + 0.1 * G
         vw = 0.999 * vw + 0.001 * G * G
         W -= lr * (mw / (1 - 0.9 ** t)) / (np.sqrt(vw / (1 - 0.999 ** t)) + 1e-8)
@@ -79,6 +82,7 @@ def ridge_fit(X, y, lam):
 
 
 def ridge_cv(X, y):
+    """The penalty with the least 5-fold error (y centred, rows already weighted)."""
     n = len(y)
     folds = np.arange(n) % 5
     best = None
@@ -86,8 +90,8 @@ def ridge_cv(X, y):
         err = 0.0
         for f in range(5):
             tr, te = folds != f, folds == f
-            w = ridge_fit(X[tr], y[tr] - y[tr].mean(), lam)
-            err += float(((X[te] @ w + y[tr].mean() - y[te]) ** 2).sum())
+            w = ridge_fit(X[tr], y[tr], lam)
+            err += float(((X[te] @ w - y[te]) ** 2).sum())
         if best is None or err < best[0]:
             best = (err, lam)
     return best[1]
@@ -128,13 +132,18 @@ def main():
     kind_y = np.array([common.KINDS.index(r["kind"]) for r, _ in train])
     ai_y = np.array([1 if r["ai"] == "yes" else 0 for r, _ in train])
     imp_y = np.array([float(r["importance"]) for r, _ in train])
+    weight = np.array([SEED_WEIGHT if common.is_seed(r) else 1.0 for r, _ in train])
 
-    Wk = softmax_fit(Xs, kind_y, len(common.KINDS), L2_CLASS, iters=300)
-    Wa = softmax_fit(Xs, ai_y, 2, L2_CLASS, iters=300)
+    Wk = softmax_fit(Xs, kind_y, len(common.KINDS), L2_CLASS, weight, iters=300)
+    # About AI is a matter of what an item says, not of who says it: a general
+    # paper's AI story is about AI. The source's columns stay out of this model.
+    by_source = np.array([c.startswith(("s:", "source:", "tier:")) for c in columns])
+    Xa = Xs * ~by_source
+    Wa = softmax_fit(Xa, ai_y, 2, L2_CLASS, weight, iters=300)
     # The binary model as one logit: class 1 minus class 0.
     wa = Wa[:, 1] - Wa[:, 0]
     kind_hat = softmax(Xs, Wk).argmax(axis=1)
-    ai_hat = 1 / (1 + np.exp(-(Xs @ wa)))
+    ai_hat = 1 / (1 + np.exp(-(Xa @ wa)))
 
     # Importance: the item's features, its kind and AI probability as the C code
     # computes them, and the story's coverage.
@@ -148,9 +157,11 @@ def main():
         E[i, len(common.KINDS) + 2] = sources >= 4
         E[i, len(common.KINDS) + 3] = bin(tiers).count("1") >= 2
     Xi = np.hstack([Xs, E * DENSE_SCALE])
-    mean = imp_y.mean()
-    lam = ridge_cv(Xi, imp_y)
-    wi = ridge_fit(Xi, imp_y - mean, lam)
+    # Weighted ridge: each row counts weight times, by scaling it with its root.
+    mean = float((imp_y * weight).sum() / weight.sum())
+    root = np.sqrt(weight)[:, None]
+    lam = ridge_cv(Xi * root, (imp_y - mean) * root[:, 0])
+    wi = ridge_fit(Xi * root, (imp_y - mean) * root[:, 0], lam)
     raw = Xi @ wi + mean
     # Calibration: spread the predictions as the labels spread (a ridge fit
     # shrinks them toward the middle), keeping their mean.
@@ -170,7 +181,7 @@ def main():
                 if abs(w) >= 1e-4:
                     f.write(f"kind\t{kname}\t{name}\t{w:.5g}\n")
         for j, name in enumerate(columns):
-            if abs(wa[j] * scale[j]) >= 1e-4:
+            if abs(wa[j] * scale[j]) >= 1e-4 and not by_source[j]:
                 f.write(f"ai\t-\t{name}\t{wa[j] * scale[j]:.5g}\n")
         for j, name in enumerate(columns):
             w = wi[j] * scale[j]
