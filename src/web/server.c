@@ -55,6 +55,7 @@
 #include "store/store.h"
 #include "web/access_log.h"
 #include "web/cache.h"
+#include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
 
@@ -277,7 +278,8 @@ web_decode_path(const char *target, char *out, size_t outlen)
     len = pct_decode(target, n, 0, out, outlen);
     if (len == -2)
         return 414;
-    if (len < 0)
+    /* Handlers echo the path into HTML and JSON, which must be UTF-8. */
+    if (len < 0 || !web_utf8_valid(out, (size_t)len))
         return 400;
     /* A ".." segment (also one that was %2e%2e or had %2f around it) is
      * refused outright: no handler has a use for it. */
@@ -286,6 +288,25 @@ web_decode_path(const char *target, char *out, size_t outlen)
         if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == '\0'))
             return 400;
     }
+    return 200;
+}
+
+/*
+ * Decodes one query name or value of n bytes at s into store at *used,
+ * and points *out at it. Returns 200, or 400 for a bad escape, a NUL, more
+ * than WEB_MAX_VALUE bytes, or text that is not UTF-8: handlers echo
+ * values into HTML and JSON, so what is not text never reaches them.
+ */
+static int
+query_text(const char *s, size_t n, char *store, size_t storelen, size_t *used,
+           const char **out)
+{
+    long len = pct_decode(s, n, 1, store + *used, storelen - *used);
+
+    if (len < 0 || len > WEB_MAX_VALUE || !web_utf8_valid(store + *used, (size_t)len))
+        return 400;
+    *out = store + *used;
+    *used += (size_t)len + 1;
     return 200;
 }
 
@@ -303,7 +324,6 @@ web_parse_query(const char *target, struct web_request *r, char *store, size_t s
         const char *eq = memchr(q, '=', seg);
         size_t nlen = eq ? (size_t)(eq - q) : seg;
         struct web_param *p;
-        long len;
 
         if (seg == 0) {
             q++;
@@ -312,19 +332,11 @@ web_parse_query(const char *target, struct web_request *r, char *store, size_t s
         if (r->nparams >= WEB_MAX_PARAMS)
             return 400;
         p = &r->params[r->nparams];
-        len = pct_decode(q, nlen, 1, store + used, storelen - used);
-        if (len < 0 || len > WEB_MAX_VALUE)
+        if (query_text(q, nlen, store, storelen, &used, &p->name) != 200)
             return 400;
-        p->name = store + used;
-        used += (size_t)len + 1;
         p->value = "";
-        if (eq) {
-            len = pct_decode(eq + 1, seg - nlen - 1, 1, store + used, storelen - used);
-            if (len < 0 || len > WEB_MAX_VALUE)
-                return 400;
-            p->value = store + used;
-            used += (size_t)len + 1;
-        }
+        if (eq && query_text(eq + 1, seg - nlen - 1, store, storelen, &used, &p->value) != 200)
+            return 400;
         r->nparams++;
         q += seg;
         if (*q == '&')

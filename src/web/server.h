@@ -65,8 +65,8 @@ void web_server_stop(struct web_server *s);
 /*
  * Decodes the path of a raw request target ("/a%20b?x=1" -> "/a b") into
  * out (size outlen). Returns 200, or the status to answer: 400 (not
- * starting with '/', bad %-escape, NUL, a ".." segment), 414 (longer than
- * WEB_MAX_PATH, raw or decoded).
+ * starting with '/', bad %-escape, NUL, a ".." segment, not UTF-8 once
+ * decoded), 414 (longer than WEB_MAX_PATH, raw or decoded).
  */
 int web_decode_path(const char *target, char *out, size_t outlen);
 
@@ -75,7 +75,8 @@ int web_decode_path(const char *target, char *out, size_t outlen);
  * %-escapes and '+'. The names and values are written into store (at
  * least strlen(target) + 1 bytes), which must outlive r. Returns 200 or
  * 400 (more than WEB_MAX_PARAMS parameters, a name or value longer than
- * WEB_MAX_VALUE, a bad escape or a NUL).
+ * WEB_MAX_VALUE bytes, a bad escape, a NUL, or a name or value that is
+ * not well-formed UTF-8 once decoded: see web_utf8_valid()).
  */
 int web_parse_query(const char *target, struct web_request *r, char *store, size_t storelen);
 
