@@ -71,6 +71,10 @@
  * rendered again up to four times a second while an ingest ran, and the
  * p99 of a mixed load rose 3.9x (bench/web load); at 1 s, 2.8x. */
 #define CACHE_CHECK_MS 1000
+/* A connection's memory for its request: twice WEB_MAX_HEADER, so that
+ * most oversized headers reach on_request and get our 431 with the site's
+ * headers, not libmicrohttpd's bare one. */
+#define HEADER_MEMORY (2 * WEB_MAX_HEADER)
 
 /* Route groups, the first label of the request counter. */
 enum { G_PAGES, G_API, G_FEEDS, G_HEALTH, G_METRICS, G_OTHER, NGROUPS };
@@ -671,18 +675,72 @@ make_etag(char etag[40], uint64_t hash, int gz)
     snprintf(etag, 40, "\"%016llx%s\"", (unsigned long long)hash, gz ? "-gz" : "");
 }
 
+struct header_count {
+    const char *name;
+    unsigned n;
+};
+
+static enum MHD_Result
+count_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct header_count *c = cls;
+
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, c->name) == 0)
+        c->n++;
+    return MHD_YES;
+}
+
+/* How many lines of the request's header have this field name
+ * (libmicrohttpd's lookup only finds the first). */
+static unsigned
+header_count(struct MHD_Connection *conn, const char *name)
+{
+    struct header_count c = { name, 0 };
+
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_one, &c);
+    return c.n;
+}
+
+/*
+ * The time an If-Modified-Since asks about: 0 and *t set, or -1 when the
+ * request has none to obey. RFC 9110 13.1.3: one that is not exactly an
+ * HTTP-date, or that is given more than once, is ignored.
+ */
+static int
+if_modified_since(struct web_server *s, struct MHD_Connection *conn, time_t *t)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+    char date[64];
+    size_t n;
+
+    if (v == NULL || header_count(conn, MHD_HTTP_HEADER_IF_MODIFIED_SINCE) != 1)
+        return -1;
+    /* The field's surrounding white space is not part of its value. */
+    v = skip_ows(v);
+    n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n >= sizeof(date))
+        return -1;
+    memcpy(date, v, n);
+    date[n] = '\0';
+    return web_http_date(date, web_now(&s->ctx), t);
+}
+
 /*
  * For a 200 body with this hash: whether the request wants its gzip form
  * (of a text body over GZIP_MIN bytes), the ETag of the form it gets, and
  * 304 when its conditions match, else 200.
  */
 static int
-conditional(struct MHD_Connection *conn, struct head *h, uint64_t hash, size_t len)
+conditional(struct web_server *s, struct MHD_Connection *conn, struct head *h, uint64_t hash,
+            size_t len)
 {
     const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
-    const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                  MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
     char plain[40], zipped[40];
     time_t t;
 
@@ -696,7 +754,7 @@ conditional(struct MHD_Connection *conn, struct head *h, uint64_t hash, size_t l
     memcpy(h->etag, h->gz ? zipped : plain, sizeof(h->etag));
     if (inm)
         return web_etag_match(inm, plain) || web_etag_match(inm, zipped) ? 304 : 200;
-    if (ims && h->last_modified > 0 && date_parse(ims, &t) == ALM_OK && h->last_modified <= t)
+    if (h->last_modified > 0 && if_modified_since(s, conn, &t) == 0 && h->last_modified <= t)
         return 304;
     return 200;
 }
@@ -777,7 +835,7 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
     h.text = is_text(h.ctype);
     if (h.status == 200) {
         hash = fnv1a64(buf_cstr(&resp->body), resp->body.len);
-        h.status = conditional(conn, &h, hash, resp->body.len);
+        h.status = conditional(s, conn, &h, hash, resp->body.len);
     }
     if (h.status != 304 && resp->body.len > 0) {
         if (h.gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
@@ -830,7 +888,7 @@ send_entry(struct web_server *s, struct MHD_Connection *conn, struct request *rq
     char *body = e->body; /* only read: libmicrohttpd wants it non-const */
     size_t len = e->len;
 
-    h.status = conditional(conn, &h, e->hash, e->len);
+    h.status = conditional(s, conn, &h, e->hash, e->len);
     if (h.status == 304) {
         web_cached_release(e);
         h.gz = 0;
@@ -1253,6 +1311,50 @@ has_body(struct MHD_Connection *conn)
     return *cl != '\0';
 }
 
+/*
+ * RFC 9112 3.2: a server must answer 400 to an HTTP/1.1 request without
+ * a Host, and to any request with more than one or an invalid one.
+ * (libmicrohttpd passes HTTP/1.2-1.9 on as 1.1, and answers other
+ * versions itself.)
+ */
+static int
+host_ok(struct MHD_Connection *conn, const char *version)
+{
+    unsigned n = header_count(conn, MHD_HTTP_HEADER_HOST);
+
+    if (n == 0)
+        return strcmp(version, MHD_HTTP_VERSION_1_0) == 0;
+    return n == 1 && web_host_valid(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                                MHD_HTTP_HEADER_HOST));
+}
+
+/* The request line and header are over WEB_MAX_HEADER bytes. Bigger
+ * ones than libmicrohttpd's memory holds it answers itself. */
+static int
+header_too_big(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+
+    return ci && ci->header_size > WEB_MAX_HEADER;
+}
+
+/* The first call, the header complete: the checks that need no target. */
+static enum MHD_Result
+check_header(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+             const char *method, const char *version)
+{
+    if (header_too_big(conn))
+        return reject(s, conn, rq, method, 431);
+    if (!host_ok(conn, version))
+        return reject(s, conn, rq, method, 400);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return reject(s, conn, rq, method, 405);
+    if (has_body(conn))
+        return reject(s, conn, rq, method, 400);
+    return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -1261,17 +1363,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     struct request *rq = *con_cls;
 
     (void)url;
-    (void)version;
     (void)upload;
     if (rq == NULL)
         return MHD_NO; /* on_uri always runs first */
     if (!rq->called) {
         rq->called = 1;
-        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-            return reject(s, conn, rq, method, 405);
-        if (has_body(conn))
-            return reject(s, conn, rq, method, 400);
-        return MHD_YES;
+        return check_header(s, conn, rq, method, version);
     }
     if (*upload_size > 0) {
         rq->body = 1;
@@ -1424,8 +1521,8 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     /*
      * Connections are bounded in number, in time (15 s of silence), per
      * client address (a proxy in front shares one, hence generous) and in
-     * memory: request line and headers must fit in 16 KiB, or the client
-     * gets 431 and the connection closes.
+     * memory: a request line and header over WEB_MAX_HEADER get our 431;
+     * over what HEADER_MEMORY holds, libmicrohttpd's own.
      */
     s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
                             MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
@@ -1435,7 +1532,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);

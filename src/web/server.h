@@ -26,6 +26,7 @@
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"
 #define WEB_MAX_PATH 2048       /* longer paths get 414 */
 #define WEB_MAX_VALUE 1024      /* longer query names or values get 400 */
+#define WEB_MAX_HEADER 16384    /* a longer request line and header get 431 */
 /* What one request may spend in the store: past it the query stops and the
  * answer is 503 (docs/security.md). Pages from the cache cost nothing. */
 #define WEB_QUERY_BUDGET_MS 750
