@@ -958,19 +958,38 @@ group_of(const char *path)
     return G_PAGES;
 }
 
-static void
-healthz(struct web_server *s, struct web_response *resp)
+/*
+ * The server of a handler's context. The server's own handlers are given
+ * &s->ctx like every other handler, and ctx is the first member of struct
+ * web_server, so the pointer converts back (C11 6.7.2.1p15).
+ */
+static struct web_server *
+server_of(const struct web_ctx *ctx)
 {
-    struct store *st = web_store(&s->ctx);
+    return (struct web_server *)(uintptr_t)ctx;
+}
 
+/*
+ * /healthz: from the process's own state, never the store. A load
+ * balancer asks often and kills what does not answer; a store that is
+ * slow or locked must cost it a slow page, not the whole server. The
+ * store's state is /metrics' almanac_store_up.
+ */
+static int
+healthz(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
+{
+    struct web_server *s = server_of(ctx);
+
+    (void)req;
     resp->content_type = "text/plain; charset=utf-8";
     resp->max_age = -1;
-    if (st && store_schema_version(st) > 0) {
-        buf_puts(&resp->body, "ok\n");
+    if (atomic_load_explicit(&s->stopping, memory_order_relaxed)) {
+        resp->status = 503; /* draining: send new requests elsewhere */
+        buf_puts(&resp->body, "stopping\n");
     } else {
-        resp->status = 503;
-        buf_puts(&resp->body, "store unavailable\n");
+        buf_puts(&resp->body, "ok\n");
     }
+    return 0;
 }
 
 static void
@@ -979,13 +998,15 @@ metric_head(struct buf *b, const char *name, const char *type, const char *help)
     buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void
-metrics(struct web_server *s, struct web_response *resp)
+static int
+metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
 {
+    struct web_server *s = server_of(ctx);
     struct buf *b = &resp->body;
     struct store *st = web_store(&s->ctx);
     unsigned long long cum = 0;
 
+    (void)req;
     resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
     resp->max_age = -1;
     metric_head(b, "almanac_http_requests_total", "counter",
@@ -1054,6 +1075,32 @@ metrics(struct web_server *s, struct web_response *resp)
     metric_head(b, "process_start_time_seconds", "gauge",
                 "Start time of the process since the Unix epoch, in seconds.");
     buf_printf(b, "process_start_time_seconds %lld\n", (long long)s->started);
+    return 0;
+}
+
+/*
+ * The routes the server answers itself, from its own state. They take
+ * the path every request takes (checks, handler, conditional requests,
+ * headers, accounting) except the response cache: they are never kept,
+ * and one must never wait for another's render.
+ */
+static const struct {
+    const char *path;
+    int group;
+    web_handler *fn;
+} own_routes[] = {
+    { "/healthz", G_HEALTH, healthz },
+    { "/metrics", G_METRICS, metrics },
+};
+
+/* The own route of path, or -1. */
+static int
+own_route(const char *path)
+{
+    for (size_t i = 0; i < LEN(own_routes); i++)
+        if (strcmp(path, own_routes[i].path) == 0)
+            return (int)i;
+    return -1;
 }
 
 static int64_t
@@ -1100,13 +1147,11 @@ watch_store(struct web_server *s, int64_t now)
     pthread_mutex_unlock(&s->watch_lock);
 }
 
-/* Runs the handler of path (or the 404 page) into resp. */
+/* Runs handler h (NULL: the 404 page) into resp. */
 static void
-render(struct web_server *s, const struct web_request *req, const char *path,
+render(struct web_server *s, const struct web_request *req, web_handler *h,
        struct web_response *resp)
 {
-    web_handler *h = web_route(path);
-
     disarm_budget();
     if (h == NULL) {
         web_error_page(&s->ctx, 404, resp);
@@ -1243,7 +1288,7 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     char path[WEB_MAX_PATH + 1];
     size_t qlen = strlen(rq->target) + 1;
     char *qstore;
-    int status, group, content;
+    int status, group, own, content;
     int64_t now = mono_ms();
     uint64_t gen = 0;
     enum MHD_Result ok;
@@ -1251,8 +1296,9 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     status = web_decode_path(rq->target, path, sizeof(path));
     if (status != 200)
         return reject(s, conn, rq, method, status);
-    group = group_of(path);
-    content = strcmp(path, "/healthz") != 0 && strcmp(path, "/metrics") != 0;
+    own = own_route(path);
+    content = own < 0;
+    group = content ? group_of(path) : own_routes[own].group;
     if (content && s->cache) {
         watch_store(s, now);
         if ((e = web_cache_get(s->cache, rq->target, now)) != NULL)
@@ -1274,15 +1320,7 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     }
 
     response_init(&resp);
-    if (!content && path[1] == 'h') {
-        group = G_HEALTH;
-        healthz(s, &resp);
-    } else if (!content) {
-        group = G_METRICS;
-        metrics(s, &resp);
-    } else {
-        render(s, &req, path, &resp);
-    }
+    render(s, &req, content ? web_route(path) : own_routes[own].fn, &resp);
     e = content ? keep(s, rq, &resp, gen, now) : NULL;
     land(s, &f);
     if (e)
