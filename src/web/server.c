@@ -55,6 +55,7 @@
 #include "store/store.h"
 #include "web/access_log.h"
 #include "web/cache.h"
+#include "web/conns.h"
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -71,6 +72,9 @@
  * rendered again up to four times a second while an ingest ran, and the
  * p99 of a mixed load rose 3.9x (bench/web load); at 1 s, 2.8x. */
 #define CACHE_CHECK_MS 1000
+#define IDLE_TIMEOUT 15         /* seconds of silence that close a connection */
+/* How far libmicrohttpd's connection limits are above ours (conns.h). */
+#define CONN_SLACK 64
 /* A connection's memory for its request: twice WEB_MAX_HEADER, so that
  * most oversized headers reach on_request and get our 431 with the site's
  * headers, not libmicrohttpd's bare one. */
@@ -127,6 +131,11 @@ struct web_server {
     pthread_mutex_t flights_lock; /* guards the two below */
     struct flight *flights;     /* renders in progress */
     int grounded;               /* stopping: no request waits for a render */
+    struct web_conns *conns;    /* deadlines and shares of connections */
+    pthread_t reaper;           /* closes connections past their deadline */
+    pthread_mutex_t reaper_lock; /* guards reaper_quit, with reaper_wake */
+    pthread_cond_t reaper_wake;
+    int reaper_quit;
 };
 
 /* One request, from its request line to its completion. */
@@ -998,6 +1007,31 @@ metric_head(struct buf *b, const char *name, const char *type, const char *help)
     buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* The connection gauges and what the connection record closed. */
+static void
+metrics_conns(struct web_server *s, struct buf *b)
+{
+    static const char *const reasons[WEB_NENDS] = {
+        [WEB_END_HEADER_TIMEOUT] = "header_timeout",
+        [WEB_END_REQUEST_TIMEOUT] = "request_timeout",
+        [WEB_END_EVICTED] = "evicted",
+        [WEB_END_REFUSED] = "refused",
+    };
+    struct web_conns_stats cs;
+
+    web_conns_stats(s->conns, &cs);
+    metric_head(b, "almanac_http_connections", "gauge", "Open client connections.");
+    buf_printf(b, "almanac_http_connections %zu\n", cs.open);
+    metric_head(b, "almanac_http_connections_waiting", "gauge",
+                "Open connections without a request in progress.");
+    buf_printf(b, "almanac_http_connections_waiting %zu\n", cs.waiting);
+    metric_head(b, "almanac_http_connections_closed_total", "counter",
+                "Connections the server closed: past a deadline, or to make room.");
+    for (int i = 0; i < WEB_NENDS; i++)
+        buf_printf(b, "almanac_http_connections_closed_total{reason=\"%s\"} %llu\n",
+                   reasons[i], cs.ended[i]);
+}
+
 static int
 metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
 {
@@ -1036,6 +1070,7 @@ metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_res
                atomic_load_explicit(&s->m.bytes, memory_order_relaxed));
     metric_head(b, "almanac_http_requests_in_flight", "gauge", "Requests being answered.");
     buf_printf(b, "almanac_http_requests_in_flight %d\n", atomic_load(&s->inflight));
+    metrics_conns(s, b);
     if (s->cache) {
         struct web_cache_stats cs;
         web_cache_stats(s->cache, &cs);
@@ -1349,6 +1384,16 @@ has_body(struct MHD_Connection *conn)
     return *cl != '\0';
 }
 
+/* The connection record's entry of conn (NULL if it has none). */
+static struct web_conn *
+conn_entry(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
 /*
  * RFC 9112 3.2: a server must answer 400 to an HTTP/1.1 request without
  * a Host, and to any request with more than one or an invalid one.
@@ -1382,6 +1427,7 @@ static enum MHD_Result
 check_header(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
              const char *method, const char *version)
 {
+    web_conns_busy(s->conns, conn_entry(conn));
     if (header_too_big(conn))
         return reject(s, conn, rq, method, 431);
     if (!host_ok(conn, version))
@@ -1439,14 +1485,108 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct web_server *s = cls;
     struct request *rq = *con_cls;
 
-    (void)conn;
     (void)toe;
+    /* A kept-alive connection waits for its next header from now. */
+    web_conns_idle(s->conns, conn_entry(conn), mono_ms());
     if (rq == NULL)
         return;
     free(rq->target);
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* Tracks each connection from its accept to its close (conns.h). */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+    struct web_server *s = cls;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *addr =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd)
+            *socket_context = web_conns_add(s->conns, fd->connect_fd,
+                                            addr ? addr->client_addr : NULL, mono_ms());
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        /* Before libmicrohttpd closes the descriptor: see conns.h. */
+        web_conns_remove(s->conns, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/*
+ * Ends a connection from outside its thread. shutdown(2), not close(2):
+ * the descriptor stays libmicrohttpd's until it sees the end and closes
+ * it, so it is never closed twice nor reused under it. A client that
+ * sent part of a header gets no answer: whatever it read could be taken
+ * for the answer to a request it sends meanwhile.
+ */
+static void
+close_conn(int fd, void *cls)
+{
+    (void)cls;
+    shutdown(fd, SHUT_RDWR);
+}
+
+#define REAPER_MS 250           /* how often deadlines are looked at */
+
+/* The thread that closes connections past their deadline (conns.h). */
+static void *
+reaper_main(void *arg)
+{
+    struct web_server *s = arg;
+
+    pthread_mutex_lock(&s->reaper_lock);
+    while (!s->reaper_quit) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += REAPER_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->reaper_wake, &s->reaper_lock, &until);
+        pthread_mutex_unlock(&s->reaper_lock);
+        web_conns_expire(s->conns, mono_ms());
+        pthread_mutex_lock(&s->reaper_lock);
+    }
+    pthread_mutex_unlock(&s->reaper_lock);
+    return NULL;
+}
+
+/* The reaper's condition waits on the monotonic clock, as deadlines do. */
+static int
+start_reaper(struct web_server *s)
+{
+    pthread_condattr_t ca;
+
+    pthread_mutex_init(&s->reaper_lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->reaper_wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+        pthread_cond_destroy(&s->reaper_wake);
+        pthread_mutex_destroy(&s->reaper_lock);
+        return ALM_EIO;
+    }
+    return ALM_OK;
+}
+
+static void
+stop_reaper(struct web_server *s)
+{
+    pthread_mutex_lock(&s->reaper_lock);
+    s->reaper_quit = 1;
+    pthread_cond_signal(&s->reaper_wake);
+    pthread_mutex_unlock(&s->reaper_lock);
+    pthread_join(s->reaper, NULL);
+    pthread_cond_destroy(&s->reaper_wake);
+    pthread_mutex_destroy(&s->reaper_lock);
 }
 
 /* ---- start and stop ---- */
@@ -1504,11 +1644,26 @@ listen_socket(struct web_server *s, const char *addr, char *err, size_t errlen)
     return ALM_OK;
 }
 
+/* Frees what web_server_start() made before the daemon would have started. */
+static void
+unstart(struct web_server *s)
+{
+    close(s->fd);
+    access_log_free(s->alog);
+    web_cache_free(s->cache);
+    store_close(s->watch);
+    web_conns_free(s->conns);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->flights_lock);
+    free(s);
+}
+
 int
 web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
                  struct web_server **out, char *err, size_t errlen)
 {
     struct web_server *s;
+    struct web_conn_limits lim;
     struct store *st;
     unsigned threads = o && o->threads ? o->threads : 0;
     long ncpu;
@@ -1556,33 +1711,45 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
         fflush(s->log); /* what stdio holds goes first */
         s->alog = access_log_new(fileno(s->log)); /* NULL: no thread, no log */
     }
+    s->conns = web_conns_new(&(struct web_conn_limits){
+        .max_conns = o ? o->max_conns : 0,
+        .max_per_address = o ? o->max_per_address : 0,
+        .header_ms = o ? o->header_timeout * 1000 : 0,
+        .request_ms = o ? o->request_timeout * 1000 : 0,
+    }, close_conn, s);
+    web_conns_limits(s->conns, &lim);
+    if (start_reaper(s) != ALM_OK) {
+        snprintf(err, errlen, "cannot start a thread");
+        unstart(s);
+        return ALM_EIO;
+    }
     /*
-     * Connections are bounded in number, in time (15 s of silence), per
-     * client address (a proxy in front shares one, hence generous) and in
-     * memory: a request line and header over WEB_MAX_HEADER get our 431;
-     * over what HEADER_MEMORY holds, libmicrohttpd's own.
+     * The connection record (conns.h) applies the limits on number, per
+     * address and in time; libmicrohttpd's own are a backstop CONN_SLACK
+     * above them, so that a new connection reaches the record, which makes
+     * room for it, while the ones it closed are still going. 15 s of
+     * silence also closes a connection (a client that stops reading its
+     * answer). Memory: a request line and header over WEB_MAX_HEADER get
+     * our 431; over what HEADER_MEMORY holds, libmicrohttpd's own.
      */
     s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
                             MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
                             on_request, s,
                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT,
+                            MHD_OPTION_CONNECTION_LIMIT, lim.max_conns + CONN_SLACK,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            lim.max_per_address + CONN_SLACK,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot start the HTTP server on %s", s->base_url);
-        close(s->fd);
-        access_log_free(s->alog);
-        web_cache_free(s->cache);
-        store_close(s->watch);
-        pthread_mutex_destroy(&s->watch_lock);
-        pthread_mutex_destroy(&s->flights_lock);
-        free(s);
+        stop_reaper(s);
+        unstart(s);
         return ALM_EIO;
     }
     *out = s;
@@ -1618,6 +1785,7 @@ web_server_stop(struct web_server *s)
     }
     /* libmicrohttpd must not be stopped with a connection suspended. */
     ground(s);
+    stop_reaper(s);
     MHD_stop_daemon(s->d);
     /* After quiescing the listen socket is ours to close; otherwise
      * MHD_stop_daemon closed it. */
@@ -1634,6 +1802,7 @@ web_server_stop(struct web_server *s)
     /* The daemon is gone, and with it every response that held an entry. */
     web_cache_free(s->cache);
     store_close(s->watch);
+    web_conns_free(s->conns); /* every connection was removed as it closed */
     pthread_mutex_destroy(&s->watch_lock);
     pthread_mutex_destroy(&s->flights_lock);
     free(s);

@@ -39,6 +39,11 @@ struct web_server_opts {
     unsigned threads;           /* 0: one per CPU, at least 2 */
     FILE *access_log;           /* one line per request; NULL: none (borrowed) */
     int cache_mb;               /* bound of the response cache in MiB: 0 for 16, -1 for none */
+    /* Connection bounds (conns.h); 0 for each default. */
+    unsigned max_conns;         /* open connections: WEB_MAX_CONNS */
+    unsigned max_per_address;   /* from one client address: WEB_MAX_PER_ADDRESS */
+    unsigned header_timeout;    /* seconds to a complete header: WEB_HEADER_TIMEOUT */
+    unsigned request_timeout;   /* seconds to the answer sent: WEB_REQUEST_TIMEOUT */
 };
 
 /*
