@@ -66,6 +66,18 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
             o->base_url = next;
         } else if (strcmp(a, "--threads") == 0 && parse_long(next, 1, 64, &v) == ALM_OK) {
             o->web.threads = (unsigned)v;
+        } else if (strcmp(a, "--max-connections") == 0 &&
+                   parse_long(next, 1, 65536, &v) == ALM_OK) {
+            o->web.max_conns = (unsigned)v;
+        } else if (strcmp(a, "--max-per-address") == 0 &&
+                   parse_long(next, 1, 65536, &v) == ALM_OK) {
+            o->web.max_per_address = (unsigned)v;
+        } else if (strcmp(a, "--header-timeout") == 0 &&
+                   parse_long(next, 1, 3600, &v) == ALM_OK) {
+            o->web.header_timeout = (unsigned)v;
+        } else if (strcmp(a, "--request-timeout") == 0 &&
+                   parse_long(next, 1, 86400, &v) == ALM_OK) {
+            o->web.request_timeout = (unsigned)v;
         } else if (run && strcmp(a, "--every") == 0 &&
                    parse_long(next, 10, 7 * 86400, &v) == ALM_OK) {
             o->every = v;
@@ -76,16 +88,18 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
     return ALM_OK;
 }
 
-/* Up to 1024 connections plus the store's files need more than the usual
- * soft limit of 1024 descriptors. */
+/* Up to 1024 connections (and what libmicrohttpd allows above while
+ * closed ones go) plus the store's files need more than the usual soft
+ * limit of 1024 descriptors; more connections need more. */
 static void
-raise_fd_limit(void)
+raise_fd_limit(unsigned max_conns)
 {
     struct rlimit rl;
+    rlim_t want = max_conns > 3072 ? (rlim_t)max_conns + 1024 : 4096;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
-        rl.rlim_cur < 4096) {
-        rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+        rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
 }
@@ -136,7 +150,9 @@ serve(struct cli *c, int argc, char **argv, int run)
 
     if (parse_opts(argc, argv, run, &o) != ALM_OK) {
         fprintf(stderr, "usage: almanac %s [--listen ADDR:PORT] [--access-log FILE]"
-                        " [--base-url URL] [--threads N]%s\n",
+                        " [--base-url URL] [--threads N]\n"
+                        "         [--max-connections N] [--max-per-address N]"
+                        " [--header-timeout SECONDS] [--request-timeout SECONDS]%s\n",
                 run ? "run" : "serve", run ? " [--every SECONDS]" : "");
         return 2;
     }
@@ -167,7 +183,7 @@ serve(struct cli *c, int argc, char **argv, int run)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
+    raise_fd_limit(o.web.max_conns);
 
     if (web_server_start(&ctx, &o.web, &srv, err, sizeof(err)) != ALM_OK) {
         fprintf(stderr, "almanac: %s\n", err);

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "parse/date.h"
 #include "web/api.h"
+#include "web/http.h"
 #include "web/pages.h"
 #include "web/render.h"
 
@@ -676,7 +677,11 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
 
     if (text == NULL || strspn(text, " \t\r\n\f\v") == strlen(text))
         return api_error(resp, 400, "missing q, the words to search for");
-    if (strlen(text) > 200)
+    /* Characters (code points), not bytes: 200 of any script. */
+    long chars = web_utf8_chars(text);
+    if (chars < 0)
+        return api_error(resp, 400, "q is not UTF-8");
+    if (chars > 200)
         return api_error(resp, 400, "q is longer than 200 characters");
     if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
         read_slice(req, &f, &limit, &offset, &why) != ALM_OK)

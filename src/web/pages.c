@@ -17,13 +17,14 @@
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "store/store.h"
+#include "web/http.h"
 #include "web/pages.h"
 #include "web/render.h"
 
 #define MAX_AGE_LIST 60
 #define MAX_AGE_EVENT 300
 #define MAX_AGE_GUIDE 3600
-#define SEARCH_MAX 200            /* bytes of query text */
+#define SEARCH_MAX 200            /* characters (code points) of query text */
 #define SEARCH_MAX_WORDS 32
 #define SEARCH_MIN_PREFIX 3       /* characters before a '*' */
 #define SEARCH_MAX_PREFIXES 3     /* prefix words in one query */
@@ -1351,7 +1352,10 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         return fail(ctx, resp, 500, NULL);
     if (text == NULL)
         text = "";
-    if (strlen(text) > SEARCH_MAX) {
+    /* Characters, as the form's maxlength and the message count; the
+     * server let only UTF-8 through, so -1 is a caller's mistake. */
+    long chars = web_utf8_chars(text);
+    if (chars < 0 || chars > SEARCH_MAX) {
         status = 400;
         problem = "That search is too long: keep it under 200 characters.";
     } else {

@@ -55,6 +55,8 @@
 #include "store/store.h"
 #include "web/access_log.h"
 #include "web/cache.h"
+#include "web/conns.h"
+#include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
 
@@ -70,6 +72,13 @@
  * rendered again up to four times a second while an ingest ran, and the
  * p99 of a mixed load rose 3.9x (bench/web load); at 1 s, 2.8x. */
 #define CACHE_CHECK_MS 1000
+#define IDLE_TIMEOUT 15         /* seconds of silence that close a connection */
+/* How far libmicrohttpd's connection limits are above ours (conns.h). */
+#define CONN_SLACK 64
+/* A connection's memory for its request: twice WEB_MAX_HEADER, so that
+ * most oversized headers reach on_request and get our 431 with the site's
+ * headers, not libmicrohttpd's bare one. */
+#define HEADER_MEMORY (2 * WEB_MAX_HEADER)
 
 /* Route groups, the first label of the request counter. */
 enum { G_PAGES, G_API, G_FEEDS, G_HEALTH, G_METRICS, G_OTHER, NGROUPS };
@@ -122,6 +131,11 @@ struct web_server {
     pthread_mutex_t flights_lock; /* guards the two below */
     struct flight *flights;     /* renders in progress */
     int grounded;               /* stopping: no request waits for a render */
+    struct web_conns *conns;    /* deadlines and shares of connections */
+    pthread_t reaper;           /* closes connections past their deadline */
+    pthread_mutex_t reaper_lock; /* guards reaper_quit, with reaper_wake */
+    pthread_cond_t reaper_wake;
+    int reaper_quit;
 };
 
 /* One request, from its request line to its completion. */
@@ -277,7 +291,8 @@ web_decode_path(const char *target, char *out, size_t outlen)
     len = pct_decode(target, n, 0, out, outlen);
     if (len == -2)
         return 414;
-    if (len < 0)
+    /* Handlers echo the path into HTML and JSON, which must be UTF-8. */
+    if (len < 0 || !web_utf8_valid(out, (size_t)len))
         return 400;
     /* A ".." segment (also one that was %2e%2e or had %2f around it) is
      * refused outright: no handler has a use for it. */
@@ -286,6 +301,25 @@ web_decode_path(const char *target, char *out, size_t outlen)
         if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == '\0'))
             return 400;
     }
+    return 200;
+}
+
+/*
+ * Decodes one query name or value of n bytes at s into store at *used,
+ * and points *out at it. Returns 200, or 400 for a bad escape, a NUL, more
+ * than WEB_MAX_VALUE bytes, or text that is not UTF-8: handlers echo
+ * values into HTML and JSON, so what is not text never reaches them.
+ */
+static int
+query_text(const char *s, size_t n, char *store, size_t storelen, size_t *used,
+           const char **out)
+{
+    long len = pct_decode(s, n, 1, store + *used, storelen - *used);
+
+    if (len < 0 || len > WEB_MAX_VALUE || !web_utf8_valid(store + *used, (size_t)len))
+        return 400;
+    *out = store + *used;
+    *used += (size_t)len + 1;
     return 200;
 }
 
@@ -303,7 +337,6 @@ web_parse_query(const char *target, struct web_request *r, char *store, size_t s
         const char *eq = memchr(q, '=', seg);
         size_t nlen = eq ? (size_t)(eq - q) : seg;
         struct web_param *p;
-        long len;
 
         if (seg == 0) {
             q++;
@@ -312,19 +345,11 @@ web_parse_query(const char *target, struct web_request *r, char *store, size_t s
         if (r->nparams >= WEB_MAX_PARAMS)
             return 400;
         p = &r->params[r->nparams];
-        len = pct_decode(q, nlen, 1, store + used, storelen - used);
-        if (len < 0 || len > WEB_MAX_VALUE)
+        if (query_text(q, nlen, store, storelen, &used, &p->name) != 200)
             return 400;
-        p->name = store + used;
-        used += (size_t)len + 1;
         p->value = "";
-        if (eq) {
-            len = pct_decode(eq + 1, seg - nlen - 1, 1, store + used, storelen - used);
-            if (len < 0 || len > WEB_MAX_VALUE)
-                return 400;
-            p->value = store + used;
-            used += (size_t)len + 1;
-        }
+        if (eq && query_text(eq + 1, seg - nlen - 1, store, storelen, &used, &p->value) != 200)
+            return 400;
         r->nparams++;
         q += seg;
         if (*q == '&')
@@ -659,18 +684,72 @@ make_etag(char etag[40], uint64_t hash, int gz)
     snprintf(etag, 40, "\"%016llx%s\"", (unsigned long long)hash, gz ? "-gz" : "");
 }
 
+struct header_count {
+    const char *name;
+    unsigned n;
+};
+
+static enum MHD_Result
+count_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct header_count *c = cls;
+
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, c->name) == 0)
+        c->n++;
+    return MHD_YES;
+}
+
+/* How many lines of the request's header have this field name
+ * (libmicrohttpd's lookup only finds the first). */
+static unsigned
+header_count(struct MHD_Connection *conn, const char *name)
+{
+    struct header_count c = { name, 0 };
+
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_one, &c);
+    return c.n;
+}
+
+/*
+ * The time an If-Modified-Since asks about: 0 and *t set, or -1 when the
+ * request has none to obey. RFC 9110 13.1.3: one that is not exactly an
+ * HTTP-date, or that is given more than once, is ignored.
+ */
+static int
+if_modified_since(struct web_server *s, struct MHD_Connection *conn, time_t *t)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+    char date[64];
+    size_t n;
+
+    if (v == NULL || header_count(conn, MHD_HTTP_HEADER_IF_MODIFIED_SINCE) != 1)
+        return -1;
+    /* The field's surrounding white space is not part of its value. */
+    v = skip_ows(v);
+    n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n >= sizeof(date))
+        return -1;
+    memcpy(date, v, n);
+    date[n] = '\0';
+    return web_http_date(date, web_now(&s->ctx), t);
+}
+
 /*
  * For a 200 body with this hash: whether the request wants its gzip form
  * (of a text body over GZIP_MIN bytes), the ETag of the form it gets, and
  * 304 when its conditions match, else 200.
  */
 static int
-conditional(struct MHD_Connection *conn, struct head *h, uint64_t hash, size_t len)
+conditional(struct web_server *s, struct MHD_Connection *conn, struct head *h, uint64_t hash,
+            size_t len)
 {
     const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
-    const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                  MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
     char plain[40], zipped[40];
     time_t t;
 
@@ -684,7 +763,7 @@ conditional(struct MHD_Connection *conn, struct head *h, uint64_t hash, size_t l
     memcpy(h->etag, h->gz ? zipped : plain, sizeof(h->etag));
     if (inm)
         return web_etag_match(inm, plain) || web_etag_match(inm, zipped) ? 304 : 200;
-    if (ims && h->last_modified > 0 && date_parse(ims, &t) == ALM_OK && h->last_modified <= t)
+    if (h->last_modified > 0 && if_modified_since(s, conn, &t) == 0 && h->last_modified <= t)
         return 304;
     return 200;
 }
@@ -765,7 +844,7 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
     h.text = is_text(h.ctype);
     if (h.status == 200) {
         hash = fnv1a64(buf_cstr(&resp->body), resp->body.len);
-        h.status = conditional(conn, &h, hash, resp->body.len);
+        h.status = conditional(s, conn, &h, hash, resp->body.len);
     }
     if (h.status != 304 && resp->body.len > 0) {
         if (h.gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
@@ -818,7 +897,7 @@ send_entry(struct web_server *s, struct MHD_Connection *conn, struct request *rq
     char *body = e->body; /* only read: libmicrohttpd wants it non-const */
     size_t len = e->len;
 
-    h.status = conditional(conn, &h, e->hash, e->len);
+    h.status = conditional(s, conn, &h, e->hash, e->len);
     if (h.status == 304) {
         web_cached_release(e);
         h.gz = 0;
@@ -888,19 +967,38 @@ group_of(const char *path)
     return G_PAGES;
 }
 
-static void
-healthz(struct web_server *s, struct web_response *resp)
+/*
+ * The server of a handler's context. The server's own handlers are given
+ * &s->ctx like every other handler, and ctx is the first member of struct
+ * web_server, so the pointer converts back (C11 6.7.2.1p15).
+ */
+static struct web_server *
+server_of(const struct web_ctx *ctx)
 {
-    struct store *st = web_store(&s->ctx);
+    return (struct web_server *)(uintptr_t)ctx;
+}
 
+/*
+ * /healthz: from the process's own state, never the store. A load
+ * balancer asks often and kills what does not answer; a store that is
+ * slow or locked must cost it a slow page, not the whole server. The
+ * store's state is /metrics' almanac_store_up.
+ */
+static int
+healthz(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
+{
+    struct web_server *s = server_of(ctx);
+
+    (void)req;
     resp->content_type = "text/plain; charset=utf-8";
     resp->max_age = -1;
-    if (st && store_schema_version(st) > 0) {
-        buf_puts(&resp->body, "ok\n");
+    if (atomic_load_explicit(&s->stopping, memory_order_relaxed)) {
+        resp->status = 503; /* draining: send new requests elsewhere */
+        buf_puts(&resp->body, "stopping\n");
     } else {
-        resp->status = 503;
-        buf_puts(&resp->body, "store unavailable\n");
+        buf_puts(&resp->body, "ok\n");
     }
+    return 0;
 }
 
 static void
@@ -909,13 +1007,40 @@ metric_head(struct buf *b, const char *name, const char *type, const char *help)
     buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* The connection gauges and what the connection record closed. */
 static void
-metrics(struct web_server *s, struct web_response *resp)
+metrics_conns(struct web_server *s, struct buf *b)
 {
+    static const char *const reasons[WEB_NENDS] = {
+        [WEB_END_HEADER_TIMEOUT] = "header_timeout",
+        [WEB_END_REQUEST_TIMEOUT] = "request_timeout",
+        [WEB_END_EVICTED] = "evicted",
+        [WEB_END_REFUSED] = "refused",
+    };
+    struct web_conns_stats cs;
+
+    web_conns_stats(s->conns, &cs);
+    metric_head(b, "almanac_http_connections", "gauge", "Open client connections.");
+    buf_printf(b, "almanac_http_connections %zu\n", cs.open);
+    metric_head(b, "almanac_http_connections_waiting", "gauge",
+                "Open connections without a request in progress.");
+    buf_printf(b, "almanac_http_connections_waiting %zu\n", cs.waiting);
+    metric_head(b, "almanac_http_connections_closed_total", "counter",
+                "Connections the server closed: past a deadline, or to make room.");
+    for (int i = 0; i < WEB_NENDS; i++)
+        buf_printf(b, "almanac_http_connections_closed_total{reason=\"%s\"} %llu\n",
+                   reasons[i], cs.ended[i]);
+}
+
+static int
+metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
+{
+    struct web_server *s = server_of(ctx);
     struct buf *b = &resp->body;
     struct store *st = web_store(&s->ctx);
     unsigned long long cum = 0;
 
+    (void)req;
     resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
     resp->max_age = -1;
     metric_head(b, "almanac_http_requests_total", "counter",
@@ -945,6 +1070,7 @@ metrics(struct web_server *s, struct web_response *resp)
                atomic_load_explicit(&s->m.bytes, memory_order_relaxed));
     metric_head(b, "almanac_http_requests_in_flight", "gauge", "Requests being answered.");
     buf_printf(b, "almanac_http_requests_in_flight %d\n", atomic_load(&s->inflight));
+    metrics_conns(s, b);
     if (s->cache) {
         struct web_cache_stats cs;
         web_cache_stats(s->cache, &cs);
@@ -984,6 +1110,32 @@ metrics(struct web_server *s, struct web_response *resp)
     metric_head(b, "process_start_time_seconds", "gauge",
                 "Start time of the process since the Unix epoch, in seconds.");
     buf_printf(b, "process_start_time_seconds %lld\n", (long long)s->started);
+    return 0;
+}
+
+/*
+ * The routes the server answers itself, from its own state. They take
+ * the path every request takes (checks, handler, conditional requests,
+ * headers, accounting) except the response cache: they are never kept,
+ * and one must never wait for another's render.
+ */
+static const struct {
+    const char *path;
+    int group;
+    web_handler *fn;
+} own_routes[] = {
+    { "/healthz", G_HEALTH, healthz },
+    { "/metrics", G_METRICS, metrics },
+};
+
+/* The own route of path, or -1. */
+static int
+own_route(const char *path)
+{
+    for (size_t i = 0; i < LEN(own_routes); i++)
+        if (strcmp(path, own_routes[i].path) == 0)
+            return (int)i;
+    return -1;
 }
 
 static int64_t
@@ -1030,13 +1182,11 @@ watch_store(struct web_server *s, int64_t now)
     pthread_mutex_unlock(&s->watch_lock);
 }
 
-/* Runs the handler of path (or the 404 page) into resp. */
+/* Runs handler h (NULL: the 404 page) into resp. */
 static void
-render(struct web_server *s, const struct web_request *req, const char *path,
+render(struct web_server *s, const struct web_request *req, web_handler *h,
        struct web_response *resp)
 {
-    web_handler *h = web_route(path);
-
     disarm_budget();
     if (h == NULL) {
         web_error_page(&s->ctx, 404, resp);
@@ -1173,7 +1323,7 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     char path[WEB_MAX_PATH + 1];
     size_t qlen = strlen(rq->target) + 1;
     char *qstore;
-    int status, group, content;
+    int status, group, own, content;
     int64_t now = mono_ms();
     uint64_t gen = 0;
     enum MHD_Result ok;
@@ -1181,8 +1331,9 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     status = web_decode_path(rq->target, path, sizeof(path));
     if (status != 200)
         return reject(s, conn, rq, method, status);
-    group = group_of(path);
-    content = strcmp(path, "/healthz") != 0 && strcmp(path, "/metrics") != 0;
+    own = own_route(path);
+    content = own < 0;
+    group = content ? group_of(path) : own_routes[own].group;
     if (content && s->cache) {
         watch_store(s, now);
         if ((e = web_cache_get(s->cache, rq->target, now)) != NULL)
@@ -1204,15 +1355,7 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     }
 
     response_init(&resp);
-    if (!content && path[1] == 'h') {
-        group = G_HEALTH;
-        healthz(s, &resp);
-    } else if (!content) {
-        group = G_METRICS;
-        metrics(s, &resp);
-    } else {
-        render(s, &req, path, &resp);
-    }
+    render(s, &req, content ? web_route(path) : own_routes[own].fn, &resp);
     e = content ? keep(s, rq, &resp, gen, now) : NULL;
     land(s, &f);
     if (e)
@@ -1241,6 +1384,61 @@ has_body(struct MHD_Connection *conn)
     return *cl != '\0';
 }
 
+/* The connection record's entry of conn (NULL if it has none). */
+static struct web_conn *
+conn_entry(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
+/*
+ * RFC 9112 3.2: a server must answer 400 to an HTTP/1.1 request without
+ * a Host, and to any request with more than one or an invalid one.
+ * (libmicrohttpd passes HTTP/1.2-1.9 on as 1.1, and answers other
+ * versions itself.)
+ */
+static int
+host_ok(struct MHD_Connection *conn, const char *version)
+{
+    unsigned n = header_count(conn, MHD_HTTP_HEADER_HOST);
+
+    if (n == 0)
+        return strcmp(version, MHD_HTTP_VERSION_1_0) == 0;
+    return n == 1 && web_host_valid(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                                MHD_HTTP_HEADER_HOST));
+}
+
+/* The request line and header are over WEB_MAX_HEADER bytes. Bigger
+ * ones than libmicrohttpd's memory holds it answers itself. */
+static int
+header_too_big(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+
+    return ci && ci->header_size > WEB_MAX_HEADER;
+}
+
+/* The first call, the header complete: the checks that need no target. */
+static enum MHD_Result
+check_header(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+             const char *method, const char *version)
+{
+    web_conns_busy(s->conns, conn_entry(conn));
+    if (header_too_big(conn))
+        return reject(s, conn, rq, method, 431);
+    if (!host_ok(conn, version))
+        return reject(s, conn, rq, method, 400);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return reject(s, conn, rq, method, 405);
+    if (has_body(conn))
+        return reject(s, conn, rq, method, 400);
+    return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -1249,17 +1447,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     struct request *rq = *con_cls;
 
     (void)url;
-    (void)version;
     (void)upload;
     if (rq == NULL)
         return MHD_NO; /* on_uri always runs first */
     if (!rq->called) {
         rq->called = 1;
-        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-            return reject(s, conn, rq, method, 405);
-        if (has_body(conn))
-            return reject(s, conn, rq, method, 400);
-        return MHD_YES;
+        return check_header(s, conn, rq, method, version);
     }
     if (*upload_size > 0) {
         rq->body = 1;
@@ -1292,14 +1485,108 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct web_server *s = cls;
     struct request *rq = *con_cls;
 
-    (void)conn;
     (void)toe;
+    /* A kept-alive connection waits for its next header from now. */
+    web_conns_idle(s->conns, conn_entry(conn), mono_ms());
     if (rq == NULL)
         return;
     free(rq->target);
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* Tracks each connection from its accept to its close (conns.h). */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+    struct web_server *s = cls;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *addr =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd)
+            *socket_context = web_conns_add(s->conns, fd->connect_fd,
+                                            addr ? addr->client_addr : NULL, mono_ms());
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        /* Before libmicrohttpd closes the descriptor: see conns.h. */
+        web_conns_remove(s->conns, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/*
+ * Ends a connection from outside its thread. shutdown(2), not close(2):
+ * the descriptor stays libmicrohttpd's until it sees the end and closes
+ * it, so it is never closed twice nor reused under it. A client that
+ * sent part of a header gets no answer: whatever it read could be taken
+ * for the answer to a request it sends meanwhile.
+ */
+static void
+close_conn(int fd, void *cls)
+{
+    (void)cls;
+    shutdown(fd, SHUT_RDWR);
+}
+
+#define REAPER_MS 250           /* how often deadlines are looked at */
+
+/* The thread that closes connections past their deadline (conns.h). */
+static void *
+reaper_main(void *arg)
+{
+    struct web_server *s = arg;
+
+    pthread_mutex_lock(&s->reaper_lock);
+    while (!s->reaper_quit) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += REAPER_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->reaper_wake, &s->reaper_lock, &until);
+        pthread_mutex_unlock(&s->reaper_lock);
+        web_conns_expire(s->conns, mono_ms());
+        pthread_mutex_lock(&s->reaper_lock);
+    }
+    pthread_mutex_unlock(&s->reaper_lock);
+    return NULL;
+}
+
+/* The reaper's condition waits on the monotonic clock, as deadlines do. */
+static int
+start_reaper(struct web_server *s)
+{
+    pthread_condattr_t ca;
+
+    pthread_mutex_init(&s->reaper_lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->reaper_wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+        pthread_cond_destroy(&s->reaper_wake);
+        pthread_mutex_destroy(&s->reaper_lock);
+        return ALM_EIO;
+    }
+    return ALM_OK;
+}
+
+static void
+stop_reaper(struct web_server *s)
+{
+    pthread_mutex_lock(&s->reaper_lock);
+    s->reaper_quit = 1;
+    pthread_cond_signal(&s->reaper_wake);
+    pthread_mutex_unlock(&s->reaper_lock);
+    pthread_join(s->reaper, NULL);
+    pthread_cond_destroy(&s->reaper_wake);
+    pthread_mutex_destroy(&s->reaper_lock);
 }
 
 /* ---- start and stop ---- */
@@ -1357,11 +1644,26 @@ listen_socket(struct web_server *s, const char *addr, char *err, size_t errlen)
     return ALM_OK;
 }
 
+/* Frees what web_server_start() made before the daemon would have started. */
+static void
+unstart(struct web_server *s)
+{
+    close(s->fd);
+    access_log_free(s->alog);
+    web_cache_free(s->cache);
+    store_close(s->watch);
+    web_conns_free(s->conns);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->flights_lock);
+    free(s);
+}
+
 int
 web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
                  struct web_server **out, char *err, size_t errlen)
 {
     struct web_server *s;
+    struct web_conn_limits lim;
     struct store *st;
     unsigned threads = o && o->threads ? o->threads : 0;
     long ncpu;
@@ -1409,33 +1711,45 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
         fflush(s->log); /* what stdio holds goes first */
         s->alog = access_log_new(fileno(s->log)); /* NULL: no thread, no log */
     }
+    s->conns = web_conns_new(&(struct web_conn_limits){
+        .max_conns = o ? o->max_conns : 0,
+        .max_per_address = o ? o->max_per_address : 0,
+        .header_ms = o ? o->header_timeout * 1000 : 0,
+        .request_ms = o ? o->request_timeout * 1000 : 0,
+    }, close_conn, s);
+    web_conns_limits(s->conns, &lim);
+    if (start_reaper(s) != ALM_OK) {
+        snprintf(err, errlen, "cannot start a thread");
+        unstart(s);
+        return ALM_EIO;
+    }
     /*
-     * Connections are bounded in number, in time (15 s of silence), per
-     * client address (a proxy in front shares one, hence generous) and in
-     * memory: request line and headers must fit in 16 KiB, or the client
-     * gets 431 and the connection closes.
+     * The connection record (conns.h) applies the limits on number, per
+     * address and in time; libmicrohttpd's own are a backstop CONN_SLACK
+     * above them, so that a new connection reaches the record, which makes
+     * room for it, while the ones it closed are still going. 15 s of
+     * silence also closes a connection (a client that stops reading its
+     * answer). Memory: a request line and header over WEB_MAX_HEADER get
+     * our 431; over what HEADER_MEMORY holds, libmicrohttpd's own.
      */
     s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
                             MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
                             on_request, s,
                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT,
+                            MHD_OPTION_CONNECTION_LIMIT, lim.max_conns + CONN_SLACK,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            lim.max_per_address + CONN_SLACK,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot start the HTTP server on %s", s->base_url);
-        close(s->fd);
-        access_log_free(s->alog);
-        web_cache_free(s->cache);
-        store_close(s->watch);
-        pthread_mutex_destroy(&s->watch_lock);
-        pthread_mutex_destroy(&s->flights_lock);
-        free(s);
+        stop_reaper(s);
+        unstart(s);
         return ALM_EIO;
     }
     *out = s;
@@ -1471,6 +1785,7 @@ web_server_stop(struct web_server *s)
     }
     /* libmicrohttpd must not be stopped with a connection suspended. */
     ground(s);
+    stop_reaper(s);
     MHD_stop_daemon(s->d);
     /* After quiescing the listen socket is ours to close; otherwise
      * MHD_stop_daemon closed it. */
@@ -1487,6 +1802,7 @@ web_server_stop(struct web_server *s)
     /* The daemon is gone, and with it every response that held an entry. */
     web_cache_free(s->cache);
     store_close(s->watch);
+    web_conns_free(s->conns); /* every connection was removed as it closed */
     pthread_mutex_destroy(&s->watch_lock);
     pthread_mutex_destroy(&s->flights_lock);
     free(s);

@@ -26,6 +26,7 @@
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"
 #define WEB_MAX_PATH 2048       /* longer paths get 414 */
 #define WEB_MAX_VALUE 1024      /* longer query names or values get 400 */
+#define WEB_MAX_HEADER 16384    /* a longer request line and header get 431 */
 /* What one request may spend in the store: past it the query stops and the
  * answer is 503 (docs/security.md). Pages from the cache cost nothing. */
 #define WEB_QUERY_BUDGET_MS 750
@@ -38,6 +39,11 @@ struct web_server_opts {
     unsigned threads;           /* 0: one per CPU, at least 2 */
     FILE *access_log;           /* one line per request; NULL: none (borrowed) */
     int cache_mb;               /* bound of the response cache in MiB: 0 for 16, -1 for none */
+    /* Connection bounds (conns.h); 0 for each default. */
+    unsigned max_conns;         /* open connections: WEB_MAX_CONNS */
+    unsigned max_per_address;   /* from one client address: WEB_MAX_PER_ADDRESS */
+    unsigned header_timeout;    /* seconds to a complete header: WEB_HEADER_TIMEOUT */
+    unsigned request_timeout;   /* seconds to the answer sent: WEB_REQUEST_TIMEOUT */
 };
 
 /*
@@ -65,8 +71,8 @@ void web_server_stop(struct web_server *s);
 /*
  * Decodes the path of a raw request target ("/a%20b?x=1" -> "/a b") into
  * out (size outlen). Returns 200, or the status to answer: 400 (not
- * starting with '/', bad %-escape, NUL, a ".." segment), 414 (longer than
- * WEB_MAX_PATH, raw or decoded).
+ * starting with '/', bad %-escape, NUL, a ".." segment, not UTF-8 once
+ * decoded), 414 (longer than WEB_MAX_PATH, raw or decoded).
  */
 int web_decode_path(const char *target, char *out, size_t outlen);
 
@@ -75,7 +81,8 @@ int web_decode_path(const char *target, char *out, size_t outlen);
  * %-escapes and '+'. The names and values are written into store (at
  * least strlen(target) + 1 bytes), which must outlive r. Returns 200 or
  * 400 (more than WEB_MAX_PARAMS parameters, a name or value longer than
- * WEB_MAX_VALUE, a bad escape or a NUL).
+ * WEB_MAX_VALUE bytes, a bad escape, a NUL, or a name or value that is
+ * not well-formed UTF-8 once decoded: see web_utf8_valid()).
  */
 int web_parse_query(const char *target, struct web_request *r, char *store, size_t storelen);
 

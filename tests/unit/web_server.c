@@ -33,6 +33,21 @@ static const struct {
     { "*", 400, NULL },
     { "http://example.com/", 400, NULL },
     { "", 400, NULL },
+    /* Decoded, the path must be UTF-8: handlers echo it. */
+    { "/%E2%82%AC", 200, "/\xe2\x82\xac" },            /* U+20AC */
+    { "/\xe2\x82\xac", 200, "/\xe2\x82\xac" },          /* raw bytes alike */
+    { "/%F0%9F%98%80", 200, "/\xf0\x9f\x98\x80" },      /* U+1F600 */
+    { "/%FF", 400, NULL },                             /* never in UTF-8 */
+    { "/%C3", 400, NULL },                             /* truncated */
+    { "/caf%C3", 400, NULL },
+    { "/%C3%28", 400, NULL },                          /* bad continuation */
+    { "/%80", 400, NULL },                             /* stray continuation */
+    { "/%C0%AF", 400, NULL },                          /* overlong '/' */
+    { "/%E0%80%AF", 400, NULL },                       /* overlong, 3 bytes */
+    { "/%ED%A0%80", 400, NULL },                       /* surrogate U+D800 */
+    { "/%F4%90%80%80", 400, NULL },                    /* U+110000 */
+    { "/\xc3", 400, NULL },                             /* raw and truncated */
+    { "/%C0%AE%C0%AE/x", 400, NULL },                  /* overlong ".." */
 };
 
 static void
@@ -72,6 +87,21 @@ static const struct {
     { "/?q=%00", 400, 0, { NULL } },
     { "/?q=%4", 400, 0, { NULL } },
     { "/?%zz=1", 400, 0, { NULL } },
+    /* Every name and value must be UTF-8 once decoded. */
+    { "/?q=%E6%97%A5%E6%9C%AC", 200, 1, { "q", "\xe6\x97\xa5\xe6\x9c\xac" } },
+    { "/?q=\xce\xbb+x", 200, 1, { "q", "\xce\xbb x" } },
+    { "/?q=%FF", 400, 0, { NULL } },
+    { "/?q=%C3", 400, 0, { NULL } },                   /* truncated at the end */
+    { "/?q=%C3&x=1", 400, 0, { NULL } },               /* truncated before '&' */
+    { "/?q=%E2%82", 400, 0, { NULL } },
+    { "/?q=%C1%BF", 400, 0, { NULL } },                /* overlong */
+    { "/?q=%F0%80%80%AF", 400, 0, { NULL } },          /* overlong, 4 bytes */
+    { "/?q=%ED%BF%BF", 400, 0, { NULL } },             /* surrogate U+DFFF */
+    { "/?q=%ED%A0%BD%ED%B8%80", 400, 0, { NULL } },    /* a CESU-8 surrogate pair */
+    { "/?q=%F5%80%80%80", 400, 0, { NULL } },          /* past U+10FFFF */
+    { "/?q=ok&page=%80", 400, 0, { NULL } },           /* in another parameter */
+    { "/?%C3=1", 400, 0, { NULL } },                   /* in a name */
+    { "/?q=\xe9t\xe9", 400, 0, { NULL } },               /* raw Latin-1 */
 };
 
 static void
