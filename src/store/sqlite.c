@@ -6,11 +6,13 @@
  * last transaction but never corrupts), schema versioned in user_version
  * with forward-only migrations. Each feed is stored in one transaction.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "base/xalloc.h"
@@ -18,6 +20,14 @@
 #include "store/store.h"
 
 #include "store/sqlite_internal.h"
+
+/*
+ * How long an open, a migration or a write waits for another process that
+ * holds the database (its migration, its switch to WAL, a feed or an
+ * analysis being written) before it gives up: the busy timeout, and the
+ * bound of the waits SQLite leaves to us.
+ */
+#define STORE_WAIT_MS 10000
 
 /* Forward migrations: migrations[i] takes the schema from version i to i+1. */
 static const char *const migrations[] = {
@@ -202,34 +212,113 @@ store_schema_version(struct store *st)
     return v;
 }
 
+/* Milliseconds since an arbitrary start, for bounded waits. */
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Says which wait for another process gave up, keeping SQLite's message. */
+static int
+waited_too_long(struct store *st, const char *what)
+{
+    char keep[sizeof(st->err)];
+
+    memcpy(keep, st->err, sizeof(keep));
+    snprintf(st->err, sizeof(st->err), "%s: another process held the database for %d s (%.160s)",
+             what, STORE_WAIT_MS / 1000, keep);
+    return ALM_ESTORE;
+}
+
+/*
+ * PRAGMA journal_mode=WAL, retried for up to STORE_WAIT_MS. Switching a new
+ * database to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY
+ * at once there without calling the busy handler: two processes opening a
+ * new database together made one fail with "database is locked".
+ */
+static int
+set_wal(struct store *st)
+{
+    long long deadline = mono_ms() + STORE_WAIT_MS;
+    int pause = 1;
+
+    for (;;) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+
+        if (rc == SQLITE_OK)
+            return ALM_OK;
+        sq_fail(st, ALM_ESTORE);
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            return ALM_ESTORE;
+        if (mono_ms() >= deadline)
+            return waited_too_long(st, "switching to WAL");
+        sleep_ms(pause);
+        pause = pause < 64 ? pause * 2 : 64;
+    }
+}
+
+static int
+schema_too_new(struct store *st, int v)
+{
+    snprintf(st->err, sizeof(st->err), "database schema %d is newer than this almanac (%d)", v,
+             (int)LEN(migrations));
+    return ALM_ESTORE;
+}
+
+/*
+ * Brings the schema to the current version in one transaction. The version
+ * read before it only spares the usual case (already current) a write
+ * lock: another process may be migrating the same database at this moment
+ * (two commands started together on a new or older database), so the
+ * version that decides is read again inside BEGIN IMMEDIATE, which waits
+ * (busy timeout) for that process to commit. One transaction, so no reader
+ * ever sees a schema half way between two versions.
+ */
 static int
 migrate(struct store *st)
 {
+    char pragma[64];
     int v = store_schema_version(st);
 
-    if (v < 0)
-        return sq_fail(st, ALM_ESTORE);
-    if (v > (int)LEN(migrations)) {
-        snprintf(st->err, sizeof(st->err),
-                 "database schema %d is newer than this almanac (%d)", v, (int)LEN(migrations));
-        return ALM_ESTORE;
+    if (v == (int)LEN(migrations))
+        return ALM_OK;
+    if (v > (int)LEN(migrations))
+        return schema_too_new(st, v);
+    if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+        return sqlite3_errcode(st->db) == SQLITE_BUSY ? waited_too_long(st, "migrating")
+                                                      : ALM_ESTORE;
+    v = store_schema_version(st);
+    if (v < 0 || v > (int)LEN(migrations)) {
+        if (v < 0)
+            sq_fail(st, ALM_ESTORE);
+        else
+            schema_too_new(st, v);
+        goto rollback;
     }
     for (; v < (int)LEN(migrations); v++) {
-        char pragma[64];
-        if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
-            return ALM_ESTORE;
-        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if (sq_exec(st, migrations[v]) != ALM_OK || sq_exec(st, pragma) != ALM_OK) {
-            char keep[256];
-            memcpy(keep, st->err, sizeof(keep));
-            sq_exec(st, "ROLLBACK");
-            memcpy(st->err, keep, sizeof(keep));
-            return ALM_ESTORE;
-        }
-        if (sq_exec(st, "COMMIT") != ALM_OK)
-            return ALM_ESTORE;
+        if (sq_exec(st, migrations[v]) != ALM_OK)
+            goto rollback;
     }
+    snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", (int)LEN(migrations));
+    if (sq_exec(st, pragma) != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK)
+        goto rollback;
     return ALM_OK;
+rollback:
+    store_rollback(st);
+    return ALM_ESTORE;
 }
 
 /*
@@ -262,7 +351,7 @@ open_connection(const char *dsn, int flags, const char **path, char *err, size_t
         free(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_busy_timeout(st->db, STORE_WAIT_MS);
     return st;
 }
 
@@ -279,9 +368,10 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
      * items carry kilobytes of text, so fewer overflow pages and WAL frames
      * per row. A checkpoint every 8192 pages (64 MiB of WAL) rather than
      * every 1000: each one syncs twice, and a bulk load did 57 of them.
-     * Together 5.0 -> 4.4 s for 100,000 entries (bench/ingest). */
-    if (sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
-                 "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
+     * Together 5.0 -> 4.4 s for 100,000 entries (bench/ingest). The page
+     * size goes first: the switch to WAL writes a new database's header. */
+    if (sq_exec(st, "PRAGMA page_size=8192") != ALM_OK || set_wal(st) != ALM_OK ||
+        sq_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-8000;") != ALM_OK ||
         migrate(st) != ALM_OK) {
@@ -294,11 +384,30 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
 }
 
 /*
+ * The schema version, once it is current, or the last one read after
+ * STORE_WAIT_MS. A read-only connection cannot migrate; an older version
+ * may be another process's migration in progress (it commits in one
+ * transaction, see migrate()), so it waits for it rather than failing. A
+ * newer one will not change: no wait.
+ */
+static int
+wait_for_schema(struct store *st)
+{
+    long long deadline = mono_ms() + STORE_WAIT_MS;
+    int v;
+
+    while ((v = store_schema_version(st)) < (int)LEN(migrations) && mono_ms() < deadline)
+        sleep_ms(50);
+    return v;
+}
+
+/*
  * For the web server's threads: no write can happen through this connection
  * (SQLITE_OPEN_READONLY and query_only), and nothing is migrated. The schema
- * must already be the one this binary knows: the process that serves opens
- * the database read-write once first (store_open), which creates and
- * migrates it and keeps the WAL files a read-only connection needs.
+ * must be the one this binary knows, or become it within STORE_WAIT_MS
+ * (another process migrating): the process that serves opens the database
+ * read-write once first (store_open), which creates and migrates it and
+ * keeps the WAL files a read-only connection needs.
  */
 int
 store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
@@ -318,10 +427,10 @@ store_open_readonly(const char *dsn, struct store **out, char *err, size_t errle
         store_close(st);
         return ALM_ESTORE;
     }
-    v = store_schema_version(st);
+    v = wait_for_schema(st);
     if (v != (int)LEN(migrations)) {
-        snprintf(err, errlen, "%s: database schema %d, this almanac needs %d", path, v,
-                 (int)LEN(migrations));
+        snprintf(err, errlen, "%s: database schema %d, this almanac needs %d%s", path, v,
+                 (int)LEN(migrations), v < (int)LEN(migrations) ? " (waited for a migration)" : "");
         store_close(st);
         return ALM_ESTORE;
     }

@@ -19,10 +19,13 @@
 
 struct store;
 
-/* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema. */
+/* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema.
+ * Creation and migration wait (10 s at most) for another process doing the
+ * same: two commands may start together on a new or older database. */
 int store_open(const char *dsn, struct store **out, char *err, size_t errlen);
 /* The same database for reading only (the web server's threads): no
- * migration, query_only; fails unless the schema is already current. */
+ * migration, query_only; fails unless the schema is current, or becomes
+ * current within 10 s (another process's migration in progress). */
 int store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 /* The last error message of this connection (borrowed). */

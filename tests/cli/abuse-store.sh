@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# abuse-store.sh - the store and the commands around it under abuse (issue 9):
+# processes started together on a new or older database, a full disk, OPML
+# files that would break the configuration, dates from the future, and
+# numeric options that are not numbers.
+#
+#   ALMANAC=/abs/path/to/almanac bash tests/cli/abuse-store.sh
+#
+# Prints one "ok - NAME" / "not ok - NAME: REASON" line per check and exits
+# non-zero when one failed. Everything happens in a temp dir.
+. "$(dirname "$0")/lib.bash"
+
+export ALMANAC_NOW=2026-11-01T00:00:00Z
+conf=etc/almanac.conf
+# Two small snapshot sources (30 items): enough to race on, quick under ASan.
+SRCS="anthropic-red-team ai2"
+
+# A starting gate: gate_open before starting the processes, each of which
+# calls gate_wait first; gate_release N lets N of them go at the same moment.
+# (fd 8 holds the FIFO open for reading and writing, so no open blocks; each
+# waiter reads one line, and the lines are written at once.)
+gate_open() {
+    rm -f "$T/go"
+    mkfifo "$T/go"
+    exec 8<>"$T/go"
+}
+gate_wait() {
+    read -r _ <&8
+    exec 8<&-
+}
+gate_release() {
+    printf '\n%.0s' $(seq "$1") >&8
+    exec 8<&-
+}
+
+# together OUT_PREFIX N ARGS...: starts N copies of `almanac ARGS` at the
+# same moment and waits for them; OUT_PREFIX.K holds copy K's output and
+# OUT_PREFIX.K.rc its exit status.
+together() {
+    local out=$1 n=$2 k
+    shift 2
+    gate_open
+    for k in $(seq "$n"); do
+        (
+            gate_wait
+            timeout 60 "$ALMANAC" "$@" >"$out.$k" 2>&1 </dev/null
+            echo $? >"$out.$k.rc"
+        ) &
+    done
+    gate_release "$n"
+    wait
+}
+
+# all_ok OUT_PREFIX N: fails with the first copy that did not exit 0.
+all_ok() {
+    local k
+    for k in $(seq "$2"); do
+        [ "$(cat "$1.$k.rc")" = 0 ] ||
+            fail "copy $k exited $(cat "$1.$k.rc"): $(grep -m1 'almanac:' "$1.$k" || tail -n1 "$1.$k")"
+    done
+}
+
+# sound DB: integrity, full-text index, one event per item, no duplicate.
+sound() {
+    local ic fts
+    ic=$(sql "$1" "PRAGMA integrity_check" 2>&1)
+    [ "$ic" = ok ] || fail "integrity_check: $ic"
+    fts=$(sql "$1" "INSERT INTO items_fts(items_fts) VALUES('integrity-check')" 2>&1)
+    [ -z "$fts" ] || fail "FTS integrity-check: $fts"
+    [ "$(sql "$1" "SELECT count(*) FROM events")" = "$(sql "$1" "SELECT count(*) FROM items")" ] ||
+        fail "$(sql "$1" "SELECT count(*) FROM items") items but $(sql "$1" "SELECT count(*) FROM events") events"
+}
+
+# The reference: the same sources ingested alone.
+"$ALMANAC" --config "$conf" --db "$T/ref.db" ingest --snapshot $SRCS >"$T/ref.out" 2>&1
+want=$(sql "$T/ref.db" "SELECT count(*) FROM items")
+version=$(sql "$T/ref.db" "PRAGMA user_version")
+
+# ---------------------------------------------------------------------------
+# 1. Processes started together on a new or older database.
+begin
+[ "${want:-0}" -gt 0 ] || fail "the reference ingest stored nothing: $(tail -n1 "$T/ref.out")"
+for round in 1 2 3 4 5; do
+    db=$T/two$round.db
+    together "$T/two$round" 2 --config "$conf" --db "$db" ingest --snapshot $SRCS
+    all_ok "$T/two$round" 2
+    [ "$(sql "$db" "SELECT count(*) FROM items")" = "$want" ] ||
+        fail "round $round: $(sql "$db" "SELECT count(*) FROM items") items, want $want"
+    [ "$(sql "$db" "PRAGMA user_version")" = "$version" ] || fail "round $round: schema not current"
+    sound "$db"
+done
+end "two ingests started together on a new database both succeed (5 rounds, $want items each)"
+
+begin
+for round in 1 2 3; do
+    db=$T/three$round.db
+    together "$T/three$round" 3 --config "$conf" --db "$db" ingest --snapshot $SRCS
+    all_ok "$T/three$round" 3
+    [ "$(sql "$db" "SELECT count(*) FROM items")" = "$want" ] ||
+        fail "round $round: $(sql "$db" "SELECT count(*) FROM items") items, want $want"
+    sound "$db"
+done
+end "three ingests started together on a new database all succeed (3 rounds)"
+
+# serve_and SERVE_OUT DB ARGS...: starts `serve` and `almanac ARGS` at the same
+# moment on DB; the ingest's output in SERVE_OUT.ingest (rc in .rc), the
+# server's first line in SERVE_OUT; srv_pid is the server. Returns non-zero
+# when the server did not say it serves.
+serve_and() {
+    local out=$1 db=$2 i
+    shift 2
+    rm -f "$out" "$out.ingest.rc"
+    gate_open
+    ( gate_wait; exec "$ALMANAC" --config "$conf" --db "$db" serve --listen 127.0.0.1:0 \
+        >"$out" 2>"$out.err" </dev/null ) &
+    srv_pid=$!
+    ( gate_wait; timeout 60 "$ALMANAC" --config "$conf" --db "$db" "$@" >"$out.ingest" 2>&1 \
+        </dev/null; echo $? >"$out.ingest.rc" ) &
+    local ing=$!
+    gate_release 2
+    wait "$ing"
+    for i in $(seq 200); do
+        url=$(sed -n 's/^almanac: serving //p' "$out")
+        [ -n "$url" ] && return 0
+        kill -0 "$srv_pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+stop_server() {
+    kill -TERM "$srv_pid" 2>/dev/null
+    wait "$srv_pid"
+    rc=$?
+    srv_pid=
+}
+
+begin
+for round in 1 2 3; do
+    db=$T/serve$round.db
+    serve_and "$T/serve$round" "$db" ingest --snapshot $SRCS ||
+        fail "round $round: serve did not start: $(head -c 200 "$T/serve$round.err")"
+    [ "$(cat "$T/serve$round.ingest.rc")" = 0 ] ||
+        fail "round $round: ingest beside serve exited $(cat "$T/serve$round.ingest.rc"): $(grep -m1 almanac: "$T/serve$round.ingest")"
+    if [ -n "$srv_pid" ]; then
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${url}healthz")
+        [ "$code" = 200 ] || fail "round $round: /healthz answered $code"
+        n=$(curl -s --max-time 10 "${url}api/v1/events?limit=100" | grep -o '"id":' | wc -l)
+        [ "$n" -gt 0 ] || fail "round $round: the API lists no event after the ingest"
+        stop_server
+        [ "$rc" = 0 ] || fail "round $round: serve exited $rc: $(head -c 200 "$T/serve$round.err")"
+    fi
+    [ "$(sql "$db" "SELECT count(*) FROM items")" = "$want" ] || fail "round $round: items lost"
+    sound "$db"
+done
+end "serve and ingest started together on a new database both succeed (3 rounds)"
+
+# An older database (schema 6), upgraded while `serve` starts beside two
+# ingests: one migrates, the others wait for it, nothing is lost.
+begin
+for round in 1 2 3; do
+    db=$T/v6-$round.db
+    sqlite3 "$db" <tests/data/schema/v6.sql
+    sql "$db" "SELECT s.slug || ' ' || i.ident FROM items i JOIN sources s ON s.id = i.source_id
+               ORDER BY 1" >"$T/v6.before"
+    gate_open
+    ( gate_wait; exec "$ALMANAC" --config "$conf" --db "$db" serve --listen 127.0.0.1:0 \
+        >"$T/up$round" 2>"$T/up$round.err" </dev/null ) &
+    srv_pid=$!
+    ingests=
+    for k in 1 2; do
+        ( gate_wait; timeout 60 "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot \
+            $SRCS openai >"$T/up$round.$k" 2>&1 </dev/null; echo $? >"$T/up$round.$k.rc" ) &
+        ingests="$ingests $!"
+    done
+    gate_release 3
+    # shellcheck disable=SC2086
+    wait $ingests
+    all_ok "$T/up$round" 2
+    url=
+    for i in $(seq 200); do
+        url=$(sed -n 's/^almanac: serving //p' "$T/up$round")
+        [ -n "$url" ] && break
+        sleep 0.05
+    done
+    [ -n "$url" ] || fail "round $round: serve did not start on the v6 database: $(head -c 200 "$T/up$round.err")"
+    [ -z "$url" ] || code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$url")
+    [ -z "$url" ] || [ "$code" = 200 ] || fail "round $round: / answered $code"
+    stop_server
+    [ "$(sql "$db" "PRAGMA user_version")" = "$version" ] || fail "round $round: not migrated"
+    sql "$db" "SELECT s.slug || ' ' || i.ident FROM items i JOIN sources s ON s.id = i.source_id
+               ORDER BY 1" >"$T/v6.after"
+    lost=$(comm -23 "$T/v6.before" "$T/v6.after" | wc -l)
+    [ "$lost" = 0 ] || fail "round $round: $lost items of the v6 database lost"
+    sound "$db"
+done
+end "a schema-6 database upgraded while serve and two ingests start together: all succeed, nothing lost"
+
+# A process that holds the write lock for a while (a long write elsewhere):
+# the migration waits for it rather than failing, both on a database still
+# in rollback-journal mode (the switch to WAL must wait: SQLite does not
+# call the busy handler there) and on one already in WAL mode.
+for mode in delete wal; do
+    begin
+    db=$T/held-$mode.db
+    sqlite3 "$db" <tests/data/schema/v6.sql
+    sql "$db" "PRAGMA journal_mode=$mode" >/dev/null
+    rm -f "$T/held.py"
+    python3 - "$db" >"$T/held.py" 2>&1 <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+time.sleep(1.5)
+c.execute("COMMIT")
+EOF
+    holder=$!
+    for i in $(seq 100); do grep -q held "$T/held.py" && break; sleep 0.05; done
+    t0=$(date +%s%N)
+    run "$T/held" "$ALMANAC" --config "$conf" --db "$db" events --limit 1
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    wait "$holder"
+    [ "$rc" = 0 ] || fail "events exited $rc: $(errtext "$T/held")"
+    [ "$ms" -ge 1000 ] || fail "it did not wait for the lock (${ms} ms)"
+    [ "$(sql "$db" "PRAGMA user_version")" = "$version" ] || fail "not migrated"
+    end "a migration waits for another process's write lock ($mode journal, ${ms} ms)"
+done
+
+finish
