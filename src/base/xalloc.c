@@ -72,6 +72,7 @@ err_str(int code)
     case ALM_EFETCH: return "fetch failed";
     case ALM_EDENIED: return "denied";
     case ALM_ECONFIG: return "configuration error";
+    case ALM_ENOSPC: return "no space left";
     }
     return "unknown error";
 }

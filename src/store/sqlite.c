@@ -172,11 +172,35 @@ static const char *const migrations[] = {
     "DROP INDEX items_canonical;",
 };
 
+/* The last failure was a full disk: SQLite reports ENOSPC on a write as
+ * SQLITE_FULL, and on the files around it (WAL index, sync) as an I/O
+ * error whose errno tells. */
+static int
+disk_full(const struct store *st)
+{
+    return (st->code & 0xff) == SQLITE_FULL ||
+           ((st->code & 0xff) == SQLITE_IOERR && sqlite3_system_errno(st->db) == ENOSPC);
+}
+
+static void
+record_failure(struct store *st, const char *msg)
+{
+    st->code = sqlite3_extended_errcode(st->db);
+    snprintf(st->err, sizeof(st->err), "%s%s", msg ? msg : "sqlite error",
+             disk_full(st) ? " (no space left on device)" : "");
+}
+
 int
 sq_fail(struct store *st, int code)
 {
-    snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
+    record_failure(st, sqlite3_errmsg(st->db));
     return code;
+}
+
+int
+sq_failure(const struct store *st)
+{
+    return disk_full(st) ? ALM_ENOSPC : ALM_ESTORE;
 }
 
 const char *
@@ -191,7 +215,7 @@ sq_exec(struct store *st, const char *sql)
     char *msg = NULL;
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(st->err, sizeof(st->err), "%s", msg ? msg : "sqlite error");
+        record_failure(st, msg);
         sqlite3_free(msg);
         return ALM_ESTORE;
     }
@@ -464,6 +488,7 @@ sq_stmt(struct store *st, const char *sql)
     }
     if (st->nstmts == SQ_STMTS) {
         snprintf(st->err, sizeof(st->err), "too many kept statements (SQ_STMTS)");
+        st->code = 0;
         return NULL;
     }
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
@@ -532,6 +557,7 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
         " config_url = ?4"
         " RETURNING id";
     sqlite3_stmt *s;
+    int64_t id = 0;
     int rc = ALM_ESTORE;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -545,11 +571,18 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
     sq_bind_text(s, 7, src->kind);
     sqlite3_bind_int(s, 8, src->local);
     sqlite3_bind_int(s, 9, src->enabled);
+    /* With RETURNING the row comes first and the change commits when the
+     * statement ends: a full disk shows only in the second step. */
     if (sqlite3_step(s) == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(s, 0);
-        rc = ALM_OK;
+        id = sqlite3_column_int64(s, 0);
+        if (sqlite3_step(s) == SQLITE_DONE)
+            rc = ALM_OK;
+    }
+    if (rc == ALM_OK) {
+        *id_out = id;
     } else {
         sq_fail(st, rc);
+        rc = sq_failure(st);
     }
     sqlite3_finalize(s);
     return rc;
@@ -604,10 +637,10 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
         "UPDATE sources SET last_fetch = ?2, last_status = ?3, last_error = ?8,"
         " failures = failures + 1, next_due = ?4 WHERE id = ?1";
     sqlite3_stmt *s = NULL;
-    int rc = ALM_ESTORE;
+    int rc = ALM_ESTORE, outer = sqlite3_get_autocommit(st->db);
 
     if (sq_exec(st, "SAVEPOINT fetch") != ALM_OK)
-        return ALM_ESTORE;
+        return sq_failure(st);
     if (sqlite3_prepare_v2(st->db, log_sql, -1, &s, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(s, 1, source_id);
@@ -640,13 +673,25 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
         goto out;
     rc = ALM_OK;
 out:
-    if (rc != ALM_OK) {
+    if (rc != ALM_OK)
         sq_fail(st, rc);
-        sq_exec(st, "ROLLBACK TO fetch");
-    }
-    sq_exec(st, "RELEASE fetch");
     sqlite3_finalize(s);
-    return rc;
+    /* Outside a transaction the release is the commit, and it can fail
+     * (a full disk) leaving the transaction open: undo it all then. */
+    if (rc == ALM_OK && sq_exec(st, "RELEASE fetch") == ALM_OK)
+        return ALM_OK;
+    if (outer) {
+        store_rollback(st);
+    } else {
+        char keep[sizeof(st->err)];
+        int code = st->code;
+        memcpy(keep, st->err, sizeof(keep));
+        sq_exec(st, "ROLLBACK TO fetch");
+        sq_exec(st, "RELEASE fetch");
+        memcpy(st->err, keep, sizeof(keep));
+        st->code = code;
+    }
+    return sq_failure(st);
 }
 
 int64_t
@@ -782,19 +827,12 @@ store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows
     int rc = ALM_OK;
 
     if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
-        return ALM_ESTORE;
+        return sq_failure(st);
     for (size_t i = 0; i < rows->n && rc == ALM_OK; i++)
         rc = put_row(st, source_id, &rows->v[i], rows->undated, now, &local);
-    if (rc != ALM_OK) {
-        char keep[sizeof(st->err)];
-        memcpy(keep, st->err, sizeof(keep));
-        sq_exec(st, "ROLLBACK");
-        memcpy(st->err, keep, sizeof(keep));
-        return rc;
-    }
-    if (sq_exec(st, "COMMIT") != ALM_OK) {
-        sq_exec(st, "ROLLBACK");
-        return ALM_ESTORE;
+    if (rc != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK) {
+        store_rollback(st);
+        return sq_failure(st);
     }
     if (stats)
         *stats = local;

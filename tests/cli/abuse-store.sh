@@ -226,4 +226,68 @@ EOF
     end "a migration waits for another process's write lock ($mode journal, ${ms} ms)"
 done
 
+# ---------------------------------------------------------------------------
+# 2. A full disk: the database on a small tmpfs.
+full=$T/full
+BIG="the-batch time-tech langchain openai anthropic claude-blog windsurf huggingface"
+mkdir -p "$full"
+if ! mount -t tmpfs -o size=64k tmpfs "$full" 2>"$T/mount.err"; then
+    skip "a full disk" "cannot mount a tmpfs here: $(head -c 120 "$T/mount.err")"
+else
+    trap 'umount "$full" 2>/dev/null; cleanup' EXIT
+    "$ALMANAC" --config "$conf" --db "$T/big-ref.db" ingest --snapshot --no-analyze $BIG \
+        >"$T/big-ref.out" 2>&1
+    big=$(sql "$T/big-ref.db" "SELECT count(*) FROM items")
+
+    # A new database on a disk too small for its schema: nothing half made.
+    begin
+    run "$T/tiny" "$ALMANAC" --config "$conf" --db "$full/new.db" ingest --snapshot $SRCS
+    [ "$rc" = 1 ] || fail "exited $rc on a 64 KiB disk"
+    grep -q 'no space left on device' "$T/tiny.err" || fail "the cause is not named: $(errtext "$T/tiny")"
+    tables=$(sql "$full/new.db" "SELECT count(*) FROM sqlite_master" 2>&1)
+    [ "$tables" = 0 ] || fail "a half-made schema: $tables objects"
+    mount -o remount,size=2m "$full"
+    run "$T/tiny2" "$ALMANAC" --config "$conf" --db "$full/new.db" ingest --snapshot $SRCS
+    [ "$rc" = 0 ] || fail "with space, ingest exited $rc: $(errtext "$T/tiny2")"
+    [ "$(sql "$full/new.db" "SELECT count(*) FROM items")" = "$want" ] || fail "items missing"
+    end "a new database on a full disk: exit 1 naming the cause, no half-made schema, then it works"
+
+    # A disk that fills up during an ingest: it stops at the first feed that
+    # does not fit, keeps everything committed, blames no source.
+    begin
+    umount "$full"
+    mount -t tmpfs -o size=3m tmpfs "$full"
+    db=$full/a.db
+    run "$T/f1" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot $SRCS
+    [ "$rc" = 0 ] || fail "the first ingest exited $rc: $(errtext "$T/f1")"
+    sql "$db" "SELECT ident FROM items ORDER BY 1" >"$T/f1.items"
+    run "$T/f2" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot $BIG
+    [ "$rc" = 1 ] || fail "the ingest that filled the disk exited $rc"
+    grep -q 'stopped: no space left for the database .*no space left on device' "$T/f2.err" ||
+        fail "no clear error naming the cause: $(errtext "$T/f2")"
+    # the feed that did not fit FAILED (none when the fetch log was what did not fit)
+    [ "$(grep -c 'FAILED' "$T/f2")" -le 1 ] || fail "$(grep -c FAILED "$T/f2") feeds FAILED, want the one that did not fit"
+    n2=$(sql "$db" "SELECT count(*) FROM items")
+    [ "$n2" -lt "$((big + want))" ] || fail "the disk did not fill up ($n2 items stored)"
+    sql "$db" "SELECT ident FROM items ORDER BY 1" >"$T/f2.items"
+    [ -z "$(comm -23 "$T/f1.items" "$T/f2.items")" ] || fail "items of the first run lost"
+    ic=$(sql "$db" "PRAGMA integrity_check" 2>&1)
+    [ "$ic" = ok ] || fail "integrity_check: $ic"
+    blamed=$(sql "$db" "SELECT count(*) FROM sources WHERE failures > 0 OR last_error IS NOT NULL")
+    [ "$blamed" = 0 ] || fail "$blamed sources blamed for the full disk"
+    end "an ingest that fills the disk stops, exit 1 naming the cause, nothing committed lost" \
+        "($n2 items kept)"
+
+    begin
+    mount -o remount,size=64m "$full"
+    run "$T/f3" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot $BIG
+    [ "$rc" = 0 ] || fail "with space, ingest exited $rc: $(errtext "$T/f3")"
+    [ "$(sql "$db" "SELECT count(*) FROM items")" = "$((big + want))" ] ||
+        fail "$(sql "$db" "SELECT count(*) FROM items") items, want $((big + want))"
+    sound "$db"
+    end "the next run, with space, completes: every item once, every item analysed"
+    umount "$full"
+    trap cleanup EXIT
+fi
+
 finish
