@@ -290,4 +290,121 @@ else
     trap cleanup EXIT
 fi
 
+# ---------------------------------------------------------------------------
+# 3. OPML import: whatever the file holds, the configuration still loads.
+mkdir -p "$T/opml"
+oc=$T/opml/almanac.conf
+cp "$conf" "$oc"
+chmod 0644 "$oc"
+longurl="https://example.com/$(printf 'a%.0s' $(seq 300))"
+longtitle=$(printf 'Tr\xc3\xa8s long titre %.0s' $(seq 30))
+cat >"$T/hostile.opml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>Hostile</title></head><body>
+<outline text="News" xmlUrl="https://a.example/feed"/>
+<outline text="News" xmlUrl="https://b.example/feed"/>
+<outline text="Same URL" xmlUrl="https://a.example/feed"/>
+<outline text="Configured" xmlUrl="$(awk -F'\t' 'NR == 1 {print $2}' <(conf_sources "$conf"))"/>
+<outline text="Long URL" xmlUrl="$longurl"/>
+<outline text="$longtitle" xmlUrl="https://c.example/feed"/>
+<outline text="JS" xmlUrl="javascript:alert(1)"/>
+<outline text="File" xmlUrl="file:///etc/passwd"/>
+<outline text="Spaces" xmlUrl="https://d.example/my feed.xml"/>
+<outline text="CR&#13;in the title&#9;and a tab" xmlUrl="https://e.example/feed"/>
+<outline text="semi ; colon" xmlUrl="https://f.example/feed" htmlUrl="javascript:x"/>
+<outline text="Anthropic" xmlUrl="https://g.example/feed"/>
+</body></opml>
+EOF
+begin
+run "$T/imp1" "$ALMANAC" --config "$oc" --db "$T/opml.db" opml import "$T/hostile.opml"
+[ "$rc" = 1 ] || fail "exited $rc with rejected outlines"
+for o in 'outline 5 "Long URL"' 'outline 7 "JS"' 'outline 8 "File"' 'outline 9 "Spaces"'; do
+    grep -qF "$o" "$T/imp1.err" || fail "$o is not named: $(errtext "$T/imp1")"
+done
+[ "$(grep -c 'rejected:' "$T/imp1.err")" = 4 ] || fail "$(grep -c 'rejected:' "$T/imp1.err") rejected, want 4"
+grep -q 'imported 6 new sources of 12 outlines.*2 already there, 4 rejected' "$T/imp1" ||
+    fail "import said: $(tail -n1 "$T/imp1")"
+run "$T/imp1s" "$ALMANAC" --config "$oc" --db "$T/opml.db" sources --json
+[ "$rc" = 0 ] || fail "the configuration no longer loads: $(errtext "$T/imp1s")"
+bad=$(python3 - "$T/imp1s" <<'EOF' 2>&1
+import json, sys
+src = json.load(open(sys.argv[1]))
+by_feed = {s["feed_url"]: s for s in src}
+slugs = [s["slug"] for s in src]
+assert len(slugs) == len(set(slugs)), "duplicate slugs"
+for u in ("https://a.example/feed", "https://b.example/feed", "https://c.example/feed",
+          "https://e.example/feed", "https://f.example/feed", "https://g.example/feed"):
+    assert u in by_feed, u + " missing"
+assert by_feed["https://e.example/feed"]["name"] == "CR in the title and a tab", \
+    by_feed["https://e.example/feed"]["name"]
+assert by_feed["https://f.example/feed"]["name"] == "semi; colon"
+assert by_feed["https://f.example/feed"]["site_url"] is None
+assert by_feed["https://g.example/feed"]["slug"] == "anthropic-2"
+assert len(by_feed["https://c.example/feed"]["name"].encode()) <= 191
+assert sum(1 for s in src if s["feed_url"] == "https://a.example/feed") == 1
+EOF
+)
+[ -z "$bad" ] || fail "$(echo "$bad" | tail -n1)"
+[ "$(stat -c %a "$oc")" = 644 ] || fail "mode $(stat -c %a "$oc") after the import"
+[ -z "$(ls -A "$T/opml" | grep '^\.almanac\.conf\.')" ] || fail "a temporary file was left"
+end "opml import of 12 hostile outlines: 6 added (unique slugs, repaired titles)," \
+    "2 skipped, 4 rejected by name, exit 1; the configuration loads"
+
+begin
+cp "$oc" "$T/opml/before.conf"
+run "$T/imp2" "$ALMANAC" --config "$oc" --db "$T/opml.db" opml import "$T/hostile.opml"
+[ "$rc" = 1 ] || fail "exited $rc"
+grep -q '^imported 0 new sources of 12 outlines.*8 already there, 4 rejected' "$T/imp2" ||
+    fail "import said: $(tail -n1 "$T/imp2")"
+cmp -s "$oc" "$T/opml/before.conf" || fail "importing the same file again changed the config"
+end "the same import again adds nothing and leaves the file as it was"
+
+begin
+cat >"$T/same.opml" <<'EOF'
+<opml version="1.0"><body>
+<outline text="Daily AI" xmlUrl="https://one.example/rss"/>
+<outline text="Daily AI" xmlUrl="https://two.example/rss"/>
+<outline text="Daily AI" xmlUrl="https://three.example/rss"/>
+</body></opml>
+EOF
+ln -s "$oc" "$T/opml/link.conf"
+run "$T/imp3" "$ALMANAC" --config "$T/opml/link.conf" --db "$T/opml.db" opml import "$T/same.opml"
+[ "$rc" = 0 ] || fail "exited $rc: $(errtext "$T/imp3")"
+for s in daily-ai daily-ai-2 daily-ai-3; do
+    grep -q "^\[source \"$s\"\]" "$oc" || fail "no source $s"
+done
+[ -L "$T/opml/link.conf" ] || fail "the symbolic link was replaced by a file"
+end "three outlines with one title get three slugs; a linked configuration stays a link"
+
+begin
+# A configuration just under the loader's 4 MiB: with the new source it is
+# over, so the loader refuses the result and nothing is written.
+big=$T/opml/big.conf
+cp "$conf" "$big"
+python3 - "$big" <<'EOF'
+import os, sys
+size = os.path.getsize(sys.argv[1])
+with open(sys.argv[1], "a") as f:
+    left = 4 * 1024 * 1024 - size - 40
+    while left > 0:
+        line = "#" + "x" * min(150, left - 2) + "\n"
+        f.write(line)
+        left -= len(line)
+EOF
+cp "$big" "$T/opml/big.before"
+run "$T/imp4" "$ALMANAC" --config "$big" --db "$T/opml.db" opml import "$T/same.opml"
+[ "$rc" = 1 ] || fail "exited $rc when the result cannot load"
+grep -q 'nothing imported.*unchanged' "$T/imp4.err" || fail "said: $(errtext "$T/imp4")"
+cmp -s "$big" "$T/opml/big.before" || fail "the configuration changed"
+[ -z "$(ls -A "$T/opml" | grep '^\.big\.conf\.')" ] || fail "a temporary file was left"
+end "an import whose result the loader refuses writes nothing (exit 1, reason given)"
+
+begin
+printf 'not <opml' >"$T/junk.opml"
+cp "$oc" "$T/opml/before.conf"
+run "$T/imp5" "$ALMANAC" --config "$oc" --db "$T/opml.db" opml import "$T/junk.opml"
+[ "$rc" = 1 ] || fail "exited $rc on a file that is not OPML"
+cmp -s "$oc" "$T/opml/before.conf" || fail "the configuration changed"
+end "a file that is not OPML: exit 1, the configuration untouched"
+
 finish
