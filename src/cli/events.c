@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "parse/date.h"
+#include "store/rows.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void
@@ -295,6 +296,23 @@ cmd_event(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/* The event's date, and the feed's own when it came from the future. */
+static void
+print_dates(struct cli *c, const struct event *e)
+{
+    char date[32], claim[32];
+    time_t claimed = 0;
+
+    date_format_rfc3339(e->item.published, date);
+    if (store_item_claimed(c->st, e->item.id, &claimed) != ALM_OK || claimed == 0) {
+        printf("published %s\n", date);
+        return;
+    }
+    date_format_rfc3339(claimed, claim);
+    printf("published %s: the feed says %s, more than %d h after it was fetched, so the\n"
+           "  fetch time is used\n", date, claim, ROWS_FUTURE_SKEW / 3600);
+}
+
 int
 cmd_explain(struct cli *c, int argc, char **argv)
 {
@@ -314,6 +332,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
     printf("%s\n%s, %s · kind %s\n", e.item.title ? e.item.title : "(untitled)",
            e.item.source_name, e.item.tier == 1 ? "tier 1" : e.item.tier == 2 ? "tier 2" : "tier 3",
            e.kind);
+    print_dates(c, &e);
     print_reasons(e.reasons, e.score);
     event_fini(&e);
     return 0;

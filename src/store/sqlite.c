@@ -170,6 +170,14 @@ static const char *const migrations[] = {
      * source is the ident, which holds that URL when there is no guid), and
      * keeping the index cost every insert a walk of a tree of long strings. */
     "DROP INDEX items_canonical;",
+
+    /* 9: a date from the future is stored as the fetch time (rows.h,
+     * ROWS_FUTURE_SKEW), with the date the feed claimed kept here. Items
+     * stored before were not clamped: those dated more than a day after
+     * they were first seen get the same treatment. */
+    "ALTER TABLE items ADD COLUMN claimed_published INTEGER;"
+    "UPDATE items SET claimed_published = published, published = first_seen"
+    "  WHERE published > first_seen + 86400;",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as
@@ -716,13 +724,16 @@ static const char find_item[] =
 static const char insert_item[] =
     "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
     " published, updated, summary_html, content_html, text, categories, image,"
-    " content_hash, first_seen, last_seen)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+    " content_hash, first_seen, last_seen, claimed_published)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?18)";
+/* A changed entry whose date is (still) from the future keeps the date the
+ * item has: a claim from the future never moves an item forward. */
 static const char update_item[] =
     "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, title = ?6, author = ?7,"
-    " published = coalesce(?8, published), updated = ?9, summary_html = ?10,"
+    " published = CASE WHEN ?18 IS NULL THEN coalesce(?8, published) ELSE published END,"
+    " updated = ?9, summary_html = ?10,"
     " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
-    " content_hash = ?15, last_seen = ?16 WHERE id = ?17";
+    " content_hash = ?15, last_seen = ?16, claimed_published = ?18 WHERE id = ?17";
 static const char fts_insert[] = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)";
 static const char fts_delete[] =
     "INSERT INTO items_fts (items_fts, rowid, title, text)"
@@ -801,6 +812,8 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     sq_bind_text(s, 14, e->image);
     sq_bind_text(s, 15, r->hash);
     sqlite3_bind_int64(s, 16, now);
+    if (r->claimed)
+        sqlite3_bind_int64(s, 18, r->claimed);
     if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
@@ -918,6 +931,24 @@ store_get_item(struct store *st, int64_t id, struct item **out)
         struct item *it = xcalloc(1, sizeof(*it));
         sq_item_read(s, it);
         *out = it;
+        rc = ALM_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_item_claimed(struct store *st, int64_t id, time_t *claimed)
+{
+    sqlite3_stmt *s;
+    int rc = ALM_ENOTFOUND;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(claimed_published, 0) FROM items WHERE id = ?",
+                           -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, ALM_ESTORE);
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *claimed = (time_t)sqlite3_column_int64(s, 0);
         rc = ALM_OK;
     }
     sqlite3_finalize(s);

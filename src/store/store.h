@@ -106,6 +106,10 @@ void item_free(struct item *it);
 void item_fini(struct item *it);
 
 int store_get_item(struct store *st, int64_t id, struct item **out);
+/* The date the item's feed claimed when it was too far in the future to
+ * be taken (its published date is then the fetch time), else 0;
+ * ALM_ENOTFOUND when there is no such item. */
+int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
 int64_t store_count_items(struct store *st, int64_t source_id);
 
 /* ---- transactions around many writes ---- */

@@ -407,4 +407,127 @@ run "$T/imp5" "$ALMANAC" --config "$oc" --db "$T/opml.db" opml import "$T/junk.o
 cmp -s "$oc" "$T/opml/before.conf" || fail "the configuration changed"
 end "a file that is not OPML: exit 1, the configuration untouched"
 
+# ---------------------------------------------------------------------------
+# 4. Dates from the future: clamped to the fetch time (plus a day of skew
+#    allowed), the claim kept and shown by explain.
+fut=$T/future
+mkdir -p "$fut/etc"
+cat >"$fut/etc/almanac.conf" <<EOF
+[source "future"]
+name = Future Feed
+feed = file://$fut/feed.xml
+local = yes
+tier = 1
+kind = lab
+EOF
+# future_feed FAR_TEXT: the feed, with the text of the 9999 item.
+future_feed() {
+    cat >"$fut/feed.xml" <<EOF
+<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Future</title><link>https://future.example/</link>
+<item><guid>far</guid><title>Far future post</title><link>https://future.example/far</link>
+  <pubDate>Fri, 31 Dec 9999 23:59:59 GMT</pubDate><description>$1</description></item>
+<item><guid>century</guid><title>Next century post</title><link>https://future.example/c</link>
+  <pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate><description>Later.</description></item>
+<item><guid>week</guid><title>Next week post</title><link>https://future.example/w</link>
+  <pubDate>Sun, 08 Nov 2026 00:00:00 GMT</pubDate><description>$2</description></item>
+<item><guid>soon</guid><title>Soon post</title><link>https://future.example/s</link>
+  <pubDate>Sun, 01 Nov 2026 02:00:00 GMT</pubDate><description>Two hours ahead.</description></item>
+<item><guid>past</guid><title>Past post</title><link>https://future.example/p</link>
+  <pubDate>Fri, 30 Oct 2026 00:00:00 GMT</pubDate><description>Before.</description></item>
+</channel></rss>
+EOF
+}
+date_of() { # GUID: published and claimed_published, as dates
+    sql "$fdb" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', published, 'unixepoch') || ' ' ||
+                coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', claimed_published, 'unixepoch'), '-')
+                FROM items WHERE ident = 'g:$1'"
+}
+fdb=$T/future.db
+fconf=$fut/etc/almanac.conf
+begin
+future_feed "Far away." "Soon."
+run "$T/fut1" "$ALMANAC" --config "$fconf" --db "$fdb" ingest
+[ "$rc" = 0 ] || fail "ingest exited $rc: $(errtext "$T/fut1")"
+[ "$(date_of far)" = "2026-11-01T00:00:00Z 9999-12-31T23:59:59Z" ] || fail "9999: $(date_of far)"
+[ "$(date_of century)" = "2026-11-01T00:00:00Z 2100-01-01T00:00:00Z" ] || fail "2100: $(date_of century)"
+[ "$(date_of week)" = "2026-11-01T00:00:00Z 2026-11-08T00:00:00Z" ] || fail "next week: $(date_of week)"
+[ "$(date_of soon)" = "2026-11-01T02:00:00Z -" ] || fail "two hours ahead: $(date_of soon)"
+[ "$(date_of past)" = "2026-10-30T00:00:00Z -" ] || fail "the past: $(date_of past)"
+run "$T/fut1e" "$ALMANAC" --config "$fconf" --db "$fdb" events --json
+first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["title"])' "$T/fut1e" 2>&1)
+[ "$first" = "Soon post" ] || fail "the newest event is '$first'"
+id=$(sql "$fdb" "SELECT id FROM items WHERE ident = 'g:far'")
+run "$T/fut1x" "$ALMANAC" --config "$fconf" --db "$fdb" explain "$id"
+[ "$rc" = 0 ] || fail "explain exited $rc: $(errtext "$T/fut1x")"
+grep -q 'published 2026-11-01T00:00:00Z: the feed says 9999-12-31T23:59:59Z' "$T/fut1x" ||
+    fail "explain does not show the claimed date: $(head -n3 "$T/fut1x" | tr '\n' ' ')"
+id=$(sql "$fdb" "SELECT id FROM items WHERE ident = 'g:past'")
+run "$T/fut1y" "$ALMANAC" --config "$fconf" --db "$fdb" explain "$id"
+grep -q '^published 2026-10-30T00:00:00Z$' "$T/fut1y" || fail "explain of a dated item: $(head -n3 "$T/fut1y" | tr '\n' ' ')"
+end "items dated 9999, 2100 and next week are stored at the fetch time, the claim kept;" \
+    "two hours ahead is kept; explain shows the claim"
+
+begin
+# Later runs: unchanged, it stays where it was; changed and still in the
+# future, it does not move forward; changed once its date has passed, the
+# real date is taken.
+ALMANAC_NOW=2026-11-05T00:00:00Z run "$T/fut2" "$ALMANAC" --config "$fconf" --db "$fdb" fetch future
+[ "$rc" = 0 ] || fail "second fetch exited $rc: $(errtext "$T/fut2")"
+future_feed "Far away, edited." "Soon."
+ALMANAC_NOW=2026-11-06T00:00:00Z run "$T/fut3" "$ALMANAC" --config "$fconf" --db "$fdb" fetch future
+grep -q '1 updated' "$T/fut3" || fail "the edit was not seen: $(head -n1 "$T/fut3")"
+[ "$(date_of far)" = "2026-11-01T00:00:00Z 9999-12-31T23:59:59Z" ] ||
+    fail "an edited future item moved: $(date_of far)"
+future_feed "Far away, edited." "Now it is past."
+ALMANAC_NOW=2026-11-09T00:00:00Z run "$T/fut4" "$ALMANAC" --config "$fconf" --db "$fdb" fetch future
+[ "$(date_of week)" = "2026-11-08T00:00:00Z -" ] || fail "once past, the real date: $(date_of week)"
+end "a future item never moves forward; once its date has passed an edit takes it"
+
+begin
+# The site and the feeds: the 9999 item is not first.
+gate_open
+( gate_wait; exec "$ALMANAC" --config "$fconf" --db "$fdb" serve --listen 127.0.0.1:0 \
+    >"$T/fut.srv" 2>"$T/fut.srv.err" </dev/null ) &
+srv_pid=$!
+gate_release 1
+url=
+for i in $(seq 200); do
+    url=$(sed -n 's/^almanac: serving //p' "$T/fut.srv")
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+[ -n "$url" ] || fail "serve did not start: $(head -c 200 "$T/fut.srv.err")"
+if [ -n "$url" ]; then
+    curl -s --max-time 10 "${url}feed.atom" >"$T/fut.atom"
+    t=$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = {"a": "http://www.w3.org/2005/Atom"}
+e = ET.parse(sys.argv[1]).getroot().find("a:entry", ns)
+print(e.find("a:title", ns).text)' "$T/fut.atom" 2>&1)
+    # (by now the "next week" item's date has passed and it is the newest)
+    [ "$t" = "Next week post" ] || fail "/feed.atom starts with '$t'"
+    curl -s --max-time 10 "$url" >"$T/fut.html"
+    t=$(grep -o 'Next week post\|Soon post\|Far future post\|Next century post' "$T/fut.html" |
+        head -n1)
+    [ "$t" = "Next week post" ] || fail "/ starts with '$t'"
+    stop_server
+fi
+end "/ and /feed.atom do not start with the item dated 9999"
+
+begin
+# A database written before the clamp: its future items are clamped by the
+# migration to the time they were first seen.
+db=$T/v6-future.db
+sqlite3 "$db" <tests/data/schema/v6.sql
+sql "$db" "UPDATE items SET published = 253402300799 WHERE id = 1"
+seen=$(sql "$db" "SELECT first_seen FROM items WHERE id = 1")
+run "$T/fut6" "$ALMANAC" --config "$conf" --db "$db" events --limit 1 --json
+[ "$rc" = 0 ] || fail "events exited $rc: $(errtext "$T/fut6")"
+got=$(sql "$db" "SELECT published || ' ' || claimed_published FROM items WHERE id = 1")
+[ "$got" = "$seen 253402300799" ] || fail "after migrating: '$got', want '$seen 253402300799'"
+[ "$(sql "$db" "SELECT count(*) FROM items WHERE claimed_published IS NOT NULL")" = 1 ] ||
+    fail "other items were touched"
+end "migrating an older database clamps the future dates it holds"
+
 finish
