@@ -530,4 +530,75 @@ got=$(sql "$db" "SELECT published || ' ' || claimed_published FROM items WHERE i
     fail "other items were touched"
 end "migrating an older database clamps the future dates it holds"
 
+# ---------------------------------------------------------------------------
+# 5. Numeric options: an invalid value is an error naming the option and
+#    the value (exit 2), never "everything".
+begin
+n=0
+while IFS='|' read -r args name value; do
+    [ -n "$args" ] || continue
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    run "$T/num" "$ALMANAC" --config "$conf" --db "$T/ref.db" $args
+    if [ "$rc" != 2 ]; then
+        fail "'$args' exited $rc"
+    elif ! grep -qF -- "$name" "$T/num.err" || ! grep -qF -- "'$value'" "$T/num.err"; then
+        fail "'$args' does not name $name and '$value': $(errtext "$T/num")"
+    fi
+    [ -s "$T/num" ] && fail "'$args' printed a listing anyway"
+done <<'EOF'
+events --limit abc|--limit|abc
+events --limit -1|--limit|-1
+events --limit 0|--limit|0
+events --limit 5x|--limit|5x
+events --limit +5|--limit|+5
+events --limit 0x10|--limit|0x10
+events --limit 1e3|--limit|1e3
+events --limit 1000001|--limit|1000001
+events --limit 99999999999999999999999|--limit|99999999999999999999999
+events --min-score abc|--min-score|abc
+events --min-score 0|--min-score|0
+events --min-score 11|--min-score|11
+events --min-score -5|--min-score|-5
+events --tier 0|--tier|0
+events --tier 4|--tier|4
+events --tier two|--tier|two
+events --top --limit --json|--limit|--json
+event abc|event ID|abc
+event 0|event ID|0
+event -7|event ID|-7
+explain 1.5|explain ID|1.5
+explain 99999999999999999999999|explain ID|99999999999999999999999
+serve --threads 0|--threads|0
+serve --threads 65|--threads|65
+serve --threads many|--threads|many
+run --every 9|--every|9
+run --every soon|--every|soon
+serve --listen 127.0.0.1:65536|--listen port|65536
+serve --listen 127.0.0.1:http|--listen port|http
+serve --listen 127.0.0.1:-1|--listen port|-1
+EOF
+run "$T/num" "$ALMANAC" --config "$conf" --db "$T/ref.db" events --limit
+[ "$rc" = 2 ] && grep -q -- '--limit needs a value' "$T/num.err" ||
+    fail "--limit without a value: exit $rc, $(errtext "$T/num")"
+end "$n invalid numeric values of events, event, explain, serve and run: exit 2, option and value named"
+
+begin
+for args in "events --limit 1" "events --limit 1000000" "events --min-score 1 --limit 2" \
+            "events --min-score 10" "events --tier 1 --limit 2" "events --tier 3" \
+            "events --top --limit 007"; do
+    # shellcheck disable=SC2086
+    run "$T/num" "$ALMANAC" --config "$conf" --db "$T/ref.db" $args --json
+    [ "$rc" = 0 ] || fail "'$args' exited $rc: $(errtext "$T/num")"
+done
+run "$T/num" "$ALMANAC" --config "$conf" --db "$T/ref.db" events --limit 2 --json
+[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/num")" = 2 ] ||
+    fail "--limit 2 did not list 2 events"
+run "$T/num" "$ALMANAC" --config "$conf" --db "$T/ref.db" events --min-score 10 --json
+python3 - "$T/num" <<'EOF' || fail "--min-score 10 listed a lower score"
+import json, sys
+sys.exit(any(e["score"] < 10 for e in json.load(open(sys.argv[1]))))
+EOF
+end "the bounds themselves are accepted and honoured (--limit 1..1000000, --min-score 1..10, --tier 1..3)"
+
 finish
