@@ -19,7 +19,7 @@ enum {
     ALM_EFETCH = -6,    /* a transfer failed */
     ALM_EDENIED = -7,   /* refused by policy (SSRF guard, auth) */
     ALM_ECONFIG = -8,   /* the configuration is wrong */
-    ALM_ENOSPC = -9,    /* no space left: the disk holding the database is full */
+    ALM_ENOSPC = -10,   /* no space left: the disk holding the database is full */
 };
 
 const char *err_str(int code);
