@@ -9,6 +9,7 @@
 #include "base/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <libgen.h>
 #include <limits.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 
@@ -717,6 +720,116 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     }
     *out = c;
     return ALM_OK;
+}
+
+/* Writes all of text to fd and syncs it; ALM_EIO with errno set. */
+static int
+write_all(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, text, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return ALM_EIO;
+        text += n;
+        len -= (size_t)n;
+    }
+    return fsync(fd) == 0 ? ALM_OK : ALM_EIO;
+}
+
+/* A new file beside target holding text, with target's mode and owner;
+ * its path, or NULL with the reason in err. */
+static char *
+write_temp(const char *target, const struct stat *st, const char *text, size_t len, char *err,
+           size_t errlen)
+{
+    char *copy = xstrdup(target), *copy2 = xstrdup(target);
+    size_t n = strlen(target) + 16;
+    char *tmp = xmalloc(n);
+    int fd, rc;
+
+    snprintf(tmp, n, "%s/.%s.XXXXXX", dirname(copy), basename(copy2));
+    free(copy);
+    free(copy2);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: cannot create a file beside it: %s", target, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    /* mkstemp gives 0600; the configuration keeps its mode and, when we
+     * may, its owner */
+    rc = fchmod(fd, st->st_mode & 07777) == 0 ? write_all(fd, text, len) : ALM_EIO;
+    if (fchown(fd, st->st_uid, st->st_gid) != 0 && errno != EPERM)
+        rc = ALM_EIO;
+    if (close(fd) != 0)
+        rc = ALM_EIO;
+    if (rc != ALM_OK) {
+        set_err(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* Makes a rename in the directory of target durable (best effort). */
+static void
+sync_dir(const char *target)
+{
+    char *copy = xstrdup(target);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(copy);
+}
+
+int
+config_replace(const char *path, const char *text, size_t len,
+               int (*check)(const struct config *c, void *arg, char *err, size_t errlen),
+               void *arg, struct config **out, char *err, size_t errlen)
+{
+    char *target = path ? realpath(path, NULL) : NULL, *tmp;
+    struct config *c = NULL;
+    struct stat st;
+    int rc;
+
+    if (target == NULL || stat(target, &st) != 0) {
+        set_err(err, errlen, "%s: %s", path ? path : "(none)", strerror(errno));
+        free(target);
+        return ALM_EIO;
+    }
+    tmp = write_temp(target, &st, text, len, err, errlen);
+    if (tmp == NULL) {
+        free(target);
+        return ALM_EIO;
+    }
+    rc = config_load(tmp, &c, err, errlen);
+    if (rc == ALM_OK && check != NULL)
+        rc = check(c, arg, err, errlen) == ALM_OK ? ALM_OK : ALM_ECONFIG;
+    if (rc == ALM_OK && rename(tmp, target) != 0) {
+        set_err(err, errlen, "%s: cannot replace: %s", target, strerror(errno));
+        rc = ALM_EIO;
+    }
+    if (rc == ALM_OK) {
+        sync_dir(target);
+        free(c->path);
+        c->path = xstrdup(path);
+    } else {
+        unlink(tmp);
+    }
+    if (rc == ALM_OK && out != NULL)
+        *out = c;
+    else
+        config_free(c);
+    free(tmp);
+    free(target);
+    return rc;
 }
 
 static void

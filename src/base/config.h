@@ -16,6 +16,10 @@
 #include "base/err.h"
 
 #define CONFIG_SLUG_MAX 64
+/* The longest line the loader reads, newline not counted (libinih's
+ * INI_MAX_LINE, 200, less the newline and the NUL): a writer of
+ * configurations must keep "key = value" within it. */
+#define CONFIG_LINE_MAX 198
 
 /* The kinds of source, in display order; NULL-terminated. */
 extern const char *const config_kinds[];
@@ -64,6 +68,20 @@ const struct source *config_find(const struct config *c, const char *slug);
  * slug is the caller's business.
  */
 int config_source_validate(const struct source *s, char *err, size_t errlen);
+
+/*
+ * Replaces the configuration file at path with the len bytes of text so
+ * that a file that does not load is never left in its place: text is
+ * written to a temporary file beside it (beside the target of a symbolic
+ * link), with its permissions, and synced; that file is read with
+ * config_load() and given to check (when not NULL), and only when both
+ * accept it is it renamed over the old one. *out (when out is not NULL)
+ * gets the configuration loaded. ALM_ECONFIG with the loader's or check's
+ * reason, or ALM_EIO; the old file is then untouched.
+ */
+int config_replace(const char *path, const char *text, size_t len,
+                   int (*check)(const struct config *c, void *arg, char *err, size_t errlen),
+                   void *arg, struct config **out, char *err, size_t errlen);
 
 /* The path of a snapshot: itself when absolute, else joined to c->dir. Free it. */
 char *config_snapshot_path(const struct config *c, const char *snapshot);

@@ -20,6 +20,7 @@ enum {
     ALM_EDENIED = -7,   /* refused by policy (SSRF guard, auth) */
     ALM_ECONFIG = -8,   /* the configuration is wrong */
     ALM_ETIME = -9,     /* a query ran past its time budget */
+    ALM_ENOSPC = -10,   /* no space left: the disk holding the database is full */
 };
 
 const char *err_str(int code);

@@ -73,6 +73,7 @@ err_str(int code)
     case ALM_EDENIED: return "denied";
     case ALM_ECONFIG: return "configuration error";
     case ALM_ETIME: return "took too long";
+    case ALM_ENOSPC: return "no space left";
     }
     return "unknown error";
 }

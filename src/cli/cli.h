@@ -23,6 +23,14 @@ struct cli {
 struct config *cli_config(struct cli *c);
 struct store *cli_store(struct cli *c);
 
+/*
+ * The value v of a numeric option opt ("--limit"): a whole decimal number,
+ * digits with an optional leading '-', from lo to hi. ALM_OK and *out set,
+ * or ALM_EINVAL after printing "almanac: OPT: expected a whole number from
+ * LO to HI, not 'V'" (the caller exits 2).
+ */
+int cli_number(const char *opt, const char *v, long long lo, long long hi, long long *out);
+
 /* "34h ago", "11d ago", "1mo ago", as the seed shows ages. */
 void cli_age(time_t now, time_t t, char *out, size_t n);
 

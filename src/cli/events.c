@@ -3,6 +3,7 @@
  * `almanac analyze`: events as the seed page shows them.
  */
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "parse/date.h"
+#include "store/rows.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void
@@ -105,6 +107,10 @@ list_event(const struct event *e, void *arg)
     return 0;
 }
 
+/* The largest --limit: more than any almanac holds, few enough that the
+ * listing stays within its output buffer's bound. */
+#define EVENTS_LIMIT_MAX 1000000
+
 static int
 usage_events(void)
 {
@@ -122,18 +128,28 @@ cmd_events(struct cli *c, int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long long n;
+
         if (strcmp(a, "--json") == 0) {
             l.json = 1;
         } else if (strcmp(a, "--top") == 0) {
             q.by_score = 1;
         } else if (v == NULL) {
+            if (strncmp(a, "--", 2) == 0)
+                fprintf(stderr, "almanac: %s needs a value\n", a);
             return usage_events();
         } else if (strcmp(a, "--limit") == 0) {
-            q.limit = atoi(v), i++;
+            if (cli_number(a, v, 1, EVENTS_LIMIT_MAX, &n) != ALM_OK)
+                return 2;
+            q.limit = (int)n, i++;
         } else if (strcmp(a, "--min-score") == 0) {
-            q.min_score = atoi(v), i++;
+            if (cli_number(a, v, 1, 10, &n) != ALM_OK)
+                return 2;
+            q.min_score = (int)n, i++;
         } else if (strcmp(a, "--tier") == 0) {
-            q.tier = atoi(v), i++;
+            if (cli_number(a, v, 1, 3, &n) != ALM_OK)
+                return 2;
+            q.tier = (int)n, i++;
         } else if (strcmp(a, "--guide") == 0) {
             q.guide = v, i++;
         } else if (strcmp(a, "--source") == 0) {
@@ -211,13 +227,15 @@ print_reasons(const char *json, int score)
     cJSON_Delete(r);
 }
 
+/* An event ID argument of command cmd; prints why not. */
 static int
-parse_id(const char *s, int64_t *id)
+parse_id(const char *cmd, const char *s, int64_t *id)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
+    char opt[32];
+    long long v;
 
-    if (*s == '\0' || *end != '\0' || v <= 0)
+    snprintf(opt, sizeof(opt), "%s ID", cmd);
+    if (cli_number(opt, s, 1, LLONG_MAX, &v) != ALM_OK)
         return ALM_EINVAL;
     *id = v;
     return ALM_OK;
@@ -237,7 +255,7 @@ cmd_event(struct cli *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = 1;
-        else if (parse_id(argv[i], &id) != ALM_OK)
+        else if (id != 0 || parse_id("event", argv[i], &id) != ALM_OK)
             id = -1;
     }
     if (id <= 0) {
@@ -295,13 +313,30 @@ cmd_event(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/* The event's date, and the feed's own when it came from the future. */
+static void
+print_dates(struct cli *c, const struct event *e)
+{
+    char date[32], claim[32];
+    time_t claimed = 0;
+
+    date_format_rfc3339(e->item.published, date);
+    if (store_item_claimed(c->st, e->item.id, &claimed) != ALM_OK || claimed == 0) {
+        printf("published %s\n", date);
+        return;
+    }
+    date_format_rfc3339(claimed, claim);
+    printf("published %s: the feed says %s, more than %d h after it was fetched, so the\n"
+           "  fetch time is used\n", date, claim, ROWS_FUTURE_SKEW / 3600);
+}
+
 int
 cmd_explain(struct cli *c, int argc, char **argv)
 {
     int64_t id;
     struct event e;
 
-    if (argc != 2 || parse_id(argv[1], &id) != ALM_OK) {
+    if (argc != 2 || parse_id("explain", argv[1], &id) != ALM_OK) {
         fprintf(stderr, "usage: almanac explain ID\n");
         return 2;
     }
@@ -314,6 +349,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
     printf("%s\n%s, %s · kind %s\n", e.item.title ? e.item.title : "(untitled)",
            e.item.source_name, e.item.tier == 1 ? "tier 1" : e.item.tier == 2 ? "tier 2" : "tier 3",
            e.kind);
+    print_dates(c, &e);
     print_reasons(e.reasons, e.score);
     event_fini(&e);
     return 0;

@@ -10,7 +10,9 @@
  * others, and a kill loses at most the feeds in flight (they were never
  * committed, nor was their fetch, so the next run takes them again).
  * Failures back off exponentially (5 min doubling, at most a day, never
- * sooner than a server's Retry-After).
+ * sooner than a server's Retry-After). A full disk is not the source's
+ * failure: the run stops storing at the first one, logs nothing for the
+ * feeds it did not store (the next run takes them again) and exits 1.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -72,10 +74,12 @@ struct run {
     struct batch *head, *tail;
     size_t queued;
     int closed;
+    int full;              /* the disk is full: store nothing more (under lock) */
     /* the writer's own, read by the fetching thread only after the join */
-    size_t done;
+    size_t done, unstored;
     int succeeded, failed;
     long long new_items, updated_items;
+    char full_why[256];    /* the store's message when the disk filled up */
 };
 
 static time_t
@@ -180,6 +184,29 @@ batch_free(struct batch *b)
     free(b);
 }
 
+/* Writer side: the disk is full. Whatever comes next is not stored. */
+static void
+disk_full(struct run *r)
+{
+    snprintf(r->full_why, sizeof(r->full_why), "%s", store_error(r->c->st));
+    pthread_mutex_lock(&r->lock);
+    r->full = 1;
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Writer side, once the disk is full: the batch is dropped unlogged, so
+ * the next run fetches it again. */
+static void
+skip_batch(struct run *r, struct batch *b)
+{
+    r->done++;
+    r->unstored++;
+    if (r->progress)
+        fprintf(stderr, "\r\033[K");
+    printf("%-30s not stored: no space left for the database\n", b->j->src->slug);
+    fflush(stdout);
+}
+
 /* Writer side: stores one batch, logs the attempt and prints its line. */
 static void
 write_batch(struct run *r, struct batch *b)
@@ -191,10 +218,23 @@ write_batch(struct run *r, struct batch *b)
     char why[512];
     time_t now = time(NULL);
     int interval = j->src->interval > 0 ? j->src->interval : r->c->cfg->interval;
+    int rc = ALM_OK;
 
+    if (r->full) {
+        skip_batch(r, b);
+        return;
+    }
     r->done++;
-    if (b->feed && store_put_rows(r->c->st, j->source_id, &b->rows, r->c->now, &stats) !=
-                       ALM_OK) {
+    if (b->feed)
+        rc = store_put_rows(r->c->st, j->source_id, &b->rows, r->c->now, &stats);
+    if (rc == ALM_ENOSPC) {
+        disk_full(r);
+        r->unstored++;
+        printf("%-30s FAILED  store: %s\n", j->src->slug, r->full_why);
+        fflush(stdout);
+        return;
+    }
+    if (rc != ALM_OK) {
         snprintf(why, sizeof(why), "store: %s", store_error(r->c->st));
         err = why;
     }
@@ -212,7 +252,10 @@ write_batch(struct run *r, struct batch *b)
     rec.last_modified = b->last_modified;
     rec.permanent_url = b->permanent_url;
     rec.next_due = now + (err ? backoff(j->failures + 1, b->retry_after) : interval);
-    if (store_record_fetch(r->c->st, j->source_id, &rec) != ALM_OK)
+    rc = store_record_fetch(r->c->st, j->source_id, &rec);
+    if (rc == ALM_ENOSPC)
+        disk_full(r); /* the feed is stored; its fetch is taken again next time */
+    else if (rc != ALM_OK)
         fprintf(stderr, "almanac: %s: cannot log the fetch: %s\n", j->src->slug,
                 store_error(r->c->st));
 
@@ -298,6 +341,7 @@ on_done(const struct fetch_result *res, void *arg)
     struct batch *b = xcalloc(1, sizeof(*b));
     const char *base = res->effective_url ? res->effective_url : j->url;
     char why[512];
+    int full;
 
     if (j->snapshot)
         base = j->src->site_url ? j->src->site_url : j->src->feed_url;
@@ -307,6 +351,13 @@ on_done(const struct fetch_result *res, void *arg)
     b->not_modified = res->not_modified;
     b->bytes = res->len;
     b->duration = res->duration;
+    pthread_mutex_lock(&r->lock);
+    full = r->full;
+    pthread_mutex_unlock(&r->lock);
+    if (full) {
+        enqueue(r, b); /* nothing to parse: it will not be stored */
+        return;
+    }
     if (!res->ok) {
         b->error = xstrdup(res->error ? res->error : "fetch failed");
     } else if (!res->not_modified) {
@@ -359,18 +410,23 @@ add_job(struct run *r, const struct source *src, const struct source_state *ss,
     }
 }
 
-/* Adds the jobs for one source; returns 0, or -1 when the store failed. */
+/* Adds the jobs for one source: ALM_OK, or the store's failure (printed
+ * unless it is ALM_ENOSPC, which stops the run and is said once). */
 static int
 plan_source(struct run *r, const struct source *src, int snapshot, int force)
 {
     struct cli *c = r->c;
     struct source_state ss;
     int64_t id;
+    int rc = store_sync_source(c->st, src, &id);
 
-    if (store_sync_source(c->st, src, &id) != ALM_OK ||
-        store_get_source(c->st, src->slug, &ss) != ALM_OK) {
+    if (rc == ALM_OK)
+        rc = store_get_source(c->st, src->slug, &ss);
+    if (rc == ALM_ENOSPC)
+        return rc;
+    if (rc != ALM_OK) {
         fprintf(stderr, "almanac: %s: %s\n", src->slug, store_error(c->st));
-        return -1;
+        return rc;
     }
     if (snapshot) {
         for (size_t k = 0; k < src->nsnapshots; k++) {
@@ -385,7 +441,14 @@ plan_source(struct run *r, const struct source *src, int snapshot, int force)
         add_job(r, src, &ss, xstrdup(ss.feed_url), 0);
     }
     source_state_fini(&ss);
-    return 0;
+    return ALM_OK;
+}
+
+/* Where the database is, for messages. */
+static const char *
+db_name(const struct cli *c)
+{
+    return c->db_path ? c->db_path : c->cfg->database;
 }
 
 static int
@@ -396,7 +459,7 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     struct fetch_req *reqs;
     pthread_t writer;
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
-    int unknown = 0, analysed = 0, unplanned = 0;
+    int unknown = 0, analysed = 0, unplanned = 0, rc;
 
     if (cli_config(c) == NULL || cli_store(c) == NULL)
         return 1;
@@ -415,7 +478,16 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
             continue;
         if (!src->enabled && !is_named)
             continue;
-        if (plan_source(&r, src, snapshot, force_all || (force_named && is_named)) != 0)
+        rc = plan_source(&r, src, snapshot, force_all || (force_named && is_named));
+        if (rc == ALM_ENOSPC) {
+            fprintf(stderr, "almanac: no space left for the database %s: %s; nothing was "
+                            "fetched\n", db_name(c), store_error(c->st));
+            for (size_t k = 0; k < r.njobs; k++)
+                free(r.jobs[k].url), free(r.jobs[k].etag), free(r.jobs[k].last_modified);
+            free(r.jobs);
+            return 1;
+        }
+        if (rc != ALM_OK)
             unplanned++;
     }
     /* Snapshot jobs of one source know their first sibling (the array
@@ -483,6 +555,12 @@ run_pipeline(struct cli *c, int argc, char **argv, int snapshot, int force_all, 
     }
     free(r.jobs);
     free(reqs);
+    if (r.full) {
+        fprintf(stderr, "almanac: stopped: no space left for the database %s: %s. What was "
+                        "stored is kept (%d feeds); the %zu not stored are fetched again on "
+                        "the next run\n", db_name(c), r.full_why, r.succeeded, r.unstored);
+        return 1;
+    }
     /* Analysis runs over whatever was stored, even after partial failure. */
     if (!c->no_analyze && (r.new_items + r.updated_items > 0 ||
                            store_count_events(c->st) < store_count_items(c->st, 0)))

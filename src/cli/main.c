@@ -2,6 +2,8 @@
  * main.c - the almanac command: global options, then a table of
  * subcommands. Only this file knows every module.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,31 @@ cli_store(struct cli *c)
         c->st = NULL;
     }
     return c->st;
+}
+
+int
+cli_number(const char *opt, const char *v, long long lo, long long hi, long long *out)
+{
+    const char *d = v && *v == '-' ? v + 1 : v;
+    char *end = NULL;
+    long long n = 0;
+
+    /* strtoll alone takes " 5", "+5" and "5abc" (as 5) and "" (as 0) */
+    if (d != NULL && *d >= '0' && *d <= '9') {
+        errno = 0;
+        n = strtoll(v, &end, 10);
+    }
+    if (end == NULL || *end != '\0' || errno == ERANGE || n < lo || n > hi) {
+        if (hi == LLONG_MAX)
+            fprintf(stderr, "almanac: %s: expected a whole number from %lld, not '%.40s'\n", opt,
+                    lo, v ? v : "");
+        else
+            fprintf(stderr, "almanac: %s: expected a whole number from %lld to %lld, not "
+                            "'%.40s'\n", opt, lo, hi, v ? v : "");
+        return ALM_EINVAL;
+    }
+    *out = n;
+    return ALM_OK;
 }
 
 void

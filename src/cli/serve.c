@@ -29,24 +29,25 @@ struct serve_opts {
     long every;               /* run: seconds between two ingests */
 };
 
+/* The port of --listen ADDR:PORT, the number after the last ':' (the
+ * server reads the address). Printed when it is not 0..65535. */
 static int
-parse_long(const char *s, long lo, long hi, long *out)
+check_port(const char *listen)
 {
-    char *end;
-    long v;
+    const char *colon = strrchr(listen, ':');
+    long long port;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return ALM_EINVAL;
-    *out = v;
-    return ALM_OK;
+    if (colon == NULL)
+        return ALM_OK; /* no port at all: the server says so */
+    return cli_number("--listen port", colon + 1, 0, 65535, &port);
 }
 
+/* ALM_OK; ALM_EINVAL after printing which value is wrong; ALM_ENOTFOUND
+ * for an unknown option or a missing value (the caller prints usage). */
 static int
 parse_opts(int argc, char **argv, int run, struct serve_opts *o)
 {
-    long v;
+    long long v;
 
     memset(o, 0, sizeof(*o));
     o->web.listen = WEB_DEFAULT_LISTEN;
@@ -57,32 +58,41 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (next == NULL)
-            return ALM_EINVAL;
+            return ALM_ENOTFOUND;
         if (strcmp(a, "--listen") == 0) {
+            if (check_port(next) != ALM_OK)
+                return ALM_EINVAL;
             o->web.listen = next;
         } else if (strcmp(a, "--access-log") == 0) {
             o->access_log = next;
         } else if (strcmp(a, "--base-url") == 0) {
             o->base_url = next;
-        } else if (strcmp(a, "--threads") == 0 && parse_long(next, 1, 64, &v) == ALM_OK) {
+        } else if (strcmp(a, "--threads") == 0) {
+            if (cli_number(a, next, 1, 64, &v) != ALM_OK)
+                return ALM_EINVAL;
             o->web.threads = (unsigned)v;
-        } else if (strcmp(a, "--max-connections") == 0 &&
-                   parse_long(next, 1, 65536, &v) == ALM_OK) {
+        } else if (strcmp(a, "--max-connections") == 0) {
+            if (cli_number(a, next, 1, 65536, &v) != ALM_OK)
+                return ALM_EINVAL;
             o->web.max_conns = (unsigned)v;
-        } else if (strcmp(a, "--max-per-address") == 0 &&
-                   parse_long(next, 1, 65536, &v) == ALM_OK) {
+        } else if (strcmp(a, "--max-per-address") == 0) {
+            if (cli_number(a, next, 1, 65536, &v) != ALM_OK)
+                return ALM_EINVAL;
             o->web.max_per_address = (unsigned)v;
-        } else if (strcmp(a, "--header-timeout") == 0 &&
-                   parse_long(next, 1, 3600, &v) == ALM_OK) {
+        } else if (strcmp(a, "--header-timeout") == 0) {
+            if (cli_number(a, next, 1, 3600, &v) != ALM_OK)
+                return ALM_EINVAL;
             o->web.header_timeout = (unsigned)v;
-        } else if (strcmp(a, "--request-timeout") == 0 &&
-                   parse_long(next, 1, 86400, &v) == ALM_OK) {
+        } else if (strcmp(a, "--request-timeout") == 0) {
+            if (cli_number(a, next, 1, 86400, &v) != ALM_OK)
+                return ALM_EINVAL;
             o->web.request_timeout = (unsigned)v;
-        } else if (run && strcmp(a, "--every") == 0 &&
-                   parse_long(next, 10, 7 * 86400, &v) == ALM_OK) {
-            o->every = v;
+        } else if (run && strcmp(a, "--every") == 0) {
+            if (cli_number(a, next, 10, 7 * 86400, &v) != ALM_OK)
+                return ALM_EINVAL;
+            o->every = (long)v;
         } else {
-            return ALM_EINVAL;
+            return ALM_ENOTFOUND;
         }
     }
     return ALM_OK;
@@ -146,9 +156,11 @@ serve(struct cli *c, int argc, char **argv, int run)
     FILE *log = stderr;
     const char *fixed = getenv("ALMANAC_NOW");
     char err[512];
-    int sig = 0;
+    int sig = 0, rc = parse_opts(argc, argv, run, &o);
 
-    if (parse_opts(argc, argv, run, &o) != ALM_OK) {
+    if (rc == ALM_EINVAL)
+        return 2;
+    if (rc != ALM_OK) {
         fprintf(stderr, "usage: almanac %s [--listen ADDR:PORT] [--access-log FILE]"
                         " [--base-url URL] [--threads N]\n"
                         "         [--max-connections N] [--max-per-address N]"

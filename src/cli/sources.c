@@ -8,7 +8,6 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "base/url.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "parse/date.h"
@@ -86,49 +85,15 @@ cmd_sources(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-/* A slug for an imported feed that no other source has. */
-static char *
-unique_slug(const struct config *cfg, const char *title, const char *url)
-{
-    char *base = url_slugify(title && *title ? title : url, 48);
-    char *slug;
-
-    if (*base == '\0') {
-        free(base);
-        base = xstrdup("feed");
-    }
-    slug = xstrdup(base);
-    for (int n = 2; config_find(cfg, slug) != NULL; n++) {
-        size_t len = strlen(base) + 16;
-        free(slug);
-        slug = xmalloc(len);
-        snprintf(slug, len, "%s-%d", base, n);
-    }
-    free(base);
-    return slug;
-}
-
+/* Reads an OPML file into outlines; prints why not and returns 1. */
 static int
-have_url(const struct config *cfg, const char *url)
-{
-    for (size_t i = 0; i < cfg->nsources; i++) {
-        if (strcmp(cfg->sources[i].feed_url, url) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Appends [source] sections for the outlines the config lacks. */
-static int
-opml_import(struct cli *c, const char *file)
+read_outlines(const char *file, struct opml_outline **o, size_t *n)
 {
     FILE *fp = fopen(file, "rb");
-    struct buf in = BUF_INIT((size_t)16 << 20), add = BUF_INIT((size_t)16 << 20);
-    struct opml_outline *o = NULL;
-    size_t n = 0, added = 0;
+    struct buf in = BUF_INIT(OPML_MAX_BYTES + 1);
     char tmp[65536];
     size_t k;
-    FILE *cf;
+    int rc;
 
     if (fp == NULL) {
         perror(file);
@@ -143,39 +108,168 @@ opml_import(struct cli *c, const char *file)
         }
     }
     fclose(fp);
-    if (opml_read(buf_cstr(&in), in.len, &o, &n) != ALM_OK) {
-        fprintf(stderr, "almanac: %s: not an OPML document\n", file);
-        buf_free(&in);
+    rc = opml_read(buf_cstr(&in), in.len, o, n);
+    buf_free(&in);
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: %s: %s\n", file,
+                rc == ALM_ETOOBIG ? "more outlines than an import takes (100,000)"
+                                  : "not an OPML document");
         return 1;
     }
-    buf_free(&in);
-    for (size_t i = 0; i < n; i++) {
-        char *slug;
-        if (o[i].xml_url == NULL || have_url(c->cfg, o[i].xml_url) ||
-            strchr(o[i].xml_url, '\n') || (o[i].title && strchr(o[i].title, '\n')))
-            continue;
-        slug = unique_slug(c->cfg, o[i].title, o[i].xml_url);
-        buf_printf(&add, "\n[source \"%s\"]\nname = %s\nfeed = %s\n", slug,
-                   o[i].title && *o[i].title ? o[i].title : slug, o[i].xml_url);
-        if (o[i].html_url && !strchr(o[i].html_url, '\n'))
-            buf_printf(&add, "site = %s\n", o[i].html_url);
-        buf_puts(&add, "tier = 3\nkind = community\n");
-        free(slug);
-        added++;
+    return 0;
+}
+
+/* An outline's title or URL for a message on a terminal: no control
+ * characters (C0, DEL, C1), at most 60 bytes cut at a character, then "...". */
+static void
+shown(const char *s, char *out, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+
+    while (p[o] && o < 60 && o + 5 < n) {
+        int c1 = p[o] == 0xC2 && p[o + 1] >= 0x80 && p[o + 1] <= 0x9F;
+
+        out[o] = p[o] < 0x20 || p[o] == 0x7F || c1 ? ' ' : (char)p[o];
+        if (c1)
+            out[++o] = ' ';
+        o++;
     }
-    opml_outlines_free(o, n);
-    if (added) {
-        cf = fopen(c->cfg->path, "ab");
-        if (cf == NULL || fwrite(add.data, 1, add.len, cf) != add.len || fclose(cf) != 0) {
-            perror(c->cfg->path);
-            buf_free(&add);
-            return 1;
+    if (p[o]) {
+        while (o > 0 && (p[o] & 0xC0) == 0x80)
+            o--; /* back to the start of the character cut */
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+/* Says what happened to each outline: rejected ones on stderr. */
+static void
+report_outlines(const char *file, const struct opml_outline *o, const struct opml_import *v,
+                size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char title[80], url[80];
+
+        shown(o[i].title, title, sizeof(title));
+        shown(o[i].xml_url, url, sizeof(url));
+        if (v[i].verdict == OPML_REJECT)
+            fprintf(stderr, "almanac: %s: outline %zu \"%s\" (%s) rejected: %s\n", file, i + 1,
+                    title, url, v[i].note);
+        else if (v[i].verdict == OPML_DUPLICATE)
+            printf("skipped outline %zu \"%s\": %s\n", i + 1, title, v[i].note);
+        else if (v[i].note[0] != '\0')
+            printf("added \"%s\" from outline %zu: %s\n", v[i].slug, i + 1, v[i].note);
+    }
+}
+
+struct expect {
+    const struct config *old;
+    const struct opml_import *v;
+    size_t n, added;
+};
+
+/* The configuration as written must read back as meant: every source it
+ * had, and each added one with its slug, name, feed and site exactly. */
+static int
+check_import(const struct config *c, void *arg, char *err, size_t errlen)
+{
+    const struct expect *x = arg;
+
+    if (c->nsources != x->old->nsources + x->added) {
+        snprintf(err, errlen, "it has %zu sources, not %zu", c->nsources,
+                 x->old->nsources + x->added);
+        return ALM_ECONFIG;
+    }
+    for (size_t i = 0; i < x->n; i++) {
+        const struct opml_import *im = &x->v[i];
+        const struct source *s = im->verdict == OPML_ADD ? config_find(c, im->slug) : NULL;
+
+        if (im->verdict != OPML_ADD)
+            continue;
+        if (s == NULL || strcmp(s->name, im->name) != 0 || strcmp(s->feed_url, im->feed) != 0 ||
+            (im->site ? s->site_url == NULL || strcmp(s->site_url, im->site) != 0
+                      : s->site_url != NULL)) {
+            snprintf(err, errlen, "source \"%s\" does not read back as written", im->slug);
+            return ALM_ECONFIG;
         }
     }
-    buf_free(&add);
-    printf("imported %zu new sources of %zu outlines into %s (tier 3, community: edit to taste)\n",
-           added, n, c->cfg->path);
-    return 0;
+    return ALM_OK;
+}
+
+/* The configuration file's bytes, ending in a newline. */
+static int
+read_config_text(const char *path, struct buf *out)
+{
+    FILE *fp = fopen(path, "rb");
+    char tmp[65536];
+    size_t k;
+    int rc = ALM_OK;
+
+    if (fp == NULL)
+        return ALM_EIO;
+    while (rc == ALM_OK && (k = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+        rc = buf_append(out, tmp, k);
+    if (ferror(fp))
+        rc = ALM_EIO;
+    fclose(fp);
+    if (rc == ALM_OK && out->len > 0 && out->data[out->len - 1] != '\n')
+        rc = buf_putc(out, '\n');
+    return rc;
+}
+
+/*
+ * Adds the outlines of an OPML file as sources: each is checked against
+ * the sources configured and the outlines before it (opml_plan_import);
+ * the new configuration is written beside the old one, loaded, checked,
+ * and only then put in its place (config_replace). The outlines that can
+ * be added are added even when others are rejected; the exit status is 1
+ * when any outline was rejected or nothing could be written.
+ */
+static int
+opml_import(struct cli *c, const char *file)
+{
+    struct buf text = BUF_INIT((size_t)16 << 20);
+    struct opml_outline *o = NULL;
+    struct opml_import *v = NULL;
+    struct expect x = { c->cfg, NULL, 0, 0 };
+    size_t n = 0, dup = 0, rejected = 0;
+    char err[512];
+    int rc = 0;
+
+    if (read_outlines(file, &o, &n) != 0)
+        return 1;
+    opml_plan_import(c->cfg, o, n, &v);
+    report_outlines(file, o, v, n);
+    for (size_t i = 0; i < n; i++) {
+        x.added += v[i].verdict == OPML_ADD;
+        dup += v[i].verdict == OPML_DUPLICATE;
+        rejected += v[i].verdict == OPML_REJECT;
+    }
+    x.v = v;
+    x.n = n;
+    if (x.added > 0) {
+        if (read_config_text(c->cfg->path, &text) != ALM_OK ||
+            opml_import_render(v, n, &text) != ALM_OK) {
+            fprintf(stderr, "almanac: %s: cannot read, or too large with the new sources\n",
+                    c->cfg->path);
+            rc = 1;
+        } else if (config_replace(c->cfg->path, text.data, text.len, check_import, &x, NULL, err,
+                                  sizeof(err)) != ALM_OK) {
+            fprintf(stderr, "almanac: nothing imported, %s unchanged: the new configuration "
+                            "does not load: %s\n", c->cfg->path, err);
+            rc = 1;
+        }
+    }
+    if (rc == 0)
+        printf("imported %zu new sources of %zu outlines into %s (tier 3, community: edit to "
+               "taste); %zu already there, %zu rejected\n", x.added, n, c->cfg->path, dup,
+               rejected);
+    buf_free(&text);
+    opml_import_free(v, n);
+    opml_outlines_free(o, n);
+    return rc != 0 || rejected > 0 ? 1 : 0;
 }
 
 int

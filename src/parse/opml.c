@@ -191,10 +191,14 @@ collect(struct list *l, xmlNodePtr node, const char *category, char **folder)
 
     memset(&o, 0, sizeof(o));
     o.xml_url = attr_value(node, "xmlUrl", OPML_MAX_URL, 0, &too_long);
+    if (o.xml_url == NULL && too_long) {
+        /* A URL too long to be real still makes this a feed, not a folder,
+         * and is handed on cut and marked, so that an import can name it. */
+        o.xml_url = attr_value(node, "xmlUrl", OPML_MAX_URL, 1, NULL);
+        o.url_too_long = 1;
+    }
     if (o.xml_url == NULL) {
-        /* A URL too long to be real still makes this a feed, not a folder. */
-        if (!too_long)
-            *folder = outline_title(node);
+        *folder = outline_title(node);
         return ALM_OK;
     }
     if (l->n == OPML_MAX_OUTLINES) {

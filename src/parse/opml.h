@@ -21,7 +21,7 @@ struct config;
 
 #define OPML_MAX_BYTES ((size_t)16 << 20) /* larger input is refused */
 #define OPML_MAX_OUTLINES 100000          /* more feeds than this are refused */
-#define OPML_MAX_URL 8192                 /* an outline with a longer URL is skipped */
+#define OPML_MAX_URL 8192                 /* a longer URL is cut and marked url_too_long */
 #define OPML_MAX_TEXT 1024                /* longer titles and categories are cut */
 
 /* One feed of a subscription list. All strings are UTF-8. */
@@ -30,6 +30,7 @@ struct opml_outline {
     char *xml_url;   /* never NULL or empty */
     char *html_url;  /* NULL when absent */
     char *category;  /* title or text of the innermost enclosing folder, or NULL */
+    int url_too_long; /* the xmlUrl had more than OPML_MAX_URL bytes: xml_url is cut */
 };
 
 /*
@@ -39,6 +40,38 @@ struct opml_outline {
  */
 int opml_read(const char *data, size_t len, struct opml_outline **out, size_t *n);
 void opml_outlines_free(struct opml_outline *o, size_t n);
+
+/* What importing one outline into a configuration comes to. */
+enum opml_verdict {
+    OPML_ADD,        /* a new source */
+    OPML_DUPLICATE,  /* its feed URL is configured already, or was taken earlier */
+    OPML_REJECT,     /* it cannot be a source of a configuration that loads */
+};
+
+struct opml_import {
+    enum opml_verdict verdict;
+    char *slug;        /* OPML_ADD: unique in the config and among the outlines added */
+    char *name;        /* OPML_ADD: the title made one configuration value */
+    const char *feed;  /* the outline's xml_url (borrowed) */
+    const char *site;  /* OPML_ADD: its html_url (borrowed), NULL when absent or left out */
+    char note[200];    /* DUPLICATE: where it is already; REJECT: why; ADD: what was
+                        * repaired (title cleaned or cut, site left out), or "" */
+};
+
+/*
+ * Decides, for each of the n outlines o (from opml_read), whether it
+ * becomes a source of c (tier 3, kind community), in document order: an
+ * http(s) feed URL without spaces or control characters that fits on a
+ * configuration line, not configured already nor taken from an earlier
+ * outline (exact URL), gets a unique slug from its title and a name the
+ * loader reads back exactly. *out gets n decisions (opml_import_free);
+ * they borrow from o. ALM_EINVAL for a missing argument.
+ */
+int opml_plan_import(const struct config *c, const struct opml_outline *o, size_t n,
+                     struct opml_import **out);
+void opml_import_free(struct opml_import *v, size_t n);
+/* Appends a [source] section to out for each OPML_ADD decision. */
+int opml_import_render(const struct opml_import *v, size_t n, struct buf *out);
 
 /*
  * Appends an OPML 2.0 document listing every source of c (enabled or not),

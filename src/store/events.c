@@ -22,17 +22,24 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
-    return sq_exec(st, "COMMIT");
+    return sq_exec(st, "COMMIT") == ALM_OK ? ALM_OK : sq_failure(st);
 }
 
+/* Keeps the message and code of the failure that led here. After some
+ * errors (a full disk among them) SQLite has already rolled back, and a
+ * COMMIT that fails leaves the transaction open: ask rather than guess. */
 void
 store_rollback(struct store *st)
 {
     char keep[sizeof(st->err)];
+    int code = st->code;
 
+    if (sqlite3_get_autocommit(st->db))
+        return;
     memcpy(keep, st->err, sizeof(keep));
     sq_exec(st, "ROLLBACK");
     memcpy(st->err, keep, sizeof(keep));
+    st->code = code;
 }
 
 static sqlite3_stmt *

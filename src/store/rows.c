@@ -124,9 +124,19 @@ row_fini(struct entry_row *r)
     free(r->cats);
 }
 
+/* A date from the future is the fetch time; the claim is kept. */
+static void
+clamp_future(struct entry_row *r, time_t now)
+{
+    if (r->has_date && r->date > now && r->date - now > ROWS_FUTURE_SKEW) {
+        r->claimed = r->date;
+        r->date = now;
+    }
+}
+
 /* Fills r from e; returns 0 when e repeats an entry already prepared. */
 static int
-row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_url,
+row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_url, time_t now,
             struct seen *seen)
 {
     const char *base;
@@ -159,6 +169,7 @@ row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_ur
     r->cats = categories_json(e);
     r->has_date = e->has_published || e->has_updated;
     r->date = e->has_published ? e->published : e->has_updated ? e->updated : 0;
+    clamp_future(r, now);
     return 1;
 }
 
@@ -177,7 +188,7 @@ feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_
     seen.h = xcalloc(seen.cap, sizeof(*seen.h));
     out->v = xcalloc(f->entries.n ? f->entries.n : 1, sizeof(*out->v));
     for (size_t i = 0; i < f->entries.n; i++) {
-        if (row_prepare(&out->v[out->n], f->entries.v[i], feed_url, &seen))
+        if (row_prepare(&out->v[out->n], f->entries.v[i], feed_url, now, &seen))
             out->n++;
         else
             out->duplicates++;

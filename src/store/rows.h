@@ -18,6 +18,15 @@
 
 #include "parse/feed.h"
 
+/*
+ * How far past the fetch time an entry's date may be and still be taken
+ * as written: clocks and time zones go wrong by hours, not by more. A
+ * later date (9999, 2100, next week) would keep the item first on every
+ * page and feed until then: it is replaced by the fetch time, and the
+ * date the feed claimed is kept beside it.
+ */
+#define ROWS_FUTURE_SKEW 86400
+
 struct entry_row {
     const struct feed_entry *e; /* borrowed: the feed must outlive the rows */
     char *url;                  /* absolute http(s) link, or NULL */
@@ -27,9 +36,11 @@ struct entry_row {
     char *summary, *content;    /* sanitized HTML, or NULL */
     char *text;                 /* plain text of the content, else of the summary */
     char *cats;                 /* JSON array of the categories */
-    time_t date;                /* published, else updated */
+    time_t date;                /* published, else updated; never past now + skew */
     int has_date;               /* 0: a new row takes feed_rows.undated, a changed
                                  * one keeps the date it has */
+    time_t claimed;             /* the feed's date when it was later than now plus
+                                 * ROWS_FUTURE_SKEW (date is then now), else 0 */
 };
 
 struct feed_rows {
@@ -42,7 +53,9 @@ struct feed_rows {
 /*
  * Prepares every entry of f. feed_url resolves relative links; an undated
  * entry takes the feed's own date, else now, so it neither jumps to the top
- * nor sinks to 1970. Never fails (allocation failure aborts, as elsewhere).
+ * nor sinks to 1970; a date later than now + ROWS_FUTURE_SKEW becomes now
+ * (the claim kept in claimed). Never fails (allocation failure aborts, as
+ * elsewhere).
  */
 void feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_url,
                        time_t now);

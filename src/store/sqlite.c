@@ -6,11 +6,13 @@
  * last transaction but never corrupts), schema versioned in user_version
  * with forward-only migrations. Each feed is stored in one transaction.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "base/xalloc.h"
@@ -18,6 +20,14 @@
 #include "store/store.h"
 
 #include "store/sqlite_internal.h"
+
+/*
+ * How long an open, a migration or a write waits for another process that
+ * holds the database (its migration, its switch to WAL, a feed or an
+ * analysis being written) before it gives up: the busy timeout, and the
+ * bound of the waits SQLite leaves to us.
+ */
+#define STORE_WAIT_MS 10000
 
 /* Forward migrations: migrations[i] takes the schema from version i to i+1. */
 static const char *const migrations[] = {
@@ -160,7 +170,33 @@ static const char *const migrations[] = {
      * source is the ident, which holds that URL when there is no guid), and
      * keeping the index cost every insert a walk of a tree of long strings. */
     "DROP INDEX items_canonical;",
+
+    /* 9: a date from the future is stored as the fetch time (rows.h,
+     * ROWS_FUTURE_SKEW), with the date the feed claimed kept here. Items
+     * stored before were not clamped: those dated more than a day after
+     * they were first seen get the same treatment. */
+    "ALTER TABLE items ADD COLUMN claimed_published INTEGER;"
+    "UPDATE items SET claimed_published = published, published = first_seen"
+    "  WHERE published > first_seen + 86400;",
 };
+
+/* The last failure was a full disk: SQLite reports ENOSPC on a write as
+ * SQLITE_FULL, and on the files around it (WAL index, sync) as an I/O
+ * error whose errno tells. */
+static int
+disk_full(const struct store *st)
+{
+    return (st->code & 0xff) == SQLITE_FULL ||
+           ((st->code & 0xff) == SQLITE_IOERR && sqlite3_system_errno(st->db) == ENOSPC);
+}
+
+static void
+record_failure(struct store *st, const char *msg)
+{
+    st->code = sqlite3_extended_errcode(st->db);
+    snprintf(st->err, sizeof(st->err), "%s%s", msg ? msg : "sqlite error",
+             disk_full(st) ? " (no space left on device)" : "");
+}
 
 int
 sq_fail(struct store *st, int code)
@@ -172,8 +208,14 @@ sq_fail(struct store *st, int code)
                  st->budget_ms);
         return ALM_ETIME;
     }
-    snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
+    record_failure(st, sqlite3_errmsg(st->db));
     return code;
+}
+
+int
+sq_failure(const struct store *st)
+{
+    return disk_full(st) ? ALM_ENOSPC : ALM_ESTORE;
 }
 
 const char *
@@ -188,7 +230,7 @@ sq_exec(struct store *st, const char *sql)
     char *msg = NULL;
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(st->err, sizeof(st->err), "%s", msg ? msg : "sqlite error");
+        record_failure(st, msg);
         sqlite3_free(msg);
         return ALM_ESTORE;
     }
@@ -209,34 +251,113 @@ store_schema_version(struct store *st)
     return v;
 }
 
+/* Milliseconds since an arbitrary start, for bounded waits. */
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Says which wait for another process gave up, keeping SQLite's message. */
+static int
+waited_too_long(struct store *st, const char *what)
+{
+    char keep[sizeof(st->err)];
+
+    memcpy(keep, st->err, sizeof(keep));
+    snprintf(st->err, sizeof(st->err), "%s: another process held the database for %d s (%.160s)",
+             what, STORE_WAIT_MS / 1000, keep);
+    return ALM_ESTORE;
+}
+
+/*
+ * PRAGMA journal_mode=WAL, retried for up to STORE_WAIT_MS. Switching a new
+ * database to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY
+ * at once there without calling the busy handler: two processes opening a
+ * new database together made one fail with "database is locked".
+ */
+static int
+set_wal(struct store *st)
+{
+    long long deadline = mono_ms() + STORE_WAIT_MS;
+    int pause = 1;
+
+    for (;;) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+
+        if (rc == SQLITE_OK)
+            return ALM_OK;
+        sq_fail(st, ALM_ESTORE);
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            return ALM_ESTORE;
+        if (mono_ms() >= deadline)
+            return waited_too_long(st, "switching to WAL");
+        sleep_ms(pause);
+        pause = pause < 64 ? pause * 2 : 64;
+    }
+}
+
+static int
+schema_too_new(struct store *st, int v)
+{
+    snprintf(st->err, sizeof(st->err), "database schema %d is newer than this almanac (%d)", v,
+             (int)LEN(migrations));
+    return ALM_ESTORE;
+}
+
+/*
+ * Brings the schema to the current version in one transaction. The version
+ * read before it only spares the usual case (already current) a write
+ * lock: another process may be migrating the same database at this moment
+ * (two commands started together on a new or older database), so the
+ * version that decides is read again inside BEGIN IMMEDIATE, which waits
+ * (busy timeout) for that process to commit. One transaction, so no reader
+ * ever sees a schema half way between two versions.
+ */
 static int
 migrate(struct store *st)
 {
+    char pragma[64];
     int v = store_schema_version(st);
 
-    if (v < 0)
-        return sq_fail(st, ALM_ESTORE);
-    if (v > (int)LEN(migrations)) {
-        snprintf(st->err, sizeof(st->err),
-                 "database schema %d is newer than this almanac (%d)", v, (int)LEN(migrations));
-        return ALM_ESTORE;
+    if (v == (int)LEN(migrations))
+        return ALM_OK;
+    if (v > (int)LEN(migrations))
+        return schema_too_new(st, v);
+    if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+        return sqlite3_errcode(st->db) == SQLITE_BUSY ? waited_too_long(st, "migrating")
+                                                      : ALM_ESTORE;
+    v = store_schema_version(st);
+    if (v < 0 || v > (int)LEN(migrations)) {
+        if (v < 0)
+            sq_fail(st, ALM_ESTORE);
+        else
+            schema_too_new(st, v);
+        goto rollback;
     }
     for (; v < (int)LEN(migrations); v++) {
-        char pragma[64];
-        if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
-            return ALM_ESTORE;
-        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if (sq_exec(st, migrations[v]) != ALM_OK || sq_exec(st, pragma) != ALM_OK) {
-            char keep[256];
-            memcpy(keep, st->err, sizeof(keep));
-            sq_exec(st, "ROLLBACK");
-            memcpy(st->err, keep, sizeof(keep));
-            return ALM_ESTORE;
-        }
-        if (sq_exec(st, "COMMIT") != ALM_OK)
-            return ALM_ESTORE;
+        if (sq_exec(st, migrations[v]) != ALM_OK)
+            goto rollback;
     }
+    snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", (int)LEN(migrations));
+    if (sq_exec(st, pragma) != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK)
+        goto rollback;
     return ALM_OK;
+rollback:
+    store_rollback(st);
+    return ALM_ESTORE;
 }
 
 /*
@@ -269,7 +390,7 @@ open_connection(const char *dsn, int flags, const char **path, char *err, size_t
         free(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_busy_timeout(st->db, STORE_WAIT_MS);
     return st;
 }
 
@@ -286,9 +407,10 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
      * items carry kilobytes of text, so fewer overflow pages and WAL frames
      * per row. A checkpoint every 8192 pages (64 MiB of WAL) rather than
      * every 1000: each one syncs twice, and a bulk load did 57 of them.
-     * Together 5.0 -> 4.4 s for 100,000 entries (bench/ingest). */
-    if (sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
-                 "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
+     * Together 5.0 -> 4.4 s for 100,000 entries (bench/ingest). The page
+     * size goes first: the switch to WAL writes a new database's header. */
+    if (sq_exec(st, "PRAGMA page_size=8192") != ALM_OK || set_wal(st) != ALM_OK ||
+        sq_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-8000;") != ALM_OK ||
         migrate(st) != ALM_OK) {
@@ -301,11 +423,30 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
 }
 
 /*
+ * The schema version, once it is current, or the last one read after
+ * STORE_WAIT_MS. A read-only connection cannot migrate; an older version
+ * may be another process's migration in progress (it commits in one
+ * transaction, see migrate()), so it waits for it rather than failing. A
+ * newer one will not change: no wait.
+ */
+static int
+wait_for_schema(struct store *st)
+{
+    long long deadline = mono_ms() + STORE_WAIT_MS;
+    int v;
+
+    while ((v = store_schema_version(st)) < (int)LEN(migrations) && mono_ms() < deadline)
+        sleep_ms(50);
+    return v;
+}
+
+/*
  * For the web server's threads: no write can happen through this connection
  * (SQLITE_OPEN_READONLY and query_only), and nothing is migrated. The schema
- * must already be the one this binary knows: the process that serves opens
- * the database read-write once first (store_open), which creates and
- * migrates it and keeps the WAL files a read-only connection needs.
+ * must be the one this binary knows, or become it within STORE_WAIT_MS
+ * (another process migrating): the process that serves opens the database
+ * read-write once first (store_open), which creates and migrates it and
+ * keeps the WAL files a read-only connection needs.
  */
 int
 store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
@@ -325,10 +466,10 @@ store_open_readonly(const char *dsn, struct store **out, char *err, size_t errle
         store_close(st);
         return ALM_ESTORE;
     }
-    v = store_schema_version(st);
+    v = wait_for_schema(st);
     if (v != (int)LEN(migrations)) {
-        snprintf(err, errlen, "%s: database schema %d, this almanac needs %d", path, v,
-                 (int)LEN(migrations));
+        snprintf(err, errlen, "%s: database schema %d, this almanac needs %d%s", path, v,
+                 (int)LEN(migrations), v < (int)LEN(migrations) ? " (waited for a migration)" : "");
         store_close(st);
         return ALM_ESTORE;
     }
@@ -362,6 +503,7 @@ sq_stmt(struct store *st, const char *sql)
     }
     if (st->nstmts == SQ_STMTS) {
         snprintf(st->err, sizeof(st->err), "too many kept statements (SQ_STMTS)");
+        st->code = 0;
         return NULL;
     }
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
@@ -430,6 +572,7 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
         " config_url = ?4"
         " RETURNING id";
     sqlite3_stmt *s;
+    int64_t id = 0;
     int rc = ALM_ESTORE;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -443,11 +586,18 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
     sq_bind_text(s, 7, src->kind);
     sqlite3_bind_int(s, 8, src->local);
     sqlite3_bind_int(s, 9, src->enabled);
+    /* With RETURNING the row comes first and the change commits when the
+     * statement ends: a full disk shows only in the second step. */
     if (sqlite3_step(s) == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(s, 0);
-        rc = ALM_OK;
+        id = sqlite3_column_int64(s, 0);
+        if (sqlite3_step(s) == SQLITE_DONE)
+            rc = ALM_OK;
+    }
+    if (rc == ALM_OK) {
+        *id_out = id;
     } else {
         sq_fail(st, rc);
+        rc = sq_failure(st);
     }
     sqlite3_finalize(s);
     return rc;
@@ -502,10 +652,10 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
         "UPDATE sources SET last_fetch = ?2, last_status = ?3, last_error = ?8,"
         " failures = failures + 1, next_due = ?4 WHERE id = ?1";
     sqlite3_stmt *s = NULL;
-    int rc = ALM_ESTORE;
+    int rc = ALM_ESTORE, outer = sqlite3_get_autocommit(st->db);
 
     if (sq_exec(st, "SAVEPOINT fetch") != ALM_OK)
-        return ALM_ESTORE;
+        return sq_failure(st);
     if (sqlite3_prepare_v2(st->db, log_sql, -1, &s, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(s, 1, source_id);
@@ -538,13 +688,25 @@ store_record_fetch(struct store *st, int64_t source_id, const struct fetch_recor
         goto out;
     rc = ALM_OK;
 out:
-    if (rc != ALM_OK) {
+    if (rc != ALM_OK)
         sq_fail(st, rc);
-        sq_exec(st, "ROLLBACK TO fetch");
-    }
-    sq_exec(st, "RELEASE fetch");
     sqlite3_finalize(s);
-    return rc;
+    /* Outside a transaction the release is the commit, and it can fail
+     * (a full disk) leaving the transaction open: undo it all then. */
+    if (rc == ALM_OK && sq_exec(st, "RELEASE fetch") == ALM_OK)
+        return ALM_OK;
+    if (outer) {
+        store_rollback(st);
+    } else {
+        char keep[sizeof(st->err)];
+        int code = st->code;
+        memcpy(keep, st->err, sizeof(keep));
+        sq_exec(st, "ROLLBACK TO fetch");
+        sq_exec(st, "RELEASE fetch");
+        memcpy(st->err, keep, sizeof(keep));
+        st->code = code;
+    }
+    return sq_failure(st);
 }
 
 int64_t
@@ -569,13 +731,16 @@ static const char find_item[] =
 static const char insert_item[] =
     "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
     " published, updated, summary_html, content_html, text, categories, image,"
-    " content_hash, first_seen, last_seen)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+    " content_hash, first_seen, last_seen, claimed_published)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?18)";
+/* A changed entry whose date is (still) from the future keeps the date the
+ * item has: a claim from the future never moves an item forward. */
 static const char update_item[] =
     "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, title = ?6, author = ?7,"
-    " published = coalesce(?8, published), updated = ?9, summary_html = ?10,"
+    " published = CASE WHEN ?18 IS NULL THEN coalesce(?8, published) ELSE published END,"
+    " updated = ?9, summary_html = ?10,"
     " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
-    " content_hash = ?15, last_seen = ?16 WHERE id = ?17";
+    " content_hash = ?15, last_seen = ?16, claimed_published = ?18 WHERE id = ?17";
 static const char fts_insert[] = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)";
 static const char fts_delete[] =
     "INSERT INTO items_fts (items_fts, rowid, title, text)"
@@ -654,6 +819,8 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     sq_bind_text(s, 14, e->image);
     sq_bind_text(s, 15, r->hash);
     sqlite3_bind_int64(s, 16, now);
+    if (r->claimed)
+        sqlite3_bind_int64(s, 18, r->claimed);
     if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
@@ -680,19 +847,12 @@ store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows
     int rc = ALM_OK;
 
     if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
-        return ALM_ESTORE;
+        return sq_failure(st);
     for (size_t i = 0; i < rows->n && rc == ALM_OK; i++)
         rc = put_row(st, source_id, &rows->v[i], rows->undated, now, &local);
-    if (rc != ALM_OK) {
-        char keep[sizeof(st->err)];
-        memcpy(keep, st->err, sizeof(keep));
-        sq_exec(st, "ROLLBACK");
-        memcpy(st->err, keep, sizeof(keep));
-        return rc;
-    }
-    if (sq_exec(st, "COMMIT") != ALM_OK) {
-        sq_exec(st, "ROLLBACK");
-        return ALM_ESTORE;
+    if (rc != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK) {
+        store_rollback(st);
+        return sq_failure(st);
     }
     if (stats)
         *stats = local;
@@ -778,6 +938,24 @@ store_get_item(struct store *st, int64_t id, struct item **out)
         struct item *it = xcalloc(1, sizeof(*it));
         sq_item_read(s, it);
         *out = it;
+        rc = ALM_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_item_claimed(struct store *st, int64_t id, time_t *claimed)
+{
+    sqlite3_stmt *s;
+    int rc = ALM_ENOTFOUND;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(claimed_published, 0) FROM items WHERE id = ?",
+                           -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, ALM_ESTORE);
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *claimed = (time_t)sqlite3_column_int64(s, 0);
         rc = ALM_OK;
     }
     sqlite3_finalize(s);

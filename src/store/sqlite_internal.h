@@ -13,6 +13,7 @@
 struct store {
     sqlite3 *db;
     char err[256];
+    int code;     /* SQLite's (extended) result code of the last failure */
     struct {
         const char *sql;
         sqlite3_stmt *s;
@@ -23,9 +24,12 @@ struct store {
     int timed_out;          /* the last query was interrupted for its budget */
 };
 
-/* Records the database's message; returns code. */
+/* Records the database's message and result code; returns code. */
 int sq_fail(struct store *st, int code);
 int sq_exec(struct store *st, const char *sql);
+/* What the last failure was for callers of store.h: ALM_ENOSPC when the
+ * disk (or the database) is full, else ALM_ESTORE. */
+int sq_failure(const struct store *st);
 /* The statement for sql, a string literal (kept prepared for the
  * connection's life and found again by its address), reset and with no
  * bindings; NULL with the reason recorded. For statements run per row. */

@@ -19,10 +19,13 @@
 
 struct store;
 
-/* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema. */
+/* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema.
+ * Creation and migration wait (10 s at most) for another process doing the
+ * same: two commands may start together on a new or older database. */
 int store_open(const char *dsn, struct store **out, char *err, size_t errlen);
 /* The same database for reading only (the web server's threads): no
- * migration, query_only; fails unless the schema is already current. */
+ * migration, query_only; fails unless the schema is current, or becomes
+ * current within 10 s (another process's migration in progress). */
 int store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 
@@ -113,6 +116,10 @@ void item_free(struct item *it);
 void item_fini(struct item *it);
 
 int store_get_item(struct store *st, int64_t id, struct item **out);
+/* The date the item's feed claimed when it was too far in the future to
+ * be taken (its published date is then the fetch time), else 0;
+ * ALM_ENOTFOUND when there is no such item. */
+int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
 int64_t store_count_items(struct store *st, int64_t source_id);
 
 /* ---- transactions around many writes ---- */

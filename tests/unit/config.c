@@ -356,6 +356,105 @@ test_validate(void **state)
     assert_int_equal(config_source_validate(&s, NULL, 0), ALM_EINVAL);
 }
 
+/* Reads a whole small file (static storage). */
+static const char *
+slurp(const char *path)
+{
+    static char buf[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Files in tmpdir whose name starts with prefix (left-over temporaries). */
+static int
+count_prefixed(const char *prefix)
+{
+    char cmd[256], out[32] = "";
+    FILE *p;
+
+    snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^%s'", tmpdir, prefix);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    if (fgets(out, sizeof(out), p) == NULL)
+        out[0] = '\0';
+    pclose(p);
+    return atoi(out);
+}
+
+static int
+refuse_all(const struct config *c, void *arg, char *err, size_t errlen)
+{
+    (void)c;
+    (void)arg;
+    snprintf(err, errlen, "refused by the check");
+    return ALM_ECONFIG;
+}
+
+static const char good_conf[] = "[source \"a\"]\nname = A\nfeed = https://a.example/feed\n";
+
+/* config_replace: only a file that loads (and passes the check) replaces
+ * the old one, which keeps its mode; a link is followed, not replaced. */
+static void
+test_replace(void **state)
+{
+    static const char broken[] = "[source \"a\"]\nname = A\nfeed = javascript:x\n";
+    static const char two[] = "[source \"a\"]\nname = A\nfeed = https://a.example/feed\n"
+                              "[source \"b\"]\nname = B\nfeed = https://b.example/feed\n";
+    char path[PATH_MAX], link[PATH_MAX], err[512];
+    struct config *c = NULL;
+    struct stat st;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", write_tmp("replace.conf", good_conf));
+    assert_int_equal(chmod(path, 0640), 0);
+
+    /* does not load: untouched, no temporary left */
+    assert_int_equal(config_replace(path, broken, strlen(broken), NULL, NULL, &c, err, sizeof(err)),
+                     ALM_ECONFIG);
+    assert_null(c);
+    assert_non_null(strstr(err, "feed:"));
+    assert_string_equal(slurp(path), good_conf);
+    assert_int_equal(count_prefixed(".replace.conf."), 0);
+
+    /* loads, but the check refuses */
+    assert_int_equal(config_replace(path, two, strlen(two), refuse_all, NULL, NULL, err,
+                                    sizeof(err)), ALM_ECONFIG);
+    assert_string_equal(err, "refused by the check");
+    assert_string_equal(slurp(path), good_conf);
+    assert_int_equal(count_prefixed(".replace.conf."), 0);
+
+    /* loads: in place, same mode, the loaded config handed back */
+    assert_int_equal(config_replace(path, two, strlen(two), NULL, NULL, &c, err, sizeof(err)),
+                     ALM_OK);
+    assert_non_null(c);
+    assert_int_equal(c->nsources, 2);
+    assert_string_equal(c->path, path);
+    config_free(c);
+    assert_string_equal(slurp(path), two);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
+
+    /* through a symbolic link: the target changes, the link stays */
+    snprintf(link, sizeof(link), "%s/link.conf", tmpdir);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(config_replace(link, good_conf, strlen(good_conf), NULL, NULL, NULL, err,
+                                    sizeof(err)), ALM_OK);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_string_equal(slurp(path), good_conf);
+
+    /* no such file */
+    snprintf(link, sizeof(link), "%s/missing.conf", tmpdir);
+    assert_int_equal(config_replace(link, good_conf, strlen(good_conf), NULL, NULL, NULL, err,
+                                    sizeof(err)), ALM_EIO);
+}
+
 int
 main(void)
 {
@@ -365,6 +464,7 @@ main(void)
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_dir_rule),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_replace),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

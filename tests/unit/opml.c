@@ -309,7 +309,7 @@ test_huge(void **state)
     assert_int_equal(opml_read(blob, big, &o, &n), ALM_ETOOBIG);
     free(blob);
 
-    /* A 2 MB title is cut at a character boundary; a 100 kB URL drops its outline. */
+    /* A 2 MB title is cut at a character boundary; a 100 kB URL is cut and marked. */
     assert_int_equal(buf_puts(&b, "<opml><body><outline title=\"x"), ALM_OK);
     for (size_t i = 0; i < (1u << 20); i++)
         assert_int_equal(buf_puts(&b, "\xC3\xA9"), ALM_OK);
@@ -321,13 +321,16 @@ test_huge(void **state)
     assert_int_equal(buf_puts(&b, "\"><outline text=\"kid\" xmlUrl=\"https://kid.example/\"/>"
                                   "</outline></body></opml>"), ALM_OK);
     assert_int_equal(opml_read(b.data, b.len, &o, &n), ALM_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_string_equal(o[0].xml_url, "https://long-title.example/");
     assert_true(strlen(o[0].title) <= OPML_MAX_TEXT);
     assert_true(strlen(o[0].title) >= OPML_MAX_TEXT - 3);
     assert_true(utf8_ok(o[0].title));
-    assert_string_equal(o[1].xml_url, "https://kid.example/");
-    assert_null(o[1].category); /* its parent is a (broken) feed, not a folder */
+    assert_int_equal(o[0].url_too_long, 0);
+    assert_int_equal(o[1].url_too_long, 1);
+    assert_int_equal(strlen(o[1].xml_url), OPML_MAX_URL);
+    assert_string_equal(o[2].xml_url, "https://kid.example/");
+    assert_null(o[2].category); /* its parent is a (broken) feed, not a folder */
     opml_outlines_free(o, n);
     buf_reset(&b);
 
@@ -356,6 +359,161 @@ test_huge(void **state)
     buf_free(&b);
 }
 
+/* One configured source, as the import sees the configuration. */
+static const char existing[] = "[source \"news\"]\nname = News\nfeed = https://old.example/feed\n";
+
+/* Loads text as a configuration file (through a temporary file). */
+static struct config *
+load_text(const char *text)
+{
+    char path[] = "/tmp/almanac-opml-test.XXXXXX", err[512];
+    struct config *c = NULL;
+    int fd = mkstemp(path);
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    if (config_load(path, &c, err, sizeof(err)) != ALM_OK)
+        fail_msg("the configuration does not load: %s", err);
+    unlink(path);
+    return c;
+}
+
+static const struct opml_import *
+find_feed(const struct opml_import *v, size_t n, const char *feed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].feed, feed) == 0)
+            return &v[i];
+    fail_msg("no decision for %s", feed);
+    return NULL;
+}
+
+#define URL191 "https://long.example/" \
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* Every outline that would have written a configuration nothing can load:
+ * each is added repaired, skipped as a duplicate or rejected with a
+ * reason, and what is written loads back exactly. */
+static void
+test_import_plan(void **state)
+{
+    struct buf doc = BUF_INIT(BUF_MAX_DEFAULT), text = BUF_INIT(BUF_MAX_DEFAULT);
+    struct config *c = load_text(existing), *after;
+    struct opml_outline *o = NULL;
+    struct opml_import *v = NULL;
+    const struct opml_import *im;
+    size_t n = 0, added = 0;
+
+    (void)state;
+    assert_int_equal(strlen(URL191), 191);
+    assert_int_equal(buf_puts(&doc, "<opml><body>"
+        "<outline text=\"News\" xmlUrl=\"https://a.example/feed\"/>"
+        "<outline text=\"News\" xmlUrl=\"https://b.example/feed\"/>"
+        "<outline text=\"News again\" xmlUrl=\"https://a.example/feed\"/>"
+        "<outline text=\"Old\" xmlUrl=\"https://old.example/feed\"/>"
+        "<outline text=\"JS\" xmlUrl=\"javascript:alert(1)\"/>"
+        "<outline text=\"Data\" xmlUrl=\"data:text/xml,&lt;rss/&gt;\"/>"
+        "<outline text=\"File\" xmlUrl=\"file:///etc/passwd\"/>"
+        "<outline text=\"FTP\" xmlUrl=\"ftp://f.example/feed\"/>"
+        "<outline text=\"Space\" xmlUrl=\"https://s.example/my feed\"/>"
+        "<outline text=\"Tab\" xmlUrl=\"https://t.example/a&#9;b\"/>"
+        "<outline text=\"NoHost\" xmlUrl=\"https:///feed\"/>"
+        "<outline text=\"Fits\" xmlUrl=\"" URL191 "\"/>"
+        "<outline text=\"Over\" xmlUrl=\"" URL191 "b\"/>"
+        "<outline text=\"CR&#13;LF&#10;TAB&#9;C1&#133;end\" xmlUrl=\"https://c.example/\"/>"
+        "<outline text=\"a ; b\" xmlUrl=\"https://semi.example/\"/>"
+        "<outline text=\";;lead\" xmlUrl=\"https://lead.example/\"/>"
+        "<outline text=\"Bad site\" xmlUrl=\"https://site.example/\""
+        " htmlUrl=\"javascript:alert(2)\"/>"
+        "<outline text=\"\xE4\xB8\xAD\xE6\x96\x87\" xmlUrl=\"https://zh.example/rss\"/>"
+        "<outline text=\"Upper\" xmlUrl=\"HTTPS://UP.example/feed\""
+        " htmlUrl=\"https://up.example/\"/>"
+        "<outline text=\"Huge\" xmlUrl=\"https://h.example/"), ALM_OK);
+    for (size_t i = 0; i < 9000; i++)
+        assert_int_equal(buf_putc(&doc, 'h'), ALM_OK);
+    assert_int_equal(buf_puts(&doc, "\"/><outline text=\""), ALM_OK);
+    for (size_t i = 0; i < 300; i++)
+        assert_int_equal(buf_puts(&doc, "\xC3\xA9t\xC3\xA9 "), ALM_OK);
+    assert_int_equal(buf_puts(&doc, "\" xmlUrl=\"https://long-title.example/\"/>"
+                                    "</body></opml>"), ALM_OK);
+    assert_int_equal(opml_read(doc.data, doc.len, &o, &n), ALM_OK);
+    assert_int_equal(n, 21);
+    assert_int_equal(opml_plan_import(c, o, n, &v), ALM_OK);
+
+    /* one title twice, and the slug of a configured source: unique slugs */
+    im = &v[0];
+    assert_int_equal(im->verdict, OPML_ADD);
+    assert_string_equal(im->slug, "news-2");
+    assert_string_equal(v[1].slug, "news-3");
+    /* the same URL twice, or one configured: skipped, saying where */
+    assert_int_equal(v[2].verdict, OPML_DUPLICATE);
+    assert_non_null(strstr(v[2].note, "outline 1"));
+    assert_int_equal(v[3].verdict, OPML_DUPLICATE);
+    assert_non_null(strstr(v[3].note, "\"news\""));
+    /* what a configuration cannot hold: rejected with the reason */
+    for (size_t i = 4; i <= 10; i++) {
+        assert_int_equal(v[i].verdict, OPML_REJECT);
+        assert_true(v[i].note[0] != '\0');
+    }
+    assert_non_null(strstr(v[6].note, "file:"));
+    assert_non_null(strstr(v[8].note, "space"));
+    assert_int_equal(v[11].verdict, OPML_ADD); /* 191 bytes fit */
+    assert_int_equal(v[12].verdict, OPML_REJECT);
+    assert_non_null(strstr(v[12].note, "191"));
+    /* repaired: control characters, comments, a bad site */
+    im = find_feed(v, n, "https://c.example/");
+    assert_int_equal(im->verdict, OPML_ADD);
+    assert_string_equal(im->name, "CR LF TAB C1 end");
+    assert_non_null(strstr(im->note, "control"));
+    assert_string_equal(find_feed(v, n, "https://semi.example/")->name, "a; b");
+    assert_string_equal(find_feed(v, n, "https://lead.example/")->name, "lead");
+    im = find_feed(v, n, "https://site.example/");
+    assert_int_equal(im->verdict, OPML_ADD);
+    assert_null(im->site);
+    assert_non_null(strstr(im->note, "site URL left out"));
+    /* a title with no ASCII letter takes its slug from the host */
+    assert_string_equal(find_feed(v, n, "https://zh.example/rss")->slug, "zh-example");
+    assert_int_equal(find_feed(v, n, "HTTPS://UP.example/feed")->verdict, OPML_ADD);
+    /* a URL over OPML_MAX_URL is named, not lost */
+    assert_int_equal(v[19].verdict, OPML_REJECT);
+    assert_non_null(strstr(v[19].note, "8192"));
+    /* a long title is cut at a character, within a line */
+    im = &v[20];
+    assert_int_equal(im->verdict, OPML_ADD);
+    assert_true(strlen(im->name) <= CONFIG_LINE_MAX - strlen("name = "));
+    assert_true(utf8_ok(im->name));
+    assert_non_null(strstr(im->name, "\xE2\x80\xA6"));
+
+    /* written after the configuration, it loads, and says what was meant */
+    assert_int_equal(buf_puts(&text, existing), ALM_OK);
+    assert_int_equal(opml_import_render(v, n, &text), ALM_OK);
+    after = load_text(buf_cstr(&text));
+    for (size_t i = 0; i < n; i++) {
+        const struct source *s;
+
+        if (v[i].verdict != OPML_ADD)
+            continue;
+        added++;
+        s = config_find(after, v[i].slug);
+        assert_non_null(s);
+        assert_string_equal(s->name, v[i].name);
+        assert_string_equal(s->feed_url, v[i].feed);
+        if (v[i].site)
+            assert_string_equal(s->site_url, v[i].site);
+        else
+            assert_null(s->site_url);
+    }
+    assert_int_equal(after->nsources, c->nsources + added);
+    config_free(after);
+    opml_import_free(v, n);
+    opml_outlines_free(o, n);
+    config_free(c);
+    buf_free(&doc);
+    buf_free(&text);
+}
+
 int
 main(void)
 {
@@ -366,6 +524,7 @@ main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_hostile_utf16),
         cmocka_unit_test(test_huge),
+        cmocka_unit_test(test_import_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

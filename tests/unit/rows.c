@@ -115,6 +115,58 @@ test_dates(void **state)
     feed_free(f);
 }
 
+/* Dates later than the fetch time plus ROWS_FUTURE_SKEW are the fetch
+ * time, the claim kept; within the skew, or past, they are as written. */
+static void
+test_future_dates(void **state)
+{
+    static const char doc[] =
+        "<rss version=\"2.0\"><channel><title>F</title>"
+        "<item><guid>far</guid><pubDate>Fri, 31 Dec 9999 23:59:59 GMT</pubDate></item>"
+        "<item><guid>2100</guid><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate></item>"
+        "<item><guid>soon</guid><pubDate>Mon, 02 Mar 2026 11:00:00 GMT</pubDate></item>"
+        "<item><guid>edge</guid><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item>"
+        "<item><guid>over</guid><pubDate>Tue, 03 Mar 2026 10:00:01 GMT</pubDate></item>"
+        "<item><guid>past</guid><pubDate>Sun, 01 Mar 2026 09:00:00 GMT</pubDate></item>"
+        "</channel></rss>";
+    static const char atom[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>"
+        "<entry><id>upd</id><title>U</title><updated>2031-01-01T00:00:00Z</updated></entry>"
+        "</feed>";
+    const time_t now = 1772445600; /* 2026-03-02 10:00:00 UTC */
+    struct feed *f = parse(doc);
+    struct feed_rows r;
+
+    (void)state;
+    feed_rows_prepare(&r, f, FEED_URL, now);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.v[0].date, now);
+    assert_int_equal(r.v[0].claimed, 253402300799); /* 9999-12-31T23:59:59Z */
+    assert_int_equal(r.v[1].date, now);
+    assert_int_equal(r.v[1].claimed, 4102444800);   /* 2100-01-01 */
+    assert_int_equal(r.v[2].date, now + 3600);      /* an hour ahead: as written */
+    assert_int_equal(r.v[2].claimed, 0);
+    assert_int_equal(r.v[3].date, now + ROWS_FUTURE_SKEW); /* the skew exactly */
+    assert_int_equal(r.v[3].claimed, 0);
+    assert_int_equal(r.v[4].date, now);             /* a second more */
+    assert_int_equal(r.v[4].claimed, now + ROWS_FUTURE_SKEW + 1);
+    assert_int_equal(r.v[5].date, now - 90000);
+    assert_int_equal(r.v[5].claimed, 0);
+    /* the identity and content hash still follow what the feed says */
+    assert_string_equal(r.v[0].ident, "g:far");
+    feed_rows_fini(&r);
+    feed_free(f);
+
+    /* an entry with only an updated date is clamped the same way */
+    f = parse(atom);
+    feed_rows_prepare(&r, f, FEED_URL, now);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.v[0].date, now);
+    assert_int_equal(r.v[0].claimed, 1924992000); /* 2031-01-01 */
+    feed_rows_fini(&r);
+    feed_free(f);
+}
+
 static void
 test_content_hash(void **state)
 {
@@ -165,6 +217,7 @@ main(void)
         cmocka_unit_test(test_identity_and_duplicates),
         cmocka_unit_test(test_links_html_text),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_future_dates),
         cmocka_unit_test(test_content_hash),
         cmocka_unit_test(test_empty),
     };
