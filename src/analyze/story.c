@@ -155,7 +155,7 @@ story_new(const struct story_opts *o)
 
     ix->o.window = 3 * 86400;
     ix->o.threshold = 0.1;
-    ix->o.title_window = 90 * 86400;
+    ix->o.title_window = 30 * 86400;
     ix->o.max_terms = 48;
     if (o) {
         if (o->window > 0)
@@ -444,7 +444,9 @@ same_title(const struct story_index *ix, const struct story_doc *d)
     if (d->title_key == 0 || !map_get(&ix->by_title, d->title_key, &v) || v == 0)
         return -1;
     s = &ix->stories[v - 1];
-    if (d->published > s->info.last_seen + ix->o.title_window ||
+    /* From the story's start, so that a title many posts share ("Weekly
+     * update") cannot chain one story across a year. */
+    if (d->published > s->info.first_seen + ix->o.title_window ||
         d->published + ix->o.title_window < s->info.first_seen)
         return -1;
     return (long)v - 1;

@@ -59,8 +59,8 @@ struct story_opts {
     double threshold;        /* similarity that joins on its own, default 0.1 */
     double anchored;         /* similarity that joins when the doc and the story
                               * share a specific entity; 0: threshold */
-    time_t title_window;     /* how far apart two captures of one title may be,
-                              * default 90 days */
+    time_t title_window;     /* how far from a story's start a capture of one of
+                              * its titles may be, default 30 days */
     size_t max_terms;        /* terms of a doc that count, default 48 */
 };
 

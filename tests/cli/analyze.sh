@@ -253,12 +253,12 @@ t = d["title"]
 assert d["kind"] == "release", "%r is kind %s, want release" % (t, d["kind"])
 s = d["score"]
 src = [int(m.group(1)) for r in d["reasons"]
-       for m in [re.match(r"corroborated: (\d+) sources", r["text"])] if m]
+       for m in [re.match(r"coverage: (\d+) independent source", r["text"])] if m]
 if s == 10:
     assert src and src[0] >= 3, "%r scores 10 without 3+ sources: %s" % (t, d["reasons"])
 else:
     assert 7 <= s <= 9, "%r scores %d, want 7..9: %s" % (
-        t, s, "; ".join("%+d %s" % (r["points"], r["text"]) for r in d["reasons"]))
+        t, s, "; ".join("%+.2f %s" % (r["points"], r["text"]) for r in d["reasons"]))
 for g in (lab, "frontier-models"):
     assert g in d["guides"], "%r is not in guide %s (guides %s)" % (t, g, d["guides"])
 rel = [r["title"] for r in d["related"]]
@@ -276,10 +276,16 @@ end "a frontier model release: kind release, score 7-9, guides lab + frontier-mo
 begin
 q "i.title LIKE 'How to %' AND e.kind <> 'digest'" >"$T/howto"
 [ -s "$T/howto" ] || fail "no 'How to' post found"
-bad=$(awk -F'|' '$3 < 1 || $3 > 3 || $4 != "tutorial" {print "#" $1 " " $5 " (" $2 "): " \
+# Most are tutorials ("How to Make AI UX Your Moat" is an essay, "How to
+# evaluate control measures for AI agents?" research), and tutorials are routine.
+bad=$(awk -F'|' '$4 == "tutorial" && ($3 < 1 || $3 > 3) {print "#" $1 " " $5 " (" $2 "): " \
                  $4 " " $3; exit}' "$T/howto")
-[ -z "$bad" ] || fail "$bad, want a tutorial scored 1..3"
-end "how-to posts are tutorials scored 1..3" "($(wc -l <"$T/howto") posts)"
+[ -z "$bad" ] || fail "$bad, want a tutorial to score 1..3"
+tut=$(awk -F'|' '$4 == "tutorial" {n++} END {print n + 0}' "$T/howto")
+[ $((tut * 3)) -ge $((2 * $(wc -l <"$T/howto"))) ] ||
+    fail "only $tut of $(wc -l <"$T/howto") how-to posts are tutorials"
+end "how-to posts are mostly tutorials, and tutorials score 1..3" \
+    "($tut of $(wc -l <"$T/howto") posts tutorials)"
 
 # Vendor case studies: "How Klarna's AI assistant ... with LangGraph".
 begin
@@ -307,16 +313,19 @@ q "s.slug = 'uk-aisi' AND (i.title LIKE '%evaluation%' OR i.title LIKE '%evaluat
    OR i.title LIKE '%assessment%') AND i.title NOT LIKE 'How to %'
    AND i.title NOT LIKE '%Why %'" >"$T/aisi"
 [ "$(wc -l <"$T/aisi")" -ge 5 ] || fail "only $(wc -l <"$T/aisi") UK AISI evaluation posts"
-bad=$(awk -F'|' '$4 != "policy" && $4 != "research" {
+# An evaluation toolkit is a release; the reports are research or policy.
+bad=$(awk -F'|' '$4 != "policy" && $4 != "research" &&
+                 !($4 == "release" && $5 ~ /[Tt]oolkit|[Tt]ool /) {
           printf "%s#%s %s: %s", sep, $1, $5, $4; sep = "; "}' "$T/aisi")
-[ -z "$bad" ] || fail "KNOWN ISSUE: $bad (research cues are exact words: 'evaluation'" \
-    "but not 'evaluating'; 'lessons from' makes commentary)"
+[ -z "$bad" ] || fail "$bad, want research or policy"
 q "(i.title LIKE '%regulation%' OR i.title LIKE '%executive order%' OR i.title LIKE '% AI Act%'
     OR i.title LIKE '%action plan%') AND i.title NOT LIKE '%regulated industries%'
+   AND (i.title LIKE '%AI%' OR i.title LIKE '%artificial%' OR i.title LIKE '%KI-%')
    AND e.kind <> 'digest'" >"$T/regul"
 [ -s "$T/regul" ] || fail "no post about a regulation found"
 # An argument ("The case for ...") or a guide keeps its form.
 bad=$(awk -F'|' '$4 != "policy" && !($4 == "commentary" && $5 ~ /^The case|^Thoughts on/) &&
+                 !($4 == "commentary" && $2 ~ /podcast/) &&
                  !($4 == "tutorial" && $5 ~ /[Gg]uide/) {print "#" $1 " " $5 ": " $4; exit}' \
       "$T/regul")
 [ -z "$bad" ] || fail "$bad, want policy"
@@ -357,25 +366,25 @@ begin
 pycheck "$db" <<'EOF'
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-clamped = 0
+kept = 0
 for i, score, reasons in db.execute("SELECT id, score, reasons FROM events"):
     r = json.loads(reasons)
     total = sum(x["points"] for x in r)
-    assert total == score, "#%d: reasons add up to %d, score %d: %s" % (i, total, score, r)
-    clamp = [x for x in r if x["text"].startswith("clamped to")]
-    raw = total - sum(x["points"] for x in clamp)
-    if clamp:
-        clamped += 1
-        assert raw > 10 or raw < 1, "#%d clamped though its sum %d is in 1..10" % (i, raw)
+    assert abs(total - score) < 0.011, "#%d: reasons add up to %.2f, score %d: %s" % (
+        i, total, score, r)
+    last = [x for x in r if x["text"].startswith(("kept within", "rounded to"))]
+    raw = total - sum(x["points"] for x in last)
+    if last and last[0]["text"].startswith("kept within"):
+        kept += 1
+        assert raw > 10.5 or raw < 0.5, "#%d kept within 1..10 though its sum %.2f is" % (i, raw)
     else:
-        assert 1 <= raw <= 10, "#%d: sum %d not clamped" % (i, raw)
-assert clamped > 0, "no clamped event to check"
+        assert 0.5 <= raw < 10.5, "#%d: sum %.2f outside the scale and not kept within" % (i, raw)
+assert kept > 0, "no event at an end of the scale to check"
 EOF
 # The printed explanation of a sample: the top 10, every 400th event, and
-# events clamped at either end, capped as single-source or as routine.
-for pat in 'clamped to 10' 'clamped to 1"' 'single source' 'routine post'; do
-    sql "$db" "SELECT id FROM events WHERE reasons LIKE '%$pat%' ORDER BY id LIMIT 2"
-done >"$T/xsample"
+# events kept within the scale at either end.
+sql "$db" "SELECT id FROM events WHERE reasons LIKE '%kept within%' ORDER BY id LIMIT 4" \
+    >"$T/xsample"
 cat "$T/sample" >>"$T/xsample"
 nx=0
 while read -r id; do
@@ -386,33 +395,32 @@ while read -r id; do
     fi
     score=$(sql "$db" "SELECT score FROM events WHERE id = $id")
     kind=$(sql "$db" "SELECT kind FROM events WHERE id = $id")
-    # Lines "  +4  kind: release" and "  = 8 (clamped to 1..10)".
-    sum=$(awk '$1 ~ /^[+-][0-9]+$/ {s += $1} END {print s + 0}' "$T/x")
+    # Lines "  +2.33  baseline" and "  = 8 (the sum: ...)".
+    sum=$(awk '$1 ~ /^[+-][0-9.]+$/ {s += $1} END {printf "%.0f", s}' "$T/x")
     total=$(awk '$1 == "=" {print $2; exit}' "$T/x")
     if [ "$sum" != "$score" ] || [ "$total" != "$score" ]; then
         fail "explain $id: reasons sum to $sum and print '= $total'; the score is $score"
     fi
     grep -q "kind $kind\$" "$T/x" || fail "explain $id does not say kind $kind: $(head -n2 "$T/x")"
-    # Before the clamp the reasons exceed the scale.
-    if grep -q 'clamped to 10$' "$T/x"; then
-        raw=$(awk '$1 ~ /^[+-][0-9]+$/ && !/clamped to/ {s += $1} END {print s + 0}' "$T/x")
-        [ "$raw" -gt 10 ] || fail "explain $id clamps a sum of $raw to 10"
-    fi
     nx=$((nx + 1))
 done <"$T/xsample"
 run "$T/x0" "$ALMANAC" --config "$conf" --db "$db" explain 999999999
 if [ "$rc" -eq 0 ] || ! grep -q 'no such event' "$T/x0.err"; then
     fail "explain of an unknown id exited $rc: $(errtext "$T/x0")"
 fi
-end "explain prints reasons whose points sum to the score, clamps included" "($nx events)"
+end "explain prints reasons whose points sum to the score, the rounding included" "($nx events)"
 
 # ---------------------------------------------------------------------------
 # 6. Stories.
 begin
+# A story lives a few days; copies of one title (a post captured twice or
+# cross-posted, dates often made up by the feed) may lie up to 30 days apart.
 bad=$(sql "$db" "SELECT e.story_id || ' spans ' || ((max(i.published) - min(i.published)) / 86400)
                         || ' days'
                  FROM events e JOIN items i ON i.id = e.id GROUP BY e.story_id
-                 HAVING max(i.published) - min(i.published) > 7 * 86400 LIMIT 1")
+                 HAVING max(i.published) - min(i.published) > 30 * 86400
+                     OR (max(i.published) - min(i.published) > 7 * 86400
+                         AND count(DISTINCT lower(i.title)) = count(*)) LIMIT 1")
 [ -z "$bad" ] || fail "story $bad"
 # A story's sources are organisations (a source's author, else its name):
 # Anthropic's three feeds are one voice.
@@ -431,7 +439,7 @@ bad=$(sql "$db" "SELECT s.id || ': ' || s.events || ' events, ' || s.sources || 
 [ -z "$bad" ] || fail "stories row $bad"
 bad=$(sql "$db" "SELECT count(*) FROM events WHERE story_id NOT IN (SELECT id FROM stories)")
 [ "$bad" = 0 ] || fail "$bad events name a story that has no row"
-end "no story spans more than 7 days; stories with 2+ sources exist; the stories table agrees" \
+end "no story spans more than 7 days but copies of a title; 2+ source stories exist; the stories table agrees" \
     "($multi multi-source stories)"
 
 # Corroboration means someone else reported it: Anthropic News and the Claude
@@ -450,7 +458,8 @@ n = 0
 for i, story, score, reasons, title in db.execute(
         "SELECT e.id, e.story_id, e.score, e.reasons, i.title FROM events e"
         " JOIN items i ON i.id = e.id ORDER BY e.score DESC, e.id"):
-    r = [x["text"] for x in json.loads(reasons) if x["text"].startswith("corroborated")]
+    r = [x["text"] for x in json.loads(reasons) if x["text"].startswith("coverage:")
+         and not x["text"].startswith("coverage: 1 ")]
     if r:
         n += 1
         if len(orgs[story]) < 2:
@@ -621,7 +630,8 @@ else
     else
         [ "$nstory" = "$ostory" ] ||
             fail "the new item is in story $nstory, the original (#$orig) in $ostory"
-        sql "$T/new.db" "SELECT reasons FROM events WHERE id = $orig" | grep -q 'corroborated' ||
+        sql "$T/new.db" "SELECT reasons FROM events WHERE id = $orig" |
+            grep -q 'coverage: 2 independent sources' ||
             fail "the original's reasons do not mention corroboration:" \
                  "$(sql "$T/new.db" "SELECT reasons FROM events WHERE id = $orig")"
         srcs=$(sql "$T/new.db" "SELECT sources FROM stories WHERE id = '$nstory'")
