@@ -111,6 +111,47 @@ seen_add(struct seen *s, const char *ident)
     return 0;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Adds the link's key: the canonical URL without a trailing slash on its path
+ * and with its query parameters sorted, so one post listed twice with the link
+ * written two ways (a guid in one capture, none in the other) is one entry.
+ * Returns 1 when it was there already.
+ */
+static int
+seen_link(struct seen *s, const char *canon)
+{
+    char key[2048], *q, *params[64];
+    size_t n, np = 0;
+    int dup;
+
+    if (strlen(canon) >= sizeof(key) - 6)
+        return 0;
+    n = (size_t)snprintf(key, sizeof(key), "link:%s", canon);
+    if ((q = strchr(key, '?')) != NULL) {
+        char *query = xstrdup(q + 1), *save = NULL;
+        for (char *p = strtok_r(query, "&", &save); p && np < LEN(params);
+             p = strtok_r(NULL, "&", &save))
+            params[np++] = p;
+        qsort(params, np, sizeof(*params), cmp_str);
+        n = (size_t)(q - key);
+        if (n > 6 && key[n - 1] == '/' && key[n - 2] != '/')
+            n--;
+        for (size_t i = 0; i < np && n + strlen(params[i]) + 2 < sizeof(key); i++)
+            n += (size_t)sprintf(key + n, "%c%s", i ? '&' : '?', params[i]);
+        free(query);
+    } else if (n > 6 && key[n - 1] == '/' && key[n - 2] != '/') {
+        key[--n] = '\0';
+    }
+    dup = seen_add(s, key);
+    return dup;
+}
+
 static void
 row_fini(struct entry_row *r)
 {
@@ -152,7 +193,10 @@ row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_ur
         r->url = NULL;
     }
     r->ident = item_ident(e, r->canon);
-    if (seen_add(seen, r->ident)) {
+    /* A link with a fragment names a part of a page (a changelog's entries
+     * share one page): only whole-page links say "the same post". */
+    if (seen_add(seen, r->ident) ||
+        (r->canon && r->url && !strchr(r->url, '#') && seen_link(seen, r->canon))) {
         row_fini(r);
         return 0;
     }
@@ -183,7 +227,7 @@ feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_
     out->undated = f->has_updated ? f->updated : f->has_published ? f->published : now;
     if (out->undated > now)
         out->undated = now;
-    while (seen.cap < f->entries.n * 2)
+    while (seen.cap < f->entries.n * 4) /* an ident and a link each */
         seen.cap *= 2;
     seen.h = xcalloc(seen.cap, sizeof(*seen.h));
     out->v = xcalloc(f->entries.n ? f->entries.n : 1, sizeof(*out->v));

@@ -178,6 +178,16 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN claimed_published INTEGER;"
     "UPDATE items SET claimed_published = published, published = first_seen"
     "  WHERE published > first_seen + 86400;",
+
+    /* 10: one post listed twice by a source with its link written two ways
+     * (a guid in one capture, none in another; a trailing slash) was two
+     * items and two events (rows.c now keeps the first). The later copies
+     * go, with their events and the related rows that point at them; links
+     * with a fragment (a changelog's entries on one page) are left alone. */
+    "DELETE FROM items WHERE canonical_url IS NOT NULL AND instr(url, '#') = 0 AND id NOT IN"
+    "  (SELECT min(id) FROM items WHERE canonical_url IS NOT NULL AND instr(url, '#') = 0"
+    "   GROUP BY source_id, rtrim(canonical_url, '/'));"
+    "DELETE FROM related WHERE related_id NOT IN (SELECT id FROM events);",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as
