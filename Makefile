@@ -91,6 +91,7 @@ bench: $(BIN)
 	bench/ingest
 	bench/stories
 	bench/related
+	bench/judgment
 
 # About 8 minutes: builds 20,000- and 100,000-event databases.
 bench-web: $(BIN)

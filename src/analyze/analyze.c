@@ -3,6 +3,7 @@
  */
 #include "analyze/analyze.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,7 +170,8 @@ struct work {
     uint64_t simhash, title_key;
     char **cands;
     size_t ncands;
-    int32_t *ent_ids, *guide_ids;
+    int32_t *ent_ids, *guide_ids;   /* ent_ids: the specific ones first (keep_specific) */
+    size_t nspecific;
 };
 
 static void
@@ -380,7 +382,7 @@ struct old {
     uint64_t *terms;
     size_t nterms;
     int32_t *ents, *guides;
-    size_t nents, nguides;
+    size_t nents, nguides, nspecific;
     int64_t new_story;
     long work;               /* index in run.w when re-analysed, else -1 */
 };
@@ -566,7 +568,7 @@ cluster(struct run *r)
             d.weak = w->kind == KIND_DIGEST;
             d.title_key = w->title_key;
             d.specific = w->ent_ids;
-            d.nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
+            d.nspecific = w->nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
             w->story = story_assign(ix, &d, &joined);
         } else {
             struct old *o = &r->old[ord[i].o];
@@ -579,7 +581,7 @@ cluster(struct run *r)
             d.weak = o->weak;
             d.title_key = o->title_key;
             d.specific = o->ents;
-            d.nspecific = keep_specific(r->a, o->ents, o->nents);
+            d.nspecific = o->nspecific = keep_specific(r->a, o->ents, o->nents);
             o->new_story = story_assign(ix, &d, &joined);
         }
     }
@@ -677,10 +679,15 @@ write_stories(struct run *r, struct story_index *ix)
     return store_prune_stories(r->st);
 }
 
-/* An event's title fingerprint (title_key_make), found by id. */
+/* What the related lists know of an event, found by id: its title's
+ * fingerprint (title_key_make) and what the blend compares (judge.h). */
 struct title_key {
     int64_t id;
     uint64_t key;
+    int64_t story, feed, org;
+    time_t published;
+    const int32_t *ents;     /* the specific ones first */
+    size_t nents, nspecific;
 };
 
 static int
@@ -693,18 +700,77 @@ cmp_title_key(const void *a, const void *b)
 
 struct rel_write {
     struct store *st;
+    const struct judge_model *judge;
+    FILE *dump;              /* ALMANAC_RELATED_FEATURES: every candidate's features */
     int rc, lists;
     struct title_key *keys;  /* sorted by id */
     size_t nkeys;
 };
 
+static const struct title_key *
+info_of(const struct rel_write *rw, int64_t id)
+{
+    struct title_key k = { .id = id };
+
+    return bsearch(&k, rw->keys, rw->nkeys, sizeof(k), cmp_title_key);
+}
+
 static uint64_t
 title_key_of(const struct rel_write *rw, int64_t id)
 {
-    struct title_key k = { id, 0 };
-    const struct title_key *f = bsearch(&k, rw->keys, rw->nkeys, sizeof(k), cmp_title_key);
+    const struct title_key *f = info_of(rw, id);
 
     return f ? f->key : 0;
+}
+
+static size_t
+shared_ids(const int32_t *a, size_t na, const int32_t *b, size_t nb)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            n += a[i] == b[j];
+    return n;
+}
+
+/* The blend's features of candidate c for query q (judge.h, R_*). */
+static void
+related_features(const struct title_key *q, const struct title_key *c, double weight,
+                 double *f)
+{
+    double days;
+    size_t spec, ents;
+
+    memset(f, 0, R_COUNT * sizeof(*f));
+    f[R_WEIGHT] = weight;
+    if (q == NULL || c == NULL)
+        return;
+    spec = shared_ids(q->ents, q->nspecific, c->ents, c->nspecific);
+    ents = shared_ids(q->ents, q->nents, c->ents, c->nents);
+    f[R_STORY] = q->story != 0 && q->story == c->story;
+    f[R_SPECIFIC] = spec > 2 ? 1 : spec / 2.0;
+    f[R_ENTITY] = ents > 4 ? 1 : ents / 4.0;
+    f[R_SAME_FEED] = q->feed == c->feed;
+    f[R_SAME_ORG] = q->org == c->org;
+    days = (double)(q->published > c->published ? q->published - c->published
+                                                : c->published - q->published) / 86400.0;
+    f[R_TIME] = q->published && c->published ? exp(-days / 30.0) : 0;
+}
+
+struct ranked {
+    struct related_hit h;
+    double blend;
+};
+
+static int
+cmp_blend(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (x->blend != y->blend)
+        return x->blend < y->blend ? 1 : -1;
+    return x->h.id < y->h.id ? -1 : x->h.id > y->h.id;
 }
 
 /*
@@ -723,12 +789,30 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
     uint64_t seen[RELATED_K + 1];
     size_t kept = 0, nseen = 0;
 
+    const struct title_key *qi = info_of(rw, id);
+    struct ranked rk[RELATED_MAX_K];
+
     if (rw->rc != ALM_OK)
         return;
-    if ((seen[0] = title_key_of(rw, id)) != 0)
+    /* The index's hits, reranked by the fitted blend. */
+    for (size_t i = 0; i < n && i < RELATED_MAX_K; i++) {
+        double f[R_COUNT];
+        related_features(qi, info_of(rw, h[i].id), h[i].weight, f);
+        rk[i].h = h[i];
+        rk[i].blend = judge_related(rw->judge, f);
+        if (rw->dump) {
+            fprintf(rw->dump, "%lld\t%lld", (long long)id, (long long)h[i].id);
+            for (int j = 0; j < R_COUNT; j++)
+                fprintf(rw->dump, "\t%.4f", f[j]);
+            fputc('\n', rw->dump);
+        }
+    }
+    n = n < RELATED_MAX_K ? n : RELATED_MAX_K;
+    qsort(rk, n, sizeof(*rk), cmp_blend);
+    if ((seen[0] = qi ? qi->key : 0) != 0)
         nseen = 1;
     for (size_t i = 0; i < n && kept < RELATED_K; i++) {
-        uint64_t k = title_key_of(rw, h[i].id);
+        uint64_t k = title_key_of(rw, rk[i].h.id);
         size_t j = 0;
         while (k != 0 && j < nseen && seen[j] != k)
             j++;
@@ -736,8 +820,8 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
             continue; /* a title already listed, or the event's own */
         if (k != 0)
             seen[nseen++] = k;
-        ids[kept] = h[i].id;
-        wt[kept++] = h[i].weight;
+        ids[kept] = rk[i].h.id;
+        wt[kept++] = rk[i].h.weight;
     }
     rw->rc = store_put_related(rw->st, id, ids, wt, kept);
     rw->lists++;
@@ -747,7 +831,11 @@ static int
 relate(struct run *r, int *lists)
 {
     struct related_index *ix = related_new();
-    struct rel_write rw = { r->st, ALM_OK, 0, NULL, 0 };
+    struct rel_write rw = { .st = r->st, .judge = r->a->judge, .rc = ALM_OK };
+    const char *dump = getenv("ALMANAC_RELATED_FEATURES");
+
+    if (dump && *dump && (rw.dump = fopen(dump, "w")) == NULL)
+        return ALM_EIO;
 
     rw.keys = xmalloc((r->nold + r->nw + 1) * sizeof(*rw.keys));
     for (size_t i = 0; i < r->nold; i++) {
@@ -757,14 +845,18 @@ relate(struct run *r, int *lists)
         struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
                                  o->nguides, o->published };
         related_add(ix, &d);
-        rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key };
+        rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key, o->new_story,
+                                                  o->source_id, o->org, o->published, o->ents,
+                                                  o->nents, o->nspecific };
     }
     for (size_t i = 0; i < r->nw; i++) {
         struct work *w = &r->w[i];
         struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
                                  w->guide_ids, w->ngh, w->published };
         related_add(ix, &d);
-        rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key };
+        rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
+                                                  w->org, w->published, w->ent_ids, w->nhits,
+                                                  w->nspecific };
     }
     qsort(rw.keys, rw.nkeys, sizeof(*rw.keys), cmp_title_key);
     if (r->rebuild || r->nold == 0) {
@@ -776,6 +868,8 @@ relate(struct run *r, int *lists)
     }
     related_free(ix);
     free(rw.keys);
+    if (rw.dump)
+        fclose(rw.dump);
     *lists = rw.lists;
     return rw.rc;
 }

@@ -36,8 +36,34 @@ struct judge_model {
     struct sparse_table sparse[M_COUNT];
     double extra[X_COUNT];   /* importance: kind, ai, coverage */
     double scale, shift;     /* importance calibration */
+    double related[R_COUNT]; /* the related-events blend */
+    int has_related;
     char *about;
 };
+
+static const char *const related_names[R_COUNT] = {
+    [R_WEIGHT] = "similarity", [R_STORY] = "same_story", [R_SPECIFIC] = "shared_specific",
+    [R_ENTITY] = "shared_entities", [R_SAME_FEED] = "same_feed", [R_SAME_ORG] = "same_org",
+    [R_TIME] = "time",
+};
+
+const char *
+judge_related_name(int i)
+{
+    return i >= 0 && i < R_COUNT ? related_names[i] : NULL;
+}
+
+double
+judge_related(const struct judge_model *m, const double *f)
+{
+    double z = 0;
+
+    if (m == NULL || !m->has_related)
+        return f[R_WEIGHT];
+    for (int i = 0; i < R_COUNT; i++)
+        z += m->related[i] * f[i];
+    return z;
+}
 
 static const char ns_tags[NS_COUNT + 1] = "tples";
 
@@ -132,10 +158,21 @@ read_weight(struct judge_model *m, char *line)
     long key;
     double w;
 
-    if (!model || !cls || !feat || !ws || (mi = model_find(model)) < 0)
+    if (!model || !cls || !feat || !ws)
         return ALM_EINVAL;
     w = strtod(ws, &end);
     if (*end || !isfinite(w))
+        return ALM_EINVAL;
+    if (strcmp(model, "related") == 0) {
+        for (int i = 0; i < R_COUNT; i++)
+            if (strcmp(feat, related_names[i]) == 0) {
+                m->related[i] = w;
+                m->has_related = 1;
+                return ALM_OK;
+            }
+        return ALM_EINVAL;
+    }
+    if ((mi = model_find(model)) < 0)
         return ALM_EINVAL;
     if (mi == M_KIND) {
         c = (int)event_kind_parse(cls);

@@ -28,7 +28,8 @@
  * dense feature name, "t:N" "p:N" "l:N" "e:N" "s:N" for a title word, title
  * word pair, lead word, entity or source bucket, or for importance also "kind:NAME",
  * "ai", "coverage:2", "coverage:4", "coverage:tiers2"; calibration rows are
- * "importance - calibration:scale|calibration:shift".
+ * "importance - calibration:scale|calibration:shift"; the related blend's rows
+ * "related - NAME WEIGHT" (NAME from judge_related_name()).
  */
 #ifndef ALMANAC_JUDGE_H
 #define ALMANAC_JUDGE_H
@@ -37,6 +38,15 @@
 #include "analyze/model.h"
 
 struct judge_model;
+
+/*
+ * Related events: the index's text similarity reranked by a fitted blend of
+ * what else two events share. judge_related() scores one candidate; without
+ * "related" rows in the file the blend is the similarity alone.
+ */
+enum { R_WEIGHT, R_STORY, R_SPECIFIC, R_ENTITY, R_SAME_FEED, R_SAME_ORG, R_TIME, R_COUNT };
+double judge_related(const struct judge_model *m, const double *f);
+const char *judge_related_name(int i);
 
 /* Loads a weights file. ALM_OK, or ALM_EIO/ALM_EINVAL with the reason (file:line) in err. */
 int judge_load(const char *path, struct judge_model **out, char *err, size_t errlen);

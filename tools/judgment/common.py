@@ -42,6 +42,36 @@ def items(root="."):
     return read_tsv(f"{root}/{JUDGMENT}/items.tsv")
 
 
+class LinkMap(dict):
+    """The events by key; a missing key of the form SOURCE|u:URL or SOURCE|g:URL falls
+    back to the event of that source with that link."""
+
+    def __init__(self, events, by_link):
+        super().__init__(events)
+        self.by_link = by_link
+
+    def _twin(self, key):
+        source, _, ident = key.partition("|")
+        if ident[:2] in ("u:", "g:") and ident[2:].startswith("http"):
+            return self.by_link.get((source, ident[2:].rstrip("/")))
+        return None
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        twin = self._twin(key)
+        return twin if twin is not None else default
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or self._twin(key) is not None
+
+    def __getitem__(self, key):
+        v = self.get(key)
+        if v is None:
+            raise KeyError(key)
+        return v
+
+
 def events(db):
     """key -> {id, score, kind, story, published, source} of every event in db."""
     con = sqlite3.connect(db)
@@ -53,6 +83,13 @@ def events(db):
         out[f"{slug}|{ident}"] = dict(id=iid, score=score, kind=kind, story=story,
                                       published=pub or 0, source=slug, url=url or "",
                                       title=title or "")
+    # Items a source listed twice are one item now (rows.c): a label that names
+    # the copy that went finds the one that stayed, by source and link.
+    by_link = {}
+    for k, e in out.items():
+        if e["url"] and "#" not in e["url"]:
+            by_link.setdefault((e["source"], e["url"].rstrip("/")), e)
+    out = LinkMap(out, by_link)
     related = {}
     for eid, rank, rid in con.execute("SELECT event_id, rank, related_id FROM related"
                                       " ORDER BY event_id, rank"):
