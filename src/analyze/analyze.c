@@ -302,6 +302,7 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     struct tokens tt = { 0 }, bt = { 0 };
     const char *why;
     const char **names;
+    int *in_title;
     struct buf tb = BUF_INIT((size_t)1 << 20);
 
     text_tokenize(w->title, strlen(w->title), &tt);
@@ -327,10 +328,14 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     tokens_free(&bt);
 
     names = xcalloc(w->nhits + 1, sizeof(*names));
-    for (size_t i = 0; i < w->nhits; i++)
+    in_title = xcalloc(w->nhits + 1, sizeof(*in_title));
+    for (size_t i = 0; i < w->nhits; i++) {
         names[i] = w->hits[i].name;
-    w->ngh = guides_match(a->guides, stem, w->title, w->text, names, w->nhits, &w->gh);
+        in_title[i] = w->hits[i].in_title;
+    }
+    w->ngh = guides_match(a->guides, stem, w->title, w->text, names, in_title, w->nhits, &w->gh);
     free(names);
+    free(in_title);
 
     /* Terms: the title counts twice, then the body's lead. */
     buf_puts(&tb, w->title);

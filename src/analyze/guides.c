@@ -890,7 +890,8 @@ mark_keywords(const struct guide_set *g, const struct occs *o, unsigned char *fo
     }
 }
 
-/* Does one of the event's entity names stand for guide entity key ("claude opus 4 6")? */
+/* Which of the event's entity names stands for guide entity key ("claude
+ * opus 4 6" for "claude opus"): its index, or -1. */
 static int
 linked(const char *gkey, char *const *ekeys, size_t n)
 {
@@ -898,8 +899,8 @@ linked(const char *gkey, char *const *ekeys, size_t n)
 
     for (size_t i = 0; i < n; i++)
         if (strncmp(ekeys[i], gkey, gl) == 0 && (ekeys[i][gl] == '\0' || ekeys[i][gl] == ' '))
-            return 1;
-    return 0;
+            return (int)i;
+    return -1;
 }
 
 static int
@@ -914,13 +915,14 @@ cmp_hit(const void *a, const void *b)
 
 size_t
 guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
-             const char *text, const char *const *entity_names, size_t nentities,
-             struct guide_hit **out)
+             const char *text, const char *const *entity_names, const int *entity_in_title,
+             size_t nentities, struct guide_hit **out)
 {
     struct stemmer *own = NULL;
     struct words tw, xw;
     struct occs kt = { 0 }, kx = { 0 }, en = { 0 };
     unsigned char *kw_found, *ent_found;
+    size_t ntitle_ents;
     char **ekeys;
     uint64_t *terms = NULL;
     size_t nterms = 0, nhits = 0, tn;
@@ -942,6 +944,7 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
     find_phrases(g->kp, g->nkp, g->kw_maxwords, &tw, tw.stem, &kt);
     find_phrases(g->kp, g->nkp, g->kw_maxwords, &xw, xw.stem, &kx);
     find_phrases(g->ep, g->nep, g->ent_maxwords, &tw, tw.fold, &en);
+    ntitle_ents = en.n; /* en.v[0..ntitle_ents) stand in the title */
     find_phrases(g->ep, g->nep, g->ent_maxwords, &xw, xw.fold, &en);
 
     kw_found = xcalloc(g->nkw ? g->nkw : 1, 1);
@@ -953,10 +956,12 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
         ekeys[i] = fold_key(entity_names[i] ? entity_names[i] : "");
     ent_found = xcalloc(g->nent ? g->nent : 1, 1);
     for (size_t k = 0; k < en.n; k++)
-        ent_found[en.v[k].id] = 1;
-    for (size_t e = 0; e < g->nent; e++)
-        if (!ent_found[e] && g->ent_key[e][0] != '\0' && linked(g->ent_key[e], ekeys, nentities))
-            ent_found[e] = 1;
+        ent_found[en.v[k].id] = k < ntitle_ents ? 2 : ent_found[en.v[k].id] ? ent_found[en.v[k].id] : 1;
+    for (size_t e = 0; e < g->nent; e++) {
+        int t = g->ent_key[e][0] != '\0' ? linked(g->ent_key[e], ekeys, nentities) : -1;
+        if (t >= 0 && ent_found[e] < 2)
+            ent_found[e] = entity_in_title && entity_in_title[t] ? 2 : 1;
+    }
 
     {
         uint64_t *t;
@@ -976,7 +981,8 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
 
     hits = xmalloc(g->n * sizeof(*hits));
     for (size_t i = 0; i < g->n; i++) {
-        unsigned n = 0, k = 0;
+        unsigned n = 0, k = 0, distinct = 0;
+        int in_title = 0;
         double e, kw, s, w;
 
         for (size_t a = g->ent_first[i]; a < g->ent_first[i + 1]; a++) {
@@ -989,17 +995,28 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
                          strlen(g->ent_key[b]) > strlen(g->ent_key[a]) &&
                          key_contains(g->ent_key[b], g->ent_key[a]);
             n += !inside;
+            in_title |= !inside && ent_found[a] == 2;
         }
         for (size_t q = g->kw_first[i]; q < g->kw_first[i + 1]; q++)
-            if (!g->kw_dup[q])
+            if (!g->kw_dup[q]) {
                 k += kw_found[q];
+                distinct += kw_found[q] > 0;
+                in_title |= kw_found[q] == 2;
+            }
         e = 1 - pow(0.5, n);
         kw = 1 - pow(0.6, k);
         s = vec_cos(&ev, &g->vec[i]) / COS_FULL;
         if (s > 1)
             s = 1;
         w = 0.4 * e + 0.4 * kw + 0.2 * s;
-        if (w >= GUIDES_MIN_WEIGHT) {
+        /* Specific evidence: the guide's subject in the title, two of its
+         * entities, or its entities and keywords several times over in a
+         * text close in words. A name or a word in passing is not enough
+         * (half of such members were wrong in a labelled sample). */
+        if (w >= GUIDES_MIN_WEIGHT &&
+            (in_title || n >= 2 ||
+             (n + distinct >= GUIDES_TEXT_EVIDENCE && s >= GUIDES_TEXT_SIMILARITY) ||
+             (distinct >= 1 && s >= 1))) {
             hits[nhits].guide = i;
             hits[nhits].weight = w;
             nhits++;

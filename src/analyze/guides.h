@@ -49,10 +49,12 @@
  *       idf = ln(1 + N / df) over the N guides, computed at load; a term no
  *       guide has counts as df 1.
  *
- * So one entity (0.2), a keyword in the title (0.256), or one entity
- * and one keyword in the text (0.36) join on their own; similarity alone
- * (at most 0.2) joins only when nearly identical. Hits with weight >= GUIDES_MIN_WEIGHT are
- * kept, best first, at most GUIDES_MAX_HITS.
+ * A hit needs weight >= GUIDES_MIN_WEIGHT and specific evidence: one of the
+ * guide's entities or keywords in the title, two of its entities, its
+ * entities and keywords GUIDES_TEXT_EVIDENCE times over in a text with S of
+ * at least GUIDES_TEXT_SIMILARITY, or a text that reads like the guide (S
+ * at its cap, with one keyword). A name or a word in passing is not enough.
+ * Hits are kept best first, at most GUIDES_MAX_HITS.
  */
 #ifndef ALMANAC_GUIDES_H
 #define ALMANAC_GUIDES_H
@@ -66,6 +68,10 @@
  * Gemma or Devstral belongs to open-weight models even with a bare title. */
 #define GUIDES_MIN_WEIGHT 0.2
 #define GUIDES_MAX_HITS 5
+/* Without the guide's subject in the title, an event joins only on this many
+ * of its entities and keywords in the text, and this much similarity (S). */
+#define GUIDES_TEXT_EVIDENCE 3
+#define GUIDES_TEXT_SIMILARITY 0.5
 /* Only this much of an event's text is read for matching. */
 #define GUIDES_SCAN_BYTES ((size_t)256 << 10)
 
@@ -103,12 +109,14 @@ size_t guides_find(const struct guide_set *g, const char *slug);
 
 /*
  * The guides an event joins (see the formula above). title, text and the
- * entity names may be NULL; st may be NULL (one is made for the call).
- * Returns the number of hits and sets *out to a malloc'd array sorted by
- * weight, highest first (NULL when there are none).
+ * entity names may be NULL; entity_in_title (NULL: none) says which of the
+ * event's entities its title names, which is specific evidence; st may be
+ * NULL (one is made for the call). Returns the number of hits and sets *out
+ * to a malloc'd array sorted by weight, highest first (NULL when there are
+ * none).
  */
 size_t guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
-                    const char *text, const char *const *entity_names, size_t nentities,
-                    struct guide_hit **out);
+                    const char *text, const char *const *entity_names,
+                    const int *entity_in_title, size_t nentities, struct guide_hit **out);
 
 #endif

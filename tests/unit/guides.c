@@ -302,7 +302,7 @@ test_errors_files(void **state)
     dir = subdir("empty");
     assert_int_equal(guides_load(dir, &g, err, sizeof(err)), ALM_OK);
     assert_int_equal(guides_count(g), 0);
-    assert_int_equal(guides_match(g, NULL, "Export controls", "text", NULL, 0, &hits), 0);
+    assert_int_equal(guides_match(g, NULL, "Export controls", "text", NULL, NULL, 0, &hits), 0);
     assert_null(hits);
     guides_free(g);
 }
@@ -335,7 +335,7 @@ match_three(const struct guide_set *g, struct stemmer *st)
                      "The U.S. Commerce Department tightened export controls on advanced chips "
                      "sold to China and added Chinese firms to the entity list. Nvidia said it "
                      "would comply with the new rules.",
-                     export_ents, LEN(export_ents), &h);
+                     export_ents, NULL, LEN(export_ents), &h);
     check_hits(h, n);
     assert_true(n >= 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "export-controls-compute-governance");
@@ -344,7 +344,7 @@ match_three(const struct guide_set *g, struct stemmer *st)
     n = guides_match(g, st, "Meta releases Llama 4 with open weights",
                      "Meta released Llama 4 as an open-weight model that developers can "
                      "download, fine-tune and run locally on their own hardware.",
-                     llama_ents, LEN(llama_ents), &h);
+                     llama_ents, NULL, LEN(llama_ents), &h);
     check_hits(h, n);
     for (size_t i = 0; i < n; i++)
         found |= strcmp(guides_get(g, h[i].guide)->slug, "open-weight-models") == 0;
@@ -356,7 +356,7 @@ match_three(const struct guide_set *g, struct stemmer *st)
                      "Preheat the oven to 180 degrees. Cream the butter and sugar, beat in two "
                      "eggs, then fold in the flour and the chocolate chips. Bake for twelve "
                      "minutes, until the edges are golden, and let them cool on a rack.",
-                     NULL, 0, &h);
+                     NULL, NULL, 0, &h);
     assert_int_equal(n, 0);
     assert_null(h);
 }
@@ -375,14 +375,14 @@ test_match_small(void **state)
     match_three(g, st);
 
     /* "Open-Weight" in a title finds the keywords "open weights" and "open-weight" once */
-    n = guides_match(g, st, "An Open-Weight Model Roundup", NULL, NULL, 0, &h);
+    n = guides_match(g, st, "An Open-Weight Model Roundup", NULL, NULL, NULL, 0, &h);
     check_hits(h, n);
     assert_true(n >= 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "open-weight-models");
     free(h);
 
     /* "Claude Opus 4.6" stands for "Claude Opus", and "Claude" inside it counts once */
-    n = guides_match(g, st, "A quiet week", NULL, family, LEN(family), &h);
+    n = guides_match(g, st, "A quiet week", NULL, family, NULL, LEN(family), &h);
     check_hits(h, n);
     assert_int_equal(n, 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "anthropic");
@@ -391,8 +391,8 @@ test_match_small(void **state)
 
     /* entity names compare on their words, whatever their case */
     {
-        const char *const shouty[] = { "NVIDIA", "u.s. commerce department" };
-        n = guides_match(g, st, "A quiet week", NULL, shouty, LEN(shouty), &h);
+        const char *const shouty[] = { "NVIDIA H20", "u.s. commerce department" };
+        n = guides_match(g, st, "A quiet week", NULL, shouty, NULL, LEN(shouty), &h);
         for (i = 0; i < n; i++)
             if (strcmp(guides_get(g, h[i].guide)->slug, "export-controls-compute-governance") == 0)
                 break;
@@ -401,10 +401,10 @@ test_match_small(void **state)
     }
 
     /* nothing to go on */
-    n = guides_match(g, NULL, NULL, NULL, NULL, 3, &h);
+    n = guides_match(g, NULL, NULL, NULL, NULL, NULL, 3, &h);
     assert_int_equal(n, 0);
     assert_null(h);
-    n = guides_match(g, st, "", "\xff\xfe\x00", NULL, 0, &h);
+    n = guides_match(g, st, "", "\xff\xfe\x00", NULL, NULL, 0, &h);
     assert_int_equal(n, 0);
 
     /* a long text is read up to the limit */
@@ -414,7 +414,7 @@ test_match_small(void **state)
         for (size_t k = 0; k < big; k++)
             text[k] = "export controls "[k % 16];
         text[big] = '\0';
-        n = guides_match(g, st, "x", text, NULL, 0, &h);
+        n = guides_match(g, st, "x", text, NULL, NULL, 0, &h);
         check_hits(h, n);
         assert_true(n >= 1);
         assert_string_equal(guides_get(g, h[0].guide)->slug, "export-controls-compute-governance");
