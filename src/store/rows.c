@@ -111,6 +111,14 @@ seen_add(struct seen *s, const char *ident)
     return 0;
 }
 
+/* Whether an identity is a URL: "u:..." or a guid that is a web address. */
+static int
+url_identity(const char *ident)
+{
+    return strncmp(ident, "u:", 2) == 0 || strncasecmp(ident, "g:http://", 9) == 0 ||
+           strncasecmp(ident, "g:https://", 10) == 0;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -193,10 +201,13 @@ row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_ur
         r->url = NULL;
     }
     r->ident = item_ident(e, r->canon);
-    /* A link with a fragment names a part of a page (a changelog's entries
-     * share one page): only whole-page links say "the same post". */
+    /* The same post by its link: only when the entry has no identity of its
+     * own beyond a URL (no guid, or a guid that is a URL), so entries with
+     * their own guids that share a page stay apart; and only for whole-page
+     * links (a changelog's entries are fragments of one page). */
     if (seen_add(seen, r->ident) ||
-        (r->canon && r->url && !strchr(r->url, '#') && seen_link(seen, r->canon))) {
+        (r->canon && r->url && !strchr(r->url, '#') && url_identity(r->ident) &&
+         seen_link(seen, r->canon))) {
         row_fini(r);
         return 0;
     }

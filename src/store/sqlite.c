@@ -182,10 +182,13 @@ static const char *const migrations[] = {
     /* 10: one post listed twice by a source with its link written two ways
      * (a guid in one capture, none in another; a trailing slash) was two
      * items and two events (rows.c now keeps the first). The later copies
-     * go, with their events and the related rows that point at them; links
-     * with a fragment (a changelog's entries on one page) are left alone. */
-    "DELETE FROM items WHERE canonical_url IS NOT NULL AND instr(url, '#') = 0 AND id NOT IN"
+     * go, with their events and the related rows that point at them. Items
+     * with a guid of their own that is no URL, and links with a fragment (a
+     * changelog's entries on one page), are left alone. */
+    "DELETE FROM items WHERE canonical_url IS NOT NULL AND instr(url, '#') = 0"
+    "  AND (ident LIKE 'u:%' OR ident LIKE 'g:http%') AND id NOT IN"
     "  (SELECT min(id) FROM items WHERE canonical_url IS NOT NULL AND instr(url, '#') = 0"
+    "   AND (ident LIKE 'u:%' OR ident LIKE 'g:http%')"
     "   GROUP BY source_id, rtrim(canonical_url, '/'));"
     "DELETE FROM related WHERE related_id NOT IN (SELECT id FROM events);",
 };

@@ -69,6 +69,50 @@ test_identity_and_duplicates(void **state)
     feed_free(f);
 }
 
+/* One post listed twice, its link written two ways, is one entry; entries
+ * with guids of their own, or fragments of one page, stay apart. */
+static const char twice[] =
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Twice</title>"
+    /* a guid that is the link, then no guid and a trailing slash */
+    "<item><title>GPT-4</title><guid>https://example.org/gpt-4</guid>"
+    "<link>https://example.org/gpt-4</link></item>"
+    "<item><title>GPT-4</title><link>https://example.org/gpt-4/</link></item>"
+    /* the query in another order */
+    "<item><title>Q</title><link>https://example.org/q?b=2&amp;a=1</link></item>"
+    "<item><title>Q again</title><link>https://example.org/q?a=1&amp;b=2</link></item>"
+    /* guids of their own on one page: two posts */
+    "<item><title>Probe 1</title><guid isPermaLink=\"false\">p-1</guid>"
+    "<link>https://example.org/all</link></item>"
+    "<item><title>Probe 2</title><guid isPermaLink=\"false\">p-2</guid>"
+    "<link>https://example.org/all</link></item>"
+    /* a changelog's entries: fragments of one page, each its own guid */
+    "<item><title>1.2</title><guid>https://example.org/changelog#1.2</guid>"
+    "<link>https://example.org/changelog#1.2</link></item>"
+    "<item><title>1.1</title><guid>https://example.org/changelog#1.1</guid>"
+    "<link>https://example.org/changelog#1.1</link></item>"
+    "</channel></rss>";
+
+static void
+test_same_link_twice(void **state)
+{
+    struct feed *f = parse(twice);
+    struct feed_rows r;
+
+    (void)state;
+    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    assert_int_equal(f->entries.n, 8);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.duplicates, 2);
+    assert_string_equal(r.v[0].ident, "g:https://example.org/gpt-4");
+    assert_string_equal(r.v[1].e->title, "Q");
+    assert_string_equal(r.v[2].ident, "g:p-1");
+    assert_string_equal(r.v[3].ident, "g:p-2");
+    assert_string_equal(r.v[4].e->title, "1.2");
+    assert_string_equal(r.v[5].e->title, "1.1");
+    feed_rows_fini(&r);
+    feed_free(f);
+}
+
 static void
 test_links_html_text(void **state)
 {
@@ -215,6 +259,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity_and_duplicates),
+        cmocka_unit_test(test_same_link_twice),
         cmocka_unit_test(test_links_html_text),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_future_dates),

@@ -87,6 +87,29 @@ def ndcg_figures(grades, events, related, split, dates):
     return {"related_queries": n, "related_ndcg8": round(total / max(1, n), 3)}
 
 
+def guide_figures(db):
+    """Membership precision on the labelled sample (tests/data/judgment/guides.tsv):
+    of the labelled memberships the database still has, the share people said belong;
+    and the share of those people said belong that it keeps."""
+    import sqlite3
+    con = sqlite3.connect(db)
+    kept = yes_kept = yes = 0
+    for r in common.read_tsv(f"{common.JUDGMENT}/guides.tsv"):
+        yes += r["member"] == "yes"
+        hit = con.execute(
+            "SELECT 1 FROM event_guides g JOIN items i ON i.id = g.event_id"
+            " JOIN sources s ON s.id = i.source_id"
+            " WHERE s.slug = ? AND i.ident = ? AND g.slug = ?",
+            (r["source"], r["ident"], r["guide"])).fetchone()
+        if hit:
+            kept += 1
+            yes_kept += r["member"] == "yes"
+    con.close()
+    return {"guide_memberships": kept,
+            "guide_precision": round(yes_kept / max(1, kept), 3),
+            "guide_recall": round(yes_kept / max(1, yes), 3)}
+
+
 def histogram(db):
     import sqlite3
     con = sqlite3.connect(db)
@@ -123,6 +146,7 @@ def evaluate(db, split):
                             dates))
     out.update(ndcg_figures(common.read_tsv(f"{common.JUDGMENT}/related.tsv"), events,
                             related, split, dates))
+    out.update(guide_figures(db))
     out.update(histogram(db))
     return out
 
