@@ -38,6 +38,7 @@ main(int argc, char **argv)
         struct story_doc d = {
             .id = atoll(id),
             .source_id = (int64_t)text_hash(pub, strlen(pub), 0),
+            .feed_id = (int64_t)text_hash(pub, strlen(pub), 0), /* a publisher, one feed */
             .tier = 2,
             .terms = terms,
             .nterms = nt,

@@ -156,6 +156,7 @@ struct work {
     int64_t id, source_id, story;
     int64_t org;             /* who speaks: the source's author, else its name */
     int tier, fresh, put;
+    int novel;                /* first to name one of its specific entities */
     time_t published;
     char *title, *text, *source_name, *source_author, *source_kind, *hash;
     struct entity_hit *hits;
@@ -594,6 +595,79 @@ cluster(struct run *r)
     return ix;
 }
 
+/* A model, product or law first named within NOVEL_DAYS of its first mention
+ * anywhere is news: the first appearance is what the importance model calls
+ * novelty (judge.h). */
+#define NOVEL_DAYS 2
+
+struct first_seen {
+    int32_t entity;
+    time_t published;
+};
+
+static int
+cmp_first_seen(const void *a, const void *b)
+{
+    const struct first_seen *x = a, *y = b;
+
+    if (x->entity != y->entity)
+        return x->entity < y->entity ? -1 : 1;
+    return (x->published > y->published) - (x->published < y->published);
+}
+
+static void
+mark_novel(struct run *r)
+{
+    size_t n = 0, cap = 1024, m = 0;
+    struct first_seen *v = xmalloc(cap * sizeof(*v));
+
+#define ADD(e, t)                                                      \
+    do {                                                               \
+        if (n == cap)                                                  \
+            v = xrealloc(v, (cap *= 2) * sizeof(*v));                  \
+        v[n++] = (struct first_seen){ (e), (t) };                      \
+    } while (0)
+    for (size_t i = 0; i < r->nw; i++) {
+        struct work *w = &r->w[i];
+        w->nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
+        for (size_t k = 0; k < w->nspecific; k++)
+            if (w->published)
+                ADD(w->ent_ids[k], w->published);
+    }
+    for (size_t i = 0; i < r->nold; i++) {
+        struct old *o = &r->old[i];
+        if (o->work >= 0 || is_fresh_id(r, o->id))
+            continue;
+        for (size_t k = 0; k < o->nspecific; k++)
+            if (o->published)
+                ADD(o->ents[k], o->published);
+    }
+#undef ADD
+    qsort(v, n, sizeof(*v), cmp_first_seen);
+    /* keep the earliest per entity */
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[m - 1].entity != v[i].entity)
+            v[m++] = v[i];
+    for (size_t i = 0; i < r->nw; i++) {
+        struct work *w = &r->w[i];
+        w->novel = 0;
+        for (size_t k = 0; k < w->nspecific && !w->novel && w->published; k++) {
+            struct first_seen key = { w->ent_ids[k], 0 }, *f;
+            size_t lo = 0, hi = m;
+            while (lo < hi) { /* the entity's entry */
+                size_t mid = (lo + hi) / 2;
+                if (v[mid].entity < key.entity)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            f = lo < m && v[lo].entity == key.entity ? &v[lo] : NULL;
+            w->novel = f && w->published <= f->published + NOVEL_DAYS * 86400;
+        }
+    }
+    free(v);
+}
+
 /* Scores, summarises and stores one event. */
 static int
 put_work(struct run *r, struct story_index *ix, struct work *w)
@@ -610,10 +684,11 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
 
     analysis_input(w, &in);
     judge_score(r->a->judge, &w->judged, si ? si->sources : 1,
-                si ? si->tiers_mask : (1 << w->tier), &sc);
+                si ? si->tiers_mask : (1 << w->tier), w->novel, &sc);
     if (r->a->features && w->features)
-        fprintf(r->a->features, "%lld\t%s\tsources=%d tiers=%d\n", (long long)w->id,
-                w->features, si ? si->sources : 1, si ? si->tiers_mask : (1 << w->tier));
+        fprintf(r->a->features, "%lld\t%s\tsources=%d tiers=%d novel=%d\n", (long long)w->id,
+                w->features, si ? si->sources : 1, si ? si->tiers_mask : (1 << w->tier),
+                w->novel);
     for (size_t i = 0; i < w->ngh && ng < GUIDES_MAX_HITS; i++) {
         const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
         gtitles[ng++] = g->title;
@@ -940,6 +1015,7 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
     qsort(r.fresh_ids, r.nfresh, sizeof(*r.fresh_ids), cmp_id);
     ix = cluster(&r);
     reanalyse_old(&r, ix);
+    mark_novel(&r);
     if (store_begin(st) != ALM_OK)
         goto out;
     for (size_t i = 0; i < guides_count(a->guides); i++) {

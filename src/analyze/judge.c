@@ -15,7 +15,7 @@
 #include "base/xalloc.h"
 
 /* Importance features that are not item features. */
-enum { X_KIND = 0, X_AI = KIND_COUNT, X_COV2, X_COV4, X_TIERS2, X_COUNT };
+enum { X_KIND = 0, X_AI = KIND_COUNT, X_COV2, X_COV4, X_TIERS2, X_NOVEL, X_COUNT };
 
 /* One sparse weight: its key (namespace << FEATURES_BITS | bucket) and a
  * weight for each class (kind) or the first only (ai, importance). */
@@ -126,7 +126,8 @@ sparse_key(const char *s)
 static int
 extra_find(const char *s)
 {
-    static const char *const names[] = { "ai", "coverage:2", "coverage:4", "coverage:tiers2" };
+    static const char *const names[] = { "ai", "coverage:2", "coverage:4", "coverage:tiers2",
+                                         "novelty" };
 
     if (strncmp(s, "kind:", 5) == 0) {
         for (int k = 0; k < KIND_COUNT; k++)
@@ -238,7 +239,8 @@ judge_load(const char *path, struct judge_model **out, char *err, size_t errlen)
         return ALM_EINVAL;
     }
     for (int i = 0; i < M_COUNT; i++)
-        qsort(m->sparse[i].v, m->sparse[i].n, sizeof(*m->sparse[i].v), cmp_key);
+        if (m->sparse[i].n > 0) /* qsort(NULL, 0, ...) is undefined */
+            qsort(m->sparse[i].v, m->sparse[i].n, sizeof(*m->sparse[i].v), cmp_key);
     *out = m;
     return ALM_OK;
 }
@@ -465,7 +467,7 @@ popcount(unsigned v)
 
 void
 judge_score(const struct judge_model *m, const struct judge_item *ji, int story_sources,
-            int story_tiers_mask, struct score *out)
+            int story_tiers_mask, int novel, struct score *out)
 {
     double sum = 0, cov = 0;
     int tiers = popcount((unsigned)story_tiers_mask), value;
@@ -484,6 +486,10 @@ judge_score(const struct judge_model *m, const struct judge_item *ji, int story_
     if (cov != 0) {
         add(out, cov, fmt("coverage: %d independent source%s, %d tier%s", story_sources,
                           story_sources == 1 ? "" : "s", tiers, tiers == 1 ? "" : "s"));
+        sum += cov;
+    }
+    if (novel && (cov = round(m->extra[X_NOVEL] * m->scale * 100) / 100) != 0) {
+        add(out, cov, xstrdup("novelty: the first to name a model, product or law"));
         sum += cov;
     }
     value = (int)lround(sum);

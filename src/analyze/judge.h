@@ -11,8 +11,9 @@
  *               (kind.c) is one of its features
  *   about AI    logistic regression: the probability an item is about AI
  *   importance  ridge regression on the 1-10 scale over the item's features,
- *               its kind and AI probability, and its story's independent
- *               coverage, then a calibration (scale and shift) so the scores
+ *               its kind and AI probability, its story's independent coverage
+ *               and its novelty (the first to name a model, product or law),
+ *               then a calibration (scale and shift) so the scores
  *               spread as the labels do
  *
  * The importance is a sum of named contributions (baseline, kind, about AI,
@@ -27,7 +28,7 @@
  * MODEL is kind (CLASS a kind name), ai or importance (CLASS "-"); FEATURE a
  * dense feature name, "t:N" "p:N" "l:N" "e:N" "s:N" for a title word, title
  * word pair, lead word, entity or source bucket, or for importance also "kind:NAME",
- * "ai", "coverage:2", "coverage:4", "coverage:tiers2"; calibration rows are
+ * "ai", "coverage:2", "coverage:4", "coverage:tiers2", "novelty"; calibration rows are
  * "importance - calibration:scale|calibration:shift"; the related blend's rows
  * "related - NAME WEIGHT" (NAME from judge_related_name()).
  */
@@ -73,9 +74,10 @@ void judge_item_fini(struct judge_item *ji);
 /*
  * The score: ji's contributions, the story's coverage by independent
  * sources (story_sources) and tiers (bit 1 << tier in story_tiers_mask),
+ * whether the event is the first to name a model, product or law (novel),
  * rounded and kept within 1..10. out is released with score_fini().
  */
 void judge_score(const struct judge_model *m, const struct judge_item *ji, int story_sources,
-                 int story_tiers_mask, struct score *out);
+                 int story_tiers_mask, int novel, struct score *out);
 
 #endif

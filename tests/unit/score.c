@@ -242,7 +242,7 @@ judge_case(const struct event_case *c, int sources, int tiers_mask, struct score
     rule = kind_classify(&in, &title, &body, hits, n, &why);
     features_make(&in, &title, &body, hits, n, rule, stem, f);
     judge_item(model, f, &in, &ji);
-    judge_score(model, &ji, sources, tiers_mask, sc);
+    judge_score(model, &ji, sources, tiers_mask, 0, sc);
     k = ji.kind;
     assert_int_equal(score_format(sc, &b), ALM_OK);
     printf("%2d %-10s %s\n%s", sc->value, event_kind_name(k), c->title, buf_cstr(&b));

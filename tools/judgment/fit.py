@@ -38,7 +38,7 @@ def read_features(path):
                 d[k] = float(v)
             s = {f"{t[0]}:{t[1:]}" for t in sparse.split()}
             st = dict(kv.split("=") for kv in story.split())
-            out[int(iid)] = (d, s, int(st["sources"]), int(st["tiers"]))
+            out[int(iid)] = (d, s, int(st["sources"]), int(st["tiers"]), int(st.get("novel", 0)))
     return out
 
 
@@ -113,15 +113,15 @@ def main():
     # Columns: every dense feature, and the sparse buckets seen at least twice in
     # training (a word seen once teaches nothing but noise).
     seen = {}
-    for _, (_, s, _, _) in train:
+    for _, (_, s, *_) in train:
         for k in s:
             seen[k] = seen.get(k, 0) + 1
-    columns = sorted({k for _, (d, s, _, _) in train
+    columns = sorted({k for _, (d, s, *_) in train
                       for k in list(d) + [x for x in s if seen[x] >= MIN_COUNT]})
     index = {c: i for i, c in enumerate(columns)}
     scale = np.array([col_scale(c) for c in columns])
     X = np.zeros((len(train), len(columns)))
-    for i, (_, (d, s, _, _)) in enumerate(train):
+    for i, (_, (d, s, *_)) in enumerate(train):
         for k, v in d.items():
             X[i, index[k]] = v
         for k in s:
@@ -148,14 +148,15 @@ def main():
     # Importance: the item's features, its kind and AI probability as the C code
     # computes them, and the story's coverage.
     extra_names = [f"kind:{k}" for k in common.KINDS] + ["ai", "coverage:2", "coverage:4",
-                                                        "coverage:tiers2"]
+                                                        "coverage:tiers2", "novelty"]
     E = np.zeros((len(train), len(extra_names)))
-    for i, (_, (_, _, sources, tiers)) in enumerate(train):
+    for i, (_, (_, _, sources, tiers, novel)) in enumerate(train):
         E[i, kind_hat[i]] = 1
         E[i, len(common.KINDS)] = ai_hat[i]
         E[i, len(common.KINDS) + 1] = sources >= 2
         E[i, len(common.KINDS) + 2] = sources >= 4
         E[i, len(common.KINDS) + 3] = bin(tiers).count("1") >= 2
+        E[i, len(common.KINDS) + 4] = novel
     Xi = np.hstack([Xs, E * DENSE_SCALE])
     # Weighted ridge: each row counts weight times, by scaling it with its root.
     mean = float((imp_y * weight).sum() / weight.sum())
