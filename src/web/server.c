@@ -128,9 +128,11 @@ struct web_server {
     int64_t version;
     int have_version;
     atomic_llong next_check;    /* monotonic ms of the next look at the version */
-    pthread_mutex_t flights_lock; /* guards the two below */
+    pthread_mutex_t flights_lock; /* guards the flights and the render gate */
     struct flight *flights;     /* renders in progress */
     int grounded;               /* stopping: no request waits for a render */
+    unsigned slots, rendering;  /* the render gate: renders allowed and running */
+    struct waiter *gate_head, *gate_tail; /* suspended for a slot, oldest first */
     struct web_conns *conns;    /* deadlines and shares of connections */
     pthread_t reaper;           /* closes connections past their deadline */
     pthread_mutex_t reaper_lock; /* guards reaper_quit, with reaper_wake */
@@ -146,11 +148,14 @@ struct request {
     int called;                 /* the access handler ran once */
     int body;                   /* a request body arrived */
     int waited;                 /* it waited for another thread's render once */
+    int has_slot;               /* holds one of the render gate's slots */
 };
 
-/* A connection waiting, suspended, for another thread's render. */
+/* A connection waiting, suspended, for another thread's render or for a
+ * slot of the render gate (then rq is its request). */
 struct waiter {
     struct MHD_Connection *conn;
+    struct request *rq;
     struct waiter *next;
 };
 
@@ -179,11 +184,19 @@ store_key_init(void)
         abort();
 }
 
+/* When the thread's current request arrived: its budget counts from there,
+ * so time spent waiting for a render slot is spent (server.c's render gate). */
+static _Thread_local struct timespec request_start;
+static _Thread_local int request_timed;
+
+static double elapsed(const struct timespec *start);
+
 struct store *
 web_store(const struct web_ctx *ctx)
 {
     struct store *st;
     char err[256];
+    int budget = ctx && ctx->query_budget_ms > 0 ? ctx->query_budget_ms : WEB_QUERY_BUDGET_MS;
 
     pthread_once(&store_once, store_key_init);
     st = pthread_getspecific(store_key);
@@ -196,9 +209,13 @@ web_store(const struct web_ctx *ctx)
             return NULL;
         }
     }
-    /* Handlers take the store first: the request's queries share one budget. */
-    store_arm_budget(st, ctx && ctx->query_budget_ms > 0 ? ctx->query_budget_ms
-                                                        : WEB_QUERY_BUDGET_MS);
+    /* Handlers take the store first: the request's queries share one budget,
+     * less what the request already waited. */
+    if (request_timed) {
+        int spent = (int)(elapsed(&request_start) * 1000);
+        budget = spent < budget ? budget - spent : 1;
+    }
+    store_arm_budget(st, budget);
     return st;
 }
 
@@ -1251,6 +1268,7 @@ take_off_or_wait(struct web_server *s, struct MHD_Connection *conn, struct reque
     if (o && !s->grounded) {
         struct waiter *w = xmalloc(sizeof(*w));
         w->conn = conn;
+        w->rq = NULL;
         w->next = o->waiters;
         o->waiters = w;
         rq->waited = 1;
@@ -1264,6 +1282,72 @@ take_off_or_wait(struct web_server *s, struct MHD_Connection *conn, struct reque
     }
     pthread_mutex_unlock(&s->flights_lock);
     return wait;
+}
+
+/*
+ * The render gate. A page that is not in the cache is rendered on the
+ * thread that took its connection, and libmicrohttpd serves every other
+ * connection of that thread only when it is done; a handful of slow
+ * renders (a search at the edge of its budget) could so hold every thread,
+ * and /healthz, a cached page or a static file would wait behind them. At
+ * most slots renders run at once, one thread fewer than the pool has; a
+ * request over that is suspended (its thread goes on serving others) and
+ * resumed, holding the slot, when a render ends.
+ *
+ * Returns 1 with a slot (rq->has_slot), or 0 when the connection was
+ * suspended for one.
+ */
+static int
+gate_enter(struct web_server *s, struct MHD_Connection *conn, struct request *rq)
+{
+    int ok = 1;
+
+    if (rq->has_slot)
+        return 1;
+    pthread_mutex_lock(&s->flights_lock);
+    if (s->rendering < s->slots || s->grounded) {
+        s->rendering++;
+        rq->has_slot = 1;
+    } else {
+        struct waiter *w = xmalloc(sizeof(*w));
+        w->conn = conn;
+        w->rq = rq;
+        w->next = NULL;
+        if (s->gate_tail)
+            s->gate_tail->next = w;
+        else
+            s->gate_head = w;
+        s->gate_tail = w;
+        /* Under the lock: gate_leave() cannot resume it before it is suspended. */
+        MHD_suspend_connection(conn);
+        ok = 0;
+    }
+    pthread_mutex_unlock(&s->flights_lock);
+    return ok;
+}
+
+/* Gives rq's slot to the oldest waiter (resumed, it finds the slot its own),
+ * or back to the gate. */
+static void
+gate_leave(struct web_server *s, struct request *rq)
+{
+    struct waiter *w;
+
+    if (!rq->has_slot)
+        return;
+    rq->has_slot = 0;
+    pthread_mutex_lock(&s->flights_lock);
+    if ((w = s->gate_head) != NULL) {
+        s->gate_head = w->next;
+        if (s->gate_head == NULL)
+            s->gate_tail = NULL;
+        w->rq->has_slot = 1; /* the slot passes on: rendering stays the same */
+        MHD_resume_connection(w->conn);
+        free(w);
+    } else {
+        s->rendering--;
+    }
+    pthread_mutex_unlock(&s->flights_lock);
 }
 
 /* Under flights_lock: wakes every connection waiting for f's render. */
@@ -1303,6 +1387,13 @@ ground(struct web_server *s)
     s->grounded = 1;
     for (struct flight *f = s->flights; f; f = f->next)
         resume_waiters(f);
+    while (s->gate_head) { /* resumed, they render without a slot */
+        struct waiter *w = s->gate_head;
+        s->gate_head = w->next;
+        MHD_resume_connection(w->conn);
+        free(w);
+    }
+    s->gate_tail = NULL;
     pthread_mutex_unlock(&s->flights_lock);
 }
 
@@ -1336,10 +1427,18 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     group = content ? group_of(path) : own_routes[own].group;
     if (content && s->cache) {
         watch_store(s, now);
-        if ((e = web_cache_get(s->cache, rq->target, now)) != NULL)
+        if ((e = web_cache_get(s->cache, rq->target, now)) != NULL) {
+            gate_leave(s, rq); /* resumed with a slot it no longer needs */
             return send_entry(s, conn, rq, method, e, group);
-        if (take_off_or_wait(s, conn, rq, &f))
+        }
+    }
+    if (content && !gate_enter(s, conn, rq))
+        return MHD_YES; /* suspended until a render ends */
+    if (content && s->cache) {
+        if (take_off_or_wait(s, conn, rq, &f)) {
+            gate_leave(s, rq);
             return MHD_YES;
+        }
         /* Read before rendering: a clear meanwhile keeps the page out. */
         gen = web_cache_generation(s->cache);
     }
@@ -1351,13 +1450,18 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     if (status != 200) {
         free(qstore);
         land(s, &f);
+        gate_leave(s, rq);
         return reject(s, conn, rq, method, status);
     }
 
     response_init(&resp);
+    request_start = rq->start;
+    request_timed = 1;
     render(s, &req, content ? web_route(path) : own_routes[own].fn, &resp);
+    request_timed = 0;
     e = content ? keep(s, rq, &resp, gen, now) : NULL;
     land(s, &f);
+    gate_leave(s, rq);
     if (e)
         ok = send_entry(s, conn, rq, method, e, group);
     else
@@ -1490,6 +1594,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     web_conns_idle(s->conns, conn_entry(conn), mono_ms());
     if (rq == NULL)
         return;
+    gate_leave(s, rq); /* a connection that ended holding a slot passes it on */
     free(rq->target);
     free(rq);
     *con_cls = NULL;
@@ -1669,9 +1774,12 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     long ncpu;
     int rc;
 
+    /* Two threads a core (at least four): renders read SQLite and wait on
+     * it, and one thread more than the render gate lets render keeps
+     * /healthz and cached pages answered while every render is slow. */
     if (threads == 0) {
         ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = ncpu > 2 ? (unsigned)ncpu : 2;
+        threads = ncpu > 2 ? (unsigned)ncpu * 2 : 4;
     }
     if (threads > 64)
         threads = 64;
@@ -1696,6 +1804,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     }
     pthread_mutex_init(&s->watch_lock, NULL);
     pthread_mutex_init(&s->flights_lock, NULL);
+    s->slots = threads > 1 ? threads - 1 : 1;
     if (!o || o->cache_mb >= 0) {
         size_t mb = o && o->cache_mb > 0 ? (size_t)o->cache_mb : CACHE_MB;
         s->cache = web_cache_new(mb << 20, CACHE_ENTRY_MAX, CACHE_ENTRIES);
