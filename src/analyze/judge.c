@@ -395,12 +395,15 @@ static char *
 magnitude_why(const struct features *f)
 {
     const double *d = f->dense;
+    const char *money = d[F_MONEY10]  ? "money in the tens of billions"
+                        : d[F_MONEY9] ? "money in the billions"
+                        : d[F_MONEY8] ? "money in the hundreds of millions"
+                                      : NULL;
+    int words = d[F_MAGNITUDE] > 0 || d[F_POLICY_TOPIC] > 0;
 
-    return fmt("magnitude: %s%s", d[F_MONEY10]   ? "money in the tens of billions"
-                                  : d[F_MONEY9]  ? "money in the billions"
-                                  : d[F_MONEY8]  ? "money in the hundreds of millions"
-                                                 : "no sums of note",
-               d[F_MAGNITUDE] > 0 || d[F_POLICY_TOPIC] > 0 ? "; words of scale or policy" : "");
+    if (money)
+        return fmt("magnitude: %s%s", money, words ? ", words of scale or policy" : "");
+    return xstrdup(words ? "magnitude: words of scale or policy" : "magnitude: nothing of note");
 }
 
 void
