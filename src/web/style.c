@@ -215,7 +215,7 @@ const char web_style_css[] =
     "ol.reasons { list-style: none; margin: .5rem 0 0; padding: 0; }\n"
     "ol.reasons li { display: flex; gap: .9rem; padding: .4rem 0;\n"
     "  border-bottom: 1px dashed var(--line); }\n"
-    "ol.reasons .pts { flex: none; width: 2.4rem; text-align: right; font-weight: 650;\n"
+    "ol.reasons .pts { flex: none; width: 3.6rem; text-align: right; font-weight: 650;\n"
     "  font-variant-numeric: tabular-nums; color: var(--ok); }\n"
     "ol.reasons .pts.neg { color: var(--bad); }\n"
     "ol.reasons li.total { border-bottom: 0; font-weight: 650; }\n"
