@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/err.h"
 
 enum {
@@ -205,50 +206,6 @@ read_digits(const char **pp, int *val)
     return n;
 }
 
-static int
-is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int y, int m)
-{
-    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil. */
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    int64_t era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* Validates the fields and turns them into UTC seconds. */
 static int
@@ -264,14 +221,14 @@ fields_to_time(const struct fields *f, time_t *out)
         year += year < 50 ? 2000 : 1900;
     if (year < 1000 || year > 9999 || f->mon < 1 || f->mon > 12)
         return ALM_EINVAL;
-    if (f->day < 1 || f->day > month_days(year, f->mon))
+    if (f->day < 1 || f->day > calendar_month_days(year, f->mon))
         return ALM_EINVAL;
     if (f->min > 59 || f->sec > 60)
         return ALM_EINVAL;
     /* 24:00:00 is the end of the day in ISO 8601; 23:59:60 a leap second. */
     if (f->hour > 24 || (f->hour == 24 && (f->min || f->sec)))
         return ALM_EINVAL;
-    secs = days_from_civil(year, f->mon, f->day) * 86400
+    secs = calendar_days_from_civil(year, f->mon, f->day) * 86400
         + f->hour * 3600 + f->min * 60 + f->sec - f->zone;
     t = (time_t)secs;
     if ((int64_t)t != secs)
@@ -790,8 +747,8 @@ date_parse(const char *s, time_t *out)
 static void
 split_time(time_t t, int *y, int *mo, int *d, int *h, int *mi, int *sec, int *wday)
 {
-    const int64_t lo = days_from_civil(1, 1, 1) * 86400;
-    const int64_t hi = days_from_civil(9999, 12, 31) * 86400 + 86399;
+    const int64_t lo = calendar_days_from_civil(1, 1, 1) * 86400;
+    const int64_t hi = calendar_days_from_civil(9999, 12, 31) * 86400 + 86399;
     int64_t v = (int64_t)t, days, rem;
 
     if (v < lo)
@@ -804,7 +761,11 @@ split_time(time_t t, int *y, int *mo, int *d, int *h, int *mi, int *sec, int *wd
         rem += 86400;
         days--;
     }
-    civil_from_days(days, y, mo, d);
+    {
+        int64_t year;
+        calendar_civil_from_days(days, &year, mo, d);
+        *y = (int)year;
+    }
     *h = (int)(rem / 3600);
     *mi = (int)(rem / 60 % 60);
     *sec = (int)(rem % 60);

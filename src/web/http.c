@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/hash.h"
 
 /* ---- UTF-8 ---- */
@@ -249,45 +250,20 @@ rfc850_date(const char *s, int64_t now_year, struct hdate *d)
     return 1;
 }
 
-static int
-is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil), so no timegm, TZ or locale is involved. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The year of t (UTC): the inverse of days_from_civil, year only. */
+/* The year of t (UTC). */
 static int64_t
 year_of(time_t t)
 {
-    int64_t z = (int64_t)t / 86400 - ((int64_t)t % 86400 < 0) + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
+    int64_t y;
+    int m, d;
 
-    return yoe + era * 400 + (mp >= 10); /* months 11 and 12 of its March year */
+    calendar_civil_from_days((int64_t)t / 86400 - ((int64_t)t % 86400 < 0), &y, &m, &d);
+    return y;
 }
 
 int
 web_http_date(const char *s, time_t now, time_t *out)
 {
-    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     struct hdate d = { 0 };
     const char *p = s;
     int ok;
@@ -302,10 +278,10 @@ web_http_date(const char *s, time_t now, time_t *out)
         ok = day_name(&p, 1) && rfc850_date(p, year_of(now), &d);
     }
     if (!ok || d.mon < 1 || d.day < 1 ||
-        d.day > mdays[d.mon - 1] + (d.mon == 2 && is_leap(d.year)) || d.hour > 23 ||
+        d.day > calendar_month_days(d.year, d.mon) || d.hour > 23 ||
         d.min > 59 || d.sec > 60)
         return -1;
-    *out = (time_t)(days_from_civil(d.year, d.mon, d.day) * 86400 + d.hour * 3600 +
+    *out = (time_t)(calendar_days_from_civil(d.year, d.mon, d.day) * 86400 + d.hour * 3600 +
                     d.min * 60 + d.sec);
     return 0;
 }
