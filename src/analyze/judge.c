@@ -83,19 +83,10 @@ sparse_find(const struct sparse_table *t, uint32_t key)
     return t->n ? bsearch(&k, t->v, t->n, sizeof(*t->v), cmp_key) : NULL;
 }
 
-/* Sets weight w of class c for key, adding the key when new (sorted later). */
+/* Appends weight w of class c for key; sparse_fold() sorts and merges. */
 static void
 sparse_set(struct sparse_table *t, uint32_t key, int c, float w)
 {
-    if (t->n > 0 && t->v[t->n - 1].key == key) {
-        t->v[t->n - 1].w[c] = w;
-        return;
-    }
-    for (size_t i = 0; i < t->n; i++) /* rare: the fit writes keys grouped */
-        if (t->v[i].key == key) {
-            t->v[i].w[c] = w;
-            return;
-        }
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 1024;
         t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
@@ -104,6 +95,28 @@ sparse_set(struct sparse_table *t, uint32_t key, int c, float w)
     t->v[t->n].key = key;
     t->v[t->n].w[c] = w;
     t->n++;
+}
+
+/* Sorts t by key and merges the rows of one key (one a class, from the
+ * file's lines) into one. */
+static void
+sparse_fold(struct sparse_table *t)
+{
+    size_t out = 0;
+
+    if (t->n == 0) /* qsort(NULL, 0, ...) is undefined */
+        return;
+    qsort(t->v, t->n, sizeof(*t->v), cmp_key);
+    for (size_t i = 0; i < t->n; i++) {
+        if (out > 0 && t->v[out - 1].key == t->v[i].key) {
+            for (int c = 0; c < KIND_COUNT; c++)
+                if (t->v[i].w[c] != 0)
+                    t->v[out - 1].w[c] = t->v[i].w[c];
+        } else {
+            t->v[out++] = t->v[i];
+        }
+    }
+    t->n = out;
 }
 
 /* "t:123" -> key; -1 when s is not a sparse feature. */
@@ -180,10 +193,10 @@ read_weight(struct judge_model *m, char *line)
         if (strcmp(cls, event_kind_name((enum event_kind)c)) != 0)
             return ALM_EINVAL;
     }
-    if ((d = features_find(feat)) >= 0) {
-        m->dense[mi][c][d] = w;
-    } else if ((key = sparse_key(feat)) >= 0) {
+    if ((key = sparse_key(feat)) >= 0) { /* most lines: first */
         sparse_set(&m->sparse[mi], (uint32_t)key, c, (float)w);
+    } else if ((d = features_find(feat)) >= 0) {
+        m->dense[mi][c][d] = w;
     } else if (mi == M_IMP && strcmp(feat, "calibration:scale") == 0) {
         m->scale = w;
     } else if (mi == M_IMP && strcmp(feat, "calibration:shift") == 0) {
@@ -239,8 +252,7 @@ judge_load(const char *path, struct judge_model **out, char *err, size_t errlen)
         return ALM_EINVAL;
     }
     for (int i = 0; i < M_COUNT; i++)
-        if (m->sparse[i].n > 0) /* qsort(NULL, 0, ...) is undefined */
-            qsort(m->sparse[i].v, m->sparse[i].n, sizeof(*m->sparse[i].v), cmp_key);
+        sparse_fold(&m->sparse[i]);
     *out = m;
     return ALM_OK;
 }
@@ -458,22 +470,12 @@ add(struct score *out, double points, char *text)
     out->n++;
 }
 
-static int
-popcount(unsigned v)
-{
-    int n = 0;
-
-    for (; v != 0; v &= v - 1)
-        n++;
-    return n;
-}
-
 void
 judge_score(const struct judge_model *m, const struct judge_item *ji, int story_sources,
             int story_tiers_mask, int novel, struct score *out)
 {
     double sum = 0, cov = 0;
-    int tiers = popcount((unsigned)story_tiers_mask), value;
+    int tiers = __builtin_popcount((unsigned)story_tiers_mask), value;
 
     memset(out, 0, sizeof(*out));
     for (int i = 0; i < J_PARTS; i++) {
