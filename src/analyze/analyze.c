@@ -615,6 +615,14 @@ cmp_first_seen(const void *a, const void *b)
     return (x->published > y->published) - (x->published < y->published);
 }
 
+static int
+cmp_entity(const void *a, const void *b)
+{
+    const struct first_seen *x = a, *y = b;
+
+    return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
 static void
 mark_novel(struct run *r)
 {
@@ -652,16 +660,8 @@ mark_novel(struct run *r)
         struct work *w = &r->w[i];
         w->novel = 0;
         for (size_t k = 0; k < w->nspecific && !w->novel && w->published; k++) {
-            struct first_seen key = { w->ent_ids[k], 0 }, *f;
-            size_t lo = 0, hi = m;
-            while (lo < hi) { /* the entity's entry */
-                size_t mid = (lo + hi) / 2;
-                if (v[mid].entity < key.entity)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            f = lo < m && v[lo].entity == key.entity ? &v[lo] : NULL;
+            struct first_seen key = { w->ent_ids[k], 0 };
+            const struct first_seen *f = bsearch(&key, v, m, sizeof(*v), cmp_entity);
             w->novel = f && w->published <= f->published + NOVEL_DAYS * 86400;
         }
     }
