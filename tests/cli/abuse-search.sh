@@ -100,9 +100,17 @@ case $(json 'd["next"]') in None | *kind=release*) ;; *) fail "the guide's next 
 get "/api/v1/sources/anthropic?min=5&limit=50"
 low=$(json 'min([e["score"] for e in d["events"]] or [10])')
 [ "$low" -ge 5 ] 2>/dev/null || fail "min=5 on a source gave a score of $low"
+# timeline N: the count the guide page gives its timeline.
+timeline() {
+    sed -n 's/.*Timeline <span class="count">(\([0-9,]*\)).*/\1/p' "$T/body" | tr -d ,
+}
+get "/guides/anthropic"
+g_all=$(timeline)
 get "/guides/anthropic?kind=release"
 [ "$code" = 200 ] || fail "/guides/anthropic?kind=release answered $code"
-all=$(grep -c 'class="tl-row\|<article' "$T/body")
+g_rel=$(timeline)
+[ -n "$g_all" ] && [ -n "$g_rel" ] && [ "$g_rel" -lt "$g_all" ] ||
+    fail "kind=release does not narrow the guide page ($g_rel of $g_all)"
 get "/sources/anthropic?kind=policy"
 [ "$code" = 200 ] || fail "/sources/anthropic?kind=policy answered $code"
 get "/sources/anthropic"
@@ -112,7 +120,6 @@ get "/sources/anthropic?kind=policy"
 n_pol=$(sed -n 's/.*Latest events <span class="count">(\([0-9,]*\)).*/\1/p' "$T/body" | tr -d ,)
 [ -n "$n_all" ] && [ -n "$n_pol" ] && [ "$n_pol" -lt "$n_all" ] ||
     fail "kind=policy does not narrow the source page ($n_pol of $n_all)"
-: "$all"
 end "guide and source pages apply their filters (API and HTML)"
 
 stop_almanac
