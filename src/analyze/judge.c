@@ -436,6 +436,8 @@ judge_item(const struct judge_model *m, const struct features *f,
                       : f->sparse[i].ns == NS_SOURCE ? J_SOURCE
                                                      : J_WORDS] += w->w[0] * s;
     }
+    if (out->kind == KIND_DIGEST) /* a roundup's scale is its items' */
+        out->part[J_MAGNITUDE] = 0;
     out->part[J_BASE] += m->shift;
     out->part[J_KIND] += m->extra[X_KIND + (int)out->kind] * s;
     out->part[J_AI] += m->extra[X_AI] * out->ai * s;
@@ -446,7 +448,9 @@ judge_item(const struct judge_model *m, const struct features *f,
     out->why[J_SOURCE] = source_why(in);
     out->why[J_ENTITIES] = entities_why(f);
     out->why[J_WORDS] = words_why(m, f, s);
-    out->why[J_MAGNITUDE] = magnitude_why(f);
+    out->why[J_MAGNITUDE] = out->kind == KIND_DIGEST
+                                ? xstrdup("magnitude: a digest's is its items'")
+                                : magnitude_why(f);
     out->why[J_TEXT] = xstrdup(f->dense[F_HAS_TEXT] ? "text: the feed has an excerpt"
                                                      : "text: title only");
 }
@@ -493,7 +497,9 @@ judge_score(const struct judge_model *m, const struct judge_item *ji, int story_
                           story_sources == 1 ? "" : "s", tiers, tiers == 1 ? "" : "s"));
         sum += cov;
     }
-    if (novel && (cov = round(m->extra[X_NOVEL] * m->scale * 100) / 100) != 0) {
+    /* A digest rounds up what others named first. */
+    if (novel && ji->kind != KIND_DIGEST &&
+        (cov = round(m->extra[X_NOVEL] * m->scale * 100) / 100) != 0) {
         add(out, cov, xstrdup("novelty: the first to name a model, product or law"));
         sum += cov;
     }

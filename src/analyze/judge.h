@@ -16,6 +16,9 @@
  *               then a calibration (scale and shift) so the scores
  *               spread as the labels do
  *
+ * A digest's magnitude and novelty count nothing: its words of scale belong to
+ * the items it rounds up, and it names nothing first.
+ *
  * The importance is a sum of named contributions (baseline, kind, about AI,
  * source, entities, words, magnitude, text, coverage) that become the
  * event's reasons; the score is that sum rounded and kept within 1..10, and
