@@ -952,10 +952,35 @@ cmp_hit(const void *a, const void *b)
     return x->guide < y->guide ? -1 : x->guide > y->guide;
 }
 
+/* The best GUIDES_MAX_HITS of v[0..n), or NULL when n is 0; takes v. */
+static size_t
+best_hits(struct guide_hit *v, size_t n, struct guide_hit **out)
+{
+    qsort(v, n, sizeof(*v), cmp_hit);
+    if (n > GUIDES_MAX_HITS)
+        n = GUIDES_MAX_HITS;
+    if (n == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    return n;
+}
+
 size_t
 guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
              const char *text, const char *const *entity_names, const int *entity_in_title,
              size_t nentities, struct guide_hit **out)
+{
+    return guides_match_topics(g, st, title, text, entity_names, entity_in_title, nentities,
+                               out, NULL, NULL);
+}
+
+size_t
+guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *title,
+                    const char *text, const char *const *entity_names,
+                    const int *entity_in_title, size_t nentities, struct guide_hit **out,
+                    struct guide_hit **topics, size_t *ntopics)
 {
     struct stemmer *own = NULL;
     struct words tw, xw;
@@ -966,9 +991,14 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
     uint64_t *terms = NULL;
     size_t nterms = 0, nhits = 0, tn;
     struct vec ev = { 0 };
-    struct guide_hit *hits;
+    struct guide_hit *hits, *tops;
+    size_t ntops = 0;
 
     *out = NULL;
+    if (topics != NULL) {
+        *topics = NULL;
+        *ntopics = 0;
+    }
     if (g == NULL || g->n == 0)
         return 0;
     if (st == NULL && (st = own = stemmer_new()) == NULL)
@@ -1019,6 +1049,7 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
     vec_weigh(g, &ev);
 
     hits = xmalloc(g->n * sizeof(*hits));
+    tops = xmalloc(g->n * sizeof(*tops));
     for (size_t i = 0; i < g->n; i++) {
         unsigned n = 0, k = 0, distinct = 0, strong = 0, strong_kw = 0;
         int in_title = 0, weak_title = 0;
@@ -1064,6 +1095,15 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
          * and keywords several times over in a text close in words. Names
          * in passing are not enough: two entities deep in a long text were
          * wrong more often than right in the labelled sample. */
+        /* A topic: any of its names or words in the title, two of its
+         * entities, or its names and words in a text close in words. */
+        if (w >= GUIDES_MIN_WEIGHT &&
+            (in_title || weak_title || n >= 2 || (n + distinct >= 3 && s >= 0.5) ||
+             (distinct >= 1 && s >= 1))) {
+            tops[ntops].guide = i;
+            tops[ntops].weight = w;
+            ntops++;
+        }
         if (w >= GUIDES_MIN_WEIGHT &&
             (in_title || (weak_title && strong >= 1) ||
              (strong >= GUIDES_TEXT_EVIDENCE && s >= GUIDES_TEXT_SIMILARITY) ||
@@ -1073,14 +1113,11 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
             nhits++;
         }
     }
-    qsort(hits, nhits, sizeof(*hits), cmp_hit);
-    if (nhits > GUIDES_MAX_HITS)
-        nhits = GUIDES_MAX_HITS;
-    if (nhits == 0) {
-        free(hits);
-        hits = NULL;
-    }
-    *out = hits;
+    nhits = best_hits(hits, nhits, out);
+    if (topics != NULL)
+        *ntopics = best_hits(tops, ntops, topics);
+    else
+        free(tops);
 
     vec_free(&ev);
     for (size_t i = 0; i < nentities; i++)

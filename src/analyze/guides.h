@@ -129,4 +129,18 @@ size_t guides_match(const struct guide_set *g, struct stemmer *st, const char *t
                     const char *text, const char *const *entity_names,
                     const int *entity_in_title, size_t nentities, struct guide_hit **out);
 
+/*
+ * guides_match, and in *topics (NULL when there are none) the guides the
+ * event shares a topic with, the same way but on looser evidence: any of
+ * the guide's entities or keywords in the title (weak ones too), two of its
+ * entities anywhere, or three of its entities and keywords in a text with S
+ * of at least 0.5 (the membership rule before the weak lists). Related
+ * events weigh the guides two events share with these: their ranking was
+ * fitted on them. topics may be NULL.
+ */
+size_t guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *title,
+                           const char *text, const char *const *entity_names,
+                           const int *entity_in_title, size_t nentities,
+                           struct guide_hit **out, struct guide_hit **topics, size_t *ntopics);
+
 #endif

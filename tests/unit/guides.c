@@ -467,6 +467,21 @@ test_match_weak(void **state)
     n = guides_match(g, st, "Tesla cuts its prices", NULL, tesla, in_title, 1, &h);
     assert_int_equal(n, 0);
     assert_null(h);
+    /* ... but it is a topic the event shares with others (for related events) */
+    {
+        struct guide_hit *t = NULL;
+        size_t nt = 0;
+        n = guides_match_topics(g, st, "Tesla cuts its prices", NULL, tesla, in_title, 1, &h,
+                                &t, &nt);
+        assert_int_equal(n, 0);
+        assert_null(h);
+        assert_int_equal(nt, 1);
+        assert_string_equal(guides_get(g, t[0].guide)->slug, "robots");
+        free(t);
+        n = guides_match_topics(g, st, "Classic cookies", NULL, NULL, NULL, 0, &h, &t, &nt);
+        assert_int_equal(n + nt, 0);
+        assert_null(t);
+    }
     /* a weak keyword in the title, alone */
     n = guides_match(g, st, "A drone show over the harbour", NULL, NULL, NULL, 0, &h);
     assert_int_equal(n, 0);
