@@ -164,8 +164,10 @@ struct work {
     enum event_kind kind;
     struct judge_item judged;   /* kind, about AI, importance before stories */
     char *features;             /* the features as text, when they are written out */
-    struct guide_hit *gh;
+    struct guide_hit *gh;     /* the guides it joins */
     size_t ngh;
+    struct guide_hit *gt;     /* the guides it shares a topic with (related events) */
+    size_t ngt;
     uint64_t *terms;
     size_t nterms;
     uint64_t simhash, title_key;
@@ -188,6 +190,7 @@ work_fini(struct work *w)
     judge_item_fini(&w->judged);
     free(w->features);
     free(w->gh);
+    free(w->gt);
     free(w->terms);
     entities_candidates_free(w->cands, w->ncands);
     free(w->ent_ids);
@@ -334,7 +337,8 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
         names[i] = w->hits[i].name;
         in_title[i] = w->hits[i].in_title;
     }
-    w->ngh = guides_match(a->guides, stem, w->title, w->text, names, in_title, w->nhits, &w->gh);
+    w->ngh = guides_match_topics(a->guides, stem, w->title, w->text, names, in_title, w->nhits,
+                                 &w->gh, &w->gt, &w->ngt);
     free(names);
     free(in_title);
 
@@ -357,9 +361,9 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     w->ent_ids = xcalloc(w->nhits + 1, sizeof(*w->ent_ids));
     for (size_t i = 0; i < w->nhits; i++)
         w->ent_ids[i] = name_id(w->hits[i].name, strlen(w->hits[i].name));
-    w->guide_ids = xcalloc(w->ngh + 1, sizeof(*w->guide_ids));
-    for (size_t i = 0; i < w->ngh; i++)
-        w->guide_ids[i] = (int32_t)w->gh[i].guide;
+    w->guide_ids = xcalloc(w->ngt + 1, sizeof(*w->guide_ids));
+    for (size_t i = 0; i < w->ngt; i++)
+        w->guide_ids[i] = (int32_t)w->gt[i].guide;
     keep_lead(w);
 }
 
@@ -932,7 +936,7 @@ relate(struct run *r, int *lists)
     for (size_t i = 0; i < r->nw; i++) {
         struct work *w = &r->w[i];
         struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
-                                 w->guide_ids, w->ngh, w->published };
+                                 w->guide_ids, w->ngt, w->published };
         related_add(ix, &d);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
                                                   w->org, w->published, w->ent_ids, w->nhits,

@@ -59,6 +59,7 @@ struct guide_set {
     size_t *kw_first, *ent_first;   /* guide i owns [first[i], first[i + 1]) */
     size_t *kw_guide;
     unsigned char *kw_dup;    /* same words as an earlier keyword of its guide */
+    unsigned char *kw_weak, *ent_weak;  /* named in the guide's "weak" list */
     char **ent_key;           /* folded words: "U.S. Commerce" -> "u s commerce" */
     unsigned char *ent_dup;
     struct phrase *kp, *ep;   /* sorted */
@@ -283,6 +284,9 @@ guide_fini(struct guide *gd)
     for (size_t i = 0; i < gd->nkeywords; i++)
         free(gd->keywords[i]);
     free(gd->keywords);
+    for (size_t i = 0; i < gd->nweak; i++)
+        free(gd->weak[i]);
+    free(gd->weak);
     free(gd->path);
 }
 
@@ -382,11 +386,27 @@ is_fence(const char *s, size_t n)
  * messages, base the file name without ".md". On error writes err and
  * returns ALM_EINVAL; gd may hold some fields then.
  */
+/* Is s one of the n items of v, ignoring ASCII case? */
+static int
+listed(const char *s, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (s[j] != '\0' && tolower((unsigned char)s[j]) == tolower((unsigned char)v[i][j]))
+            j++;
+        if (s[j] == '\0' && v[i][j] == '\0')
+            return 1;
+    }
+    return 0;
+}
+
 static int
 parse_guide(const char *name, const char *base, const char *s, size_t n, struct guide *gd,
             size_t *slug_line, char *err, size_t errlen)
 {
-    static const char *const keys[] = { "slug", "title", "summary", "entities", "keywords" };
+    size_t weak_line = 0;
+    static const char *const keys[] = { "slug", "title", "summary", "entities", "keywords",
+                                         "weak" };
     size_t i = 0, line = 1, bad;
     int closed = 0, seen[LEN(keys)] = { 0 };
 
@@ -462,8 +482,12 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         case 3:
             list_split(val, vlen, &gd->entities, &gd->nentities);
             break;
-        default:
+        case 4:
             list_split(val, vlen, &gd->keywords, &gd->nkeywords);
+            break;
+        default:
+            list_split(val, vlen, &gd->weak, &gd->nweak);
+            weak_line = line;
             break;
         }
     }
@@ -482,6 +506,15 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         gd->entities = xcalloc(1, sizeof(*gd->entities));
     if (gd->keywords == NULL)
         gd->keywords = xcalloc(1, sizeof(*gd->keywords));
+    if (gd->weak == NULL)
+        gd->weak = xcalloc(1, sizeof(*gd->weak));
+    for (size_t k = 0; k < gd->nweak; k++)
+        if (!listed(gd->weak[k], gd->entities, gd->nentities) &&
+            !listed(gd->weak[k], gd->keywords, gd->nkeywords)) {
+            set_err(err, errlen, "%s:%zu: weak '%s' is not one of the guide's entities or "
+                    "keywords", name, weak_line, gd->weak[k]);
+            return ALM_EINVAL;
+        }
     while (i < n && (s[i] == '\n' || s[i] == '\r'))
         i++;
     gd->body = xstrndup(s + i, n - i);
@@ -654,6 +687,8 @@ index_set(struct guide_set *g, struct stemmer *st)
 
     g->kw_guide = xcalloc(g->nkw ? g->nkw : 1, sizeof(*g->kw_guide));
     g->kw_dup = xcalloc(g->nkw ? g->nkw : 1, 1);
+    g->kw_weak = xcalloc(g->nkw ? g->nkw : 1, 1);
+    g->ent_weak = xcalloc(g->nent ? g->nent : 1, 1);
     g->ent_key = xcalloc(g->nent ? g->nent : 1, sizeof(*g->ent_key));
     g->ent_dup = xcalloc(g->nent ? g->nent : 1, 1);
     for (size_t i = 0; i < g->n; i++) {
@@ -665,6 +700,7 @@ index_set(struct guide_set *g, struct stemmer *st)
             size_t before = g->nkp;
             words_make(&w, st, gd->keywords[k], strlen(gd->keywords[k]));
             g->kw_guide[kf + k] = i;
+            g->kw_weak[kf + k] = (unsigned char)listed(gd->keywords[k], gd->weak, gd->nweak);
             add_phrase(&g->kp, &g->nkp, w.stem, w.t.n, (uint32_t)(kf + k), 0, &g->kw_maxwords);
             /* "open weights" and "open-weight" are one keyword */
             for (size_t j = 0; j < before && g->nkp > before; j++)
@@ -675,6 +711,7 @@ index_set(struct guide_set *g, struct stemmer *st)
         for (size_t k = 0; k < gd->nentities; k++) {
             struct words w;
             g->ent_key[ef + k] = fold_key(gd->entities[k]);
+            g->ent_weak[ef + k] = (unsigned char)listed(gd->entities[k], gd->weak, gd->nweak);
             for (size_t j = ef; j < ef + k; j++)
                 if (strcmp(g->ent_key[j], g->ent_key[ef + k]) == 0)
                     g->ent_dup[ef + k] = 1;
@@ -783,6 +820,8 @@ guides_free(struct guide_set *g)
     free(g->ent_first);
     free(g->kw_guide);
     free(g->kw_dup);
+    free(g->kw_weak);
+    free(g->ent_weak);
     free(g->ent_key);
     free(g->ent_dup);
     free(g->kp);
@@ -913,10 +952,35 @@ cmp_hit(const void *a, const void *b)
     return x->guide < y->guide ? -1 : x->guide > y->guide;
 }
 
+/* The best GUIDES_MAX_HITS of v[0..n), or NULL when n is 0; takes v. */
+static size_t
+best_hits(struct guide_hit *v, size_t n, struct guide_hit **out)
+{
+    qsort(v, n, sizeof(*v), cmp_hit);
+    if (n > GUIDES_MAX_HITS)
+        n = GUIDES_MAX_HITS;
+    if (n == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    return n;
+}
+
 size_t
 guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
              const char *text, const char *const *entity_names, const int *entity_in_title,
              size_t nentities, struct guide_hit **out)
+{
+    return guides_match_topics(g, st, title, text, entity_names, entity_in_title, nentities,
+                               out, NULL, NULL);
+}
+
+size_t
+guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *title,
+                    const char *text, const char *const *entity_names,
+                    const int *entity_in_title, size_t nentities, struct guide_hit **out,
+                    struct guide_hit **topics, size_t *ntopics)
 {
     struct stemmer *own = NULL;
     struct words tw, xw;
@@ -927,9 +991,14 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
     uint64_t *terms = NULL;
     size_t nterms = 0, nhits = 0, tn;
     struct vec ev = { 0 };
-    struct guide_hit *hits;
+    struct guide_hit *hits, *tops;
+    size_t ntops = 0;
 
     *out = NULL;
+    if (topics != NULL) {
+        *topics = NULL;
+        *ntopics = 0;
+    }
     if (g == NULL || g->n == 0)
         return 0;
     if (st == NULL && (st = own = stemmer_new()) == NULL)
@@ -980,9 +1049,10 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
     vec_weigh(g, &ev);
 
     hits = xmalloc(g->n * sizeof(*hits));
+    tops = xmalloc(g->n * sizeof(*tops));
     for (size_t i = 0; i < g->n; i++) {
-        unsigned n = 0, k = 0, distinct = 0;
-        int in_title = 0;
+        unsigned n = 0, k = 0, distinct = 0, strong = 0, strong_kw = 0;
+        int in_title = 0, weak_title = 0;
         double e, kw, s, w;
 
         for (size_t a = g->ent_first[i]; a < g->ent_first[i + 1]; a++) {
@@ -994,42 +1064,60 @@ guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
                 inside = b != a && ent_found[b] && !g->ent_dup[b] &&
                          strlen(g->ent_key[b]) > strlen(g->ent_key[a]) &&
                          key_contains(g->ent_key[b], g->ent_key[a]);
-            n += !inside;
-            in_title |= !inside && ent_found[a] == 2;
+            if (inside)
+                continue;
+            n++;
+            strong += !g->ent_weak[a];
+            if (ent_found[a] == 2) {
+                in_title |= !g->ent_weak[a];
+                weak_title |= g->ent_weak[a];
+            }
         }
         for (size_t q = g->kw_first[i]; q < g->kw_first[i + 1]; q++)
-            if (!g->kw_dup[q]) {
+            if (!g->kw_dup[q] && kw_found[q]) {
                 k += kw_found[q];
-                distinct += kw_found[q] > 0;
-                in_title |= kw_found[q] == 2;
+                distinct++;
+                strong_kw += !g->kw_weak[q];
+                if (kw_found[q] == 2) {
+                    in_title |= !g->kw_weak[q];
+                    weak_title |= g->kw_weak[q];
+                }
             }
+        strong += strong_kw;
         e = 1 - pow(0.5, n);
         kw = 1 - pow(0.6, k);
         s = vec_cos(&ev, &g->vec[i]) / COS_FULL;
         if (s > 1)
             s = 1;
         w = 0.4 * e + 0.4 * kw + 0.2 * s;
-        /* Specific evidence: the guide's subject in the title, two of its
-         * entities, or its entities and keywords several times over in a
-         * text close in words. A name or a word in passing is not enough
-         * (half of such members were wrong in a labelled sample). */
+        /* Specific evidence: the guide's subject in the title (a weak name
+         * or word there needs another of the guide's own), or its entities
+         * and keywords several times over in a text close in words. Names
+         * in passing are not enough: two entities deep in a long text were
+         * wrong more often than right in the labelled sample. */
+        /* A topic: any of its names or words in the title, two of its
+         * entities, or its names and words in a text close in words. */
         if (w >= GUIDES_MIN_WEIGHT &&
-            (in_title || n >= 2 ||
-             (n + distinct >= GUIDES_TEXT_EVIDENCE && s >= GUIDES_TEXT_SIMILARITY) ||
+            (in_title || weak_title || n >= 2 || (n + distinct >= 3 && s >= 0.5) ||
              (distinct >= 1 && s >= 1))) {
+            tops[ntops].guide = i;
+            tops[ntops].weight = w;
+            ntops++;
+        }
+        if (w >= GUIDES_MIN_WEIGHT &&
+            (in_title || (weak_title && strong >= 1) ||
+             (strong >= GUIDES_TEXT_EVIDENCE && s >= GUIDES_TEXT_SIMILARITY) ||
+             (strong_kw >= 1 && s >= 1))) {
             hits[nhits].guide = i;
             hits[nhits].weight = w;
             nhits++;
         }
     }
-    qsort(hits, nhits, sizeof(*hits), cmp_hit);
-    if (nhits > GUIDES_MAX_HITS)
-        nhits = GUIDES_MAX_HITS;
-    if (nhits == 0) {
-        free(hits);
-        hits = NULL;
-    }
-    *out = hits;
+    nhits = best_hits(hits, nhits, out);
+    if (topics != NULL)
+        *ntopics = best_hits(tops, ntops, topics);
+    else
+        free(tops);
 
     vec_free(&ev);
     for (size_t i = 0; i < nentities; i++)

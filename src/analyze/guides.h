@@ -17,7 +17,7 @@
  * the first colon, value trimmed, no quoting, no blank or comment lines)
  * up to the next "---". slug (1-64 of a-z 0-9 -, the file name without
  * ".md"), title and summary are required; entities and keywords are
- * comma-separated lists (empty items ignored). Any other key, a repeated
+ * comma-separated lists (empty items ignored), and so is weak. Any other key, a repeated
  * key or a malformed line is an error. The rest is the markdown body.
  *
  * guides_load() reads every .md file of a directory but README.md and
@@ -49,12 +49,19 @@
  *       idf = ln(1 + N / df) over the N guides, computed at load; a term no
  *       guide has counts as df 1.
  *
+ * The optional "weak" list names some of the guide's entities and keywords
+ * that stand in many events not about the guide ("Llama" in a customer's
+ * story, "evaluation" in a tutorial on testing an app); each must be one of
+ * the guide's entities or keywords (ASCII case ignored). They count in E and
+ * K like the others but are not evidence on their own.
+ *
  * A hit needs weight >= GUIDES_MIN_WEIGHT and specific evidence: one of the
- * guide's entities or keywords in the title, two of its entities, its
- * entities and keywords GUIDES_TEXT_EVIDENCE times over in a text with S of
- * at least GUIDES_TEXT_SIMILARITY, or a text that reads like the guide (S
- * at its cap, with one keyword). A name or a word in passing is not enough.
- * Hits are kept best first, at most GUIDES_MAX_HITS.
+ * guide's entities or keywords that is not weak in the title; a weak one in
+ * the title and another that is not weak anywhere; GUIDES_TEXT_EVIDENCE of
+ * its entities and keywords that are not weak in a text with S of at least
+ * GUIDES_TEXT_SIMILARITY; or a text that reads like the guide (S at its cap,
+ * with one keyword that is not weak). Names or words in passing are not
+ * enough. Hits are kept best first, at most GUIDES_MAX_HITS.
  */
 #ifndef ALMANAC_GUIDES_H
 #define ALMANAC_GUIDES_H
@@ -69,9 +76,10 @@
 #define GUIDES_MIN_WEIGHT 0.2
 #define GUIDES_MAX_HITS 5
 /* Without the guide's subject in the title, an event joins only on this many
- * of its entities and keywords in the text, and this much similarity (S). */
-#define GUIDES_TEXT_EVIDENCE 3
-#define GUIDES_TEXT_SIMILARITY 0.5
+ * of its entities and keywords (weak ones not counted) in the text, and this
+ * much similarity (S). */
+#define GUIDES_TEXT_EVIDENCE 4
+#define GUIDES_TEXT_SIMILARITY 0.6
 /* Only this much of an event's text is read for matching. */
 #define GUIDES_SCAN_BYTES ((size_t)256 << 10)
 
@@ -81,6 +89,8 @@ struct guide {
     size_t nentities;
     char **keywords;                      /* lower-case phrases */
     size_t nkeywords;
+    char **weak;                          /* entities and keywords that are not */
+    size_t nweak;                         /* evidence on their own */
     char *path;                           /* the file it came from */
 };
 
@@ -118,5 +128,19 @@ size_t guides_find(const struct guide_set *g, const char *slug);
 size_t guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
                     const char *text, const char *const *entity_names,
                     const int *entity_in_title, size_t nentities, struct guide_hit **out);
+
+/*
+ * guides_match, and in *topics (NULL when there are none) the guides the
+ * event shares a topic with, the same way but on looser evidence: any of
+ * the guide's entities or keywords in the title (weak ones too), two of its
+ * entities anywhere, or three of its entities and keywords in a text with S
+ * of at least 0.5 (the membership rule before the weak lists). Related
+ * events weigh the guides two events share with these: their ranking was
+ * fitted on them. topics may be NULL.
+ */
+size_t guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *title,
+                           const char *text, const char *const *entity_names,
+                           const int *entity_in_title, size_t nentities,
+                           struct guide_hit **out, struct guide_hit **topics, size_t *ntopics);
 
 #endif

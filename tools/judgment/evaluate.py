@@ -87,14 +87,17 @@ def ndcg_figures(grades, events, related, split, dates):
     return {"related_queries": n, "related_ndcg8": round(total / max(1, n), 3)}
 
 
-def guide_figures(db):
-    """Membership precision on the labelled sample (tests/data/judgment/guides.tsv):
-    of the labelled memberships the database still has, the share people said belong;
-    and the share of those people said belong that it keeps."""
+def guide_figures(db, name="guides.tsv", prefix="guide"):
+    """Membership precision on a labelled sample of memberships: of the labelled
+    memberships the database still has, the share people said belong; and the
+    share of those people said belong that it keeps. guides.tsv is the sample the
+    rules were revised on (not held out); guides.second.tsv a fresh sample drawn
+    from the memberships the program assigned before the revision and labelled
+    before the rules were changed again: the held-out figure."""
     import sqlite3
     con = sqlite3.connect(db)
     kept = yes_kept = yes = 0
-    for r in common.read_tsv(f"{common.JUDGMENT}/guides.tsv"):
+    for r in common.read_tsv(f"{common.JUDGMENT}/{name}"):
         yes += r["member"] == "yes"
         hit = con.execute(
             "SELECT 1 FROM event_guides g JOIN items i ON i.id = g.event_id"
@@ -105,9 +108,9 @@ def guide_figures(db):
             kept += 1
             yes_kept += r["member"] == "yes"
     con.close()
-    return {"guide_memberships": kept,
-            "guide_precision": round(yes_kept / max(1, kept), 3),
-            "guide_recall": round(yes_kept / max(1, yes), 3)}
+    return {f"{prefix}_memberships": kept,
+            f"{prefix}_precision": round(yes_kept / max(1, kept), 3),
+            f"{prefix}_recall": round(yes_kept / max(1, yes), 3)}
 
 
 def histogram(db):
@@ -147,6 +150,9 @@ def evaluate(db, split):
     out.update(ndcg_figures(common.read_tsv(f"{common.JUDGMENT}/related.tsv"), events,
                             related, split, dates))
     out.update(guide_figures(db))
+    out.update(guide_figures(db, "guides.second.tsv", "guide_heldout"))
+    out["guide_precision_heldout"] = out.pop("guide_heldout_precision")
+    out["guide_recall_heldout"] = out.pop("guide_heldout_recall")
     out.update(histogram(db))
     return out
 
