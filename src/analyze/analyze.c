@@ -770,6 +770,7 @@ struct title_key {
     uint64_t key;
     int64_t story, feed, org;
     time_t published;
+    int digest;
     const int32_t *ents;     /* the specific ones first */
     size_t nents, nspecific;
 };
@@ -821,13 +822,14 @@ shared_ids(const int32_t *a, size_t na, const int32_t *b, size_t nb)
 /* The blend's features of candidate c for query q (judge.h, R_*). */
 static void
 related_features(const struct title_key *q, const struct title_key *c, double weight,
-                 double *f)
+                 double best, double *f)
 {
     double days;
     size_t spec, ents;
 
     memset(f, 0, R_COUNT * sizeof(*f));
     f[R_WEIGHT] = weight;
+    f[R_RELATIVE] = best > 0 ? weight / best : 0;
     if (q == NULL || c == NULL)
         return;
     spec = shared_ids(q->ents, q->nspecific, c->ents, c->nspecific);
@@ -839,7 +841,14 @@ related_features(const struct title_key *q, const struct title_key *c, double we
     f[R_SAME_ORG] = q->org == c->org;
     days = (double)(q->published > c->published ? q->published - c->published
                                                 : c->published - q->published) / 86400.0;
-    f[R_TIME] = q->published && c->published ? exp(-days / 30.0) : 0;
+    if (q->published && c->published) {
+        f[R_TIME] = exp(-days / 30.0);
+        f[R_WEEK] = exp(-days / 7.0);
+        f[R_YEAR] = exp(-days / 365.0);
+    }
+    f[R_DIGEST] = c->digest;
+    f[R_DIGESTS] = q->digest && c->digest;
+    f[R_FEED_TIME] = f[R_SAME_FEED] * f[R_TIME];
 }
 
 struct ranked {
@@ -881,11 +890,12 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
     /* The index's hits, reranked by the fitted blend. */
     for (size_t i = 0; i < n && i < RELATED_MAX_K; i++) {
         double f[R_COUNT];
-        related_features(qi, info_of(rw, h[i].id), h[i].weight, f);
+        related_features(qi, info_of(rw, h[i].id), h[i].weight, h[0].weight, f);
         rk[i].h = h[i];
         rk[i].blend = judge_related(rw->judge, f);
         if (rw->dump) {
-            fprintf(rw->dump, "%lld\t%lld", (long long)id, (long long)h[i].id);
+            fprintf(rw->dump, "%lld\t%lld\t%llu", (long long)id, (long long)h[i].id,
+                    (unsigned long long)title_key_of(rw, h[i].id));
             for (int j = 0; j < R_COUNT; j++)
                 fprintf(rw->dump, "\t%.4f", f[j]);
             fputc('\n', rw->dump);
@@ -930,8 +940,8 @@ relate(struct run *r, int *lists)
                                  o->nguides, o->published };
         related_add(ix, &d);
         rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key, o->new_story,
-                                                  o->source_id, o->org, o->published, o->ents,
-                                                  o->nents, o->nspecific };
+                                                  o->source_id, o->org, o->published, o->weak,
+                                                  o->ents, o->nents, o->nspecific };
     }
     for (size_t i = 0; i < r->nw; i++) {
         struct work *w = &r->w[i];
@@ -939,7 +949,8 @@ relate(struct run *r, int *lists)
                                  w->guide_ids, w->ngt, w->published };
         related_add(ix, &d);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
-                                                  w->org, w->published, w->ent_ids, w->nhits,
+                                                  w->org, w->published,
+                                                  w->kind == KIND_DIGEST, w->ent_ids, w->nhits,
                                                   w->nspecific };
     }
     qsort(rw.keys, rw.nkeys, sizeof(*rw.keys), cmp_title_key);

@@ -44,7 +44,8 @@ struct judge_model {
 static const char *const related_names[R_COUNT] = {
     [R_WEIGHT] = "similarity", [R_STORY] = "same_story", [R_SPECIFIC] = "shared_specific",
     [R_ENTITY] = "shared_entities", [R_SAME_FEED] = "same_feed", [R_SAME_ORG] = "same_org",
-    [R_TIME] = "time",
+    [R_TIME] = "time", [R_RELATIVE] = "relative", [R_WEEK] = "week", [R_YEAR] = "year",
+    [R_DIGEST] = "digest", [R_DIGESTS] = "digests", [R_FEED_TIME] = "feed_time",
 };
 
 const char *

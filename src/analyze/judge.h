@@ -48,7 +48,16 @@ struct judge_model;
  * what else two events share. judge_related() scores one candidate; without
  * "related" rows in the file the blend is the similarity alone.
  */
-enum { R_WEIGHT, R_STORY, R_SPECIFIC, R_ENTITY, R_SAME_FEED, R_SAME_ORG, R_TIME, R_COUNT };
+enum {
+    R_WEIGHT, R_STORY, R_SPECIFIC, R_ENTITY, R_SAME_FEED, R_SAME_ORG, R_TIME,
+    R_RELATIVE,   /* the similarity over the query's best candidate's */
+    R_WEEK,       /* exp(-days / 7) */
+    R_YEAR,       /* exp(-days / 365) */
+    R_DIGEST,     /* the candidate is a digest */
+    R_DIGESTS,    /* both are digests */
+    R_FEED_TIME,  /* same feed and exp(-days / 30) */
+    R_COUNT
+};
 double judge_related(const struct judge_model *m, const double *f);
 const char *judge_related_name(int i);
 

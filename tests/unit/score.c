@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,7 +435,23 @@ test_components(void **state)
     fputs("version\t1\nimportance\t-\tbias\t3\nimportance\t-\tt:12\t0.5\n", fp);
     fclose(fp);
     assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
-    judge_free(m);
+    {
+        /* Without "related" rows the blend is the index's similarity. */
+        double f[R_COUNT] = { [R_WEIGHT] = 0.3, [R_RELATIVE] = 0.5, [R_WEEK] = 1 };
+        assert_true(judge_related(m, f) == 0.3);
+        judge_free(m);
+        /* With them, the weighted sum of the named features. */
+        fp = fopen(path, "w");
+        fputs("version\t1\nrelated\t-\trelative\t2\nrelated\t-\tweek\t-0.25\n", fp);
+        fclose(fp);
+        assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
+        assert_true(fabs(judge_related(m, f) - 0.75) < 1e-12);
+        judge_free(m);
+        fp = fopen(path, "w");
+        fputs("version\t1\nrelated\t-\tno-such-feature\t1\n", fp);
+        fclose(fp);
+        assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_EINVAL);
+    }
     unlink(path);
     assert_int_equal(judge_load("/nonexistent/model.tsv", &m, err, sizeof(err)), ALM_EIO);
 }
