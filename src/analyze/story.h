@@ -33,6 +33,7 @@ struct story_doc {
     int tier;                /* 1..3 */
     const uint64_t *terms;   /* stemmed term hashes (text_terms), repeats allowed */
     size_t nterms;
+    size_t ntitle;           /* the first ntitle terms are its title's (0: none) */
     uint64_t simhash;        /* story_simhash() of its shingles, 0 for none */
     time_t published;
     int weak;                /* a roundup: it joins a story only as a copy of
