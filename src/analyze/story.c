@@ -479,6 +479,7 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         uint32_t si = ix->touched[k];
         struct story *s = &ix->stories[si];
         double dot = 0, sim;
+        size_t thits = 0;    /* title terms the story has */
         ix->acc[si] = 0;
         /* A story lives a few days: chains of loosely related items
          * must not grow it into a month-long topic. */
@@ -491,10 +492,12 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
             if (hit) {
                 double w = idf(ix, *hit);
                 dot += w * (s->cent[c].count * w);
+                if (bsearch(hit, tt, ntt, sizeof(*tt), cmp_u32))
+                    thits++;
             }
         }
         sim = dot / (dnorm * centroid_norm(ix, s) + 1e-12);
-        if (member_title(s, tt, ntt, d->feed_id)) {
+        if (thits >= TITLE_MIN && member_title(s, tt, ntt, d->feed_id)) {
             sim += 1; /* one headline told twice: above any threshold */
         } else if (sim >= floor && member_sim(ix, s, t, nt, d->feed_id) < floor) {
             /* A centroid can drift toward a topic word ("Claude") that many
