@@ -42,6 +42,7 @@ main(int argc, char **argv)
             .tier = 2,
             .terms = terms,
             .nterms = nt,
+            .ntitle = nt, /* a headline is all title */
             .simhash = story_simhash(sh, ns),
             .published = (time_t)atoll(ts),
         };

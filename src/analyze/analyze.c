@@ -169,7 +169,7 @@ struct work {
     struct guide_hit *gt;     /* the guides it shares a topic with (related events) */
     size_t ngt;
     uint64_t *terms;
-    size_t nterms;
+    size_t nterms, ntitle;   /* terms: the title's ntitle, the title again, the body */
     uint64_t simhash, title_key;
     char **cands;
     size_t ncands;
@@ -272,6 +272,17 @@ title_key_make(const char *title)
     return n ? text_hash(folded, n, 0) | 1 : 0;
 }
 
+/* How many analysis terms a title has: an event's terms start with them. */
+static size_t
+title_nterms(struct stemmer *stem, const char *title)
+{
+    uint64_t *t;
+    size_t n = text_terms(stem, title ? title : "", title ? strlen(title) : 0, &t);
+
+    free(t);
+    return n;
+}
+
 /* What an event in the making keeps of its item (the text up to BODY_SCAN). */
 static void
 work_fill(struct work *w, const struct item *it, const char *hash)
@@ -351,6 +362,7 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     w->nterms = text_terms(stem, buf_cstr(&tb), tb.len, &w->terms);
     if (w->nterms > KEEP_TERMS)
         w->nterms = KEEP_TERMS;
+    w->ntitle = title_nterms(stem, w->title);
     {
         uint64_t *sh;
         size_t ns = text_shingles(stem, w->title, strlen(w->title), 2, &sh);
@@ -390,7 +402,7 @@ struct old {
     int tier;
     time_t published;
     uint64_t *terms;
-    size_t nterms;
+    size_t nterms, ntitle;
     int32_t *ents, *guides;
     size_t nents, nguides, nspecific;
     int64_t new_story;
@@ -509,6 +521,7 @@ on_old(const struct event_index_row *row, void *arg)
     o->terms = xmalloc((row->nterms ? row->nterms : 1) * sizeof(uint64_t));
     if (row->nterms)
         memcpy(o->terms, row->terms, row->nterms * sizeof(uint64_t));
+    o->ntitle = title_nterms(r->a->stem, row->title);
     o->nents = split_ids(row->entities, &o->ents, NULL);
     o->nguides = split_ids(row->guides, &o->guides, r->a->guides);
     o->work = -1;
@@ -574,6 +587,7 @@ cluster(struct run *r)
             d.tier = w->tier;
             d.terms = w->terms;
             d.nterms = w->nterms;
+            d.ntitle = w->ntitle;
             d.simhash = w->simhash;
             d.weak = w->kind == KIND_DIGEST;
             d.title_key = w->title_key;
@@ -587,6 +601,7 @@ cluster(struct run *r)
             d.tier = o->tier;
             d.terms = o->terms;
             d.nterms = o->nterms;
+            d.ntitle = o->ntitle;
             d.simhash = o->simhash;
             d.weak = o->weak;
             d.title_key = o->title_key;

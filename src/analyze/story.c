@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/text.h"
 #include "base/err.h"
 #include "base/xalloc.h"
 
@@ -127,6 +128,8 @@ struct story {
     uint32_t nspec;
     uint32_t *mem[STORY_MEMBERS]; /* sorted term ids of its latest members */
     uint32_t nmem[STORY_MEMBERS];
+    uint32_t *mtitle[STORY_MEMBERS]; /* sorted term ids of their titles */
+    uint32_t nmtitle[STORY_MEMBERS];
     int64_t mem_feed[STORY_MEMBERS];
     uint32_t mem_next;
 };
@@ -143,10 +146,20 @@ struct story_index {
     struct u64map by_id;     /* story id -> index */
     struct u64map by_title;  /* title key -> story index + 1 (the latest) */
     struct u64map bands[4];  /* simhash band -> story index + 1 */
+    uint64_t *calendar;      /* sorted hashes of the calendar's words */
+    size_t ncalendar;
     double *acc;             /* scratch: accumulated scores per story */
     uint32_t *touched;
     size_t capacc;
 };
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
 
 struct story_index *
 story_new(const struct story_opts *o)
@@ -157,6 +170,20 @@ story_new(const struct story_opts *o)
     ix->o.threshold = 0.1;
     ix->o.title_window = 30 * 86400;
     ix->o.max_terms = 48;
+    {
+        /* Month and day names say when, not what: two posts of one month
+         * ("Circuits Updates - June", "June Product Update") share the
+         * month's name and nothing else. */
+        static const char days[] = "january february march april june july august september "
+                                   "october november december monday tuesday wednesday "
+                                   "thursday friday saturday sunday";
+        struct stemmer *st = stemmer_new();
+        if (st) {
+            ix->ncalendar = text_terms(st, days, sizeof(days) - 1, &ix->calendar);
+            qsort(ix->calendar, ix->ncalendar, sizeof(*ix->calendar), cmp_u64);
+            stemmer_free(st);
+        }
+    }
     if (o) {
         if (o->window > 0)
             ix->o.window = o->window;
@@ -180,8 +207,10 @@ story_free(struct story_index *ix)
     for (size_t i = 0; i < ix->nstories; i++) {
         free(ix->stories[i].cent);
         free(ix->stories[i].sources);
-        for (int k = 0; k < STORY_MEMBERS; k++)
+        for (int k = 0; k < STORY_MEMBERS; k++) {
             free(ix->stories[i].mem[k]);
+            free(ix->stories[i].mtitle[k]);
+        }
     }
     for (size_t i = 0; i < ix->nterm_ids; i++)
         free(ix->post[i].v);
@@ -193,6 +222,7 @@ story_free(struct story_index *ix)
     map_free(&ix->by_title);
     for (int b = 0; b < 4; b++)
         map_free(&ix->bands[b]);
+    free(ix->calendar);
     free(ix->acc);
     free(ix->touched);
     free(ix);
@@ -267,37 +297,49 @@ cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The doc's distinct dense term ids (first max_terms distinct ones). */
-static size_t
-doc_terms(struct story_index *ix, const struct story_doc *d, uint32_t **out)
+static int
+is_calendar(const struct story_index *ix, uint64_t h)
 {
-    uint32_t *v = xmalloc((d->nterms ? d->nterms : 1) * sizeof(*v));
-    size_t n = 0;
+    return bsearch(&h, ix->calendar, ix->ncalendar, sizeof(h), cmp_u64) != NULL;
+}
 
-    for (size_t i = 0; i < d->nterms && n < ix->o.max_terms; i++) {
-        uint32_t t = term_id(ix, d->terms[i]);
+/* The distinct dense term ids of terms[0..n) (the first max_terms distinct
+ * ones), sorted; calendar words left out. */
+static size_t
+doc_terms(struct story_index *ix, const uint64_t *terms, size_t n, uint32_t **out)
+{
+    uint32_t *v = xmalloc((n ? n : 1) * sizeof(*v));
+    size_t m = 0;
+
+    for (size_t i = 0; i < n && m < ix->o.max_terms; i++) {
+        if (is_calendar(ix, terms[i]))
+            continue;
+        uint32_t t = term_id(ix, terms[i]);
         int dup = 0;
-        for (size_t j = 0; j < n && !dup; j++)
+        for (size_t j = 0; j < m && !dup; j++)
             dup = v[j] == t;
         if (!dup)
-            v[n++] = t;
+            v[m++] = t;
     }
-    qsort(v, n, sizeof(*v), cmp_u32);
+    qsort(v, m, sizeof(*v), cmp_u32);
     *out = v;
-    return n;
+    return m;
 }
 
 static double idf(const struct story_index *ix, uint32_t t);
 
 
-/* IDF-weighted cosine of two sorted term-id sets. */
+/* IDF-weighted cosine of two sorted term-id sets; *shared counts the terms
+ * they share, *one is the last of them. */
 static double
 set_cosine(const struct story_index *ix, const uint32_t *a, size_t na, const uint32_t *b,
-           size_t nb)
+           size_t nb, size_t *shared, uint32_t *one)
 {
     double dot = 0, x = 0, y = 0;
     size_t i = 0, j = 0;
 
+    *shared = 0;
+    *one = 0;
     for (size_t k = 0; k < na; k++)
         x += idf(ix, a[k]) * idf(ix, a[k]);
     for (size_t k = 0; k < nb; k++)
@@ -305,6 +347,8 @@ set_cosine(const struct story_index *ix, const uint32_t *a, size_t na, const uin
     while (i < na && j < nb) {
         if (a[i] == b[j]) {
             dot += idf(ix, a[i]) * idf(ix, a[i]);
+            (*shared)++;
+            *one = a[i];
             i++, j++;
         } else if (a[i] < b[j]) {
             i++;
@@ -314,6 +358,13 @@ set_cosine(const struct story_index *ix, const uint32_t *a, size_t na, const uin
     }
     return x > 0 && y > 0 ? dot / sqrt(x * y) : 0;
 }
+
+/* A member that shares a single word with the doc vouches for it only when
+ * the word is in fewer than this share of the documents: two short posts of
+ * one month, "June Product Update" and "Circuits Updates - June", share
+ * "update" and nothing else, and their cosine is high only because they are
+ * short. */
+#define ONE_WORD_DF 0.03
 
 /* The best cosine between the doc and the story's latest members from
  * other feeds: a feed's own items (a changelog, a blog's series) never
@@ -328,11 +379,50 @@ member_sim(const struct story_index *ix, const struct story *s, const uint32_t *
     for (int k = 0; k < STORY_MEMBERS; k++) {
         if (s->mem[k] == NULL || s->mem_feed[k] == feed_id)
             continue;
-        double c = set_cosine(ix, t, nt, s->mem[k], s->nmem[k]);
+        size_t shared;
+        uint32_t one;
+        double c = set_cosine(ix, t, nt, s->mem[k], s->nmem[k], &shared, &one);
+        if (shared == 1 && ix->df[one] >= ONE_WORD_DF * (double)ix->ndocs)
+            continue;
         if (c > best)
             best = c;
     }
     return best;
+}
+
+/* Is the shorter of two sorted title term sets, of TITLE_MIN terms or more,
+ * inside the other? "Auditing games for sandbagging" and "Auditing Games for
+ * Sandbagging Detection" are one paper told twice, whatever their bodies. */
+#define TITLE_MIN 3
+
+static int
+title_inside(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, common = 0;
+
+    if (na < TITLE_MIN || nb < TITLE_MIN)
+        return 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j])
+            common++, i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    return common == (na < nb ? na : nb);
+}
+
+/* Does the doc's title contain, or sit inside, the title of one of the
+ * story's latest members from another feed? */
+static int
+member_title(const struct story *s, const uint32_t *tt, size_t ntt, int64_t feed_id)
+{
+    for (int k = 0; k < STORY_MEMBERS; k++)
+        if (s->mtitle[k] && s->mem_feed[k] != feed_id &&
+            title_inside(tt, ntt, s->mtitle[k], s->nmtitle[k]))
+            return 1;
+    return 0;
 }
 
 static double
@@ -350,7 +440,7 @@ centroid_norm(const struct story_index *ix, const struct story *s)
 /* Best story for the doc by centroid cosine; -1 when none is close. */
 static long
 best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t, size_t nt,
-           double *best_sim)
+           const uint32_t *tt, size_t ntt, double *best_sim)
 {
     size_t ntouched = 0;
     double dnorm = 0;
@@ -389,7 +479,7 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         uint32_t si = ix->touched[k];
         struct story *s = &ix->stories[si];
         double dot = 0, sim;
-        int shared = 0;
+        size_t thits = 0;    /* title terms the story has */
         ix->acc[si] = 0;
         /* A story lives a few days: chains of loosely related items
          * must not grow it into a month-long topic. */
@@ -402,15 +492,18 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
             if (hit) {
                 double w = idf(ix, *hit);
                 dot += w * (s->cent[c].count * w);
-                shared++;
+                if (bsearch(hit, tt, ntt, sizeof(*tt), cmp_u32))
+                    thits++;
             }
         }
-        (void)shared;
         sim = dot / (dnorm * centroid_norm(ix, s) + 1e-12);
-        /* A centroid can drift toward a topic word ("Claude") that many
-         * small items share; some one member must also be close. */
-        if (sim >= floor && member_sim(ix, s, t, nt, d->feed_id) < floor)
+        if (thits >= TITLE_MIN && member_title(s, tt, ntt, d->feed_id)) {
+            sim += 1; /* one headline told twice: above any threshold */
+        } else if (sim >= floor && member_sim(ix, s, t, nt, d->feed_id) < floor) {
+            /* A centroid can drift toward a topic word ("Claude") that many
+             * small items share; some one member must also be close. */
             continue;
+        }
         if (sim > *best_sim) {
             *best_sim = sim;
             best = (long)si;
@@ -464,7 +557,7 @@ shares_specific(const struct story *s, const struct story_doc *d)
 
 static void
 story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, const uint32_t *t,
-              size_t nt)
+              size_t nt, const uint32_t *tt, size_t ntt)
 {
     struct story *s = &ix->stories[si];
     uint32_t k;
@@ -519,6 +612,13 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     s->mem[k] = xmalloc((nt ? nt : 1) * sizeof(uint32_t));
     memcpy(s->mem[k], t, nt * sizeof(uint32_t));
     s->nmem[k] = (uint32_t)nt;
+    free(s->mtitle[k]);
+    s->mtitle[k] = NULL;
+    if (ntt > 0) {
+        s->mtitle[k] = xmalloc(ntt * sizeof(uint32_t));
+        memcpy(s->mtitle[k], tt, ntt * sizeof(uint32_t));
+    }
+    s->nmtitle[k] = (uint32_t)ntt;
     s->mem_feed[k] = d->feed_id;
     if (d->simhash && !d->weak) {
         s->simhash = d->simhash;
@@ -533,8 +633,9 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
 int64_t
 story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
 {
-    uint32_t *t;
-    size_t nt = doc_terms(ix, d, &t);
+    uint32_t *t, *tt;
+    size_t nt = doc_terms(ix, d->terms, d->nterms, &t);
+    size_t ntt = doc_terms(ix, d->terms, d->ntitle < d->nterms ? d->ntitle : d->nterms, &tt);
     double sim = 0;
     long si = -1;
     int found;
@@ -546,7 +647,7 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
             si = -1;
     }
     if (si < 0 && nt > 0 && !d->weak) {
-        si = best_story(ix, d, t, nt, &sim);
+        si = best_story(ix, d, t, nt, tt, ntt, &sim);
         if (si >= 0 && sim < ix->o.threshold &&
             !(ix->o.anchored > 0 && sim >= ix->o.anchored && shares_specific(&ix->stories[si], d)))
             si = -1;
@@ -570,7 +671,8 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
         s->info.last_seen = d->published;
         *map_slot(&ix->by_id, (uint64_t)d->id, (uint32_t)si, &found) = (uint32_t)si;
     }
-    story_add_doc(ix, (uint32_t)si, d, t, nt);
+    story_add_doc(ix, (uint32_t)si, d, t, nt, tt, ntt);
     free(t);
+    free(tt);
     return ix->stories[si].info.id;
 }

@@ -6,11 +6,16 @@
  * coverage. A new event joins, in this order: the story of an earlier
  * event with the same normalized title (one post captured twice or
  * cross-posted); the story of a near-duplicate (SimHash of word shingles
- * within Hamming distance 3, found through four 16-bit bands); or the
- * story whose centroid is most similar (TF-IDF cosine, IDF from the
- * documents seen so far) among the stories active inside the time window,
- * when that similarity reaches the threshold, or the lower anchored
- * threshold when both name one specific entity (a model, product or law).
+ * within Hamming distance 3, found through four 16-bit bands); or, among
+ * the stories active inside the time window, the one whose centroid is most
+ * similar (TF-IDF cosine, IDF from the documents seen so far), when a
+ * member from another feed has a title inside the event's or holding it
+ * (three words or more), or when the similarity reaches the threshold, or
+ * the lower anchored threshold when both name one specific entity (a
+ * model, product or law), and one of its latest members from another feed
+ * is that close too. Month and day names are left out, and a member sharing
+ * a single word with the event counts only when that word is rare (in
+ * under 3% of the documents).
  * A roundup (weak) joins only as a copy. Otherwise the event starts a story, whose id is the event's
  * id. Candidate stories come from an inverted index over terms, skipping
  * terms too common to mean anything, so there is no all-pairs pass.
@@ -33,6 +38,7 @@ struct story_doc {
     int tier;                /* 1..3 */
     const uint64_t *terms;   /* stemmed term hashes (text_terms), repeats allowed */
     size_t nterms;
+    size_t ntitle;           /* the first ntitle terms are its title's (0: none) */
     uint64_t simhash;        /* story_simhash() of its shingles, 0 for none */
     time_t published;
     int weak;                /* a roundup: it joins a story only as a copy of
