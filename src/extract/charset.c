@@ -2,7 +2,8 @@
  * charset.c - a page's bytes to UTF-8: the charset comes from a BOM, then
  * the HTTP Content-Type, then a <meta> declaration in the first 8 KiB (as
  * HTML5's prescan looks, a little further), else UTF-8 when the bytes are
- * valid UTF-8 and windows-1252 when not. Labels are read as the WHATWG
+ * valid UTF-8 and windows-1252 when not. Valid UTF-8 that is not plain
+ * ASCII wins over a declaration (see extract_decode). Labels are read as the WHATWG
  * Encoding standard maps them (latin1 and ascii mean windows-1252, gb2312
  * means GBK, read here as its superset GB18030). Invalid bytes become
  * U+FFFD, and so does NUL, so the result is valid UTF-8 without NULs.
@@ -99,6 +100,15 @@ utf8_valid(const unsigned char *p, size_t n)
             return 0;
         i += k;
     }
+    return 1;
+}
+
+static int
+ascii_only(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] >= 0x80)
+            return 0;
     return 1;
 }
 
@@ -303,6 +313,15 @@ extract_decode(const char *data, size_t len, const char *content_type, size_t *o
         data += 2;
         len -= 2;
     }
+    /*
+     * Bytes that are valid UTF-8 and not all ASCII are UTF-8 whatever a
+     * header or meta tag says: a legacy encoding's text is practically
+     * never valid UTF-8 by chance, and pages resaved as UTF-8 keep their
+     * old declaration (readability's qq case declares gb2312).
+     */
+    if (name == NULL && utf8_valid((const unsigned char *)data, len) &&
+        !ascii_only((const unsigned char *)data, len))
+        name = "utf-8";
     if (name == NULL && content_type && charset_param(content_type, strlen(content_type),
                                                       label, sizeof(label)))
         name = normalize(label);

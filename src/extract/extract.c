@@ -15,6 +15,9 @@
  * reverse pass and the children of i are i + 1, end[i + 1], ...
  */
 #include <setjmp.h>
+#ifdef EXTRACT_DEBUG
+#include <stdio.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +345,17 @@ classify(struct doc *d, int i)
         x->flags |= F_UNLIKELY;
 }
 
+/* Comments: never the article, even when they hold most of the page's prose. */
+static int
+comments(const GumboNode *g)
+{
+    static const char *const words[] = { "comment", "disqus", "respond", "replies", "reply" };
+    char ci[256];
+
+    class_id(g, ci);
+    return has_any(ci, words, LEN(words));
+}
+
 /* Flattens the tree under root in document order, at most EXTRACT_MAX_DEPTH deep. */
 static void
 flatten(struct doc *d, GumboNode *root)
@@ -390,7 +404,7 @@ is_para(const struct nd *x)
 {
     GumboTag t = x->g->v.element.tag;
 
-    if (t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_TD)
+    if (t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_TD || t == GUMBO_TAG_LI)
         return 1;
     return (t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION || t == GUMBO_TAG_ARTICLE ||
             t == GUMBO_TAG_BLOCKQUOTE) && !(x->flags & F_BLOCKCHILD);
@@ -483,7 +497,8 @@ top_candidate(struct doc *d)
         double s;
         int a = x->parent;
 
-        if ((x->flags & F_GONE) || !(x->flags & F_PARA) || x->text < 25)
+        if ((x->flags & F_GONE) || !(x->flags & F_PARA) || x->text < 25 ||
+            link_density(x) > 0.5)
             continue;
         s = 1 + x->commas + (x->text / 100 < 3 ? x->text / 100 : 3);
         for (int level = 0; a >= 0 && level < 5; level++, a = d->v[a].parent) {
@@ -508,8 +523,16 @@ top_candidate(struct doc *d)
             }
         }
     }
+#ifdef EXTRACT_DEBUG
+    for (int k = 0; k < 5; k++)
+        if (alt[k] >= 0)
+            fprintf(stderr, "cand %d <%s class=%s id=%s> score %.1f text %u link %u\n", alt[k],
+                    gumbo_normalized_tagname(d->v[alt[k]].g->v.element.tag),
+                    node_attr(d->v[alt[k]].g, "class"), node_attr(d->v[alt[k]].g, "id"),
+                    d->v[alt[k]].score, d->v[alt[k]].text, d->v[alt[k]].link);
+#endif
     top = alt[0];
-    if (top < 0)
+    if (top < 0 || !inside(d, d->body, top))
         return d->body;
     best = d->v[top].score;
     /* Several strong candidates under one ancestor: the ancestor. */
@@ -541,7 +564,7 @@ top_candidate(struct doc *d)
         }
     }
     /* An only child is its parent's whole content. */
-    while (d->v[top].parent >= 0 && d->v[top].parent != d->body) {
+    while (top != d->body && d->v[top].parent >= 0 && d->v[top].parent != d->body) {
         int p = d->v[top].parent, kids = 0;
         for (int j = p + 1; j < d->v[p].end; j = d->v[j].end)
             kids += !(d->v[j].flags & F_GONE);
@@ -862,7 +885,7 @@ article(struct doc *d, const struct meta *m, struct extract_result *r)
         for (int i = 0; i < d->n; i++) {
             struct nd *x = &d->v[i];
             if ((x->flags & F_UNLIKELY) && x->para_text * 2 > d->v[d->body].para_text &&
-                x->para_text > 200)
+                x->para_text > 200 && !comments(x->g))
                 x->flags &= ~(unsigned)F_UNLIKELY;
         }
         for (int i = 0; i < d->n; i++) {
@@ -876,7 +899,7 @@ article(struct doc *d, const struct meta *m, struct extract_result *r)
         top = top_candidate(d);
         if (top >= 0) {
             keep_siblings(d, top);
-            if (top == d->body) {
+            if (top == d->body || d->v[top].parent < 0) {
                 emit(&o, top);
             } else {
                 int p = d->v[top].parent;
