@@ -108,6 +108,148 @@ arena_release(struct arena *a)
     }
 }
 
+/* ---- nesting cap, before the parse ---- */
+
+/*
+ * libgumbo scans its stack of open elements for most tags, so a page of
+ * 200,000 unclosed <div>s takes it minutes (quadratic). This pass counts
+ * the nesting of start and end tags as a cheap tokenizer sees it (void and
+ * self-closing-by-rule elements such as p, li, td do not nest; comments and
+ * raw text like script are skipped whole) and drops the start and end tags
+ * nested deeper than NEST_MAX, keeping their text. Real pages stay far
+ * below it and are passed through without a copy.
+ */
+#define NEST_MAX 400
+
+static int
+ci_eq(const char *a, size_t n, const char *b)
+{
+    return strlen(b) == n && strncasecmp(a, b, n) == 0;
+}
+
+static int
+name_in(const char *s, size_t n, const char *const *names, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (ci_eq(s, n, names[i]))
+            return 1;
+    return 0;
+}
+
+static const char *const raw_names[] = {
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+};
+static const char *const flat_names[] = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+    "rp", "rt", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
+    "image", "keygen", "basefont", "bgsound", "frame",
+};
+
+/* End of the tag starting at s[i] == '<' (index after its '>', or n). */
+static size_t
+tag_end(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '>')
+            return i + 1;
+        if (s[i] == '=') {
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+                j++;
+            if (j < n && (s[j] == '"' || s[j] == '\'')) {
+                const char *q = memchr(s + j + 1, s[j], n - j - 1);
+                if (q == NULL)
+                    return n;
+                i = (size_t)(q - s);
+            }
+        }
+    }
+    return n;
+}
+
+static size_t
+find_ci(const char *s, size_t n, size_t from, const char *needle, size_t m)
+{
+    for (size_t i = from; i + m <= n; i++)
+        if (s[i] == needle[0] && strncasecmp(s + i, needle, m) == 0)
+            return i;
+    return n;
+}
+
+/* One pass; with out NULL it only answers whether any tag nests past NEST_MAX. */
+static int
+nest_pass(const char *s, size_t n, struct buf *out)
+{
+    size_t i = 0, copied = 0;
+    int depth = 0, over = 0;
+
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        size_t j, k, e;
+        int end;
+
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - s);
+        if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
+            e = find_ci(s, n, i + 4, "-->", 3);
+            i = e < n ? e + 3 : n;
+            continue;
+        }
+        end = i + 1 < n && s[i + 1] == '/';
+        j = i + 1 + (size_t)end;
+        if (j >= n || !((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z')) {
+            i++;
+            continue;
+        }
+        k = j;
+        while (k < n && s[k] != ' ' && s[k] != '>' && s[k] != '/' && s[k] != '\t' &&
+               s[k] != '\n' && s[k] != '\r' && s[k] != '\f')
+            k++;
+        e = tag_end(s, n, i);
+        if (!end && name_in(s + j, k - j, raw_names, LEN(raw_names))) {
+            char close[16] = "</";
+            size_t m = k - j < 12 ? k - j : 12;
+            memcpy(close + 2, s + j, m);
+            e = find_ci(s, n, e, close, m + 2);
+            i = e;
+            continue;
+        }
+        if (name_in(s + j, k - j, flat_names, LEN(flat_names))) {
+            i = e;
+            continue;
+        }
+        if (end ? depth > NEST_MAX : depth + 1 > NEST_MAX) {
+            over = 1;
+            if (out) { /* drop the tag */
+                buf_append(out, s + copied, i - copied);
+                copied = e;
+            }
+        }
+        depth += end ? (depth > 0 ? -1 : 0) : 1;
+        i = e;
+    }
+    if (out)
+        buf_append(out, s + copied, n - copied);
+    return over;
+}
+
+/* s itself when nothing nests too deep, else a copy without the deepest tags. */
+static char *
+cap_nesting(char *s, size_t *n)
+{
+    struct buf b = BUF_INIT(SIZE_MAX);
+
+    if (!nest_pass(s, *n, NULL))
+        return s;
+    buf_reserve(&b, *n);
+    nest_pass(s, *n, &b);
+    free(s);
+    *n = b.len;
+    return b.data ? buf_take(&b) : xstrdup("");
+}
+
 /* ---- the element table ---- */
 
 enum {
@@ -203,7 +345,7 @@ has_any(const char *s, const char *const *words, size_t n)
     return 0;
 }
 
-/* class and id, lower-cased, at most 255 bytes. */
+/* class and id, lower-cased, 126 bytes of each at most, each followed by a space. */
 static void
 class_id(const GumboNode *g, char out[256])
 {
@@ -212,9 +354,9 @@ class_id(const GumboNode *g, char out[256])
 
     for (int pass = 0; pass < 2; pass++) {
         const char *s = pass ? id : c;
-        for (; s && *s && k < 254; s++)
+        for (; s && *s && k < (size_t)126 * (size_t)(pass + 1); s++)
             out[k++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
-        out[k++] = ' ';
+        out[k++] = ' '; /* k <= 253 */
     }
     out[k] = '\0';
 }
@@ -943,6 +1085,7 @@ extract_html(const char *data, size_t len, const char *url, const char *content_
     if (len > EXTRACT_MAX_IN)
         len = EXTRACT_MAX_IN;
     html = extract_decode(data, len, content_type, &n, &charset);
+    html = cap_nesting(html, &n);
     a->cap = ((size_t)64 << 20) + 24 * n;
     opt.allocator = arena_alloc;
     opt.deallocator = arena_free;

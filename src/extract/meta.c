@@ -201,7 +201,7 @@ set_date(char **field, const char *v)
 
 /* Values collected in one walk, in priority slots, resolved at the end. */
 enum {
-    M_OG_TITLE, M_TW_TITLE, M_TITLE, M_HEADLINE_PROP,
+    M_OG_TITLE, M_TW_TITLE, M_PARSELY_TITLE, M_TITLE, M_HEADLINE_PROP,
     M_AUTHOR, M_ARTICLE_AUTHOR, M_PARSELY_AUTHOR, M_DC_CREATOR, M_REL_AUTHOR, M_BYLINE_CLASS,
     M_PUB_META, M_PUB_PROP, M_PUB_OTHER, M_TIME,
     M_OG_IMAGE, M_TW_IMAGE, M_IMAGE_PROP,
@@ -281,6 +281,8 @@ on_meta(struct walk *w, const GumboNode *n)
         slot(w, M_OG_TITLE, c);
     else if (strcasecmp(key, "twitter:title") == 0)
         slot(w, M_TW_TITLE, c);
+    else if (strcasecmp(key, "parsely-title") == 0)
+        slot(w, M_PARSELY_TITLE, c);
     else if (strcasecmp(key, "headline") == 0)
         slot(w, M_HEADLINE_PROP, c);
     else if (strcasecmp(key, "author") == 0)
@@ -511,6 +513,24 @@ image_url(const cJSON *v, int depth)
     return NULL;
 }
 
+/* The JSON in a script's text, past whitespace and CDATA or comment openers. */
+static const char *
+json_start(const char *s)
+{
+    static const char *const skip[] = { "<![CDATA[", "<!--", "/*<![CDATA[*/", "//<![CDATA[" };
+
+    for (int again = 1; again;) {
+        again = 0;
+        s += strspn(s, " \t\r\n\f");
+        for (size_t i = 0; i < LEN(skip); i++)
+            if (strncmp(s, skip[i], strlen(skip[i])) == 0) {
+                s += strlen(skip[i]);
+                again = 1;
+            }
+    }
+    return s;
+}
+
 static void
 read_jsonld(struct walk *w, struct meta *m)
 {
@@ -530,10 +550,12 @@ read_jsonld(struct walk *w, struct meta *m)
             if (t->type != GUMBO_NODE_TEXT && t->type != GUMBO_NODE_WHITESPACE &&
                 t->type != GUMBO_NODE_CDATA)
                 continue;
-            len = strlen(t->v.text.text);
-            if (len > JSONLD_MAX)
+            /* past "<![CDATA[", "<!--" or "//" wrappers to the value */
+            const char *v = json_start(t->v.text.text);
+            len = strlen(v);
+            if (len == 0 || len > JSONLD_MAX)
                 continue;
-            j = cJSON_ParseWithLength(t->v.text.text, len);
+            j = cJSON_ParseWithLengthOpts(v, len, NULL, 0);
         }
         if (j == NULL)
             continue;
@@ -621,6 +643,7 @@ meta_read(GumboNode *root, const char *url, struct meta *m)
     set(&m->title, get(&w, M_OG_TITLE));
     read_jsonld(&w, m); /* headline, author, dates, image, articleBody */
     set(&m->title, get(&w, M_TW_TITLE));
+    set(&m->title, get(&w, M_PARSELY_TITLE));
     set(&m->title, get(&w, M_HEADLINE_PROP));
     if (m->title == NULL) {
         set(&m->title, get(&w, M_TITLE));
