@@ -92,6 +92,7 @@ bench: $(BIN)
 	bench/stories
 	bench/related
 	bench/judgment
+	bench/extract/run
 
 # About 8 minutes: builds 20,000- and 100,000-event databases.
 bench-web: $(BIN)
