@@ -10,7 +10,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc libmicrohttpd zlib libcmark
+PKGS    := libcurl libxml-2.0 sqlite3 libcjson inih libutf8proc libmicrohttpd zlib libcmark gumbo
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
 SAN     ?=
@@ -92,6 +92,7 @@ bench: $(BIN)
 	bench/stories
 	bench/related
 	bench/judgment
+	bench/extract/run
 
 # About 8 minutes: builds 20,000- and 100,000-event databases.
 bench-web: $(BIN)
@@ -106,7 +107,7 @@ security: $(BIN)
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=600 runs each for that long.
 FUZZ_SECONDS ?= 60
-FUZZERS := feed date url html opml config http
+FUZZERS := feed date url html opml config http extract
 fuzz: $(DEPS)
 	@$(MAKE) --no-print-directory fuzz-build BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"

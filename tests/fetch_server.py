@@ -26,7 +26,7 @@ Routes:
   /sleep?ms=N&id=X      waits N ms, then answers "id=X" (for concurrency)
 
 Routes for tests/cli (real feeds through the whole pipeline):
-  /file/NAME            tests/data/NAME as it is, no validators; 404 when missing
+  /file/NAME            tests/data/NAME (or articles/NAME) as it is, no validators; 404 when missing
   /changing?k=KEY       tests/data/changing.1.xml on the first request for that
                         KEY, tests/data/changing.2.xml on every later one (an
                         entry edited, one added), so one server serves many tests
@@ -56,7 +56,7 @@ _bomb_lock = threading.Lock()
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
-         ".json": "application/feed+json", ".txt": "text/plain"}
+         ".json": "application/feed+json", ".txt": "text/plain", ".html": "text/html"}
 _changing = {}
 _changing_lock = threading.Lock()
 
@@ -123,9 +123,10 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, FEED, "application/rss+xml; charset=utf-8", validators)
 
     def data_file(self, name):
-        """Serves tests/data/NAME; names never leave that folder."""
+        """Serves tests/data/NAME or tests/data/articles/NAME; names never leave them."""
         path = os.path.join(DATA, name)
-        if "/" in name or name.startswith(".") or not os.path.isfile(path):
+        base = name[len("articles/"):] if name.startswith("articles/") else name
+        if "/" in base or base.startswith(".") or not os.path.isfile(path):
             self.reply(404, b"no such file\n")
             return
         with open(path, "rb") as f:

@@ -35,6 +35,7 @@ int cli_number(const char *opt, const char *v, long long lo, long long hi, long 
 void cli_age(time_t now, time_t t, char *out, size_t n);
 
 int cmd_parse(struct cli *c, int argc, char **argv);
+int cmd_extract(struct cli *c, int argc, char **argv);
 int cmd_ingest(struct cli *c, int argc, char **argv);
 int cmd_fetch(struct cli *c, int argc, char **argv);
 int cmd_sources(struct cli *c, int argc, char **argv);

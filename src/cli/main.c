@@ -22,6 +22,7 @@ static const struct command {
     { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]  fetch, parse, store, analyse" },
     { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not" },
     { "parse", cmd_parse, "parse FILE|URL [--json]   parse one feed and print it" },
+    { "extract", cmd_extract, "extract FILE|URL [--json] the article in an HTML page: text and metadata" },
     { "sources", cmd_sources, "sources [--json]          list sources with their health" },
     { "analyze", cmd_analyze, "analyze [--rebuild]       analyse new items (all with --rebuild)" },
     { "events", cmd_events, "events [--min-score N] [--guide G] [--source S] [--kind K] [--tier N]\n"
