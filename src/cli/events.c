@@ -14,7 +14,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "parse/date.h"
-#include "store/rows.h"
+#include "ingest/rows.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void

@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "base/config.h"
-#include "parse/feed.h"
 
 struct store;
 
@@ -89,17 +88,45 @@ struct put_stats {
 };
 
 /*
- * Stores every prepared entry (store/rows.h) for the source, in one
- * transaction: the same feed twice adds nothing, a changed entry is updated
- * in place (identity: the row's ident). Entries listed twice count as
- * unchanged.
+ * One feed entry ready to store, prepared without the database by
+ * ingest/rows.c: its identity ("g:guid", "u:canonical URL" or "h:hash"),
+ * absolute link and canonical form, content hash, sanitized HTML, plain
+ * text and categories as JSON. The store only reads it. The const strings
+ * are borrowed from the parsed feed; the others belong to the row's owner.
  */
-struct feed_rows;
-int store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows,
+struct store_row {
+    const char *guid, *title, *author, *image; /* borrowed, may be NULL */
+    time_t updated;
+    int has_updated;
+    char *url;                  /* absolute http(s) link, or NULL */
+    char *canon;                /* its canonical form (identity, dedup), or NULL */
+    char *ident;
+    char *hash;                 /* content hash, hex */
+    char *summary, *content;    /* sanitized HTML, or NULL */
+    char *text;                 /* plain text of the content, else of the summary */
+    char *cats;                 /* JSON array of the categories */
+    time_t date;                /* published, else updated; never far in the future */
+    int has_date;               /* 0: a new row takes store_rows.undated, a changed
+                                 * one keeps the date it has */
+    time_t claimed;             /* the feed's date when it was replaced by the fetch
+                                 * time for being in the future, else 0 */
+};
+
+/* A feed's rows, in the feed's order. */
+struct store_rows {
+    struct store_row *v;
+    size_t n;
+    int duplicates; /* entries listed twice in the feed (the first is kept) */
+    time_t undated; /* the date an undated entry takes when it is new */
+};
+
+/*
+ * Stores every row for the source, in one transaction: the same feed twice
+ * adds nothing, a changed entry is updated in place (identity: the row's
+ * ident). Entries listed twice count as unchanged.
+ */
+int store_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows,
                    time_t now, struct put_stats *stats);
-/* feed_rows_prepare(f, feed_url) and store_put_rows in one call. */
-int store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
-                   const char *feed_url, time_t now, struct put_stats *stats);
 
 /* An item as read back. */
 struct item {
