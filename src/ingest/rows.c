@@ -12,7 +12,7 @@
 #include "base/url.h"
 #include "base/xalloc.h"
 #include "parse/date.h"
-#include "parse/html.h"
+#include "html/html.h"
 #include "ingest/rows.h"
 
 

@@ -29,7 +29,7 @@
 #include "base/xalloc.h"
 #include "parse/date.h"
 #include "parse/feed_internal.h"
-#include "parse/html.h"
+#include "html/html.h"
 
 #define NS_ATOM10 "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"

@@ -10,7 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "parse/html.h"
+#include "html/html.h"
 
 #define BASE "https://example.com/feed/"
 #define REL " rel=\"noopener noreferrer nofollow\""

@@ -7,8 +7,8 @@
  * Bad markup is an ordinary input: it is repaired or skipped, never an
  * error. Only html_entity_lookup can fail (ALM_ENOTFOUND).
  */
-#ifndef ALMANAC_HTML_H
-#define ALMANAC_HTML_H
+#ifndef ALMANAC_HTML_HTML_H
+#define ALMANAC_HTML_HTML_H
 
 #include <stddef.h>
 
