@@ -32,8 +32,6 @@ struct store *cli_store(struct cli *c);
  */
 int cli_number(const char *opt, const char *v, long long lo, long long hi, long long *out);
 
-/* "34h ago", "11d ago", "1mo ago", as the seed shows ages. */
-void cli_age(time_t now, time_t t, char *out, size_t n);
 
 int cmd_parse(struct cli *c, int argc, char **argv);
 int cmd_ingest(struct cli *c, int argc, char **argv);

@@ -115,12 +115,6 @@ cli_number(const char *opt, const char *v, long long lo, long long hi, long long
     return ALM_OK;
 }
 
-void
-cli_age(time_t now, time_t t, char *out, size_t n)
-{
-    date_relative(now, t, out, n);
-}
-
 int
 main(int argc, char **argv)
 {

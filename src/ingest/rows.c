@@ -11,7 +11,7 @@
 #include "base/hash.h"
 #include "base/url.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "html/html.h"
 #include "ingest/rows.h"
 
@@ -47,9 +47,9 @@ item_ident(const struct feed_entry *e, const char *canon)
     if (canon)
         return prefixed("u:", canon);
     if (e->has_published)
-        date_format_rfc3339(e->published, date);
+        timefmt_rfc3339(e->published, date);
     else if (e->has_updated)
-        date_format_rfc3339(e->updated, date);
+        timefmt_rfc3339(e->updated, date);
     snprintf(buf, sizeof(buf), "h:%016llx",
              (unsigned long long)fnv1a(fnv1a(FNV1A64_BASIS, e->title), date));
     return xstrdup(buf);

@@ -11,7 +11,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "parse/feed_internal.h"
 
 void
@@ -271,7 +271,7 @@ jw_date(struct jw *w, const char *key, size_t klen, time_t t, int has)
     }
     /* RFC 3339 needs no escaping: quote it as it is. */
     s[0] = '"';
-    date_format_rfc3339(t, s + 1);
+    timefmt_rfc3339(t, s + 1);
     s[21] = '"';
     jw_raw(w, s, 22);
 }

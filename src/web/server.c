@@ -51,7 +51,7 @@
 #include "base/err.h"
 #include "base/hash.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "store/store.h"
 #include "web/access_log.h"
 #include "web/cache.h"
@@ -606,7 +606,7 @@ log_time(void)
     time_t now = time(NULL);
 
     if (now != last) {
-        date_format_rfc3339(now, when);
+        timefmt_rfc3339(now, when);
         last = now;
     }
     return when;
@@ -802,7 +802,7 @@ queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     if (h->etag[0])
         add_header(r, MHD_HTTP_HEADER_ETAG, h->etag);
     if (h->last_modified > 0) {
-        date_format_http(h->last_modified, lm);
+        timefmt_http(h->last_modified, lm);
         add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
     }
     if (h->gz && status != 304)
