@@ -176,8 +176,10 @@ cmd_events(struct cli *c, int argc, char **argv)
         buf_puts(&l.out, "]\n");
         fwrite(l.out.data, 1, l.out.len, stdout);
     } else if (l.n == 0) {
-        printf("no events%s\n", store_count_events(c->st) == 0
-                                     ? " yet: run `almanac ingest` (or `almanac analyze`)" : "");
+        int64_t nev = -1;
+        store_count_events(c->st, &nev);
+        printf("no events%s\n", nev == 0 ? " yet: run `almanac ingest` (or `almanac analyze`)"
+                                          : "");
     }
     buf_free(&l.out);
     if (rc != ALM_OK) {

@@ -70,6 +70,7 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     int live = isatty(STDERR_FILENO);
     struct ingest_progress progress = { print_report, &live };
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
+    int64_t items = -1, events = -1;
     int unknown = 0, analysed = 0, rc;
 
     if (cli_config(c) == NULL || cli_store(c) == NULL)
@@ -108,9 +109,11 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     }
     if (live)
         fprintf(stderr, "\r\033[K");
+    if (store_count_items(c->st, 0, &items) != ALM_OK)
+        items = -1;
     printf("%zu fetches: %d ok, %d failed; %lld new items, %lld updated; %lld stored in all\n",
            res.fetches, res.succeeded, res.failed, res.new_items, res.updated_items,
-           (long long)store_count_items(c->st, 0));
+           (long long)items);
     if (res.full) {
         fprintf(stderr, "almanac: stopped: no space left for the database %s: %s. What was "
                         "stored is kept (%d feeds); the %zu not stored are fetched again on "
@@ -118,8 +121,9 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
         return 1;
     }
     /* Analysis runs over whatever was stored, even after partial failure. */
-    if (!c->no_analyze && (res.new_items + res.updated_items > 0 ||
-                           store_count_events(c->st) < store_count_items(c->st, 0)))
+    if (!c->no_analyze &&
+        (res.new_items + res.updated_items > 0 || store_count_events(c->st, &events) != ALM_OK ||
+         store_count_items(c->st, 0, &items) != ALM_OK || events < items))
         analysed = cli_analyze(c, 0);
     /* Non-zero when nothing could be ingested at all, or the analysis of
      * what was failed (it is retried on the next run). */

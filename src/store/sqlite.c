@@ -501,6 +501,18 @@ store_close(struct store *st)
 }
 
 sqlite3_stmt *
+sq_prepare(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sq_fail(st, ALM_ESTORE);
+        return NULL;
+    }
+    return s;
+}
+
+sqlite3_stmt *
 sq_stmt(struct store *st, const char *sql)
 {
     sqlite3_stmt *s;
@@ -721,19 +733,53 @@ out:
     return sq_failure(st);
 }
 
-int64_t
-store_count_fetch_errors(struct store *st)
+int
+store_count_fetch_errors(struct store *st, int64_t *out)
 {
-    sqlite3_stmt *s;
-    int64_t n = -1;
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL");
+    int rc = ALM_ESTORE;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL",
-                           -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+    if (s == NULL)
+        return ALM_ESTORE;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        sq_fail(st, ALM_ESTORE);
+    }
     sqlite3_finalize(s);
-    return n;
+    return rc;
+}
+
+/* ---- transactions around many writes ---- */
+
+int
+store_begin(struct store *st)
+{
+    return sq_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+    return sq_exec(st, "COMMIT") == ALM_OK ? ALM_OK : sq_failure(st);
+}
+
+/* Keeps the message and code of the failure that led here. After some
+ * errors (a full disk among them) SQLite has already rolled back, and a
+ * COMMIT that fails leaves the transaction open: ask rather than guess. */
+void
+store_rollback(struct store *st)
+{
+    char keep[sizeof(st->err)];
+    int code = st->code;
+
+    if (sqlite3_get_autocommit(st->db))
+        return;
+    memcpy(keep, st->err, sizeof(keep));
+    sq_exec(st, "ROLLBACK");
+    memcpy(st->err, keep, sizeof(keep));
+    st->code = code;
 }
 
 /* ---- items ---- */
@@ -960,18 +1006,21 @@ store_item_claimed(struct store *st, int64_t id, time_t *claimed)
     return rc;
 }
 
-int64_t
-store_count_items(struct store *st, int64_t source_id)
+int
+store_count_items(struct store *st, int64_t source_id, int64_t *out)
 {
-    sqlite3_stmt *s;
-    int64_t n = -1;
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1");
+    int rc = ALM_ESTORE;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
-        return -1;
+    if (s == NULL)
+        return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        sq_fail(st, ALM_ESTORE);
+    }
     sqlite3_finalize(s);
-    return n;
+    return rc;
 }

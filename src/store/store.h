@@ -78,8 +78,8 @@ struct fetch_record {
 };
 int store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r);
 
-/* Fetch attempts that failed, over the whole log; -1 on error. */
-int64_t store_count_fetch_errors(struct store *st);
+/* Fetch attempts that failed, over the whole log, into *out. */
+int store_count_fetch_errors(struct store *st, int64_t *out);
 
 /* ---- items ---- */
 
@@ -147,7 +147,8 @@ int store_get_item(struct store *st, int64_t id, struct item **out);
  * be taken (its published date is then the fetch time), else 0;
  * ALM_ENOTFOUND when there is no such item. */
 int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
-int64_t store_count_items(struct store *st, int64_t source_id);
+/* Items stored for the source (every source when source_id is 0), into *out. */
+int store_count_items(struct store *st, int64_t source_id, int64_t *out);
 
 /* ---- transactions around many writes ---- */
 int store_begin(struct store *st);
@@ -258,7 +259,8 @@ int store_related_events(struct store *st, int64_t id,
 int store_event_entities(struct store *st, int64_t id,
                          int (*fn)(const char *name, const char *kind, int mentions, void *arg),
                          void *arg);
-int64_t store_count_events(struct store *st);
+/* Analysed events, into *out. */
+int store_count_events(struct store *st, int64_t *out);
 
 /* ---- queries for the web ---- */
 

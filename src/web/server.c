@@ -1108,8 +1108,13 @@ metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_res
     metric_head(b, "almanac_store_up", "gauge", "Whether the store could be read.");
     buf_printf(b, "almanac_store_up %d\n", st ? 1 : 0);
     if (st) {
-        int64_t items = store_count_items(st, 0), events = store_count_events(st);
-        int64_t errors = store_count_fetch_errors(st);
+        int64_t items = -1, events = -1, errors = -1;
+        if (store_count_items(st, 0, &items) != ALM_OK)
+            items = -1;
+        if (store_count_events(st, &events) != ALM_OK)
+            events = -1;
+        if (store_count_fetch_errors(st, &errors) != ALM_OK)
+            errors = -1;
         if (items >= 0) {
             metric_head(b, "almanac_items_total", "gauge", "Items in the store.");
             buf_printf(b, "almanac_items_total %lld\n", (long long)items);
