@@ -192,40 +192,6 @@ decode_refs(const char *s, size_t n, struct buf *out)
     return amp;
 }
 
-/* Length of the tag at s[0] == '<', or 0 when it is not one; *block for p, br, li... */
-static size_t
-tag_len(const char *s, size_t n, int *block)
-{
-    static const char *const blocks[] = {
-        "p", "br", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "figure", "figcaption", "section", "article", "hr", "table",
-    };
-    size_t i = 1, nb = 0;
-    char name[16];
-
-    if (n < 3)
-        return 0;
-    if (s[1] == '/')
-        i++;
-    if (!(i < n && (isalpha((unsigned char)s[i]) || (i == 1 && (s[1] == '!' || s[1] == '?')))))
-        return 0;
-    while (i < n && isalnum((unsigned char)s[i]) && nb + 1 < sizeof(name))
-        name[nb++] = (char)tolower((unsigned char)s[i++]);
-    name[nb] = '\0';
-    for (; i < n && i < 1024; i++) {
-        if (s[i] == '<')
-            return 0;
-        if (s[i] == '>') {
-            *block = 0;
-            for (size_t k = 0; k < LEN(blocks); k++)
-                if (strcmp(name, blocks[k]) == 0)
-                    *block = 1;
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 /*
  * Length of a bracketed run at s[0] == '[' that is not text: a "[...]" or
  * "[…]" tail (*cut set) or a CMS shortcode such as [caption id="1"] or
@@ -291,7 +257,7 @@ clean_text(const char *src, size_t n, int flat, struct buf *out)
         int32_t cp;
         int flag;
 
-        if (c == '<' && (k = tag_len(s + i, n - i, &flag)) > 0) {
+        if (c == '<' && (k = html_tag_span(s + i, n - i, &flag)) > 0) {
             if (flag)
                 buf_putc(out, flat ? ' ' : '\n');
             i += k;

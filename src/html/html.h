@@ -58,6 +58,18 @@ char *html_to_text(const char *html, size_t n, int collapse);
 int html_looks_like_html(const char *s, size_t n);
 
 /*
+ * For text that may still hold tags (escaped twice, or a title): the length
+ * of the tag at s (s[0] == '<'): a start or end tag, "<!...>" or "<?...>",
+ * closed by '>' within 1,024 bytes and with no '<' before it; else 0.
+ * *block is set to 1 for the tags that end a paragraph or line of prose
+ * (p, br, div, li, ul, ol, tr, h1-h6, blockquote, figure, figcaption,
+ * section, article, hr, table), else 0. Unlike html_to_text, a quoted '>'
+ * ends the tag: this is a conservative stripper for plain text, not a
+ * tokenizer for documents.
+ */
+size_t html_tag_span(const char *s, size_t n, int *block);
+
+/*
  * Allowlist sanitizer for showing feed HTML, in one pass without a tree:
  * a tokenizer that follows HTML5 (case-insensitive names; attributes
  * double-, single- or unquoted or bare; "/" and junk tolerated) writes back

@@ -97,6 +97,40 @@ html_looks_like_html(const char *str, size_t n)
     return 0;
 }
 
+size_t
+html_tag_span(const char *str, size_t n, int *block)
+{
+    static const char *const blocks[] = {
+        "p", "br", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+        "blockquote", "figure", "figcaption", "section", "article", "hr", "table",
+    };
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 1, nb = 0;
+    char name[16];
+
+    if (n < 3)
+        return 0;
+    if (s[1] == '/')
+        i++;
+    if (!(i < n && (is_alpha(s[i]) || (i == 1 && (s[1] == '!' || s[1] == '?')))))
+        return 0;
+    while (i < n && is_alnum(s[i]) && nb + 1 < sizeof(name))
+        name[nb++] = (char)lower(s[i++]);
+    name[nb] = '\0';
+    for (; i < n && i < 1024; i++) {
+        if (s[i] == '<')
+            return 0;
+        if (s[i] == '>') {
+            *block = 0;
+            for (size_t k = 0; k < LEN(blocks); k++)
+                if (strcmp(name, blocks[k]) == 0)
+                    *block = 1;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
 /* ---- html_to_text ---- */
 
 enum { SEP_NONE, SEP_SPACE, SEP_LINE, SEP_PARA };
