@@ -14,8 +14,8 @@
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "cli/cli.h"
-#include "parse/date.h"
 #include "ingest/rows.h"
+#include "parse/date.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void

@@ -17,10 +17,10 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "fetch/fetch.h"
-#include "base/timefmt.h"
 #include "parse/feed.h"
 
 /*

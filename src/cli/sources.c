@@ -8,9 +8,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
-#include "base/timefmt.h"
 #include "parse/opml.h"
 
 static const char *

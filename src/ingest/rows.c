@@ -9,9 +9,9 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/timefmt.h"
 #include "base/url.h"
 #include "base/xalloc.h"
-#include "base/timefmt.h"
 #include "html/html.h"
 #include "ingest/rows.h"
 

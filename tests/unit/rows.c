@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "parse/feed.h"
 #include "ingest/rows.h"
+#include "parse/feed.h"
 
 #define FEED_URL "https://example.org/blog/feed.xml"
 
