@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,18 +65,6 @@ phrase_mix(uint64_t h, uint64_t w)
 }
 
 #define PHRASE_SEED 0x51ed270b27a3c1d5ULL
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void
 table_insert(struct entity_dict *d, uint32_t idx)
@@ -154,7 +141,7 @@ add_phrase(struct entity_dict *d, int e, const char *name, size_t line, const ch
 
     text_tokenize(name, strlen(name), &t);
     if (t.n == 0) {
-        set_err(err, errlen, "%s:%zu: name '%s' has no words", path, line, name);
+        err_set(err, errlen, "%s:%zu: name '%s' has no words", path, line, name);
         goto out;
     }
     rc = ALM_OK;
@@ -264,7 +251,7 @@ parse_line(struct entity_dict *d, char *line, size_t lineno, const char *path, c
         p = tab + 1;
     }
     if (nf != 4) {
-        set_err(err, errlen, "%s:%zu: want 4 tab-separated fields "
+        err_set(err, errlen, "%s:%zu: want 4 tab-separated fields "
                 "(canonical, kind, aliases, salience), got %s%zu", path, lineno,
                 nf == LEN(field) ? "more than " : "", nf == LEN(field) ? nf - 1 : nf);
         return ALM_EINVAL;
@@ -272,22 +259,22 @@ parse_line(struct entity_dict *d, char *line, size_t lineno, const char *path, c
     for (size_t i = 0; i < nf; i++)
         field[i] = trim(field[i]);
     if (field[0][0] == '\0') {
-        set_err(err, errlen, "%s:%zu: empty canonical name", path, lineno);
+        err_set(err, errlen, "%s:%zu: empty canonical name", path, lineno);
         return ALM_EINVAL;
     }
     kind = known_kind(field[1]);
     if (kind == NULL) {
-        set_err(err, errlen, "%s:%zu: unknown kind '%s'", path, lineno, field[1]);
+        err_set(err, errlen, "%s:%zu: unknown kind '%s'", path, lineno, field[1]);
         return ALM_EINVAL;
     }
     sal = strtol(field[3], &end, 10);
     if (end == field[3] || *end != '\0' || sal < 1 || sal > 5) {
-        set_err(err, errlen, "%s:%zu: salience '%s' is not 1-5", path, lineno, field[3]);
+        err_set(err, errlen, "%s:%zu: salience '%s' is not 1-5", path, lineno, field[3]);
         return ALM_EINVAL;
     }
     for (size_t i = 0; i < d->nent; i++) {
         if (strcmp(d->ent[i].name, field[0]) == 0) {
-            set_err(err, errlen, "%s:%zu: '%s' is already defined on line %zu", path,
+            err_set(err, errlen, "%s:%zu: '%s' is already defined on line %zu", path,
                     lineno, field[0], d->ent[i].line);
             return ALM_EINVAL;
         }
@@ -324,7 +311,7 @@ entities_load(const char *path, struct entity_dict **out, char *err, size_t errl
 
     f = fopen(path, "r");
     if (f == NULL) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        err_set(err, errlen, "%s: %s", path, strerror(errno));
         return errno == ENOENT ? ALM_ENOTFOUND : ALM_EIO;
     }
     d = xcalloc(1, sizeof(*d));
@@ -332,13 +319,13 @@ entities_load(const char *path, struct entity_dict **out, char *err, size_t errl
         char *s;
         lineno++;
         if (n > LINE_MAX_BYTES) {
-            set_err(err, errlen, "%s:%zu: line longer than %d bytes", path, lineno,
+            err_set(err, errlen, "%s:%zu: line longer than %d bytes", path, lineno,
                     LINE_MAX_BYTES);
             rc = ALM_ETOOBIG;
             break;
         }
         if ((size_t)n != strlen(line)) {
-            set_err(err, errlen, "%s:%zu: NUL byte in line", path, lineno);
+            err_set(err, errlen, "%s:%zu: NUL byte in line", path, lineno);
             rc = ALM_EINVAL;
             break;
         }
@@ -356,7 +343,7 @@ entities_load(const char *path, struct entity_dict **out, char *err, size_t errl
             break;
     }
     if (rc == ALM_OK && ferror(f)) {
-        set_err(err, errlen, "%s: read error", path);
+        err_set(err, errlen, "%s: read error", path);
         rc = ALM_EIO;
     }
     free(line);

@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
+#include "html/html.h"
 
 /*
  * The text goes through three stages: clean_text() makes it valid UTF-8
@@ -170,79 +171,15 @@ summary_word_count(const char *s, size_t n)
 
 /* ---- stage 1: clean text ---- */
 
-static const struct {
-    const char *name, *utf8;
-} entities[] = {
-    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
-    { "nbsp", " " }, { "hellip", "\xe2\x80\xa6" }, { "mdash", "\xe2\x80\x94" },
-    { "ndash", "\xe2\x80\x93" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
-    { "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "laquo", "\xc2\xab" },
-    { "raquo", "\xc2\xbb" }, { "copy", "\xc2\xa9" }, { "reg", "\xc2\xae" },
-    { "trade", "\xe2\x84\xa2" }, { "middot", "\xc2\xb7" }, { "bull", "\xe2\x80\xa2" },
-    { "eacute", "\xc3\xa9" }, { "euro", "\xe2\x82\xac" }, { "pound", "\xc2\xa3" },
-};
-
-/*
- * s[0] is '&'. When a character reference starts there, appends what it
- * stands for (nothing for a name we do not know) and returns its length.
- */
-static size_t
-decode_ref(const char *s, size_t n, struct buf *out)
-{
-    size_t i = 1;
-
-    if (i < n && s[i] == '#') {
-        unsigned long v = 0;
-        int hex = 0, digits = 0;
-        i++;
-        if (i < n && (s[i] == 'x' || s[i] == 'X')) {
-            hex = 1;
-            i++;
-        }
-        for (; i < n && digits < 8; i++, digits++) {
-            int d;
-            if (isdigit((unsigned char)s[i]))
-                d = s[i] - '0';
-            else if (hex && isxdigit((unsigned char)s[i]))
-                d = tolower((unsigned char)s[i]) - 'a' + 10;
-            else
-                break;
-            v = v * (hex ? 16 : 10) + (unsigned long)d;
-        }
-        if (digits == 0 || i >= n || s[i] != ';')
-            return 0;
-        if (v == 0xa0) {
-            buf_putc(out, ' ');
-        } else if (v >= 0x20 && v != 0x7f && !(v >= 0x80 && v < 0xa0) &&
-                   utf8proc_codepoint_valid((utf8proc_int32_t)v)) {
-            uint8_t u[4];
-            utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)v, u);
-            buf_append(out, u, (size_t)k);
-        }
-        return i + 1;
-    }
-    if (i >= n || !isalpha((unsigned char)s[i]))
-        return 0;
-    while (i < n && i < 34 && isalnum((unsigned char)s[i]))
-        i++;
-    if (i >= n || s[i] != ';')
-        return 0;
-    for (size_t k = 0; k < LEN(entities); k++)
-        if (strlen(entities[k].name) == i - 1 && memcmp(entities[k].name, s + 1, i - 1) == 0) {
-            buf_puts(out, entities[k].utf8);
-            break;
-        }
-    return i + 1;
-}
-
-/* Decodes the references in s; returns 1 when any was "&amp;" (text escaped twice). */
+/* Decodes the character references in s (html/html.h); returns 1 when any
+ * was "&amp;" (text escaped twice). */
 static int
 decode_refs(const char *s, size_t n, struct buf *out)
 {
     int amp = 0;
 
     for (size_t i = 0; i < n;) {
-        size_t k = s[i] == '&' ? decode_ref(s + i, n - i, out) : 0;
+        size_t k = s[i] == '&' ? html_decode_ref(s + i, n - i, out) : 0;
         if (k == 0) {
             buf_putc(out, s[i]);
             i++;
@@ -253,40 +190,6 @@ decode_refs(const char *s, size_t n, struct buf *out)
         i += k;
     }
     return amp;
-}
-
-/* Length of the tag at s[0] == '<', or 0 when it is not one; *block for p, br, li... */
-static size_t
-tag_len(const char *s, size_t n, int *block)
-{
-    static const char *const blocks[] = {
-        "p", "br", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "figure", "figcaption", "section", "article", "hr", "table",
-    };
-    size_t i = 1, nb = 0;
-    char name[16];
-
-    if (n < 3)
-        return 0;
-    if (s[1] == '/')
-        i++;
-    if (!(i < n && (isalpha((unsigned char)s[i]) || (i == 1 && (s[1] == '!' || s[1] == '?')))))
-        return 0;
-    while (i < n && isalnum((unsigned char)s[i]) && nb + 1 < sizeof(name))
-        name[nb++] = (char)tolower((unsigned char)s[i++]);
-    name[nb] = '\0';
-    for (; i < n && i < 1024; i++) {
-        if (s[i] == '<')
-            return 0;
-        if (s[i] == '>') {
-            *block = 0;
-            for (size_t k = 0; k < LEN(blocks); k++)
-                if (strcmp(name, blocks[k]) == 0)
-                    *block = 1;
-            return i + 1;
-        }
-    }
-    return 0;
 }
 
 /*
@@ -354,7 +257,7 @@ clean_text(const char *src, size_t n, int flat, struct buf *out)
         int32_t cp;
         int flag;
 
-        if (c == '<' && (k = tag_len(s + i, n - i, &flag)) > 0) {
+        if (c == '<' && (k = html_tag_span(s + i, n - i, &flag)) > 0) {
             if (flag)
                 buf_putc(out, flat ? ' ' : '\n');
             i += k;

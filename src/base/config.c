@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/xalloc.h"
 
 #define CONFIG_FILE_MAX ((size_t)4 << 20)
@@ -106,22 +107,6 @@ fail(struct parse *p, int line, const char *fmt, ...)
     va_end(ap);
 }
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static int
 is_space(char ch)
 {
@@ -199,36 +184,36 @@ config_source_validate(const struct source *s, char *err, size_t errlen)
     const char *why;
 
     if ((why = slug_problem(s->slug)) != NULL) {
-        set_err(err, errlen, "%s", why);
+        err_set(err, errlen, "%s", why);
         return ALM_EINVAL;
     }
     if (s->name == NULL || *s->name == '\0') {
-        set_err(err, errlen, "name is required");
+        err_set(err, errlen, "name is required");
         return ALM_EINVAL;
     }
     if (s->feed_url == NULL || *s->feed_url == '\0') {
-        set_err(err, errlen, "feed is required");
+        err_set(err, errlen, "feed is required");
         return ALM_EINVAL;
     }
     if ((why = url_problem(s->feed_url, s->local)) != NULL) {
-        set_err(err, errlen, "feed: %s", why);
+        err_set(err, errlen, "feed: %s", why);
         return ALM_EINVAL;
     }
     if (s->site_url != NULL && (why = url_problem(s->site_url, 0)) != NULL) {
-        set_err(err, errlen, "site: %s", why);
+        err_set(err, errlen, "site: %s", why);
         return ALM_EINVAL;
     }
     if (s->tier < 1 || s->tier > 3) {
-        set_err(err, errlen, "tier must be 1, 2 or 3");
+        err_set(err, errlen, "tier must be 1, 2 or 3");
         return ALM_EINVAL;
     }
     if (!kind_valid(s->kind)) {
-        set_err(err, errlen, "unknown kind (expected lab, company, newsletter, press, "
+        err_set(err, errlen, "unknown kind (expected lab, company, newsletter, press, "
                 "research, policy or community)");
         return ALM_EINVAL;
     }
     if (!interval_valid(s->interval, 1)) {
-        set_err(err, errlen, "interval must be 0 or %d..%d seconds", INTERVAL_MIN,
+        err_set(err, errlen, "interval must be 0 or %d..%d seconds", INTERVAL_MIN,
                 INTERVAL_MAX);
         return ALM_EINVAL;
     }
@@ -609,20 +594,20 @@ read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
     size_t n;
 
     if (f == NULL) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        err_set(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return ALM_ECONFIG;
     }
     buf = xmalloc(CONFIG_FILE_MAX + 1);
     n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
     if (ferror(f)) {
-        set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        err_set(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         fclose(f);
         free(buf);
         return ALM_ECONFIG;
     }
     fclose(f);
     if (n > CONFIG_FILE_MAX) {
-        set_err(err, errlen, "%s: larger than %zu bytes", path, CONFIG_FILE_MAX);
+        err_set(err, errlen, "%s: larger than %zu bytes", path, CONFIG_FILE_MAX);
         free(buf);
         return ALM_ECONFIG;
     }
@@ -672,7 +657,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     int rc;
 
     if (path == NULL || out == NULL) {
-        set_err(err, errlen, "no configuration file given");
+        err_set(err, errlen, "no configuration file given");
         return ALM_ECONFIG;
     }
     if (read_file(path, &data, &len, err, errlen) != ALM_OK)
@@ -712,9 +697,9 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     free(p.meta);
     if (p.errline != 0 || p.msg[0] != '\0') {
         if (p.errline > 0)
-            set_err(err, errlen, "%s:%d: %s", path, p.errline, p.msg);
+            err_set(err, errlen, "%s:%d: %s", path, p.errline, p.msg);
         else
-            set_err(err, errlen, "%s: %s", path, p.msg);
+            err_set(err, errlen, "%s: %s", path, p.msg);
         config_free(c);
         return ALM_ECONFIG;
     }
@@ -755,7 +740,7 @@ write_temp(const char *target, const struct stat *st, const char *text, size_t l
     free(copy2);
     fd = mkstemp(tmp);
     if (fd < 0) {
-        set_err(err, errlen, "%s: cannot create a file beside it: %s", target, strerror(errno));
+        err_set(err, errlen, "%s: cannot create a file beside it: %s", target, strerror(errno));
         free(tmp);
         return NULL;
     }
@@ -767,7 +752,7 @@ write_temp(const char *target, const struct stat *st, const char *text, size_t l
     if (close(fd) != 0)
         rc = ALM_EIO;
     if (rc != ALM_OK) {
-        set_err(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        err_set(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         unlink(tmp);
         free(tmp);
         return NULL;
@@ -800,7 +785,7 @@ config_replace(const char *path, const char *text, size_t len,
     int rc;
 
     if (target == NULL || stat(target, &st) != 0) {
-        set_err(err, errlen, "%s: %s", path ? path : "(none)", strerror(errno));
+        err_set(err, errlen, "%s: %s", path ? path : "(none)", strerror(errno));
         free(target);
         return ALM_EIO;
     }
@@ -813,7 +798,7 @@ config_replace(const char *path, const char *text, size_t len,
     if (rc == ALM_OK && check != NULL)
         rc = check(c, arg, err, errlen) == ALM_OK ? ALM_OK : ALM_ECONFIG;
     if (rc == ALM_OK && rename(tmp, target) != 0) {
-        set_err(err, errlen, "%s: cannot replace: %s", target, strerror(errno));
+        err_set(err, errlen, "%s: cannot replace: %s", target, strerror(errno));
         rc = ALM_EIO;
     }
     if (rc == ALM_OK) {

@@ -23,7 +23,13 @@ enum {
     ALM_ENOSPC = -10,   /* no space left: the disk holding the database is full */
 };
 
+#include <stddef.h>
+
 const char *err_str(int code);
+
+/* Writes a printf-style message into err (errlen bytes, cut to fit, always
+ * NUL-terminated); nothing when err is NULL or errlen 0. */
+void err_set(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 

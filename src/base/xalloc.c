@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/err.h"
 
 static void
 oom(size_t n)
@@ -57,23 +56,4 @@ char *
 xstrdup(const char *s)
 {
     return s ? xstrndup(s, strlen(s)) : NULL;
-}
-
-const char *
-err_str(int code)
-{
-    switch (code) {
-    case ALM_OK: return "ok";
-    case ALM_EINVAL: return "invalid input";
-    case ALM_ETOOBIG: return "too big";
-    case ALM_EIO: return "i/o error";
-    case ALM_ESTORE: return "database error";
-    case ALM_ENOTFOUND: return "not found";
-    case ALM_EFETCH: return "fetch failed";
-    case ALM_EDENIED: return "denied";
-    case ALM_ECONFIG: return "configuration error";
-    case ALM_ETIME: return "took too long";
-    case ALM_ENOSPC: return "no space left";
-    }
-    return "unknown error";
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/config.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 
 struct cli {
@@ -31,13 +32,16 @@ struct store *cli_store(struct cli *c);
  */
 int cli_number(const char *opt, const char *v, long long lo, long long hi, long long *out);
 
-/* "34h ago", "11d ago", "1mo ago", as the seed shows ages. */
-void cli_age(time_t now, time_t t, char *out, size_t n);
 
 int cmd_parse(struct cli *c, int argc, char **argv);
 int cmd_extract(struct cli *c, int argc, char **argv);
 int cmd_ingest(struct cli *c, int argc, char **argv);
 int cmd_fetch(struct cli *c, int argc, char **argv);
+/* The ingest stage with the CLI's clock, one printed line per transfer, a
+ * summary, then the analysis of what changed (unless no_analyze): what
+ * ingest, fetch and run do. The exit status: 0, 1 (nothing ingested, or the
+ * analysis failed), 2 (an unknown source). */
+int cli_ingest(struct cli *c, const struct ingest_options *o);
 int cmd_sources(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_event(struct cli *c, int argc, char **argv);

@@ -12,9 +12,10 @@
 #include "analyze/analyze.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "cli/cli.h"
+#include "ingest/rows.h"
 #include "parse/date.h"
-#include "store/rows.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void
@@ -33,8 +34,8 @@ event_json(struct buf *b, const struct event *e, time_t now)
     char date[32], age[32];
     const char *g = e->guides;
 
-    date_format_rfc3339(e->item.published, date);
-    cli_age(now, e->item.published, age, sizeof(age));
+    timefmt_rfc3339(e->item.published, date);
+    timefmt_age(now, e->item.published, age, sizeof(age));
     buf_printf(b, "{\"id\":%lld,\"link\":", (long long)e->item.id);
     buf_append_json(b, e->item.url);
     buf_puts(b, ",\"title\":");
@@ -73,7 +74,7 @@ event_text(const struct event *e, time_t now, const char *indent)
     char src[512], age[32];
 
     source_label(&e->item, src, sizeof(src));
-    cli_age(now, e->item.published, age, sizeof(age));
+    timefmt_age(now, e->item.published, age, sizeof(age));
     printf("%s%2d  %s · %s · #%lld\n", indent, e->score, src, age, (long long)e->item.id);
     printf("%s    %s\n", indent, e->item.title ? e->item.title : "(untitled)");
     printf("%s    %s\n", indent, e->summary);
@@ -175,8 +176,10 @@ cmd_events(struct cli *c, int argc, char **argv)
         buf_puts(&l.out, "]\n");
         fwrite(l.out.data, 1, l.out.len, stdout);
     } else if (l.n == 0) {
-        printf("no events%s\n", store_count_events(c->st) == 0
-                                     ? " yet: run `almanac ingest` (or `almanac analyze`)" : "");
+        int64_t nev = -1;
+        store_count_events(c->st, &nev);
+        printf("no events%s\n", nev == 0 ? " yet: run `almanac ingest` (or `almanac analyze`)"
+                                          : "");
     }
     buf_free(&l.out);
     if (rc != ALM_OK) {
@@ -320,12 +323,12 @@ print_dates(struct cli *c, const struct event *e)
     char date[32], claim[32];
     time_t claimed = 0;
 
-    date_format_rfc3339(e->item.published, date);
+    timefmt_rfc3339(e->item.published, date);
     if (store_item_claimed(c->st, e->item.id, &claimed) != ALM_OK || claimed == 0) {
         printf("published %s\n", date);
         return;
     }
-    date_format_rfc3339(claimed, claim);
+    timefmt_rfc3339(claimed, claim);
     printf("published %s: the feed says %s, more than %d h after it was fetched, so the\n"
            "  fetch time is used\n", date, claim, ROWS_FUTURE_SKEW / 3600);
 }

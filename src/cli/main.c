@@ -2,8 +2,6 @@
  * main.c - the almanac command: global options, then a table of
  * subcommands. Only this file knows every module.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,71 +53,6 @@ default_config(void)
     if (access("etc/almanac.conf", R_OK) == 0)
         return "etc/almanac.conf";
     return "/etc/almanac/almanac.conf";
-}
-
-struct config *
-cli_config(struct cli *c)
-{
-    char err[512];
-
-    if (c->cfg)
-        return c->cfg;
-    if (config_load(c->config_path, &c->cfg, err, sizeof(err)) != ALM_OK) {
-        fprintf(stderr, "almanac: %s\n", err);
-        c->cfg = NULL;
-    }
-    return c->cfg;
-}
-
-struct store *
-cli_store(struct cli *c)
-{
-    char err[512];
-    const char *path = c->db_path;
-
-    if (c->st)
-        return c->st;
-    if (path == NULL) {
-        if (cli_config(c) == NULL)
-            return NULL;
-        path = c->cfg->database;
-    }
-    if (store_open(path, &c->st, err, sizeof(err)) != ALM_OK) {
-        fprintf(stderr, "almanac: %s\n", err);
-        c->st = NULL;
-    }
-    return c->st;
-}
-
-int
-cli_number(const char *opt, const char *v, long long lo, long long hi, long long *out)
-{
-    const char *d = v && *v == '-' ? v + 1 : v;
-    char *end = NULL;
-    long long n = 0;
-
-    /* strtoll alone takes " 5", "+5" and "5abc" (as 5) and "" (as 0) */
-    if (d != NULL && *d >= '0' && *d <= '9') {
-        errno = 0;
-        n = strtoll(v, &end, 10);
-    }
-    if (end == NULL || *end != '\0' || errno == ERANGE || n < lo || n > hi) {
-        if (hi == LLONG_MAX)
-            fprintf(stderr, "almanac: %s: expected a whole number from %lld, not '%.40s'\n", opt,
-                    lo, v ? v : "");
-        else
-            fprintf(stderr, "almanac: %s: expected a whole number from %lld to %lld, not "
-                            "'%.40s'\n", opt, lo, hi, v ? v : "");
-        return ALM_EINVAL;
-    }
-    *out = n;
-    return ALM_OK;
-}
-
-void
-cli_age(time_t now, time_t t, char *out, size_t n)
-{
-    date_relative(now, t, out, n);
 }
 
 int

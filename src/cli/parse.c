@@ -17,10 +17,10 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "fetch/fetch.h"
-#include "parse/date.h"
 #include "parse/feed.h"
 
 /*
@@ -167,9 +167,9 @@ print_human(const struct feed *f, const char *name)
         const struct feed_entry *e = f->entries.v[i];
         strcpy(d, "-");
         if (e->has_published)
-            date_format_rfc3339(e->published, d);
+            timefmt_rfc3339(e->published, d);
         else if (e->has_updated)
-            date_format_rfc3339(e->updated, d);
+            timefmt_rfc3339(e->updated, d);
         printf("  %-20s  %s\n  %20s  %s\n", d, e->title ? e->title : "(untitled)", "",
                e->link ? e->link : "");
     }

@@ -114,13 +114,13 @@ raise_fd_limit(unsigned max_conns)
     }
 }
 
+/* run: every due source, as `almanac ingest` does. */
 static int
 ingest_once(struct cli *c)
 {
-    char name[] = "ingest";
-    char *args[] = { name, NULL };
+    struct ingest_options o = { 0 };
 
-    return cmd_ingest(c, 1, args);
+    return cli_ingest(c, &o);
 }
 
 /* ALMANAC_QUERY_BUDGET_MS: what one request may spend in the store

@@ -8,9 +8,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
-#include "parse/date.h"
 #include "parse/opml.h"
 
 static const char *
@@ -45,7 +45,7 @@ cmd_sources(struct cli *c, int argc, char **argv)
         if (!known)
             memset(&ss, 0, sizeof(ss));
         if (ss.last_fetch)
-            cli_age(c->now, ss.last_fetch, last, sizeof(last));
+            timefmt_age(c->now, ss.last_fetch, last, sizeof(last));
         if (json) {
             if (i)
                 buf_putc(&out, ',');

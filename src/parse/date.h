@@ -1,5 +1,5 @@
 /*
- * date.h - parses the dates feeds carry and formats the ones we emit.
+ * date.h - parses the dates feeds carry (writing times is base/timefmt.h).
  *
  * date_parse() accepts RFC 822/1123/2822 dates with the usual damage
  * (named or numeric zones, 2-digit years, missing seconds or weekday,
@@ -18,18 +18,5 @@
 
 /* Parses s (NUL-terminated) into seconds since the epoch, UTC. */
 int date_parse(const char *s, time_t *out);
-
-/*
- * Writes "YYYY-MM-DDTHH:MM:SSZ" and a NUL. Times outside years 0001..9999
- * are clamped to that range so the text always fits.
- */
-void date_format_rfc3339(time_t t, char out[21]);
-
-/* Writes an IMF-fixdate for HTTP, "Sun, 06 Nov 1994 08:49:37 GMT", and a NUL. */
-void date_format_http(time_t t, char out[30]);
-
-/* How long ago t was, as the seed shows it: "5m ago", "34h ago", "11d ago",
- * "1mo ago", "2y ago" (never negative). */
-void date_relative(time_t now, time_t t, char *out, size_t n);
 
 #endif

@@ -20,7 +20,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "parse/feed_internal.h"
+#include "parse/encoding.h"
 
 /* windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
 static const uint16_t cp1252_c1[32] = {

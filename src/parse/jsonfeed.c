@@ -14,6 +14,7 @@
 #include "base/url.h"
 #include "base/xalloc.h"
 #include "parse/date.h"
+#include "parse/encoding.h"
 #include "parse/feed_internal.h"
 
 static const char *
@@ -29,7 +30,7 @@ jdup(const cJSON *o, const char *key)
 {
     const char *s = jstr(o, key);
 
-    return s ? str_trim(enc_fix_utf8(xstrdup(s))) : NULL;
+    return s ? feed_trim(enc_fix_utf8(xstrdup(s))) : NULL;
 }
 
 static char *
@@ -152,7 +153,7 @@ jitem(struct feed *f, const cJSON *it, const char *base)
     v = cJSON_GetObjectItemCaseSensitive(it, "tags");
     cJSON_ArrayForEach(a, v) {
         if (cJSON_IsString(a) && a->valuestring && e->categories.n < FEED_MAX_LIST)
-            feed_list_push(&e->categories, str_trim(enc_fix_utf8(xstrdup(a->valuestring))));
+            feed_list_push(&e->categories, feed_trim(enc_fix_utf8(xstrdup(a->valuestring))));
     }
     v = cJSON_GetObjectItemCaseSensitive(it, "attachments");
     cJSON_ArrayForEach(a, v) {

@@ -27,9 +27,12 @@
 #include "base/err.h"
 #include "base/url.h"
 #include "base/xalloc.h"
+#include "html/html.h"
 #include "parse/date.h"
+#include "parse/encoding.h"
 #include "parse/feed_internal.h"
-#include "parse/html.h"
+
+static struct feed_person *person_parse(const char *str);
 
 #define NS_ATOM10 "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"
@@ -186,25 +189,6 @@ eq(const xmlChar *a, const char *b)
     return a[0] == (xmlChar)b[0] && strcmp((const char *)a, b) == 0;
 }
 
-char *
-str_trim(char *s)
-{
-    size_t n;
-    char *p = s;
-
-    if (s == NULL)
-        return NULL;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    n = strlen(p);
-    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' ||
-                     p[n - 1] == '\r'))
-        n--;
-    memmove(s, p, n);
-    s[n] = '\0';
-    return s;
-}
-
 /* Attribute value by local name (and namespace class), or NULL. */
 static char *
 attr_get(const xmlChar **attrs, int nb, const char *name, enum ns want)
@@ -224,7 +208,7 @@ attr_get(const xmlChar **attrs, int nb, const char *name, enum ns want)
     return NULL;
 }
 
-/* What str_trim(xstrdup(s)) gives, without copying the white space. */
+/* What feed_trim(xstrdup(s)) gives, without copying the white space. */
 static char *
 trimmed_dup(const char *s)
 {
@@ -243,7 +227,7 @@ trimmed_dup(const char *s)
 static char *
 attr_trim(char *v)
 {
-    return v ? str_trim(v) : NULL;
+    return v ? feed_trim(v) : NULL;
 }
 
 static char *
@@ -291,7 +275,7 @@ atom_type(struct state *s, const xmlChar **attrs, int nb)
     enum ctype t = TY_TEXT;
 
     if (type) {
-        str_trim(type);
+        feed_trim(type);
         if (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0)
             t = TY_HTML;
         else if (strcasecmp(type, "xhtml") == 0)
@@ -426,7 +410,7 @@ cap_trimmed(struct capture *c)
 {
     if (c->raw.data == NULL)
         return "";
-    str_trim(c->raw.data);
+    feed_trim(c->raw.data);
     c->raw.len = strlen(c->raw.data);
     return c->raw.data;
 }
@@ -527,7 +511,7 @@ cap_end(struct state *s)
     case F_PUBLISHED: cap_date(c, &f->published, &f->has_published); break;
     case F_AUTHOR:
         v = cap_value(c, 0);
-        push_person(&f->authors, person_from_string(v));
+        push_person(&f->authors, person_parse(v));
         free(v);
         break;
     case F_RIGHTS: set_once(&f->rights, cap_value(c, 0)); break;
@@ -583,7 +567,7 @@ cap_end(struct state *s)
     case E_AUTHOR:
         if (e) {
             v = cap_value(c, 0);
-            push_person(&e->authors, person_from_string(v));
+            push_person(&e->authors, person_parse(v));
             free(v);
         }
         break;
@@ -689,11 +673,11 @@ rss_enclosure(struct state *s, const xmlChar **attrs, int nb)
         return;
     }
     enc = feed_link_new();
-    enc->href = resolve(s, s->stack[s->depth].base, str_trim(url));
+    enc->href = resolve(s, s->stack[s->depth].base, feed_trim(url));
     enc->type = attr_trim(attr_get(attrs, nb, "type", NS_NONE));
     if (len) {
         char *end;
-        long long n = strtoll(str_trim(len), &end, 10);
+        long long n = strtoll(feed_trim(len), &end, 10);
         if (*len && *end == '\0' && n >= 0)
             enc->length = n;
     }
@@ -714,7 +698,7 @@ extra_image(struct state *s, const xmlChar **attrs, int nb, const char *attr)
         return;
     u = attr_get(attrs, nb, attr, NS_NONE);
     if (u) {
-        s->entry->image = resolve(s, s->stack[s->depth].base, str_trim(u));
+        s->entry->image = resolve(s, s->stack[s->depth].base, feed_trim(u));
         free(u);
     }
 }
@@ -812,7 +796,7 @@ rss_start(struct state *s, const xmlChar *local, const xmlChar *uri, enum ns n,
         else if (eq(local, "guid")) {
             char *pl = attr_get(attrs, nb, "isPermaLink", NS_NONE);
             if (s->entry && s->entry->id == NULL)
-                s->guid_permalink = !(pl && strcasecmp(str_trim(pl), "false") == 0);
+                s->guid_permalink = !(pl && strcasecmp(feed_trim(pl), "false") == 0);
             free(pl);
             cap_begin(s, E_ID, TY_TEXT);
         } else if (eq(local, "pubDate"))
@@ -872,7 +856,7 @@ atom_link(struct state *s, enum role parent, const xmlChar **attrs, int nb)
     char *href = attr_get(attrs, nb, "href", NS_NONE);
     struct feed_link *ln;
 
-    if (rel == NULL || *str_trim(rel) == '\0') {
+    if (rel == NULL || *feed_trim(rel) == '\0') {
         free(rel);
         rel = xstrdup("alternate");
     }
@@ -888,7 +872,7 @@ atom_link(struct state *s, enum role parent, const xmlChar **attrs, int nb)
         free(rel);
         return;
     }
-    ln = link_make(rel, resolve(s, base, str_trim(href)),
+    ln = link_make(rel, resolve(s, base, feed_trim(href)),
                    attr_trim(attr_get(attrs, nb, "type", NS_NONE)),
                    attr_get(attrs, nb, "title", NS_NONE));
     free(href);
@@ -901,7 +885,7 @@ atom_link(struct state *s, enum role parent, const xmlChar **attrs, int nb)
         char *len = attr_get(attrs, nb, "length", NS_NONE);
         if (len) {
             char *end;
-            long long n = strtoll(str_trim(len), &end, 10);
+            long long n = strtoll(feed_trim(len), &end, 10);
             if (*len && *end == '\0' && n >= 0)
                 ln->length = n;
             free(len);
@@ -973,7 +957,7 @@ atom_start(struct state *s, const xmlChar *local, const xmlChar *uri, enum ns n,
         char *term = attr_get(attrs, nb, "term", NS_NONE);
         if (term)
             push_string(entry ? (s->entry ? &s->entry->categories : &s->f->categories)
-                              : &s->f->categories, str_trim(term));
+                              : &s->f->categories, feed_trim(term));
     } else if (!entry && (eq(local, "subtitle") || eq(local, "tagline"))) {
         cap_begin(s, F_SUBTITLE, TY_TEXT);
         s->cap.type = atom_type(s, attrs, nb);
@@ -1037,7 +1021,7 @@ frame_push(struct state *s, const xmlChar **attrs, int nb)
             char *v = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
             if (fr->base_owned) /* a duplicated attribute (recover mode) */
                 free((char *)fr->base);
-            fr->base = url_resolve(parent->base, str_trim(v));
+            fr->base = url_resolve(parent->base, feed_trim(v));
             fr->base_owned = 1;
             free(v);
         } else if (eq(a[0], "lang")) {
@@ -1099,7 +1083,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         if (s->is_atom || !s->is_rdf) {
             const char *lang = s->stack[1].lang;
             if (lang && s->f->language == NULL && s->is_atom) {
-                s->f->language = str_trim(xstrdup(lang));
+                s->f->language = feed_trim(xstrdup(lang));
                 for (char *q = s->f->language; *q; q++)
                     if (*q == '_')
                         *q = '-';
@@ -1120,7 +1104,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         if (s->is_rdf && s->stack[s->depth].role == R_ENTRY && s->entry) {
             char *about = attr_get(attrs, nb_attrs, "about", N_RDF);
             if (about)
-                s->entry->id = str_trim(about);
+                s->entry->id = feed_trim(about);
         }
     }
     if (s->stack[s->depth].role == R_NONE)
@@ -1289,8 +1273,8 @@ quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-void
-xmlfeed_global_init(void)
+static void
+xml_global_init(void)
 {
     static int done;
 
@@ -1408,7 +1392,7 @@ xmlfeed_parse(struct feed *f, const char *data, size_t len, const char *base_url
     int owned;
     const size_t chunk = (size_t)1 << 20;
 
-    xmlfeed_global_init();
+    xml_global_init();
     enc_to_utf8(f, data, len, &doc, &dlen, &owned);
     skip = junk_prefix(f, doc, dlen);
     dlen = skip + guard_tags(f, doc + skip, dlen - skip);
@@ -1520,8 +1504,9 @@ find_email(const char *s, const char **b, const char **e)
     return 1;
 }
 
-struct feed_person *
-person_from_string(const char *str)
+/* Splits an RSS person string ("Name (email)", "Name <email>", ...). */
+static struct feed_person *
+person_parse(const char *str)
 {
     struct feed_person *p;
     const char *b, *e;
@@ -1529,7 +1514,7 @@ person_from_string(const char *str)
 
     if (str == NULL)
         return NULL;
-    s = str_trim(xstrdup(str));
+    s = feed_trim(xstrdup(str));
     if (*s == '\0') {
         free(s);
         return NULL;
@@ -1553,11 +1538,11 @@ person_from_string(const char *str)
             *w++ = *r;
         }
         *w = '\0';
-        str_trim(rest);
+        feed_trim(rest);
         /* "mailto:" or a bare separator is not a name */
         if (strncmp(rest, "mailto:", 7) == 0)
             memmove(rest, rest + 7, strlen(rest + 7) + 1);
-        str_trim(rest);
+        feed_trim(rest);
         if (*rest)
             p->name = rest;
         else

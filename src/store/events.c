@@ -13,54 +13,13 @@
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
-int
-store_begin(struct store *st)
-{
-    return sq_exec(st, "BEGIN IMMEDIATE");
-}
-
-int
-store_commit(struct store *st)
-{
-    return sq_exec(st, "COMMIT") == ALM_OK ? ALM_OK : sq_failure(st);
-}
-
-/* Keeps the message and code of the failure that led here. After some
- * errors (a full disk among them) SQLite has already rolled back, and a
- * COMMIT that fails leaves the transaction open: ask rather than guess. */
-void
-store_rollback(struct store *st)
-{
-    char keep[sizeof(st->err)];
-    int code = st->code;
-
-    if (sqlite3_get_autocommit(st->db))
-        return;
-    memcpy(keep, st->err, sizeof(keep));
-    sq_exec(st, "ROLLBACK");
-    memcpy(st->err, keep, sizeof(keep));
-    st->code = code;
-}
-
-static sqlite3_stmt *
-prep(struct store *st, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        sq_fail(st, ALM_ESTORE);
-        return NULL;
-    }
-    return s;
-}
-
 #define ITEM_SELECT "SELECT " SQ_ITEM_COLS
 
 int
 store_items_to_analyze(struct store *st, int rebuild,
                        int (*fn)(const struct item *it, const char *hash, void *arg), void *arg)
 {
-    sqlite3_stmt *s = prep(st, ITEM_SELECT ", i.content_hash FROM items i"
+    sqlite3_stmt *s = sq_prepare(st, ITEM_SELECT ", i.content_hash FROM items i"
                                " JOIN sources s ON s.id = i.source_id"
                                " LEFT JOIN events e ON e.id = i.id"
                                " WHERE ?1 OR e.id IS NULL OR e.content_hash <> i.content_hash"
@@ -253,7 +212,7 @@ int
 store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                   void *arg)
 {
-    sqlite3_stmt *s = prep(st,
+    sqlite3_stmt *s = sq_prepare(st,
         "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
         " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
         " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id),"
@@ -370,7 +329,7 @@ take_one(const struct event *e, void *arg)
 int
 store_get_event(struct store *st, int64_t id, struct event *out)
 {
-    sqlite3_stmt *s = prep(st, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
+    sqlite3_stmt *s = sq_prepare(st, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
                                " JOIN sources s ON s.id = i.source_id WHERE e.id = ?");
     struct one o = { out, 0 };
     int rc;
@@ -388,7 +347,7 @@ int
 store_related_events(struct store *st, int64_t id,
                      int (*fn)(const struct event *e, void *arg), void *arg)
 {
-    sqlite3_stmt *s = prep(st, EVENT_SELECT ", r.weight FROM related r"
+    sqlite3_stmt *s = sq_prepare(st, EVENT_SELECT ", r.weight FROM related r"
                                " JOIN events e ON e.id = r.related_id"
                                " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id"
                                " WHERE r.event_id = ? ORDER BY r.rank");
@@ -404,7 +363,7 @@ store_event_entities(struct store *st, int64_t id,
                      int (*fn)(const char *name, const char *kind, int mentions, void *arg),
                      void *arg)
 {
-    sqlite3_stmt *s = prep(st, "SELECT name, kind, mentions FROM event_entities"
+    sqlite3_stmt *s = sq_prepare(st, "SELECT name, kind, mentions FROM event_entities"
                                " WHERE event_id = ? ORDER BY in_title DESC, mentions DESC, name");
 
     if (s == NULL)
@@ -419,16 +378,20 @@ store_event_entities(struct store *st, int64_t id,
     return ALM_OK;
 }
 
-int64_t
-store_count_events(struct store *st)
+int
+store_count_events(struct store *st, int64_t *out)
 {
-    sqlite3_stmt *s = prep(st, "SELECT count(*) FROM events");
-    int64_t n = -1;
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM events");
+    int rc = ALM_ESTORE;
 
     if (s == NULL)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+        return ALM_ESTORE;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        sq_fail(st, ALM_ESTORE);
+    }
     sqlite3_finalize(s);
-    return n;
+    return rc;
 }

@@ -16,7 +16,6 @@
 
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "store/rows.h"
 #include "store/store.h"
 
 #include "store/sqlite_internal.h"
@@ -171,7 +170,7 @@ static const char *const migrations[] = {
      * keeping the index cost every insert a walk of a tree of long strings. */
     "DROP INDEX items_canonical;",
 
-    /* 9: a date from the future is stored as the fetch time (rows.h,
+    /* 9: a date from the future is stored as the fetch time (ingest/rows.h,
      * ROWS_FUTURE_SKEW), with the date the feed claimed kept here. Items
      * stored before were not clamped: those dated more than a day after
      * they were first seen get the same treatment. */
@@ -502,6 +501,18 @@ store_close(struct store *st)
 }
 
 sqlite3_stmt *
+sq_prepare(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sq_fail(st, ALM_ESTORE);
+        return NULL;
+    }
+    return s;
+}
+
+sqlite3_stmt *
 sq_stmt(struct store *st, const char *sql)
 {
     sqlite3_stmt *s;
@@ -722,19 +733,53 @@ out:
     return sq_failure(st);
 }
 
-int64_t
-store_count_fetch_errors(struct store *st)
+int
+store_count_fetch_errors(struct store *st, int64_t *out)
 {
-    sqlite3_stmt *s;
-    int64_t n = -1;
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL");
+    int rc = ALM_ESTORE;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL",
-                           -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+    if (s == NULL)
+        return ALM_ESTORE;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        sq_fail(st, ALM_ESTORE);
+    }
     sqlite3_finalize(s);
-    return n;
+    return rc;
+}
+
+/* ---- transactions around many writes ---- */
+
+int
+store_begin(struct store *st)
+{
+    return sq_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+    return sq_exec(st, "COMMIT") == ALM_OK ? ALM_OK : sq_failure(st);
+}
+
+/* Keeps the message and code of the failure that led here. After some
+ * errors (a full disk among them) SQLite has already rolled back, and a
+ * COMMIT that fails leaves the transaction open: ask rather than guess. */
+void
+store_rollback(struct store *st)
+{
+    char keep[sizeof(st->err)];
+    int code = st->code;
+
+    if (sqlite3_get_autocommit(st->db))
+        return;
+    memcpy(keep, st->err, sizeof(keep));
+    sq_exec(st, "ROLLBACK");
+    memcpy(st->err, keep, sizeof(keep));
+    st->code = code;
 }
 
 /* ---- items ---- */
@@ -784,10 +829,9 @@ item_status(struct store *st, int64_t source_id, const char *ident, const char *
 
 /* Inserts, updates or skips one prepared row (stats says which). */
 static int
-put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t undated,
+put_row(struct store *st, int64_t source_id, const struct store_row *r, time_t undated,
         time_t now, struct put_stats *stats)
 {
-    const struct feed_entry *e = r->e;
     int64_t id = 0;
     int status = item_status(st, source_id, r->ident, r->hash, &id);
     sqlite3_stmt *s;
@@ -814,22 +858,22 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     } else {
         sqlite3_bind_int64(s, 17, id);
     }
-    sq_bind_text(s, 3, e->id);
+    sq_bind_text(s, 3, r->guid);
     sq_bind_text(s, 4, r->url);
     sq_bind_text(s, 5, r->canon);
-    sq_bind_text(s, 6, e->title);
-    sq_bind_text(s, 7, e->author);
+    sq_bind_text(s, 6, r->title);
+    sq_bind_text(s, 7, r->author);
     if (r->has_date)
         sqlite3_bind_int64(s, 8, r->date);
     else if (status == 0)
         sqlite3_bind_int64(s, 8, undated);
-    if (e->has_updated)
-        sqlite3_bind_int64(s, 9, e->updated);
+    if (r->has_updated)
+        sqlite3_bind_int64(s, 9, r->updated);
     sq_bind_text(s, 10, r->summary);
     sq_bind_text(s, 11, r->content);
     sq_bind_text(s, 12, r->text);
     sq_bind_text(s, 13, r->cats);
-    sq_bind_text(s, 14, e->image);
+    sq_bind_text(s, 14, r->image);
     sq_bind_text(s, 15, r->hash);
     sqlite3_bind_int64(s, 16, now);
     if (r->claimed)
@@ -841,7 +885,7 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
     if ((s = sq_stmt(st, fts_insert)) == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, id);
-    sq_bind_text(s, 2, e->title);
+    sq_bind_text(s, 2, r->title);
     sq_bind_text(s, 3, r->text);
     if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
@@ -853,7 +897,7 @@ put_row(struct store *st, int64_t source_id, const struct entry_row *r, time_t u
 }
 
 int
-store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows, time_t now,
+store_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows, time_t now,
                struct put_stats *stats)
 {
     struct put_stats local = { 0, 0, rows->duplicates };
@@ -870,19 +914,6 @@ store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows
     if (stats)
         *stats = local;
     return ALM_OK;
-}
-
-int
-store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
-               const char *feed_url, time_t now, struct put_stats *stats)
-{
-    struct feed_rows rows;
-    int rc;
-
-    feed_rows_prepare(&rows, f, feed_url, now);
-    rc = store_put_rows(st, source_id, &rows, now, stats);
-    feed_rows_fini(&rows);
-    return rc;
 }
 
 void
@@ -975,18 +1006,21 @@ store_item_claimed(struct store *st, int64_t id, time_t *claimed)
     return rc;
 }
 
-int64_t
-store_count_items(struct store *st, int64_t source_id)
+int
+store_count_items(struct store *st, int64_t source_id, int64_t *out)
 {
-    sqlite3_stmt *s;
-    int64_t n = -1;
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1");
+    int rc = ALM_ESTORE;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
-        return -1;
+    if (s == NULL)
+        return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = ALM_OK;
+    } else {
+        sq_fail(st, ALM_ESTORE);
+    }
     sqlite3_finalize(s);
-    return n;
+    return rc;
 }

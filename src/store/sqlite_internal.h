@@ -34,6 +34,9 @@ int sq_failure(const struct store *st);
  * connection's life and found again by its address), reset and with no
  * bindings; NULL with the reason recorded. For statements run per row. */
 sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
+/* A statement of the caller's own, prepared from sql (any string) and
+ * finalized by the caller; NULL after sq_fail(st, ALM_ESTORE). */
+sqlite3_stmt *sq_prepare(struct store *st, const char *sql);
 /* Steps a statement from sq_stmt once and resets it: ALM_OK when it ran
  * to its end or gave a row, else the error recorded. */
 int sq_run(struct store *st, sqlite3_stmt *s);

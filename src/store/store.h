@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "base/config.h"
-#include "parse/feed.h"
 
 struct store;
 
@@ -79,8 +78,8 @@ struct fetch_record {
 };
 int store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r);
 
-/* Fetch attempts that failed, over the whole log; -1 on error. */
-int64_t store_count_fetch_errors(struct store *st);
+/* Fetch attempts that failed, over the whole log, into *out. */
+int store_count_fetch_errors(struct store *st, int64_t *out);
 
 /* ---- items ---- */
 
@@ -89,17 +88,45 @@ struct put_stats {
 };
 
 /*
- * Stores every prepared entry (store/rows.h) for the source, in one
- * transaction: the same feed twice adds nothing, a changed entry is updated
- * in place (identity: the row's ident). Entries listed twice count as
- * unchanged.
+ * One feed entry ready to store, prepared without the database by
+ * ingest/rows.c: its identity ("g:guid", "u:canonical URL" or "h:hash"),
+ * absolute link and canonical form, content hash, sanitized HTML, plain
+ * text and categories as JSON. The store only reads it. The const strings
+ * are borrowed from the parsed feed; the others belong to the row's owner.
  */
-struct feed_rows;
-int store_put_rows(struct store *st, int64_t source_id, const struct feed_rows *rows,
+struct store_row {
+    const char *guid, *title, *author, *image; /* borrowed, may be NULL */
+    time_t updated;
+    int has_updated;
+    char *url;                  /* absolute http(s) link, or NULL */
+    char *canon;                /* its canonical form (identity, dedup), or NULL */
+    char *ident;
+    char *hash;                 /* content hash, hex */
+    char *summary, *content;    /* sanitized HTML, or NULL */
+    char *text;                 /* plain text of the content, else of the summary */
+    char *cats;                 /* JSON array of the categories */
+    time_t date;                /* published, else updated; never far in the future */
+    int has_date;               /* 0: a new row takes store_rows.undated, a changed
+                                 * one keeps the date it has */
+    time_t claimed;             /* the feed's date when it was replaced by the fetch
+                                 * time for being in the future, else 0 */
+};
+
+/* A feed's rows, in the feed's order. */
+struct store_rows {
+    struct store_row *v;
+    size_t n;
+    int duplicates; /* entries listed twice in the feed (the first is kept) */
+    time_t undated; /* the date an undated entry takes when it is new */
+};
+
+/*
+ * Stores every row for the source, in one transaction: the same feed twice
+ * adds nothing, a changed entry is updated in place (identity: the row's
+ * ident). Entries listed twice count as unchanged.
+ */
+int store_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows,
                    time_t now, struct put_stats *stats);
-/* feed_rows_prepare(f, feed_url) and store_put_rows in one call. */
-int store_put_feed(struct store *st, int64_t source_id, const struct feed *f,
-                   const char *feed_url, time_t now, struct put_stats *stats);
 
 /* An item as read back. */
 struct item {
@@ -120,7 +147,8 @@ int store_get_item(struct store *st, int64_t id, struct item **out);
  * be taken (its published date is then the fetch time), else 0;
  * ALM_ENOTFOUND when there is no such item. */
 int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
-int64_t store_count_items(struct store *st, int64_t source_id);
+/* Items stored for the source (every source when source_id is 0), into *out. */
+int store_count_items(struct store *st, int64_t source_id, int64_t *out);
 
 /* ---- transactions around many writes ---- */
 int store_begin(struct store *st);
@@ -231,7 +259,8 @@ int store_related_events(struct store *st, int64_t id,
 int store_event_entities(struct store *st, int64_t id,
                          int (*fn)(const char *name, const char *kind, int mentions, void *arg),
                          void *arg);
-int64_t store_count_events(struct store *st);
+/* Analysed events, into *out. */
+int store_count_events(struct store *st, int64_t *out);
 
 /* ---- queries for the web ---- */
 

@@ -19,18 +19,6 @@
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
-static sqlite3_stmt *
-prep(struct store *st, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        sq_fail(st, ALM_ESTORE);
-        return NULL;
-    }
-    return s;
-}
-
 /* A malformed FTS5 query is the user's mistake, not the store's. */
 static int
 search_error(struct store *st)
@@ -196,7 +184,7 @@ store_count_matching(struct store *st, const struct event_query *q, int64_t *out
 
     buf_puts(&sql, "SELECT count(*)");
     count_clause(&sql, q);
-    s = prep(st, buf_cstr(&sql));
+    s = sq_prepare(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
         return ALM_ESTORE;
@@ -233,7 +221,7 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
         buf_puts(&sql, " FROM items i JOIN events e ON e.id = i.id");
     where_clause(&sql, q, "i.id", GUIDE_PROBE, W_SCORE_INDEX);
     buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
-    s = prep(st, buf_cstr(&sql));
+    s = sq_prepare(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
         return ALM_ESTORE;
@@ -280,7 +268,7 @@ store_list_events(struct store *st, const struct event_query *q,
     buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
                                : " ORDER BY i.published DESC, i.id DESC");
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
-    s = prep(st, buf_cstr(&sql));
+    s = sq_prepare(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
         return ALM_ESTORE;
@@ -320,7 +308,7 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
                    " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id");
     where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);
     buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
-    s = prep(st, buf_cstr(&sql));
+    s = sq_prepare(st, buf_cstr(&sql));
     buf_free(&sql);
     if (s == NULL)
         return ALM_ESTORE;
@@ -386,7 +374,7 @@ store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *
     int r;
 
     snprintf(sql, sizeof(sql), GUIDE_SELECT " ORDER BY g.title COLLATE NOCASE", "NULL");
-    if ((s = prep(st, sql)) == NULL)
+    if ((s = sq_prepare(st, sql)) == NULL)
         return ALM_ESTORE;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct guide_info g;
@@ -408,7 +396,7 @@ store_get_guide(struct store *st, const char *slug, struct guide_info *out)
     int r;
 
     snprintf(sql, sizeof(sql), GUIDE_SELECT " WHERE g.slug = ?", "g.body");
-    if ((s = prep(st, sql)) == NULL)
+    if ((s = sq_prepare(st, sql)) == NULL)
         return ALM_ESTORE;
     sq_bind_text(s, 1, slug);
     r = sqlite3_step(s);
@@ -475,7 +463,7 @@ int
 store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, void *arg),
                        void *arg)
 {
-    sqlite3_stmt *s = prep(st, SOURCE_SELECT " ORDER BY so.tier, so.name COLLATE NOCASE");
+    sqlite3_stmt *s = sq_prepare(st, SOURCE_SELECT " ORDER BY so.tier, so.name COLLATE NOCASE");
     int r;
 
     if (s == NULL)
@@ -495,7 +483,7 @@ store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, 
 int
 store_get_source_info(struct store *st, const char *slug, struct source_info *out)
 {
-    sqlite3_stmt *s = prep(st, SOURCE_SELECT " WHERE so.slug = ?");
+    sqlite3_stmt *s = sq_prepare(st, SOURCE_SELECT " WHERE so.slug = ?");
     int r;
 
     if (s == NULL)
@@ -514,7 +502,7 @@ store_get_source_info(struct store *st, const char *slug, struct source_info *ou
 int
 store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
 {
-    sqlite3_stmt *s = prep(st, "SELECT (SELECT max(analyzed) FROM events),"
+    sqlite3_stmt *s = sq_prepare(st, "SELECT (SELECT max(analyzed) FROM events),"
                                " (SELECT max(last_fetch) FROM sources)");
     int r;
 
@@ -534,7 +522,7 @@ store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
 int
 store_data_version(struct store *st, int64_t *out)
 {
-    sqlite3_stmt *s = prep(st, "PRAGMA data_version");
+    sqlite3_stmt *s = sq_prepare(st, "PRAGMA data_version");
     int r;
 
     if (s == NULL)

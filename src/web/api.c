@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "web/api.h"
 #include "web/http.h"
 #include "web/pages.h"
@@ -65,7 +65,7 @@ put_time(struct buf *b, time_t t)
         buf_puts(b, "null");
         return;
     }
-    date_format_rfc3339(t, iso);
+    timefmt_rfc3339(t, iso);
     buf_append_json(b, iso);
 }
 
@@ -500,7 +500,7 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     buf_puts(b, ",\"weeks\":[");
     for (int i = 0; i < CHART_WEEKS; i++) {
         char iso[21];
-        date_format_rfc3339(first + (time_t)i * 604800, iso);
+        timefmt_rfc3339(first + (time_t)i * 604800, iso);
         buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
     }
     buf_puts(b, "]}");

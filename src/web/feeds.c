@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "store/store.h"
 #include "web/feeds.h"
 #include "web/render.h"
@@ -213,7 +213,7 @@ atom_entry(const struct event *e, void *arg)
     char date[21];
 
     page_urls(fc, e, &id, &page);
-    date_format_rfc3339(e->item.published, date);
+    timefmt_rfc3339(e->item.published, date);
     buf_puts(b, "<entry>\n<id>");
     xml(b, buf_cstr(&id));
     buf_puts(b, "</id>\n<title type=\"text\">");
@@ -282,7 +282,7 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     }
     /* <updated> must be a date: the newest entry, else the last analysis, else now. */
     updated = fc.newest ? fc.newest : analyzed ? analyzed : web_now(ctx);
-    date_format_rfc3339(updated, date);
+    timefmt_rfc3339(updated, date);
     buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                 "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<title>");
     feed_title(&t, &fc.f);
@@ -345,7 +345,7 @@ json_item(const struct event *e, void *arg)
     char date[21];
 
     page_urls(fc, e, &id, &page);
-    date_format_rfc3339(e->item.published, date);
+    timefmt_rfc3339(e->item.published, date);
     if (fc->n++)
         buf_putc(b, ',');
     buf_puts(b, "\n{\"id\":");

@@ -15,7 +15,7 @@
 
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "store/store.h"
 #include "web/http.h"
 #include "web/pages.h"
@@ -785,7 +785,7 @@ put_week_chart(struct buf *b, const char *what, time_t first, const int *counts,
     render_text(b, what);
     buf_printf(b, " per week over the last %d weeks: %d in all", n, total);
     if (total > 0) {
-        date_format_rfc3339(first + (time_t)busiest * 604800, iso);
+        timefmt_rfc3339(first + (time_t)busiest * 604800, iso);
         buf_printf(b, ", the busiest the week of %.10s with %d", iso, counts[busiest]);
     }
     buf_puts(b, ".\">\n");
@@ -801,7 +801,7 @@ put_week_chart(struct buf *b, const char *what, time_t first, const int *counts,
         int bh = counts[i] * h / max;
         if (counts[i] > 0 && bh < 2)
             bh = 2;
-        date_format_rfc3339(first + (time_t)i * 604800, iso);
+        timefmt_rfc3339(first + (time_t)i * 604800, iso);
         if (counts[i] == 0)
             buf_printf(b, "<rect class=\"zero\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"2\">",
                        x, top + h - 2, bw);

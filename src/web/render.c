@@ -10,7 +10,7 @@
 #include "analyze/model.h"
 #include "base/err.h"
 #include "base/url.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "web/pages.h"
 #include "web/render.h"
 
@@ -367,7 +367,7 @@ render_utc(time_t t, char out[24])
 {
     char iso[21];
 
-    date_format_rfc3339(t, iso);
+    timefmt_rfc3339(t, iso);
     /* "2026-08-31T00:00:00Z" -> "2026-08-31 00:00 UTC" */
     snprintf(out, 24, "%.10s %.5s UTC", iso, iso + 11);
 }
@@ -445,9 +445,9 @@ render_time(struct buf *b, time_t now, time_t t)
 {
     char iso[21], utc[24], age[32];
 
-    date_format_rfc3339(t, iso);
+    timefmt_rfc3339(t, iso);
     render_utc(t, utc);
-    date_relative(now, t, age, sizeof(age));
+    timefmt_age(now, t, age, sizeof(age));
     buf_printf(b, "<time datetime=\"%s\" title=\"%s\">%s</time>", iso, utc, age);
 }
 

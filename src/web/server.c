@@ -51,7 +51,7 @@
 #include "base/err.h"
 #include "base/hash.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
+#include "base/timefmt.h"
 #include "store/store.h"
 #include "web/access_log.h"
 #include "web/cache.h"
@@ -606,7 +606,7 @@ log_time(void)
     time_t now = time(NULL);
 
     if (now != last) {
-        date_format_rfc3339(now, when);
+        timefmt_rfc3339(now, when);
         last = now;
     }
     return when;
@@ -802,7 +802,7 @@ queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     if (h->etag[0])
         add_header(r, MHD_HTTP_HEADER_ETAG, h->etag);
     if (h->last_modified > 0) {
-        date_format_http(h->last_modified, lm);
+        timefmt_http(h->last_modified, lm);
         add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
     }
     if (h->gz && status != 304)
@@ -1108,8 +1108,13 @@ metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_res
     metric_head(b, "almanac_store_up", "gauge", "Whether the store could be read.");
     buf_printf(b, "almanac_store_up %d\n", st ? 1 : 0);
     if (st) {
-        int64_t items = store_count_items(st, 0), events = store_count_events(st);
-        int64_t errors = store_count_fetch_errors(st);
+        int64_t items = -1, events = -1, errors = -1;
+        if (store_count_items(st, 0, &items) != ALM_OK)
+            items = -1;
+        if (store_count_events(st, &events) != ALM_OK)
+            events = -1;
+        if (store_count_fetch_errors(st, &errors) != ALM_OK)
+            errors = -1;
         if (items >= 0) {
             metric_head(b, "almanac_items_total", "gauge", "Items in the store.");
             buf_printf(b, "almanac_items_total %lld\n", (long long)items);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/timefmt.h"
 #include "parse/date.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,9 +19,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     if (date_parse(s, &t) == 0) {
-        date_format_rfc3339(t, out);
-        date_format_http(t, out);
-        date_relative(t + 1000, t, out, sizeof(out));
+        timefmt_rfc3339(t, out);
+        timefmt_http(t, out);
+        timefmt_age(t + 1000, t, out, sizeof(out));
     }
     free(s);
     return 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse/html.h"
+#include "html/html.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "parse/date.h"
 
 static const struct {
@@ -251,9 +252,9 @@ test_date_format(void **state)
 
         if ((int64_t)(time_t)formats[i].t != formats[i].t)
             continue; /* a 32-bit time_t cannot hold it */
-        date_format_rfc3339((time_t)formats[i].t, a);
+        timefmt_rfc3339((time_t)formats[i].t, a);
         assert_string_equal(a, formats[i].rfc3339);
-        date_format_http((time_t)formats[i].t, b);
+        timefmt_http((time_t)formats[i].t, b);
         assert_string_equal(b, formats[i].http);
         assert_int_equal(date_parse(a, &back), ALM_OK);
         assert_int_equal(back, formats[i].t);
@@ -275,13 +276,13 @@ test_date_format_clamp(void **state)
         skip();
     big = (time_t)INT64_MAX;
     small = (time_t)INT64_MIN;
-    date_format_rfc3339(big, a);
+    timefmt_rfc3339(big, a);
     assert_string_equal(a, "9999-12-31T23:59:59Z");
-    date_format_rfc3339(small, a);
+    timefmt_rfc3339(small, a);
     assert_string_equal(a, "0001-01-01T00:00:00Z");
-    date_format_http(big, b);
+    timefmt_http(big, b);
     assert_string_equal(b, "Fri, 31 Dec 9999 23:59:59 GMT");
-    date_format_http(small, b);
+    timefmt_http(small, b);
     assert_string_equal(b, "Mon, 01 Jan 0001 00:00:00 GMT");
 }
 
@@ -296,11 +297,11 @@ test_date_round_trip(void **state)
 
         if ((int64_t)(time_t)t != t)
             continue;
-        date_format_rfc3339((time_t)t, a);
+        timefmt_rfc3339((time_t)t, a);
         assert_int_equal(strlen(a), 20);
         assert_int_equal(date_parse(a, &back), ALM_OK);
         assert_int_equal(back, t);
-        date_format_http((time_t)t, b);
+        timefmt_http((time_t)t, b);
         assert_int_equal(strlen(b), 29);
         assert_int_equal(date_parse(b, &back), ALM_OK);
         assert_int_equal(back, t);
@@ -309,7 +310,7 @@ test_date_round_trip(void **state)
         char a[21];
         time_t back;
 
-        date_format_rfc3339((time_t)t, a);
+        timefmt_rfc3339((time_t)t, a);
         assert_int_equal(date_parse(a, &back), ALM_OK);
         assert_int_equal(back, t);
     }

@@ -10,7 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "parse/html.h"
+#include "html/html.h"
 
 #define BASE "https://example.com/feed/"
 #define REL " rel=\"noopener noreferrer nofollow\""
@@ -971,6 +971,39 @@ test_sanitize_limits(void **state)
     free(in);
 }
 
+/* html_tag_span: summary's stripper for tags left in plain text. */
+static void
+test_tag_span(void **state)
+{
+    static const struct {
+        const char *s;
+        size_t want;
+        int block;
+    } cases[] = {
+        { "<p>x", 3, 1 },          { "</P>x", 4, 1 },         { "<br/>", 5, 1 },
+        { "<b>bold</b>", 3, 0 },   { "<!-- c -->x", 10, 0 },  { "<?xml?>", 7, 0 },
+        { "<a href=x>", 10, 0 },   { "<h2 id=\"t\">", 11, 1 }, { "< p>", 0, 0 },
+        { "<3 and >", 0, 0 },      { "<a <b>", 0, 0 },        { "<p", 0, 0 },
+        { "</>", 0, 0 },           { "<blockquote>", 12, 1 }, { "<pre>", 5, 0 },
+    };
+    char big[1100];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int block = -1;
+        size_t got = html_tag_span(cases[i].s, strlen(cases[i].s), &block);
+        if (got != cases[i].want)
+            fail_msg("html_tag_span(\"%s\") = %zu, want %zu", cases[i].s, got, cases[i].want);
+        if (got > 0)
+            assert_int_equal(block, cases[i].block);
+    }
+    /* no '>' within 1,024 bytes: not a tag */
+    memset(big, 'a', sizeof(big));
+    big[0] = '<';
+    big[sizeof(big) - 1] = '>';
+    assert_int_equal(html_tag_span(big, sizeof(big), &(int){ 0 }), 0);
+}
+
 int
 main(void)
 {
@@ -988,6 +1021,7 @@ main(void)
         cmocka_unit_test(test_sanitize_stable),
         cmocka_unit_test(test_sanitize_base),
         cmocka_unit_test(test_sanitize_stress),
+        cmocka_unit_test(test_tag_span),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

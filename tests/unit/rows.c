@@ -1,5 +1,5 @@
 /*
- * tests/unit/rows.c - feed_rows_prepare: what a feed's entries become before
+ * tests/unit/rows.c - ingest_rows_prepare: what a feed's entries become before
  * any backend stores them (identity, links, content hash, sanitized HTML,
  * text, dates), on a small RSS feed with the cases that matter.
  */
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ingest/rows.h"
 #include "parse/feed.h"
-#include "store/rows.h"
 
 #define FEED_URL "https://example.org/blog/feed.xml"
 
@@ -50,22 +50,22 @@ static void
 test_identity_and_duplicates(void **state)
 {
     struct feed *f = parse(rss);
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1800000000);
     assert_int_equal(f->entries.n, 5);
     assert_int_equal(r.n, 4);
     assert_int_equal(r.duplicates, 1);
     assert_string_equal(r.v[0].ident, "g:urn:one");
-    assert_string_equal(r.v[0].e->title, "First"); /* the first copy */
+    assert_string_equal(r.v[0].title, "First"); /* the first copy */
     /* the javascript: link is dropped, so the identity is the title hash */
     assert_null(r.v[1].url);
     assert_memory_equal(r.v[1].ident, "h:", 2);
     assert_memory_equal(r.v[2].ident, "h:", 2);
     assert_string_not_equal(r.v[1].ident, r.v[2].ident);
     assert_string_equal(r.v[3].ident, "u:https://example.org/a?k=v");
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 }
 
@@ -96,20 +96,20 @@ static void
 test_same_link_twice(void **state)
 {
     struct feed *f = parse(twice);
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1800000000);
     assert_int_equal(f->entries.n, 8);
     assert_int_equal(r.n, 6);
     assert_int_equal(r.duplicates, 2);
     assert_string_equal(r.v[0].ident, "g:https://example.org/gpt-4");
-    assert_string_equal(r.v[1].e->title, "Q");
+    assert_string_equal(r.v[1].title, "Q");
     assert_string_equal(r.v[2].ident, "g:p-1");
     assert_string_equal(r.v[3].ident, "g:p-2");
-    assert_string_equal(r.v[4].e->title, "1.2");
-    assert_string_equal(r.v[5].e->title, "1.1");
-    feed_rows_fini(&r);
+    assert_string_equal(r.v[4].title, "1.2");
+    assert_string_equal(r.v[5].title, "1.1");
+    ingest_rows_fini(&r);
     feed_free(f);
 }
 
@@ -117,10 +117,10 @@ static void
 test_links_html_text(void **state)
 {
     struct feed *f = parse(rss);
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1800000000);
     assert_string_equal(r.v[0].url, "https://example.org/blog/posts/one?utm_source=x#top");
     assert_string_equal(r.v[0].canon, "https://example.org/blog/posts/one");
     assert_non_null(r.v[0].summary);
@@ -131,7 +131,7 @@ test_links_html_text(void **state)
     assert_string_equal(r.v[0].text, "Hello world");
     assert_string_equal(r.v[1].text, "plain & simple");
     assert_string_equal(r.v[0].cats, "[]");
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 }
 
@@ -139,23 +139,23 @@ static void
 test_dates(void **state)
 {
     struct feed *f = parse(rss);
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1800000000);
     /* an undated entry takes the feed's own date, not "now" */
     assert_int_equal(r.undated, 1772445600); /* 2026-03-02 10:00:00 UTC */
     assert_true(r.v[0].has_date);
     assert_int_equal(r.v[0].date, 1772355600); /* 2026-03-01 09:00:00 UTC */
     assert_false(r.v[2].has_date);
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 
     /* a feed dated in the future gives now instead */
     f = parse(rss);
-    feed_rows_prepare(&r, f, FEED_URL, 1700000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1700000000);
     assert_int_equal(r.undated, 1700000000);
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 }
 
@@ -179,10 +179,10 @@ test_future_dates(void **state)
         "</feed>";
     const time_t now = 1772445600; /* 2026-03-02 10:00:00 UTC */
     struct feed *f = parse(doc);
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, now);
+    ingest_rows_prepare(&r, f, FEED_URL, now);
     assert_int_equal(r.n, 6);
     assert_int_equal(r.v[0].date, now);
     assert_int_equal(r.v[0].claimed, 253402300799); /* 9999-12-31T23:59:59Z */
@@ -198,16 +198,16 @@ test_future_dates(void **state)
     assert_int_equal(r.v[5].claimed, 0);
     /* the identity and content hash still follow what the feed says */
     assert_string_equal(r.v[0].ident, "g:far");
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 
     /* an entry with only an updated date is clamped the same way */
     f = parse(atom);
-    feed_rows_prepare(&r, f, FEED_URL, now);
+    ingest_rows_prepare(&r, f, FEED_URL, now);
     assert_int_equal(r.n, 1);
     assert_int_equal(r.v[0].date, now);
     assert_int_equal(r.v[0].claimed, 1924992000); /* 2031-01-01 */
-    feed_rows_fini(&r);
+    ingest_rows_fini(&r);
     feed_free(f);
 }
 
@@ -221,18 +221,18 @@ test_content_hash(void **state)
                             "<title>T</title><description>two</description></item>"
                             "</channel></rss>";
     struct feed *fa = parse(a), *fa2 = parse(a), *fb = parse(b);
-    struct feed_rows ra, ra2, rb;
+    struct store_rows ra, ra2, rb;
 
     (void)state;
-    feed_rows_prepare(&ra, fa, FEED_URL, 1800000000);
-    feed_rows_prepare(&ra2, fa2, FEED_URL, 1800000000);
-    feed_rows_prepare(&rb, fb, FEED_URL, 1800000000);
+    ingest_rows_prepare(&ra, fa, FEED_URL, 1800000000);
+    ingest_rows_prepare(&ra2, fa2, FEED_URL, 1800000000);
+    ingest_rows_prepare(&rb, fb, FEED_URL, 1800000000);
     assert_string_equal(ra.v[0].ident, rb.v[0].ident);   /* the same item ... */
     assert_string_equal(ra.v[0].hash, ra2.v[0].hash);    /* stable */
     assert_string_not_equal(ra.v[0].hash, rb.v[0].hash); /* ... changed */
-    feed_rows_fini(&ra);
-    feed_rows_fini(&ra2);
-    feed_rows_fini(&rb);
+    ingest_rows_fini(&ra);
+    ingest_rows_fini(&ra2);
+    ingest_rows_fini(&rb);
     feed_free(fa);
     feed_free(fa2);
     feed_free(fb);
@@ -242,15 +242,15 @@ static void
 test_empty(void **state)
 {
     struct feed *f = parse("<rss version=\"2.0\"><channel></channel></rss>");
-    struct feed_rows r;
+    struct store_rows r;
 
     (void)state;
-    feed_rows_prepare(&r, f, FEED_URL, 1800000000);
+    ingest_rows_prepare(&r, f, FEED_URL, 1800000000);
     assert_int_equal(r.n, 0);
     assert_int_equal(r.duplicates, 0);
-    feed_rows_fini(&r);
-    feed_rows_fini(&r); /* twice is harmless */
-    feed_rows_fini(NULL);
+    ingest_rows_fini(&r);
+    ingest_rows_fini(&r); /* twice is harmless */
+    ingest_rows_fini(NULL);
     feed_free(f);
 }
 

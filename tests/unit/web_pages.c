@@ -22,6 +22,7 @@
 #include "analyze/analyze.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "ingest/ingest.h"
 #include "parse/date.h"
 #include "parse/feed.h"
 #include "store/store.h"
@@ -137,7 +138,7 @@ setup(void **state)
                 goto out;
             f = feed_parse(data, len, base);
             free(data);
-            rc = store_put_feed(writer, id, f, base, now, &ps);
+            rc = ingest_put_feed(writer, id, f, base, now, &ps);
             feed_free(f);
             if (rc != ALM_OK)
                 goto out;

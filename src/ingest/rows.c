@@ -9,11 +9,11 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/timefmt.h"
 #include "base/url.h"
 #include "base/xalloc.h"
-#include "parse/date.h"
-#include "parse/html.h"
-#include "store/rows.h"
+#include "html/html.h"
+#include "ingest/rows.h"
 
 
 /* FNV-1a over s (NULL hashes apart from ""), then a field separator. */
@@ -47,9 +47,9 @@ item_ident(const struct feed_entry *e, const char *canon)
     if (canon)
         return prefixed("u:", canon);
     if (e->has_published)
-        date_format_rfc3339(e->published, date);
+        timefmt_rfc3339(e->published, date);
     else if (e->has_updated)
-        date_format_rfc3339(e->updated, date);
+        timefmt_rfc3339(e->updated, date);
     snprintf(buf, sizeof(buf), "h:%016llx",
              (unsigned long long)fnv1a(fnv1a(FNV1A64_BASIS, e->title), date));
     return xstrdup(buf);
@@ -161,7 +161,7 @@ seen_link(struct seen *s, const char *canon)
 }
 
 static void
-row_fini(struct entry_row *r)
+row_fini(struct store_row *r)
 {
     free(r->url);
     free(r->canon);
@@ -175,7 +175,7 @@ row_fini(struct entry_row *r)
 
 /* A date from the future is the fetch time; the claim is kept. */
 static void
-clamp_future(struct entry_row *r, time_t now)
+clamp_future(struct store_row *r, time_t now)
 {
     if (r->has_date && r->date > now && r->date - now > ROWS_FUTURE_SKEW) {
         r->claimed = r->date;
@@ -185,13 +185,18 @@ clamp_future(struct entry_row *r, time_t now)
 
 /* Fills r from e; returns 0 when e repeats an entry already prepared. */
 static int
-row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_url, time_t now,
+row_prepare(struct store_row *r, const struct feed_entry *e, const char *feed_url, time_t now,
             struct seen *seen)
 {
     const char *base;
 
     memset(r, 0, sizeof(*r));
-    r->e = e;
+    r->guid = e->id;
+    r->title = e->title;
+    r->author = e->author;
+    r->image = e->image;
+    r->has_updated = e->has_updated;
+    r->updated = e->updated;
     r->url = e->link ? url_resolve(feed_url, e->link) : NULL;
     r->canon = r->url ? url_canonical(r->url) : NULL;
     /* Only web links are kept: a javascript: or data: "link" is hostile. */
@@ -229,8 +234,8 @@ row_prepare(struct entry_row *r, const struct feed_entry *e, const char *feed_ur
 }
 
 void
-feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_url,
-                  time_t now)
+ingest_rows_prepare(struct store_rows *out, const struct feed *f, const char *feed_url,
+                    time_t now)
 {
     struct seen seen = { NULL, 64 };
 
@@ -252,7 +257,7 @@ feed_rows_prepare(struct feed_rows *out, const struct feed *f, const char *feed_
 }
 
 void
-feed_rows_fini(struct feed_rows *r)
+ingest_rows_fini(struct store_rows *r)
 {
     if (r == NULL)
         return;

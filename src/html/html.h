@@ -7,8 +7,8 @@
  * Bad markup is an ordinary input: it is repaired or skipped, never an
  * error. Only html_entity_lookup can fail (ALM_ENOTFOUND).
  */
-#ifndef ALMANAC_HTML_H
-#define ALMANAC_HTML_H
+#ifndef ALMANAC_HTML_HTML_H
+#define ALMANAC_HTML_HTML_H
 
 #include <stddef.h>
 
@@ -56,6 +56,18 @@ char *html_to_text(const char *html, size_t n, int collapse);
  * deciding that an untyped RSS title is HTML.
  */
 int html_looks_like_html(const char *s, size_t n);
+
+/*
+ * For text that may still hold tags (escaped twice, or a title): the length
+ * of the tag at s (s[0] == '<'): a start or end tag, "<!...>" or "<?...>",
+ * closed by '>' within 1,024 bytes and with no '<' before it; else 0.
+ * *block is set to 1 for the tags that end a paragraph or line of prose
+ * (p, br, div, li, ul, ol, tr, h1-h6, blockquote, figure, figcaption,
+ * section, article, hr, table), else 0. Unlike html_to_text, a quoted '>'
+ * ends the tag: this is a conservative stripper for plain text, not a
+ * tokenizer for documents.
+ */
+size_t html_tag_span(const char *s, size_t n, int *block);
 
 /*
  * Allowlist sanitizer for showing feed HTML, in one pass without a tree:
