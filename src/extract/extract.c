@@ -26,7 +26,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "extract/extract_internal.h"
-#include "parse/html.h"
+#include "html/html.h"
 
 /* ---- the arena ---- */
 
