@@ -11,7 +11,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
-#include "web/web.h"
+#include "web/request.h"
 
 #define API_DEFAULT_LIMIT 30
 #define API_MAX_LIMIT 200

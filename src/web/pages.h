@@ -10,7 +10,7 @@
 #ifndef ALMANAC_PAGES_H
 #define ALMANAC_PAGES_H
 
-#include "web/web.h"
+#include "web/request.h"
 
 /* "/": events newest first, with the filter bar and paging. */
 int web_page_events(const struct web_ctx *ctx, const struct web_request *req,
