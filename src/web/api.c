@@ -16,7 +16,7 @@
 #include "parse/date.h"
 #include "web/api.h"
 #include "web/http.h"
-#include "web/pages.h"
+#include "web/search_query.h"
 #include "web/render.h"
 
 #define MAX_AGE_LIST 60

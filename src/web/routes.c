@@ -16,6 +16,7 @@
 #include "web/render.h"
 #include "web/routes.h"
 #include "web/status.h"
+#include "web/style.h"
 
 static const struct {
     const char *path;
