@@ -36,31 +36,72 @@ event_id_of(const char *path, const char **slug)
     return id;
 }
 
+/* The event's guides with their titles, read in one query before any
+ * markup, in the event's order; title NULL for a guide not (or no longer)
+ * in the guides table, which is shown by its slug. */
 struct guide_links {
+    char **slugs, **titles;
+    int n, cap;
+};
+
+static void
+collect_slug(const char *slug, size_t len, void *arg)
+{
+    struct guide_links *gl = arg;
+
+    if (gl->n >= gl->cap)
+        return;
+    gl->slugs[gl->n] = xstrndup(slug, len);
+    gl->titles[gl->n] = NULL;
+    gl->n++;
+}
+
+/* Sets the title of every slug of the event's that is g's. */
+static int
+take_title(const struct guide_info *g, void *arg)
+{
+    struct guide_links *gl = arg;
+
+    for (int i = 0; i < gl->n; i++)
+        if (gl->titles[i] == NULL && strcmp(gl->slugs[i], g->slug) == 0)
+            gl->titles[i] = xstrdup(g->title ? g->title : "");
+    return 0;
+}
+
+static void
+guide_links_fini(struct guide_links *gl)
+{
+    for (int i = 0; i < gl->n; i++) {
+        free(gl->slugs[i]);
+        free(gl->titles[i]);
+    }
+    free(gl->slugs);
+    free(gl->titles);
+}
+
+struct guide_writer {
     struct buf *b;
-    struct store *st;
+    const struct guide_links *gl;
+    int i;
 };
 
 static void
 put_guide_link(const char *slug, size_t len, void *arg)
 {
-    struct guide_links *gl = arg;
+    struct guide_writer *w = arg;
+    const char *title = w->i < w->gl->n ? w->gl->titles[w->i] : NULL;
     char s[72];
-    struct guide_info g;
-    int found;
 
+    w->i++;
     if (len >= sizeof(s))
         return;
     memcpy(s, slug, len);
     s[len] = '\0';
-    found = store_get_guide(gl->st, s, &g) == ALM_OK;
-    buf_puts(gl->b, "<li><a href=\"/guides/");
-    render_text(gl->b, s);
-    buf_puts(gl->b, "\">");
-    render_text(gl->b, found ? g.title : s);
-    buf_puts(gl->b, "</a></li>");
-    if (found)
-        guide_info_fini(&g);
+    buf_puts(w->b, "<li><a href=\"/guides/");
+    render_text(w->b, s);
+    buf_puts(w->b, "\">");
+    render_text(w->b, title ? title : s);
+    buf_puts(w->b, "</a></li>");
 }
 
 static void
@@ -101,17 +142,23 @@ put_story_row(const struct event *e, void *arg)
     return 0;
 }
 
-static void
-story_section(struct buf *b, struct store *st, const struct event *e, time_t now)
+/* Reads the story's other events into s (rows rendered, not yet placed). */
+static int
+story_gather(struct store *st, const struct event *e, time_t now, struct story *s)
 {
     struct event_query q = { .story = e->story_id, .limit = STORY_MAX + 1 };
-    struct story *s = xcalloc(1, sizeof(*s));
 
     s->self = e->item.id;
     s->first = e->story_id;
     s->now = now;
+    return e->story_id > 0 ? store_list_events(st, &q, put_story_row, s) : ALM_OK;
+}
+
+static void
+story_section(struct buf *b, const struct story *s)
+{
     buf_puts(b, "<section class=\"block\" aria-labelledby=\"story\">\n<h2 id=\"story\">The story");
-    if (e->story_id > 0 && store_list_events(st, &q, put_story_row, s) == ALM_OK && s->n > 0) {
+    if (s->n > 0) {
         buf_printf(b, " <span class=\"count\">(%d other report%s)</span></h2>\n", s->n,
                    s->n == 1 ? "" : "s");
         if (s->self_first)
@@ -123,6 +170,11 @@ story_section(struct buf *b, struct store *st, const struct event *e, time_t now
         buf_puts(b, "</h2>\n<p class=\"none\">No other source has reported this story yet.</p>\n");
     }
     buf_puts(b, "</section>\n");
+}
+
+static void
+story_free(struct story *s)
+{
     for (int i = 0; i < s->n; i++)
         buf_free(&s->rows[i]);
     free(s);
@@ -182,6 +234,75 @@ put_entity(const char *name, const char *kind, int mentions, void *arg)
     return 0;
 }
 
+/* The event page's markup from what was gathered. */
+static int
+event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, time_t now,
+             const struct guide_links *gl, const struct page_rows *r,
+             const struct story *story, const struct ents *en)
+{
+    render_page_begin(b, ctx, &(struct render_page){
+        .title = e->item.title && *e->item.title ? e->item.title : "Event",
+        .nav = "events",
+        .description = e->summary,
+    });
+    buf_puts(b, "<article class=\"story-head\">\n<a class=\"back\" href=\"/\">← Events</a>\n"
+                "<p class=\"meta\">");
+    render_score(b, e->score);
+    buf_puts(b, "<a class=\"src\" href=\"/sources/");
+    render_text(b, e->item.source_slug);
+    buf_puts(b, "\">");
+    render_source_label(b, &e->item);
+    buf_puts(b, "</a><span class=\"dot\" aria-hidden=\"true\">·</span>");
+    render_time(b, now, e->item.published);
+    buf_puts(b, "</p>\n<h1>");
+    render_text(b, e->item.title && *e->item.title ? e->item.title : "(untitled)");
+    buf_puts(b, "</h1>\n<p class=\"lead\">");
+    render_text(b, e->summary);
+    buf_puts(b, "</p>\n");
+    if (render_is_http(e->item.url)) {
+        buf_puts(b, "<p><a class=\"button\" href=\"");
+        render_text(b, e->item.url);
+        buf_puts(b, "\" rel=\"noopener noreferrer nofollow\">source ↗</a></p>\n");
+    }
+    buf_puts(b, "</article>\n");
+
+    buf_printf(b, "<section class=\"block\" aria-labelledby=\"guides\">\n"
+                  "<h2 id=\"guides\">Related guides (%d)</h2>\n", gl->n);
+    if (gl->n > 0) {
+        struct guide_writer w = { b, gl, 0 };
+        buf_puts(b, "<ul class=\"chips\">");
+        render_each_slug(e->guides, put_guide_link, &w);
+        buf_puts(b, "</ul>\n");
+    } else {
+        buf_puts(b, "<p class=\"none\">This event joins no guide.</p>\n");
+    }
+    buf_puts(b, "</section>\n");
+
+    /* Related rows were rendered first to know their number for the heading. */
+    buf_printf(b, "<section class=\"block\" aria-labelledby=\"related\">\n"
+                  "<h2 id=\"related\">Related events (%d)</h2>\n", r->n);
+    if (r->n > 0)
+        buf_append(b, buf_cstr(r->b), r->b->len);
+    else
+        buf_puts(b, "<p class=\"none\">Nothing related yet.</p>\n");
+    buf_puts(b, "</section>\n");
+
+    story_section(b, story);
+    reasons_section(b, e);
+
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"entities\">\n"
+                "<h2 id=\"entities\">Entities</h2>\n");
+    if (en->n > 0) {
+        buf_append(b, buf_cstr(en->b), en->b->len);
+        buf_puts(b, "</ul>\n");
+    } else {
+        buf_puts(b, "<p class=\"none\">No known names were found.</p>\n");
+    }
+    buf_puts(b, "</section>\n");
+    render_page_end(b, ctx);
+    return ALM_OK;
+}
+
 int
 web_page_event(const struct web_ctx *ctx, const struct web_request *req,
                struct web_response *resp)
@@ -222,76 +343,36 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
     }
     buf_free(&canon);
 
-    render_page_begin(b, ctx, &(struct render_page){
-        .title = e.item.title && *e.item.title ? e.item.title : "Event",
-        .nav = "events",
-        .description = e.summary,
-    });
-    buf_puts(b, "<article class=\"story-head\">\n<a class=\"back\" href=\"/\">← Events</a>\n"
-                "<p class=\"meta\">");
-    render_score(b, e.score);
-    buf_puts(b, "<a class=\"src\" href=\"/sources/");
-    render_text(b, e.item.source_slug);
-    buf_puts(b, "\">");
-    render_source_label(b, &e.item);
-    buf_puts(b, "</a><span class=\"dot\" aria-hidden=\"true\">·</span>");
-    render_time(b, now, e.item.published);
-    buf_puts(b, "</p>\n<h1>");
-    render_text(b, e.item.title && *e.item.title ? e.item.title : "(untitled)");
-    buf_puts(b, "</h1>\n<p class=\"lead\">");
-    render_text(b, e.summary);
-    buf_puts(b, "</p>\n");
-    if (render_is_http(e.item.url)) {
-        buf_puts(b, "<p><a class=\"button\" href=\"");
-        render_text(b, e.item.url);
-        buf_puts(b, "\" rel=\"noopener noreferrer nofollow\">source ↗</a></p>\n");
-    }
-    buf_puts(b, "</article>\n");
-
+    /* Everything the page shows is read before its markup is written: the
+     * guides' titles (one query), related events, the story, the entities. */
     render_each_slug(e.guides, count_slug, &nguides);
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"guides\">\n"
-                  "<h2 id=\"guides\">Related guides (%d)</h2>\n", nguides);
-    if (nguides > 0) {
-        struct guide_links gl = { b, st };
-        buf_puts(b, "<ul class=\"chips\">");
-        render_each_slug(e.guides, put_guide_link, &gl);
-        buf_puts(b, "</ul>\n");
-    } else {
-        buf_puts(b, "<p class=\"none\">This event joins no guide.</p>\n");
-    }
-    buf_puts(b, "</section>\n");
-
-    /* Related rows are rendered first to know their number for the heading. */
-    struct buf rel = BUF_INIT(WEB_MAX_BODY);
+    struct guide_links gl = {
+        .slugs = xcalloc((size_t)nguides + 1, sizeof(char *)),
+        .titles = xcalloc((size_t)nguides + 1, sizeof(char *)),
+        .cap = nguides,
+    };
+    struct buf rel = BUF_INIT(WEB_MAX_BODY), ents = BUF_INIT(WEB_MAX_BODY);
     struct page_rows r = { .b = &rel, .now = now, .opts = { .heading = 3 } };
-    if (store_related_events(st, id, page_put_row, &r) != ALM_OK) {
-        buf_free(&rel);
-        event_fini(&e);
-        return page_fail(ctx, resp, 500, NULL);
-    }
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"related\">\n"
-                  "<h2 id=\"related\">Related events (%d)</h2>\n", r.n);
-    if (r.n > 0)
-        buf_append(b, buf_cstr(&rel), rel.len);
-    else
-        buf_puts(b, "<p class=\"none\">Nothing related yet.</p>\n");
-    buf_puts(b, "</section>\n");
+    struct ents en = { .b = &ents };
+    struct story *story = xcalloc(1, sizeof(*story));
+
+    render_each_slug(e.guides, collect_slug, &gl);
+    rc = gl.n > 0 ? store_list_guides(st, take_title, &gl) : ALM_OK;
+    if (rc == ALM_OK)
+        rc = store_related_events(st, id, page_put_row, &r);
+    if (rc == ALM_OK)
+        rc = story_gather(st, &e, now, story);
+    if (rc == ALM_OK)
+        rc = store_event_entities(st, id, put_entity, &en);
+    if (rc == ALM_OK)
+        rc = event_markup(b, ctx, &e, now, &gl, &r, story, &en);
+    guide_links_fini(&gl);
     buf_free(&rel);
-
-    story_section(b, st, &e, now);
-    reasons_section(b, &e);
-
-    struct ents en = { .b = b };
-    buf_puts(b, "<section class=\"block\" aria-labelledby=\"entities\">\n"
-                "<h2 id=\"entities\">Entities</h2>\n");
-    store_event_entities(st, id, put_entity, &en);
-    if (en.n > 0)
-        buf_puts(b, "</ul>\n");
-    else
-        buf_puts(b, "<p class=\"none\">No known names were found.</p>\n");
-    buf_puts(b, "</section>\n");
-    render_page_end(b, ctx);
-    page_ok(resp, MAX_AGE_EVENT, page_last_analysis(st));
+    buf_free(&ents);
+    story_free(story);
     event_fini(&e);
+    if (rc != ALM_OK)
+        return page_fail(ctx, resp, 500, NULL);
+    page_ok(resp, MAX_AGE_EVENT, page_last_analysis(st));
     return 0;
 }
