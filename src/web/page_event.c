@@ -151,7 +151,12 @@ story_gather(struct store *st, const struct event *e, time_t now, struct story *
     s->self = e->item.id;
     s->first = e->story_id;
     s->now = now;
-    return e->story_id > 0 ? store_list_events(st, &q, put_story_row, s) : ALM_OK;
+    int rc = e->story_id > 0 ? store_list_events(st, &q, put_story_row, s) : ALM_OK;
+
+    for (int i = 0; i < s->n && rc == ALM_OK; i++)
+        if (buf_cut(&s->rows[i]))
+            rc = ALM_ETOOBIG;
+    return rc;
 }
 
 static void
@@ -300,7 +305,8 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
     }
     buf_puts(b, "</section>\n");
     render_page_end(b, ctx);
-    return ALM_OK;
+    /* A piece gathered past its bound would be a page cut short. */
+    return buf_cut(r->b) || buf_cut(en->b) ? ALM_ETOOBIG : ALM_OK;
 }
 
 int

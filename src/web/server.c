@@ -901,8 +901,10 @@ render(struct web_server *s, const struct web_request *req, web_handler *h,
 {
     if (h == NULL) {
         web_error_page(&s->ctx, 404, resp);
-    } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599) {
-        /* Whatever the handler wrote stays private. */
+    } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599 ||
+               buf_cut(&resp->body)) {
+        /* Whatever the handler wrote stays private; a body past
+         * WEB_MAX_BODY was cut, and a cut page is an error, not a page. */
         buf_reset(&resp->body);
         web_error_page(&s->ctx, 500, resp);
     } else if (resp->status >= 400 && resp->body.len == 0) {
