@@ -18,6 +18,7 @@ buf_init(struct buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->cut = 0;
 }
 
 static int
@@ -25,8 +26,10 @@ buf_grow(struct buf *b, size_t n)
 {
     size_t need, cap;
 
-    if (n >= b->max - b->len)
+    if (n >= b->max - b->len) {
+        b->cut = 1;
         return ALM_ETOOBIG;
+    }
     need = b->len + n + 1;
     if (need <= b->cap)
         return ALM_OK;
@@ -247,6 +250,7 @@ void
 buf_reset(struct buf *b)
 {
     b->len = 0;
+    b->cut = 0;
     if (b->data)
         b->data[0] = '\0';
 }
@@ -259,6 +263,7 @@ buf_take(struct buf *b)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+    b->cut = 0;
     return p;
 }
 
@@ -269,4 +274,5 @@ buf_free(struct buf *b)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+    b->cut = 0;
 }

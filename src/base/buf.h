@@ -4,7 +4,10 @@
  * struct buf owns its data. Every append checks the buffer's hard limit
  * (max) first, so hostile input cannot make it grow without bound: an
  * append past the limit returns ALM_ETOOBIG and leaves the buffer as it
- * was. data is NULL until something is added; buf_cstr() never is.
+ * was, and marks it cut: a writer that appends many pieces checks
+ * buf_cut() once at the end rather than every return (a page that was cut
+ * is an error, never a shorter page). data is NULL until something is
+ * added; buf_cstr() never is.
  */
 #ifndef ALMANAC_BUF_H
 #define ALMANAC_BUF_H
@@ -20,9 +23,10 @@ struct buf {
     size_t len; /* bytes used, without the NUL */
     size_t cap; /* bytes allocated */
     size_t max; /* hard limit: len < max */
+    int cut;    /* an append was refused since the last reset */
 };
 
-#define BUF_INIT(limit) { NULL, 0, 0, (limit) }
+#define BUF_INIT(limit) { NULL, 0, 0, (limit), 0 }
 #define BUF_MAX_DEFAULT ((size_t)64 << 20)
 
 void buf_init(struct buf *b, size_t max);
@@ -65,6 +69,12 @@ int buf_append_html(struct buf *b, const char *s, size_t n);
 int buf_append_json(struct buf *b, const char *s);
 /* The contents, or "" when empty. Borrowed: valid until the next append. */
 const char *buf_cstr(const struct buf *b);
+/* 1 when an append was refused (ALM_ETOOBIG) since buf_init or buf_reset. */
+static inline int
+buf_cut(const struct buf *b)
+{
+    return b->cut;
+}
 void buf_reset(struct buf *b);
 /* Hands the bytes to the caller (free with free()); the buffer is empty. */
 char *buf_take(struct buf *b);

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "ingest/rows.h"
 #include "parse/date.h"
+#include "present/json.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void
@@ -27,44 +28,16 @@ source_label(const struct item *it, char *out, size_t n)
         snprintf(out, n, "%s", it->source_name);
 }
 
-/* The fields every event's JSON carries. */
+/* An event's object, open (callers add members and the brace): the
+ * members of present/json.h as the CLI gives them, with its age. */
 static void
 event_json(struct buf *b, const struct event *e, time_t now)
 {
-    char date[32], age[32];
-    const char *g = e->guides;
+    char age[32];
 
-    timefmt_rfc3339(e->item.published, date);
     timefmt_age(now, e->item.published, age, sizeof(age));
-    buf_printf(b, "{\"id\":%lld,\"link\":", (long long)e->item.id);
-    buf_append_json(b, e->item.url);
-    buf_puts(b, ",\"title\":");
-    buf_append_json(b, e->item.title);
-    buf_puts(b, ",\"source\":");
-    buf_append_json(b, e->item.source_slug);
-    buf_puts(b, ",\"source_name\":");
-    buf_append_json(b, e->item.source_name);
-    buf_puts(b, ",\"source_author\":");
-    buf_append_json(b, e->item.source_author);
-    buf_printf(b, ",\"tier\":%d,\"published\":", e->item.tier);
-    buf_append_json(b, date);
-    buf_puts(b, ",\"age\":");
-    buf_append_json(b, age);
-    buf_printf(b, ",\"score\":%d,\"kind\":", e->score);
-    buf_append_json(b, e->kind);
-    buf_printf(b, ",\"story\":%lld,\"guides\":[", (long long)e->story_id);
-    for (int first = 1; g && *g; first = 0) {
-        const char *end = strchr(g, '\n');
-        size_t len = end ? (size_t)(end - g) : strlen(g);
-        char slug[256];
-        snprintf(slug, sizeof(slug), "%.*s", (int)len, g);
-        if (!first)
-            buf_putc(b, ',');
-        buf_append_json(b, slug);
-        g = end ? end + 1 : NULL;
-    }
-    buf_puts(b, "],\"summary\":");
-    buf_append_json(b, e->summary);
+    buf_putc(b, '{');
+    json_event_fields(b, e, &(struct json_event_opts){ .age = age });
 }
 
 /* The seed's row: score, source (author), age, title, summary, link. */

@@ -20,7 +20,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "web/server.h"
-#include "web/web.h"
+#include "web/request.h"
 
 struct serve_opts {
     struct web_server_opts web;

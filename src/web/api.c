@@ -14,9 +14,10 @@
 
 #include "base/err.h"
 #include "base/timefmt.h"
+#include "present/json.h"
 #include "web/api.h"
 #include "web/http.h"
-#include "web/pages.h"
+#include "web/search_query.h"
 #include "web/render.h"
 
 #define MAX_AGE_LIST 60
@@ -56,68 +57,20 @@ api_ok(struct web_response *resp, int max_age, struct store *st)
     resp->last_modified = analyzed;
 }
 
+/* An event's members (present/json.h) as the API gives them: links only
+ * to http(s) URLs, unknown dates null, and the event's page here. */
 static void
-put_time(struct buf *b, time_t t)
+event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
 {
-    char iso[21];
-
-    if (t <= 0) {
-        buf_puts(b, "null");
-        return;
-    }
-    timefmt_rfc3339(t, iso);
-    buf_append_json(b, iso);
-}
-
-struct slugs {
-    struct buf *b;
-    int n;
-};
-
-static void
-put_slug(const char *slug, size_t len, void *arg)
-{
-    struct slugs *s = arg;
-    char tmp[128];
-
-    if (len >= sizeof(tmp))
-        return;
-    memcpy(tmp, slug, len);
-    tmp[len] = '\0';
-    if (s->n++)
-        buf_putc(s->b, ',');
-    buf_append_json(s->b, tmp);
-}
-
-void
-web_api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
-{
-    const struct item *it = &e->item;
     struct buf page = BUF_INIT(4096);
-    struct slugs sl = { b, 0 };
 
-    buf_printf(b, "\"id\":%lld,\"link\":", (long long)it->id);
-    buf_append_json(b, render_is_http(it->url) ? it->url : NULL);
-    buf_puts(b, ",\"title\":");
-    buf_append_json(b, it->title);
-    buf_puts(b, ",\"source\":");
-    buf_append_json(b, it->source_slug);
-    buf_puts(b, ",\"source_name\":");
-    buf_append_json(b, it->source_name);
-    buf_puts(b, ",\"source_author\":");
-    buf_append_json(b, it->source_author);
-    buf_printf(b, ",\"tier\":%d,\"published\":", it->tier);
-    put_time(b, it->published);
-    buf_printf(b, ",\"score\":%d,\"kind\":", e->score);
-    buf_append_json(b, e->kind);
-    buf_printf(b, ",\"story\":%lld,\"guides\":[", (long long)e->story_id);
-    render_each_slug(e->guides, put_slug, &sl);
-    buf_puts(b, "],\"summary\":");
-    buf_append_json(b, e->summary);
-    buf_puts(b, ",\"url\":");
     render_absolute(&page, ctx, "");
-    render_event_path(&page, it->id, it->title);
-    buf_append_json(b, buf_cstr(&page));
+    render_event_path(&page, e->item.id, e->item.title);
+    json_event_fields(b, e, &(struct json_event_opts){
+        .link_null = !render_is_http(e->item.url),
+        .unknown_date_null = 1,
+        .url = buf_cstr(&page),
+    });
     buf_free(&page);
 }
 
@@ -144,7 +97,7 @@ put_event(const struct event *e, void *arg)
     if (l->n++)
         buf_putc(l->b, ',');
     buf_putc(l->b, '{');
-    web_api_event_fields(l->b, l->ctx, e);
+    event_fields(l->b, l->ctx, e);
     if (l->weights)
         buf_printf(l->b, ",\"weight\":%.4f", e->weight);
     if (l->first)
@@ -326,7 +279,7 @@ web_api_event(const struct web_ctx *ctx, const struct web_request *req,
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
     buf_putc(b, '{');
-    web_api_event_fields(b, ctx, &e);
+    event_fields(b, ctx, &e);
     buf_puts(b, ",\"reasons\":");
     put_reasons(b, e.reasons);
 
@@ -366,7 +319,7 @@ put_guide(struct buf *b, const struct web_ctx *ctx, const struct guide_info *g)
     buf_puts(b, ",\"summary\":");
     buf_append_json(b, g->summary);
     buf_printf(b, ",\"events\":%lld,\"newest\":", (long long)g->events);
-    put_time(b, g->newest);
+    json_time(b, g->newest);
     render_absolute(&url, ctx, "/guides/");
     buf_puts(&url, g->slug);
     buf_puts(b, ",\"url\":");
@@ -536,13 +489,13 @@ put_source(struct buf *b, const struct source_info *s)
     buf_append_json(b, s->site_url);
     buf_printf(b, ",\"enabled\":%s,\"items\":%lld,\"events\":%lld,\"newest\":",
                s->enabled ? "true" : "false", (long long)s->items, (long long)s->events);
-    put_time(b, s->newest);
+    json_time(b, s->newest);
     buf_puts(b, ",\"health\":{\"last_fetch\":");
-    put_time(b, s->last_fetch);
+    json_time(b, s->last_fetch);
     buf_puts(b, ",\"last_success\":");
-    put_time(b, s->last_success);
+    json_time(b, s->last_success);
     buf_puts(b, ",\"next_due\":");
-    put_time(b, s->next_due);
+    json_time(b, s->next_due);
     if (s->last_status > 0)
         buf_printf(b, ",\"last_status\":%ld", s->last_status);
     else
@@ -652,7 +605,7 @@ put_hit(const struct event *e, const char *title, const char *snippet, void *arg
     if (l->n++)
         buf_putc(l->b, ',');
     buf_putc(l->b, '{');
-    web_api_event_fields(l->b, l->ctx, e);
+    event_fields(l->b, l->ctx, e);
     buf_puts(l->b, ",\"title_html\":");
     put_marked_json(l->b, title ? title : e->item.title);
     buf_puts(l->b, ",\"snippet_html\":");

@@ -11,7 +11,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
-#include "web/web.h"
+#include "web/request.h"
 
 #define API_DEFAULT_LIMIT 30
 #define API_MAX_LIMIT 200
@@ -35,12 +35,5 @@ int web_api_source(const struct web_ctx *ctx, const struct web_request *req,
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
-
-/*
- * The members every event object has, without the braces: id, link,
- * title, source, source_name, source_author, tier, published, score,
- * kind, story, guides, summary, url (its page here, absolute).
- */
-void web_api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e);
 
 #endif

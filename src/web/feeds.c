@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "base/timefmt.h"
+#include "present/json.h"
 #include "store/store.h"
 #include "web/feeds.h"
 #include "web/render.h"
@@ -321,20 +322,6 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
 
 /* ---- JSON Feed ---- */
 
-static void
-json_tag(const char *slug, size_t len, void *arg)
-{
-    struct buf *b = arg;
-    char tmp[128];
-
-    if (len >= sizeof(tmp))
-        return;
-    memcpy(tmp, slug, len);
-    tmp[len] = '\0';
-    buf_putc(b, ',');
-    buf_append_json(b, tmp);
-}
-
 static int
 json_item(const struct event *e, void *arg)
 {
@@ -370,7 +357,7 @@ json_item(const struct event *e, void *arg)
     buf_append_json(b, buf_cstr(&who));
     buf_puts(b, "}],\"tags\":[");
     buf_append_json(b, e->kind);
-    render_each_slug(e->guides, json_tag, b);
+    json_slugs(b, e->guides, 1);
     buf_printf(b, "],\"_almanac\":{\"score\":%d,\"tier\":%d,\"story\":%lld,\"source\":",
                e->score, e->item.tier, (long long)e->story_id);
     buf_append_json(b, e->item.source_slug);

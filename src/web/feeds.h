@@ -7,7 +7,7 @@
 #define ALMANAC_FEEDS_H
 
 #include "base/buf.h"
-#include "web/web.h"
+#include "web/request.h"
 
 #define FEED_ITEMS 50
 

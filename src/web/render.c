@@ -11,7 +11,7 @@
 #include "base/err.h"
 #include "base/url.h"
 #include "base/timefmt.h"
-#include "web/pages.h"
+#include "web/style.h"
 #include "web/render.h"
 
 /* ---- filters ---- */

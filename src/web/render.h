@@ -16,7 +16,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
-#include "web/web.h"
+#include "web/request.h"
 
 #define RENDER_PAGE_SIZE 30       /* events per HTML page */
 #define RENDER_MAX_PAGE 100000

@@ -1,6 +1,6 @@
 /*
- * routes.c - the table of content routes: which handler answers a path,
- * and the site's error page.
+ * routes.c - the table of routes: which handler answers a path, its
+ * group for the metrics, and the site's error page.
  *
  * Exact paths first, then prefixes ("/events/" takes "/events/12-slug");
  * a prefix route needs something after its slash. Anything else is the
@@ -15,53 +15,76 @@
 #include "web/pages.h"
 #include "web/render.h"
 #include "web/routes.h"
+#include "web/status.h"
+#include "web/style.h"
 
 static const struct {
     const char *path;
-    web_handler *fn;
+    struct web_route r;
 } exact[] = {
-    { "/", web_page_events },
-    { "/top", web_page_top },
-    { "/guides", web_page_guides },
-    { "/sources", web_page_sources },
-    { "/search", web_page_search },
-    { "/static/style.css", web_page_style },
-    { "/feed.atom", web_feed_atom },
-    { "/feed.json", web_feed_json },
-    { "/api/v1/events", web_api_events },
-    { "/api/v1/guides", web_api_guides },
-    { "/api/v1/sources", web_api_sources },
-    { "/api/v1/search", web_api_search },
+    { "/", { web_page_events, WEB_G_PAGES, 0 } },
+    { "/top", { web_page_top, WEB_G_PAGES, 0 } },
+    { "/guides", { web_page_guides, WEB_G_PAGES, 0 } },
+    { "/sources", { web_page_sources, WEB_G_PAGES, 0 } },
+    { "/search", { web_page_search, WEB_G_PAGES, 0 } },
+    { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
+    { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
+    { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
+    { "/api/v1/events", { web_api_events, WEB_G_API, 0 } },
+    { "/api/v1/guides", { web_api_guides, WEB_G_API, 0 } },
+    { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },
+    { "/api/v1/search", { web_api_search, WEB_G_API, 0 } },
+    /* The server's own state: a load balancer asks /healthz often and
+     * kills what does not answer, so it must never wait behind renders. */
+    { "/healthz", { web_status_healthz, WEB_G_HEALTH, 1 } },
+    { "/metrics", { web_status_metrics, WEB_G_METRICS, 1 } },
 };
 
 static const struct {
     const char *prefix;
-    web_handler *fn;
+    struct web_route r;
 } prefixed[] = {
-    { "/events/", web_page_event },
-    { "/guides/", web_page_guide },
-    { "/sources/", web_page_source },
-    { "/api/v1/events/", web_api_event },
-    { "/api/v1/guides/", web_api_guide },
-    { "/api/v1/sources/", web_api_source },
+    { "/events/", { web_page_event, WEB_G_PAGES, 0 } },
+    { "/guides/", { web_page_guide, WEB_G_PAGES, 0 } },
+    { "/sources/", { web_page_source, WEB_G_PAGES, 0 } },
+    { "/api/v1/events/", { web_api_event, WEB_G_API, 0 } },
+    { "/api/v1/guides/", { web_api_guide, WEB_G_API, 0 } },
+    { "/api/v1/sources/", { web_api_source, WEB_G_API, 0 } },
 };
 
-web_handler *
+/* The group of a path no route takes. */
+static enum web_group
+group_of(const char *path)
+{
+    size_t n = strlen(path);
+
+    if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0)
+        return WEB_G_API;
+    if (strncmp(path, "/feed", 5) == 0 || (n > 5 && strcmp(path + n - 5, ".atom") == 0) ||
+        (n > 10 && strcmp(path + n - 10, "/feed.json") == 0))
+        return WEB_G_FEEDS;
+    return WEB_G_PAGES;
+}
+
+struct web_route
 web_route(const char *path)
 {
+    struct web_route none = { NULL, WEB_G_PAGES, 0 };
+
     if (path == NULL)
-        return NULL;
+        return none;
     for (size_t i = 0; i < LEN(exact); i++)
         if (strcmp(path, exact[i].path) == 0)
-            return exact[i].fn;
+            return exact[i].r;
     for (size_t i = 0; i < LEN(prefixed); i++) {
         size_t n = strlen(prefixed[i].prefix);
         /* One segment after the prefix: "/events/1/x" is nobody's. */
         if (strncmp(path, prefixed[i].prefix, n) == 0 && path[n] != '\0' &&
             strchr(path + n, '/') == NULL)
-            return prefixed[i].fn;
+            return prefixed[i].r;
     }
-    return NULL;
+    none.group = group_of(path);
+    return none;
 }
 
 void

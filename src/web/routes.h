@@ -1,13 +1,25 @@
 /*
- * routes.h - which handler answers a path. The server asks web_route() for
- * every path except its own (/healthz, /metrics).
+ * routes.h - which handler answers a path: every path the server serves,
+ * its own /healthz and /metrics included, and the site's error page.
  */
 #ifndef ALMANAC_ROUTES_H
 #define ALMANAC_ROUTES_H
 
-#include "web/web.h"
+#include "web/request.h"
+#include "web/status.h"
 
-/* The handler for path, or NULL (the server answers 404). */
-web_handler *web_route(const char *path);
+struct web_route {
+    web_handler *fn;            /* NULL: nobody's (the server answers 404) */
+    enum web_group group;       /* the request counter's label */
+    int live;                   /* answered from the process's state: never cached, and
+                                 * never waiting for a render slot or another's render */
+};
+
+/* The route of path; for a path nobody answers, fn is NULL and group the
+ * one its prefix suggests (a missing /api/... is counted with the API). */
+struct web_route web_route(const char *path);
+
+/* The site's HTML error page for a status (404, 400, 500...). */
+void web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp);
 
 #endif

@@ -59,6 +59,7 @@
 #include "web/http.h"
 #include "web/routes.h"
 #include "web/server.h"
+#include "web/status.h"
 
 #define GZIP_MIN 1024           /* smaller bodies are sent as they are */
 #define DRAIN_MS 3000           /* how long stopping waits for requests in flight */
@@ -80,18 +81,6 @@
  * headers, not libmicrohttpd's bare one. */
 #define HEADER_MEMORY (2 * WEB_MAX_HEADER)
 
-/* Route groups, the first label of the request counter. */
-enum { G_PAGES, G_API, G_FEEDS, G_HEALTH, G_METRICS, G_OTHER, NGROUPS };
-static const char *const group_names[NGROUPS] = {
-    "pages", "api", "feeds", "healthz", "metrics", "other",
-};
-
-/* Upper bounds of the duration histogram, seconds. */
-static const double bucket_le[] = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-};
-#define NBUCKETS (sizeof(bucket_le) / sizeof(bucket_le[0]))
-
 static const char *const security_headers[][2] = {
     { "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: "
                                  "data:; base-uri 'none'; form-action 'self'; "
@@ -103,13 +92,6 @@ static const char *const security_headers[][2] = {
     { "Permissions-Policy", "interest-cohort=()" },
 };
 
-struct metrics {
-    atomic_ullong requests[NGROUPS][6]; /* by group and status class (status / 100) */
-    atomic_ullong buckets[NBUCKETS + 1]; /* not cumulative; the last is +Inf */
-    atomic_ullong duration_us;
-    atomic_ullong bytes;
-};
-
 struct web_server {
     struct web_ctx ctx;
     char base_url[128];
@@ -118,10 +100,7 @@ struct web_server {
     int fd;                     /* the listen socket */
     FILE *log;
     struct access_log *alog;    /* batches lines to log's file descriptor */
-    time_t started;
-    atomic_int inflight;
-    atomic_int stopping;        /* answers close their connection */
-    struct metrics m;
+    struct web_status status;   /* counters, in flight, stopping: /metrics' */
     struct web_cache *cache;    /* NULL: none */
     pthread_mutex_t watch_lock; /* guards the three below */
     struct store *watch;        /* reads the store's data version */
@@ -165,95 +144,6 @@ struct flight {
     struct waiter *waiters;
     struct flight *next;
 };
-
-/* ---- thread-local store connections ---- */
-
-static pthread_key_t store_key;
-static pthread_once_t store_once = PTHREAD_ONCE_INIT;
-
-static void
-store_key_close(void *p)
-{
-    store_close(p);
-}
-
-static void
-store_key_init(void)
-{
-    if (pthread_key_create(&store_key, store_key_close) != 0)
-        abort();
-}
-
-/* When the thread's current request arrived: its budget counts from there,
- * so time spent waiting for a render slot is spent (server.c's render gate). */
-static _Thread_local struct timespec request_start;
-static _Thread_local int request_timed;
-
-static double elapsed(const struct timespec *start);
-
-struct store *
-web_store(const struct web_ctx *ctx)
-{
-    struct store *st;
-    char err[256];
-    int budget = ctx && ctx->query_budget_ms > 0 ? ctx->query_budget_ms : WEB_QUERY_BUDGET_MS;
-
-    pthread_once(&store_once, store_key_init);
-    st = pthread_getspecific(store_key);
-    if (st == NULL) {
-        if (ctx == NULL || ctx->db_path == NULL ||
-            store_open_readonly(ctx->db_path, &st, err, sizeof(err)) != ALM_OK)
-            return NULL; /* tried again on the next request */
-        if (pthread_setspecific(store_key, st) != 0) {
-            store_close(st);
-            return NULL;
-        }
-    }
-    /* Handlers take the store first: the request's queries share one budget,
-     * less what the request already waited. */
-    if (request_timed) {
-        int spent = (int)(elapsed(&request_start) * 1000);
-        budget = spent < budget ? budget - spent : 1;
-    }
-    store_arm_budget(st, budget);
-    return st;
-}
-
-/* Forgets the thread's last request: its budget and whether it ran out. */
-static void
-disarm_budget(void)
-{
-    pthread_once(&store_once, store_key_init);
-    store_arm_budget(pthread_getspecific(store_key), 0);
-}
-
-int
-web_error_status(int status)
-{
-    struct store *st;
-
-    if (status != 500)
-        return status;
-    pthread_once(&store_once, store_key_init);
-    st = pthread_getspecific(store_key);
-    return store_timed_out(st) ? 503 : status;
-}
-
-time_t
-web_now(const struct web_ctx *ctx)
-{
-    return ctx && ctx->fixed_now ? ctx->fixed_now : time(NULL);
-}
-
-const char *
-web_param(const struct web_request *r, const char *name)
-{
-    for (size_t i = 0; i < r->nparams; i++) {
-        if (strcmp(r->params[i].name, name) == 0)
-            return r->params[i].value;
-    }
-    return NULL;
-}
 
 /* ---- parsing ---- */
 
@@ -636,19 +526,8 @@ account(struct web_server *s, struct MHD_Connection *conn, const struct request 
         const char *method, int status, size_t bytes, int group)
 {
     double d = elapsed(&rq->start);
-    int cls = status / 100;
-    size_t k = 0;
 
-    if (cls < 2 || cls > 5)
-        cls = 5; /* nothing else is sent; a stray one counts as a server error */
-    atomic_fetch_add_explicit(&s->m.requests[group][cls], 1, memory_order_relaxed);
-    while (k < NBUCKETS && d > bucket_le[k])
-        k++;
-    atomic_fetch_add_explicit(&s->m.buckets[k], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&s->m.duration_us, (unsigned long long)(d * 1e6),
-                              memory_order_relaxed);
-    atomic_fetch_add_explicit(&s->m.bytes, bytes, memory_order_relaxed);
-
+    web_status_count(&s->status, (enum web_group)group, status, d, bytes);
     if (s->alog) {
         struct line l = { .n = 0 };
         char addr[INET6_ADDRSTRLEN + 1];
@@ -820,7 +699,7 @@ queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
         add_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     for (size_t i = 0; i < LEN(security_headers); i++)
         add_header(r, security_headers[i][0], security_headers[i][1]);
-    if (atomic_load_explicit(&s->stopping, memory_order_relaxed))
+    if (atomic_load_explicit(&s->status.stopping, memory_order_relaxed))
         add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     ok = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
@@ -968,196 +847,7 @@ reject(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     web_error_page(&s->ctx, status, &resp);
     resp.status = status;
     resp.max_age = -1;
-    return send_response(s, conn, rq, method, &resp, G_OTHER);
-}
-
-static int
-group_of(const char *path)
-{
-    size_t n = strlen(path);
-
-    if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0)
-        return G_API;
-    if (strncmp(path, "/feed", 5) == 0 || (n > 5 && strcmp(path + n - 5, ".atom") == 0) ||
-        (n > 10 && strcmp(path + n - 10, "/feed.json") == 0))
-        return G_FEEDS;
-    return G_PAGES;
-}
-
-/*
- * The server of a handler's context. The server's own handlers are given
- * &s->ctx like every other handler, and ctx is the first member of struct
- * web_server, so the pointer converts back (C11 6.7.2.1p15).
- */
-static struct web_server *
-server_of(const struct web_ctx *ctx)
-{
-    return (struct web_server *)(uintptr_t)ctx;
-}
-
-/*
- * /healthz: from the process's own state, never the store. A load
- * balancer asks often and kills what does not answer; a store that is
- * slow or locked must cost it a slow page, not the whole server. The
- * store's state is /metrics' almanac_store_up.
- */
-static int
-healthz(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
-{
-    struct web_server *s = server_of(ctx);
-
-    (void)req;
-    resp->content_type = "text/plain; charset=utf-8";
-    resp->max_age = -1;
-    if (atomic_load_explicit(&s->stopping, memory_order_relaxed)) {
-        resp->status = 503; /* draining: send new requests elsewhere */
-        buf_puts(&resp->body, "stopping\n");
-    } else {
-        buf_puts(&resp->body, "ok\n");
-    }
-    return 0;
-}
-
-static void
-metric_head(struct buf *b, const char *name, const char *type, const char *help)
-{
-    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* The connection gauges and what the connection record closed. */
-static void
-metrics_conns(struct web_server *s, struct buf *b)
-{
-    static const char *const reasons[WEB_NENDS] = {
-        [WEB_END_HEADER_TIMEOUT] = "header_timeout",
-        [WEB_END_REQUEST_TIMEOUT] = "request_timeout",
-        [WEB_END_EVICTED] = "evicted",
-        [WEB_END_REFUSED] = "refused",
-    };
-    struct web_conns_stats cs;
-
-    web_conns_stats(s->conns, &cs);
-    metric_head(b, "almanac_http_connections", "gauge", "Open client connections.");
-    buf_printf(b, "almanac_http_connections %zu\n", cs.open);
-    metric_head(b, "almanac_http_connections_waiting", "gauge",
-                "Open connections without a request in progress.");
-    buf_printf(b, "almanac_http_connections_waiting %zu\n", cs.waiting);
-    metric_head(b, "almanac_http_connections_closed_total", "counter",
-                "Connections the server closed: past a deadline, or to make room.");
-    for (int i = 0; i < WEB_NENDS; i++)
-        buf_printf(b, "almanac_http_connections_closed_total{reason=\"%s\"} %llu\n",
-                   reasons[i], cs.ended[i]);
-}
-
-static int
-metrics(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp)
-{
-    struct web_server *s = server_of(ctx);
-    struct buf *b = &resp->body;
-    struct store *st = web_store(&s->ctx);
-    unsigned long long cum = 0;
-
-    (void)req;
-    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    resp->max_age = -1;
-    metric_head(b, "almanac_http_requests_total", "counter",
-                "HTTP requests answered, by route group and status class.");
-    for (int g = 0; g < NGROUPS; g++) {
-        for (int c = 2; c <= 5; c++)
-            buf_printf(b, "almanac_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
-                       group_names[g], c,
-                       atomic_load_explicit(&s->m.requests[g][c], memory_order_relaxed));
-    }
-    metric_head(b, "almanac_http_request_duration_seconds", "histogram",
-                "Time from the request line to the queued response.");
-    for (size_t k = 0; k <= NBUCKETS; k++) {
-        cum += atomic_load_explicit(&s->m.buckets[k], memory_order_relaxed);
-        if (k < NBUCKETS)
-            buf_printf(b, "almanac_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                       bucket_le[k], cum);
-        else
-            buf_printf(b, "almanac_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-                       cum);
-    }
-    buf_printf(b, "almanac_http_request_duration_seconds_sum %.6f\n",
-               (double)atomic_load_explicit(&s->m.duration_us, memory_order_relaxed) / 1e6);
-    buf_printf(b, "almanac_http_request_duration_seconds_count %llu\n", cum);
-    metric_head(b, "almanac_http_response_bytes_total", "counter", "Response body bytes sent.");
-    buf_printf(b, "almanac_http_response_bytes_total %llu\n",
-               atomic_load_explicit(&s->m.bytes, memory_order_relaxed));
-    metric_head(b, "almanac_http_requests_in_flight", "gauge", "Requests being answered.");
-    buf_printf(b, "almanac_http_requests_in_flight %d\n", atomic_load(&s->inflight));
-    metrics_conns(s, b);
-    if (s->cache) {
-        struct web_cache_stats cs;
-        web_cache_stats(s->cache, &cs);
-        metric_head(b, "almanac_http_cache_hits_total", "counter",
-                    "Requests answered from the response cache.");
-        buf_printf(b, "almanac_http_cache_hits_total %llu\n", cs.hits);
-        metric_head(b, "almanac_http_cache_misses_total", "counter",
-                    "Requests the response cache could not answer.");
-        buf_printf(b, "almanac_http_cache_misses_total %llu\n", cs.misses);
-        metric_head(b, "almanac_http_cache_clears_total", "counter",
-                    "Times the response cache was emptied because the store changed.");
-        buf_printf(b, "almanac_http_cache_clears_total %llu\n", cs.clears);
-        metric_head(b, "almanac_http_cache_entries", "gauge", "Responses in the cache.");
-        buf_printf(b, "almanac_http_cache_entries %zu\n", cs.entries);
-        metric_head(b, "almanac_http_cache_bytes", "gauge", "Bytes the cache holds.");
-        buf_printf(b, "almanac_http_cache_bytes %zu\n", cs.bytes);
-    }
-    metric_head(b, "almanac_store_up", "gauge", "Whether the store could be read.");
-    buf_printf(b, "almanac_store_up %d\n", st ? 1 : 0);
-    if (st) {
-        int64_t items = -1, events = -1, errors = -1;
-        if (store_count_items(st, 0, &items) != ALM_OK)
-            items = -1;
-        if (store_count_events(st, &events) != ALM_OK)
-            events = -1;
-        if (store_count_fetch_errors(st, &errors) != ALM_OK)
-            errors = -1;
-        if (items >= 0) {
-            metric_head(b, "almanac_items_total", "gauge", "Items in the store.");
-            buf_printf(b, "almanac_items_total %lld\n", (long long)items);
-        }
-        if (events >= 0) {
-            metric_head(b, "almanac_events_total", "gauge", "Analysed events in the store.");
-            buf_printf(b, "almanac_events_total %lld\n", (long long)events);
-        }
-        if (errors >= 0) {
-            metric_head(b, "almanac_fetch_errors_total", "counter",
-                        "Failed fetch attempts in the fetch log.");
-            buf_printf(b, "almanac_fetch_errors_total %lld\n", (long long)errors);
-        }
-    }
-    metric_head(b, "process_start_time_seconds", "gauge",
-                "Start time of the process since the Unix epoch, in seconds.");
-    buf_printf(b, "process_start_time_seconds %lld\n", (long long)s->started);
-    return 0;
-}
-
-/*
- * The routes the server answers itself, from its own state. They take
- * the path every request takes (checks, handler, conditional requests,
- * headers, accounting) except the response cache: they are never kept,
- * and one must never wait for another's render.
- */
-static const struct {
-    const char *path;
-    int group;
-    web_handler *fn;
-} own_routes[] = {
-    { "/healthz", G_HEALTH, healthz },
-    { "/metrics", G_METRICS, metrics },
-};
-
-/* The own route of path, or -1. */
-static int
-own_route(const char *path)
-{
-    for (size_t i = 0; i < LEN(own_routes); i++)
-        if (strcmp(path, own_routes[i].path) == 0)
-            return (int)i;
-    return -1;
+    return send_response(s, conn, rq, method, &resp, WEB_G_OTHER);
 }
 
 static int64_t
@@ -1209,11 +899,12 @@ static void
 render(struct web_server *s, const struct web_request *req, web_handler *h,
        struct web_response *resp)
 {
-    disarm_budget();
     if (h == NULL) {
         web_error_page(&s->ctx, 404, resp);
-    } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599) {
-        /* Whatever the handler wrote stays private. */
+    } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599 ||
+               buf_cut(&resp->body)) {
+        /* Whatever the handler wrote stays private; a body past
+         * WEB_MAX_BODY was cut, and a cut page is an error, not a page. */
         buf_reset(&resp->body);
         web_error_page(&s->ctx, 500, resp);
     } else if (resp->status >= 400 && resp->body.len == 0) {
@@ -1419,7 +1110,8 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     char path[WEB_MAX_PATH + 1];
     size_t qlen = strlen(rq->target) + 1;
     char *qstore;
-    int status, group, own, content;
+    struct web_route route;
+    int status, content;
     int64_t now = mono_ms();
     uint64_t gen = 0;
     enum MHD_Result ok;
@@ -1427,14 +1119,14 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     status = web_decode_path(rq->target, path, sizeof(path));
     if (status != 200)
         return reject(s, conn, rq, method, status);
-    own = own_route(path);
-    content = own < 0;
-    group = content ? group_of(path) : own_routes[own].group;
+    /* A live route (/healthz, /metrics) skips the cache and the gate. */
+    route = web_route(path);
+    content = !route.live;
     if (content && s->cache) {
         watch_store(s, now);
         if ((e = web_cache_get(s->cache, rq->target, now)) != NULL) {
             gate_leave(s, rq); /* resumed with a slot it no longer needs */
-            return send_entry(s, conn, rq, method, e, group);
+            return send_entry(s, conn, rq, method, e, route.group);
         }
     }
     if (content && !gate_enter(s, conn, rq))
@@ -1460,17 +1152,16 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     }
 
     response_init(&resp);
-    request_start = rq->start;
-    request_timed = 1;
-    render(s, &req, content ? web_route(path) : own_routes[own].fn, &resp);
-    request_timed = 0;
+    web_request_begin(&rq->start);
+    render(s, &req, route.fn, &resp);
+    web_request_end();
     e = content ? keep(s, rq, &resp, gen, now) : NULL;
     land(s, &f);
     gate_leave(s, rq);
     if (e)
-        ok = send_entry(s, conn, rq, method, e, group);
+        ok = send_entry(s, conn, rq, method, e, route.group);
     else
-        ok = send_response(s, conn, rq, method, &resp, group);
+        ok = send_response(s, conn, rq, method, &resp, route.group);
     buf_free(&resp.body);
     free(qstore);
     return ok;
@@ -1583,7 +1274,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     rq->srv = s;
     rq->target = xstrdup(uri ? uri : "");
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
-    atomic_fetch_add(&s->inflight, 1);
+    atomic_fetch_add(&s->status.inflight, 1);
     return rq;
 }
 
@@ -1603,7 +1294,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(rq->target);
     free(rq);
     *con_cls = NULL;
-    atomic_fetch_sub(&s->inflight, 1);
+    atomic_fetch_sub(&s->status.inflight, 1);
 }
 
 /* Tracks each connection from its accept to its close (conns.h). */
@@ -1775,6 +1466,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     struct web_server *s;
     struct web_conn_limits lim;
     struct store *st;
+    time_t started;
     unsigned threads = o && o->threads ? o->threads : 0;
     long ncpu;
     int rc;
@@ -1800,7 +1492,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
     s = xcalloc(1, sizeof(*s));
     s->ctx = *ctx;
     s->log = o ? o->access_log : NULL;
-    s->started = time(NULL);
+    started = time(NULL);
     s->fd = -1;
     rc = listen_socket(s, o && o->listen ? o->listen : WEB_DEFAULT_LISTEN, err, errlen);
     if (rc != ALM_OK) {
@@ -1832,6 +1524,8 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
         .request_ms = o ? o->request_timeout * 1000 : 0,
     }, close_conn, s);
     web_conns_limits(s->conns, &lim);
+    web_status_init(&s->status, started, s->conns, s->cache);
+    s->ctx.status = &s->status;
     if (start_reaper(s) != ALM_OK) {
         snprintf(err, errlen, "cannot start a thread");
         unstart(s);
@@ -1886,14 +1580,13 @@ void
 web_server_stop(struct web_server *s)
 {
     MHD_socket fd;
-    struct store *st;
 
     if (s == NULL)
         return;
     /* No new connections; kept-alive ones end with their next answer. */
-    atomic_store(&s->stopping, 1);
+    atomic_store(&s->status.stopping, 1);
     fd = MHD_quiesce_daemon(s->d);
-    for (int i = 0; i < DRAIN_MS / 10 && atomic_load(&s->inflight) > 0; i++) {
+    for (int i = 0; i < DRAIN_MS / 10 && atomic_load(&s->status.inflight) > 0; i++) {
         struct timespec ts = { 0, 10 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
@@ -1905,12 +1598,7 @@ web_server_stop(struct web_server *s)
      * MHD_stop_daemon closed it. */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    pthread_once(&store_once, store_key_init);
-    st = pthread_getspecific(store_key);
-    if (st) {
-        store_close(st);
-        pthread_setspecific(store_key, NULL);
-    }
+    web_store_release();
     access_log_free(s->alog); /* no thread answers any more: write out the rest */
     s->alog = NULL;
     /* The daemon is gone, and with it every response that held an entry. */

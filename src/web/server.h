@@ -1,11 +1,11 @@
 /*
  * server.h - the HTTP server (libmicrohttpd) in front of the content
- * handlers of routes.h.
+ * handlers of routes.h; the top of the web layer.
  *
  * web_server_start() binds the listen address, starts a pool of epoll
  * threads (one per CPU, at least two) and returns; requests are answered
  * on those threads until web_server_stop(). The server does everything
- * HTTP-generic (see web.h): request checks, /healthz and /metrics,
+ * HTTP-generic (see request.h): request checks, /healthz and /metrics,
  * conditional requests, gzip, caching and security headers, the access
  * log, and a response cache of rendered pages that empties itself when the
  * store changes. Each thread reads the store through its own read-only
@@ -21,15 +21,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "web/web.h"
+#include "web/request.h"
 
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"
 #define WEB_MAX_PATH 2048       /* longer paths get 414 */
 #define WEB_MAX_VALUE 1024      /* longer query names or values get 400 */
 #define WEB_MAX_HEADER 16384    /* a longer request line and header get 431 */
-/* What one request may spend in the store: past it the query stops and the
- * answer is 503 (docs/security.md). Pages from the cache cost nothing. */
-#define WEB_QUERY_BUDGET_MS 750
 
 struct web_server;
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/pages.h"
+#include "web/style.h"
 
 const char web_style_css[] =
     ":root {\n"

@@ -1,19 +1,23 @@
 /*
- * web.h - what the web server and the content handlers share.
+ * request.h - the request's state, below every handler and the server:
+ * what a handler is given (the site's context, the decoded request, the
+ * response to fill) and what it may ask for (its query parameters, the
+ * thread's store connection with the request's query budget, the clock).
  *
- * server.c (libmicrohttpd) parses each request into a struct web_request,
- * finds the handler for its path (routes.c), lets it fill a struct
+ * server.c (libmicrohttpd, on top) parses each request into a struct
+ * web_request, finds its route (routes.c), lets the handler fill a struct
  * web_response, then does everything HTTP-generic: conditional requests
  * (ETag / Last-Modified -> 304), gzip, security headers, Cache-Control,
- * access log and metrics. Handlers (pages.c: HTML; api.c: JSON; feeds.c:
- * Atom and JSON Feed) only read the store and render into the body buffer;
- * they never see libmicrohttpd.
+ * access log and metrics. Handlers (page_*.c: HTML; api.c: JSON; feeds.c:
+ * Atom and JSON Feed; status.c: /healthz and /metrics) only read the store
+ * or the server's counters and render into the body buffer; they never see
+ * libmicrohttpd.
  *
  * Every request runs on one of the server's threads; web_store() gives the
  * calling thread its own read-only store connection.
  */
-#ifndef ALMANAC_WEB_H
-#define ALMANAC_WEB_H
+#ifndef ALMANAC_WEB_REQUEST_H
+#define ALMANAC_WEB_REQUEST_H
 
 #include <stddef.h>
 #include <time.h>
@@ -22,6 +26,7 @@
 
 struct store;
 struct config;
+struct web_status;
 
 struct web_ctx {
     const struct config *cfg;
@@ -29,7 +34,12 @@ struct web_ctx {
     const char *base_url;     /* absolute URL of the site, for feeds ("http://127.0.0.1:8080") */
     time_t fixed_now;         /* ALMANAC_NOW, or 0 for the real clock */
     int query_budget_ms;      /* what one request may spend in the store; 0: the default */
+    struct web_status *status; /* the server's counters (status.h), or NULL: no server */
 };
+
+/* What one request may spend in the store: past it the query stops and the
+ * answer is 503 (docs/security.md). Pages from the cache cost nothing. */
+#define WEB_QUERY_BUDGET_MS 750
 
 /*
  * The calling thread's store connection (opened on first use); NULL on error.
@@ -44,6 +54,18 @@ struct store *web_store(const struct web_ctx *ctx);
 int web_error_status(int status);
 /* Now, or the fixed clock. */
 time_t web_now(const struct web_ctx *ctx);
+
+/*
+ * The server's side of the thread's request state. web_request_begin()
+ * says when the thread's request arrived (its budget counts from there:
+ * time spent waiting for a render slot is spent) and forgets the last
+ * request's budget and whether it ran out; web_request_end() stops
+ * counting. web_store_release() closes the calling thread's connection, if
+ * web_store() opened one (the server's threads' close as they end).
+ */
+void web_request_begin(const struct timespec *start);
+void web_request_end(void);
+void web_store_release(void);
 
 #define WEB_MAX_PARAMS 32
 
@@ -81,8 +103,5 @@ struct web_response {
  */
 typedef int web_handler(const struct web_ctx *ctx, const struct web_request *req,
                         struct web_response *resp);
-
-/* The site's HTML error page for a status (404, 400, 500...). */
-void web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp);
 
 #endif

@@ -1,0 +1,38 @@
+/*
+ * json.h - an event as JSON, one writer for the CLI (almanac events/event
+ * --json), the API (/api/v1/...) and the pieces the JSON Feed shares with
+ * them (a time, a guide list).
+ *
+ * present/ is the room between the store and its two readers, cli/ and
+ * web/: how a stored record is shown, with no terminal and no HTTP in it.
+ * It reads store/ (the records) and base/; cli/ and web/ read it.
+ */
+#ifndef ALMANAC_PRESENT_JSON_H
+#define ALMANAC_PRESENT_JSON_H
+
+#include <time.h>
+
+#include "base/buf.h"
+#include "store/store.h"
+
+/* What differs between the event objects of the CLI and of the API. */
+struct json_event_opts {
+    int link_null;            /* "link" is null (the API: a URL that is not http(s)) */
+    int unknown_date_null;    /* an unknown date (0) is null (the API), not the epoch */
+    const char *age;          /* "age" after "published" ("3h ago"), NULL: none (the CLI) */
+    const char *url;          /* "url" last: the event's page here, NULL: none (the API) */
+};
+
+/*
+ * The members of an event object, without the braces: id, link, title,
+ * source, source_name, source_author, tier, published, [age,] score,
+ * kind, story, guides, summary[, url].
+ */
+void json_event_fields(struct buf *b, const struct event *e, const struct json_event_opts *o);
+/* An RFC 3339 time as a JSON string; null for t <= 0. */
+void json_time(struct buf *b, time_t t);
+/* The slugs of a '\n'-separated list as JSON strings, comma-separated (each
+ * preceded by a comma when lead); empty and over-long ones are left out. */
+void json_slugs(struct buf *b, const char *list, int lead);
+
+#endif

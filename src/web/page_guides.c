@@ -1,0 +1,300 @@
+/*
+ * page_guides.c - "/guides" and "/guides/SLUG": the guides, and one with
+ * its text, weekly chart and timeline.
+ */
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/timefmt.h"
+#include "store/store.h"
+#include "web/page.h"
+#include "web/pages.h"
+#include "web/render.h"
+
+#define CHART_WEEKS 26
+
+struct guide_list {
+    struct buf *b;
+    time_t now;
+    int n;
+};
+
+static int
+put_guide_card(const struct guide_info *g, void *arg)
+{
+    struct guide_list *gl = arg;
+    struct buf *b = gl->b;
+
+    buf_puts(b, "<article class=\"card\">\n<h2><a href=\"/guides/");
+    render_text(b, g->slug);
+    buf_puts(b, "\">");
+    render_text(b, g->title);
+    buf_puts(b, "</a></h2>\n<p>");
+    render_text(b, g->summary);
+    buf_puts(b, "</p>\n<p class=\"stats\">");
+    page_put_plural(b, g->events, "event", "events");
+    if (g->newest > 0) {
+        buf_puts(b, " · latest ");
+        render_time(b, gl->now, g->newest);
+    }
+    buf_puts(b, "</p>\n</article>\n");
+    gl->n++;
+    return 0;
+}
+
+int
+web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
+                struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct store *st;
+    struct buf cards = BUF_INIT(WEB_MAX_BODY);
+    struct guide_list gl = { .b = &cards, .now = web_now(ctx) };
+
+    (void)req;
+    if ((st = web_store(ctx)) == NULL)
+        return page_fail(ctx, resp, 500, NULL);
+    if (store_list_guides(st, put_guide_card, &gl) != ALM_OK) {
+        buf_free(&cards);
+        return page_fail(ctx, resp, 500, NULL);
+    }
+    render_page_begin(b, ctx, &(struct render_page){
+        .title = "Guides",
+        .nav = "guides",
+        .description = "Curated guides to the main threads of AI news, with their events.",
+    });
+    buf_puts(b, "<div class=\"page-head\">\n<h1>Guides</h1>\n<p class=\"sub\">");
+    page_put_plural(b, gl.n, "curated guide", "curated guides");
+    buf_puts(b, " to the threads that run through AI news, each with its events.</p>\n"
+                "</div>\n");
+    if (gl.n == 0)
+        buf_puts(b, "<div class=\"empty\"><p>No guides yet: run <code>almanac analyze</code>."
+                    "</p></div>\n");
+    else
+        buf_printf(b, "<div class=\"cards\">\n%s</div>\n", buf_cstr(&cards));
+    render_page_end(b, ctx);
+    page_ok(resp, MAX_AGE_GUIDE, page_last_analysis(st));
+    buf_free(&cards);
+    return 0;
+}
+
+/* The markdown body in CommonMark's safe mode (no raw HTML, no javascript: links). */
+static void
+put_markdown(struct buf *b, const char *md)
+{
+    const int opts = CMARK_OPT_SAFE | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8;
+    cmark_node *doc = cmark_parse_document(md, strlen(md), opts);
+    cmark_node *first;
+    char *html;
+
+    if (doc == NULL)
+        return;
+    /* The page's h1 already is the guide's title. */
+    first = cmark_node_first_child(doc);
+    if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+        cmark_node_get_heading_level(first) == 1) {
+        cmark_node_unlink(first);
+        cmark_node_free(first);
+    }
+    html = cmark_render_html(doc, opts);
+    if (html) {
+        buf_puts(b, html);
+        cmark_get_default_mem_allocator()->free(html);
+    }
+    cmark_node_free(doc);
+}
+
+static void
+put_short_date(struct buf *b, time_t t)
+{
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    buf_printf(b, "%s %d", months[tm.tm_mon], tm.tm_mday);
+}
+
+/* An SVG bar chart of counts per week, drawn here: no script, styled by the sheet. */
+static void
+put_week_chart(struct buf *b, const char *what, time_t first, const int *counts, int n)
+{
+    const int left = 30, bw = 16, gap = 5, top = 10, h = 100, bottom = 22;
+    const int width = left + n * (bw + gap), height = top + h + bottom;
+    int max = 1, total = 0, busiest = 0;
+    char iso[21];
+
+    for (int i = 0; i < n; i++) {
+        total += counts[i];
+        if (counts[i] > max)
+            max = counts[i];
+        if (counts[i] > counts[busiest])
+            busiest = i;
+    }
+    buf_puts(b, "<figure class=\"chart\">\n<figcaption>Events per week, last ");
+    buf_printf(b, "%d weeks</figcaption>\n", n);
+    buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", width, height);
+    buf_puts(b, "Bar chart of ");
+    render_text(b, what);
+    buf_printf(b, " per week over the last %d weeks: %d in all", n, total);
+    if (total > 0) {
+        timefmt_rfc3339(first + (time_t)busiest * 604800, iso);
+        buf_printf(b, ", the busiest the week of %.10s with %d", iso, counts[busiest]);
+    }
+    buf_puts(b, ".\">\n");
+    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left,
+               top + h, width, top + h);
+    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top,
+               width, top);
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n", left - 6, top + 4,
+               max);
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, top + h + 4);
+    for (int i = 0; i < n; i++) {
+        int x = left + i * (bw + gap) + gap / 2;
+        int bh = counts[i] * h / max;
+        if (counts[i] > 0 && bh < 2)
+            bh = 2;
+        timefmt_rfc3339(first + (time_t)i * 604800, iso);
+        if (counts[i] == 0)
+            buf_printf(b, "<rect class=\"zero\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"2\">",
+                       x, top + h - 2, bw);
+        else
+            buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
+                          " rx=\"2\">", x, top + h - bh, bw, bh);
+        buf_printf(b, "<title>Week of %.10s: %d event%s</title></rect>\n", iso, counts[i],
+                   counts[i] == 1 ? "" : "s");
+    }
+    for (int i = 0; i < n; i += n / 4 > 0 ? n / 4 : 1) {
+        if (i + n / 8 >= n && i != 0)
+            break;
+        buf_printf(b, "<text x=\"%d\" y=\"%d\">", left + i * (bw + gap) + gap / 2, height - 5);
+        put_short_date(b, first + (time_t)i * 604800);
+        buf_puts(b, "</text>\n");
+    }
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">This week</text>\n", width,
+               height - 5);
+    buf_puts(b, "</svg>\n</figure>\n");
+}
+
+/* Timeline rows with a heading at each new month. */
+struct timeline {
+    struct buf *b;
+    time_t now;
+    int year, month, n;
+};
+
+static int
+put_timeline_row(const struct event *e, void *arg)
+{
+    static const char *const months[] = { "January", "February", "March", "April", "May",
+                                          "June", "July", "August", "September", "October",
+                                          "November", "December" };
+    struct timeline *tl = arg;
+    struct tm tm;
+    time_t t = e->item.published;
+
+    gmtime_r(&t, &tm);
+    if (tm.tm_year != tl->year || tm.tm_mon != tl->month) {
+        tl->year = tm.tm_year;
+        tl->month = tm.tm_mon;
+        buf_printf(tl->b, "<h3 class=\"month\">%s %d</h3>\n", months[tm.tm_mon],
+                   tm.tm_year + 1900);
+    }
+    render_event_row(tl->b, e, tl->now, &(struct render_row){ .heading = 4 });
+    tl->n++;
+    return 0;
+}
+
+int
+web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
+               struct web_response *resp)
+{
+    const char *slug = req->path + strlen("/guides/");
+    struct buf *b = &resp->body;
+    struct web_filter f;
+    struct event_query q;
+    struct guide_info g;
+    struct store *st;
+    time_t now = web_now(ctx), first;
+    int64_t total = 0, pages;
+    int counts[CHART_WEEKS], rc;
+    char path[96];
+    char *fq;
+
+    if (page_one_prologue(ctx, req, slug, &f, &st, resp) ||
+        page_lookup_failed(ctx, resp, store_get_guide(st, slug, &g),
+                      "There is no guide with this name."))
+        return 0;
+    /* The chart shows the whole guide; the reader's filters narrow the
+     * timeline (and its pages keep them). The slug is the path's. */
+    render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
+    first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
+    if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
+        guide_info_fini(&g);
+        return page_fail(ctx, resp, 500, NULL);
+    }
+    f.guide = g.slug;
+    render_filter_query(&f, now, &q);
+    f.guide = NULL;
+    if (store_count_matching(st, &q, &total) != ALM_OK) {
+        guide_info_fini(&g);
+        return page_fail(ctx, resp, 500, NULL);
+    }
+    pages = (total + RENDER_PAGE_SIZE - 1) / RENDER_PAGE_SIZE;
+    if (f.page > 1 && f.page > pages) {
+        guide_info_fini(&g);
+        return page_fail(ctx, resp, 404, "There is no such page of this guide's events.");
+    }
+    snprintf(path, sizeof(path), "/guides/%s", g.slug);
+    fq = page_feed_qs(&(struct web_filter){ .guide = g.slug, .period = "all" });
+    render_page_begin(b, ctx, &(struct render_page){
+        .title = g.title, .nav = "guides", .feed_qs = fq, .description = g.summary,
+    });
+    buf_puts(b, "<a class=\"back\" href=\"/guides\">← Guides</a>\n"
+                "<div class=\"page-head\">\n<h1>");
+    render_text(b, g.title);
+    buf_puts(b, "</h1>\n<p class=\"sub\">");
+    page_put_plural(b, total, "event", "events");
+    if (g.newest > 0) {
+        buf_puts(b, " · latest ");
+        render_time(b, now, g.newest);
+    }
+    buf_puts(b, " · <a href=\"/feed.atom");
+    render_text(b, fq);
+    buf_puts(b, "\">Atom feed</a> · <a href=\"/?guide=");
+    render_text(b, g.slug);
+    buf_puts(b, "\">Filter events</a></p>\n</div>\n");
+    if (f.page == 1) {
+        buf_puts(b, "<p class=\"lead\">");
+        render_text(b, g.summary);
+        buf_puts(b, "</p>\n");
+        put_week_chart(b, "this guide's events", first, counts, CHART_WEEKS);
+        if (g.body && *g.body) {
+            buf_puts(b, "<section class=\"prose\" aria-label=\"The guide\">\n");
+            put_markdown(b, g.body);
+            buf_puts(b, "</section>\n");
+        }
+    }
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">"
+                "Timeline <span class=\"count\">(");
+    page_put_count(b, total);
+    buf_puts(b, ")</span></h2>\n<div class=\"timeline\">\n");
+    q.limit = RENDER_PAGE_SIZE;
+    q.offset = (f.page - 1) * RENDER_PAGE_SIZE;
+    struct timeline tl = { .b = b, .now = now, .year = -1, .month = -1 };
+    rc = store_list_events(st, &q, put_timeline_row, &tl);
+    buf_puts(b, "</div>\n");
+    if (tl.n == 0)
+        buf_puts(b, "<p class=\"none\">No event has joined this guide yet.</p>\n");
+    buf_puts(b, "</section>\n");
+    page_pager(b, path, &f, NULL, pages);
+    render_page_end(b, ctx);
+    page_ok(resp, MAX_AGE_GUIDE, page_last_analysis(st));
+    free(fq);
+    guide_info_fini(&g);
+    return rc == ALM_OK ? 0 : page_fail(ctx, resp, 500, NULL);
+}
