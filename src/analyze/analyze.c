@@ -339,8 +339,8 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
         }
         free(f);
     }
-    tokens_free(&tt);
-    tokens_free(&bt);
+    tokens_fini(&tt);
+    tokens_fini(&bt);
 
     names = xcalloc(w->nhits + 1, sizeof(*names));
     in_title = xcalloc(w->nhits + 1, sizeof(*in_title));
@@ -369,7 +369,7 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
         w->simhash = ns >= 3 ? story_simhash(sh, ns) : 0;
         free(sh);
     }
-    buf_free(&tb);
+    buf_fini(&tb);
     w->ent_ids = xcalloc(w->nhits + 1, sizeof(*w->ent_ids));
     for (size_t i = 0; i < w->nhits; i++)
         w->ent_ids[i] = name_id(w->hits[i].name, strlen(w->hits[i].name));

@@ -187,7 +187,7 @@ add_phrase(struct entity_dict *d, int e, const char *name, size_t line, const ch
     else
         table_insert(d, (uint32_t)(d->nph - 1));
 out:
-    tokens_free(&t);
+    tokens_fini(&t);
     return rc;
 }
 

@@ -116,7 +116,7 @@ fold_key(const char *s)
             buf_putc(&b, ' ');
         buf_puts(&b, tok_str(&t, i));
     }
-    tokens_free(&t);
+    tokens_fini(&t);
     r = buf_take(&b);
     return r ? r : xstrdup("");
 }
@@ -168,7 +168,7 @@ words_make(struct words *w, struct stemmer *st, const char *s, size_t n)
 static void
 words_free(struct words *w)
 {
-    tokens_free(&w->t);
+    tokens_fini(&w->t);
     free(w->fold);
     free(w->stem);
 }
@@ -749,13 +749,13 @@ guides_load(const char *dir, struct guide_set **out, char *err, size_t errlen)
         struct stat sb;
 
         if (buf_printf(&path, "%s/%s", dir, names[i]) != ALM_OK) {
-            buf_free(&path);
+            buf_fini(&path);
             set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
             rc = ALM_EINVAL;
             goto out;
         }
         if (stat(path.data, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            buf_free(&path);
+            buf_fini(&path);
             continue;   /* a directory or a dangling link named x.md */
         }
         rc = read_file(path.data, &data, &len, err, errlen);

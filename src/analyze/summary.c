@@ -308,8 +308,8 @@ clean_text(const char *src, size_t n, int flat, struct buf *out)
         }
         i += len;
     }
-    buf_free(&d1);
-    buf_free(&d2);
+    buf_fini(&d1);
+    buf_fini(&d2);
 }
 
 /* ---- stage 2: paragraphs, boilerplate, bylines and datelines ---- */
@@ -715,7 +715,7 @@ period_ends(const char *s, size_t n, size_t dot, size_t next)
         return 1;
     text_tokenize(s + nb, ne - nb, &t);
     stop = t.n == 1 && text_is_stopword(tok_str(&t, 0), t.v[0].len);
-    tokens_free(&t);
+    tokens_fini(&t);
     return stop;
 }
 
@@ -887,13 +887,13 @@ build_doc(const char *s, size_t n, int filter, struct doc *d)
         prevlen = e - b;
     }
     flush_para(d, &para, filter);
-    buf_free(&para);
+    buf_fini(&para);
 }
 
 static void
 doc_free(struct doc *d)
 {
-    buf_free(&d->text);
+    buf_fini(&d->text);
     free(d->v);
 }
 
@@ -911,7 +911,7 @@ summary_sentences(const char *s, size_t n, void (*fn)(const char *p, size_t len,
     for (size_t i = 0; i < d.n; i++)
         fn(d.text.data + d.v[i].off, d.v[i].len, arg);
     doc_free(&d);
-    buf_free(&c);
+    buf_fini(&c);
 }
 
 /* ---- scoring ---- */
@@ -1034,8 +1034,8 @@ repeats_title(const char *s, size_t n, const char *title)
                 }
         rep = common * 10 >= st.n * 8 || (common * 10 >= tt.n * 9 && st.n <= tt.n + 3);
     }
-    tokens_free(&st);
-    tokens_free(&tt);
+    tokens_fini(&st);
+    tokens_fini(&tt);
     return rep;
 }
 
@@ -1470,9 +1470,9 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
                 (const char *const *)ev, nentities, d.text.data, d.text.len, alone);
     res = buf_take(&out);
     doc_free(&d);
-    buf_free(&clean);
-    buf_free(&title);
-    buf_free(&source);
+    buf_fini(&clean);
+    buf_fini(&title);
+    buf_fini(&source);
     free_list(gv, nguides);
     free_list(ev, nentities);
     return res;

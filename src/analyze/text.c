@@ -241,7 +241,7 @@ tokens_reset(struct tokens *t)
 }
 
 void
-tokens_free(struct tokens *t)
+tokens_fini(struct tokens *t)
 {
     free(t->v);
     free(t->text);
@@ -312,7 +312,7 @@ text_terms(struct stemmer *st, const char *s, size_t n, uint64_t **out)
         stem = stemmer_stem(st, tok_str(&t, i), t.v[i].len, &sl);
         v[m++] = text_hash(stem, sl, 0);
     }
-    tokens_free(&t);
+    tokens_fini(&t);
     *out = v;
     return m;
 }

@@ -8,7 +8,7 @@
  * "gpt" "4o"), so dictionary phrases tokenized the same way match text.
  * Each token records whether it started with a capital letter and whether
  * it opens a sentence, for the entity-candidate finder. A struct tokens
- * owns its strings; tokens_free() releases them.
+ * owns its strings; tokens_fini() releases them.
  *
  * Stems come from Snowball's English stemmer (libstemmer); a struct stemmer
  * is not thread-safe, keep one per thread.
@@ -45,7 +45,7 @@ tok_str(const struct tokens *t, size_t i)
     return t->text + t->v[i].off;
 }
 void tokens_reset(struct tokens *t);
-void tokens_free(struct tokens *t);
+void tokens_fini(struct tokens *t);
 
 /* 1 when the folded word is an English stop word. */
 int text_is_stopword(const char *w, size_t n);

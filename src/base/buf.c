@@ -268,7 +268,7 @@ buf_take(struct buf *b)
 }
 
 void
-buf_free(struct buf *b)
+buf_fini(struct buf *b)
 {
     free(b->data);
     b->data = NULL;

@@ -78,6 +78,6 @@ buf_cut(const struct buf *b)
 void buf_reset(struct buf *b);
 /* Hands the bytes to the caller (free with free()); the buffer is empty. */
 char *buf_take(struct buf *b);
-void buf_free(struct buf *b);
+void buf_fini(struct buf *b);
 
 #endif

@@ -154,7 +154,7 @@ cmd_events(struct cli *c, int argc, char **argv)
         printf("no events%s\n", nev == 0 ? " yet: run `almanac ingest` (or `almanac analyze`)"
                                           : "");
     }
-    buf_free(&l.out);
+    buf_fini(&l.out);
     if (rc != ALM_OK) {
         fprintf(stderr, "almanac: %s\n", store_error(c->st));
         return 1;
@@ -281,10 +281,10 @@ cmd_event(struct cli *c, int argc, char **argv)
         store_event_entities(c->st, id, list_entity, &en);
         printf("\nEntities: %s\n", en.n ? buf_cstr(&b) : "none found");
         printf("Story: #%lld\n", (long long)e.story_id);
-        buf_free(&tl.out);
+        buf_fini(&tl.out);
     }
-    buf_free(&b);
-    buf_free(&rel.out);
+    buf_fini(&b);
+    buf_fini(&rel.out);
     event_fini(&e);
     return 0;
 }

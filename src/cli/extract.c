@@ -126,8 +126,8 @@ cmd_extract(struct cli *c, int argc, char **argv)
         if (extract_one(argv[i], json, &page, &out) != ALM_OK)
             failed = 1;
     }
-    buf_free(&page);
-    buf_free(&out);
+    buf_fini(&page);
+    buf_fini(&out);
     if (fflush(stdout) != 0)
         failed = 1;
     return failed ? 1 : 0;

@@ -252,8 +252,8 @@ cmd_parse(struct cli *c, int argc, char **argv)
         }
         feed_free(f);
     }
-    buf_free(&in.buf);
-    buf_free(&out);
+    buf_fini(&in.buf);
+    buf_fini(&out);
     if (fflush(stdout) != 0)
         failed = 1;
     return failed ? 1 : 0;

@@ -81,7 +81,7 @@ cmd_sources(struct cli *c, int argc, char **argv)
         buf_puts(&out, "]\n");
         fwrite(out.data, 1, out.len, stdout);
     }
-    buf_free(&out);
+    buf_fini(&out);
     return 0;
 }
 
@@ -103,13 +103,13 @@ read_outlines(const char *file, struct opml_outline **o, size_t *n)
         if (buf_append(&in, tmp, k) != ALM_OK) {
             fprintf(stderr, "almanac: %s: larger than 16 MiB\n", file);
             fclose(fp);
-            buf_free(&in);
+            buf_fini(&in);
             return 1;
         }
     }
     fclose(fp);
     rc = opml_read(buf_cstr(&in), in.len, o, n);
-    buf_free(&in);
+    buf_fini(&in);
     if (rc != ALM_OK) {
         fprintf(stderr, "almanac: %s: %s\n", file,
                 rc == ALM_ETOOBIG ? "more outlines than an import takes (100,000)"
@@ -266,7 +266,7 @@ opml_import(struct cli *c, const char *file)
         printf("imported %zu new sources of %zu outlines into %s (tier 3, community: edit to "
                "taste); %zu already there, %zu rejected\n", x.added, n, c->cfg->path, dup,
                rejected);
-    buf_free(&text);
+    buf_fini(&text);
     opml_import_free(v, n);
     opml_outlines_free(o, n);
     return rc != 0 || rejected > 0 ? 1 : 0;
@@ -284,7 +284,7 @@ cmd_opml(struct cli *c, int argc, char **argv)
         int rc = opml_write(c->cfg, &out);
         if (rc == ALM_OK)
             fwrite(out.data, 1, out.len, stdout);
-        buf_free(&out);
+        buf_fini(&out);
         return rc == ALM_OK ? 0 : 1;
     }
     fprintf(stderr, "usage: almanac opml import FILE | almanac opml export\n");

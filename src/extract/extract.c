@@ -1064,8 +1064,8 @@ article(struct doc *d, const struct meta *m, struct extract_result *r)
         r->html = html ? html_sanitize(html, strlen(html), m->base) : xstrdup("");
         free(html);
     }
-    buf_free(&o.text);
-    buf_free(&o.html);
+    buf_fini(&o.text);
+    buf_fini(&o.html);
 }
 
 int

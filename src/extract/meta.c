@@ -187,7 +187,7 @@ set(char **field, const char *v)
     }
     if (b.len)
         *field = buf_take(&b);
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 static void
@@ -575,7 +575,7 @@ read_jsonld(struct walk *w, struct meta *m)
             set(&m->image, image_url(cJSON_GetObjectItemCaseSensitive(o, "image"), 0));
             set(&m->lang, str(o, "inLanguage"));
         }
-        buf_free(&b);
+        buf_fini(&b);
         cJSON_Delete(j);
     }
 }

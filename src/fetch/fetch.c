@@ -436,7 +436,7 @@ xfer_result(const struct run *r, struct xfer *x, CURLcode cc)
 
     if (cc != CURLE_OK) {
         res->error = describe_failure(r, x, cc);
-        buf_free(&x->body);
+        buf_fini(&x->body);
     } else if (res->status == 200 || res->status == 304) {
         res->ok = 1;
         res->not_modified = res->status == 304;
@@ -527,7 +527,7 @@ xfer_free(struct xfer *x)
         return;
     curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
-    buf_free(&x->body);
+    buf_fini(&x->body);
     free(x);
 }
 

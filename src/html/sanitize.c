@@ -1097,7 +1097,7 @@ html_sanitize(const char *html, size_t n, const char *base_url)
         i = san_markup(&st, s, n, i);
     }
     san_pop_to(&st, 0);
-    buf_free(&st.val);
+    buf_fini(&st.val);
     free(st.base_copy);
     return buf_take(&st.out);
 }

@@ -390,7 +390,7 @@ done:
         size_t bad = utf8_first_bad((const unsigned char *)b.data, b.len);
         const char *w = utf8_repair((const unsigned char *)b.data, b.len, bad, &c);
         why = why ? why : w;
-        buf_free(&b);
+        buf_fini(&b);
         b = c;
     }
     if (why)

@@ -1468,8 +1468,8 @@ out:
         xmlFree(h->ent.orig);
         free(h);
     }
-    buf_free(&s->cap.raw);
-    buf_free(&s->cap.markup);
+    buf_fini(&s->cap.raw);
+    buf_fini(&s->cap.markup);
     free(s);
     if (owned)
         free((char *)doc);

@@ -185,7 +185,7 @@ store_count_matching(struct store *st, const struct event_query *q, int64_t *out
     buf_puts(&sql, "SELECT count(*)");
     count_clause(&sql, q);
     s = sq_prepare(st, buf_cstr(&sql));
-    buf_free(&sql);
+    buf_fini(&sql);
     if (s == NULL)
         return ALM_ESTORE;
     bind_filters(s, q);
@@ -222,7 +222,7 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
     where_clause(&sql, q, "i.id", GUIDE_PROBE, W_SCORE_INDEX);
     buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
     s = sq_prepare(st, buf_cstr(&sql));
-    buf_free(&sql);
+    buf_fini(&sql);
     if (s == NULL)
         return ALM_ESTORE;
     bind_filters(s, q);
@@ -269,7 +269,7 @@ store_list_events(struct store *st, const struct event_query *q,
                                : " ORDER BY i.published DESC, i.id DESC");
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
-    buf_free(&sql);
+    buf_fini(&sql);
     if (s == NULL)
         return ALM_ESTORE;
     bind_filters(s, q);
@@ -309,7 +309,7 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
     where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);
     buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
-    buf_free(&sql);
+    buf_fini(&sql);
     if (s == NULL)
         return ALM_ESTORE;
     bind_filters(s, q);

@@ -71,7 +71,7 @@ event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
         .unknown_date_null = 1,
         .url = buf_cstr(&page),
     });
-    buf_free(&page);
+    buf_fini(&page);
 }
 
 /* ---- event lists ---- */
@@ -156,8 +156,8 @@ put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struc
     buf_printf(&u, "limit=%d&offset=%d", limit, offset + limit);
     render_absolute(&abs, ctx, buf_cstr(&u));
     buf_append_json(b, buf_cstr(&abs));
-    buf_free(&u);
-    buf_free(&abs);
+    buf_fini(&u);
+    buf_fini(&abs);
 }
 
 int
@@ -324,7 +324,7 @@ put_guide(struct buf *b, const struct web_ctx *ctx, const struct guide_info *g)
     buf_puts(&url, g->slug);
     buf_puts(b, ",\"url\":");
     buf_append_json(b, buf_cstr(&url));
-    buf_free(&url);
+    buf_fini(&url);
 }
 
 struct guides {
@@ -590,7 +590,7 @@ put_marked_json(struct buf *b, const char *s)
 
     render_marked(&h, s, '\x01', '\x02');
     buf_append_json(b, buf_cstr(&h));
-    buf_free(&h);
+    buf_fini(&h);
 }
 
 static int

@@ -140,7 +140,7 @@ feed_title(struct buf *b, const struct web_filter *f)
         buf_puts(b, ": ");
         buf_puts(b, buf_cstr(&d));
     }
-    buf_free(&d);
+    buf_fini(&d);
 }
 
 /* The entry's HTML summary: the event's summary, then score, source and link. */
@@ -198,7 +198,7 @@ atom_category(const char *slug, size_t len, void *arg)
         struct buf u = BUF_INIT(1024);
         render_absolute(&u, c->ctx, "/guides/");
         xml(c->b, buf_cstr(&u));
-        buf_free(&u);
+        buf_fini(&u);
     }
     buf_puts(c->b, "\"/>\n");
 }
@@ -242,10 +242,10 @@ atom_entry(const struct event *e, void *arg)
     if (e->item.published > fc->newest)
         fc->newest = e->item.published;
     fc->n++;
-    buf_free(&id);
-    buf_free(&page);
-    buf_free(&h);
-    buf_free(&who);
+    buf_fini(&id);
+    buf_fini(&page);
+    buf_fini(&h);
+    buf_fini(&who);
     return 0;
 }
 
@@ -277,7 +277,7 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     store_last_change(st, &analyzed, NULL);
     if (rc != ALM_OK) {
         free(fc.qs);
-        buf_free(&entries);
+        buf_fini(&entries);
         render_error_page(ctx, 500, NULL, resp);
         return 0;
     }
@@ -298,7 +298,7 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
         xml(b, buf_cstr(&abs));
         buf_puts(b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
         xml(b, buf_cstr(&abs));
-        buf_free(&abs);
+        buf_fini(&abs);
     }
     buf_puts(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
     buf_reset(&u);
@@ -314,9 +314,9 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     resp->max_age = MAX_AGE_FEED;
     resp->last_modified = analyzed;
     free(fc.qs);
-    buf_free(&entries);
-    buf_free(&u);
-    buf_free(&t);
+    buf_fini(&entries);
+    buf_fini(&u);
+    buf_fini(&t);
     return 0;
 }
 
@@ -362,10 +362,10 @@ json_item(const struct event *e, void *arg)
                e->score, e->item.tier, (long long)e->story_id);
     buf_append_json(b, e->item.source_slug);
     buf_puts(b, "}}");
-    buf_free(&id);
-    buf_free(&page);
-    buf_free(&h);
-    buf_free(&who);
+    buf_fini(&id);
+    buf_fini(&page);
+    buf_fini(&h);
+    buf_fini(&who);
     return 0;
 }
 
@@ -410,8 +410,8 @@ web_feed_json(const struct web_ctx *ctx, const struct web_request *req,
     buf_puts(b, "]}\n");
     store_last_change(st, &analyzed, NULL);
     free(fc.qs);
-    buf_free(&u);
-    buf_free(&t);
+    buf_fini(&u);
+    buf_fini(&t);
     if (rc != ALM_OK) {
         render_error_page(ctx, 500, NULL, resp);
         return 0;

@@ -100,7 +100,7 @@ page_filter_href(struct buf *b, const char *path, const struct web_filter *f, co
 
     render_filter_href(&u, path, f, key, value);
     render_text(b, buf_cstr(&u));
-    buf_free(&u);
+    buf_fini(&u);
 }
 
 /* The feeds' query string for f: its filters without period and page. */
@@ -145,8 +145,8 @@ page_pager(struct buf *b, const char *path, const struct web_filter *f, const ch
     }
     render_pager(b, prev.len ? buf_cstr(&prev) : NULL, next.len ? buf_cstr(&next) : NULL,
                  f->page, pages);
-    buf_free(&prev);
-    buf_free(&next);
+    buf_fini(&prev);
+    buf_fini(&next);
 }
 
 int

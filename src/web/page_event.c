@@ -181,7 +181,7 @@ static void
 story_free(struct story *s)
 {
     for (int i = 0; i < s->n; i++)
-        buf_free(&s->rows[i]);
+        buf_fini(&s->rows[i]);
     free(s);
 }
 
@@ -229,7 +229,7 @@ put_entity(const char *name, const char *kind, int mentions, void *arg)
         struct buf u = BUF_INIT(4096);
         render_urlencode(&u, name);
         render_text(en->b, buf_cstr(&u));
-        buf_free(&u);
+        buf_fini(&u);
     }
     buf_puts(en->b, "\">");
     render_text(en->b, name);
@@ -343,11 +343,11 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
         buf_puts(b, "\">");
         render_text(b, buf_cstr(&canon));
         buf_puts(b, "</a>.</p>\n");
-        buf_free(&canon);
+        buf_fini(&canon);
         event_fini(&e);
         return 0;
     }
-    buf_free(&canon);
+    buf_fini(&canon);
 
     /* Everything the page shows is read before its markup is written: the
      * guides' titles (one query), related events, the story, the entities. */
@@ -373,8 +373,8 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
     if (rc == ALM_OK)
         rc = event_markup(b, ctx, &e, now, &gl, &r, story, &en);
     guide_links_fini(&gl);
-    buf_free(&rel);
-    buf_free(&ents);
+    buf_fini(&rel);
+    buf_fini(&ents);
     story_free(story);
     event_fini(&e);
     if (rc != ALM_OK)

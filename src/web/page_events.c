@@ -162,7 +162,7 @@ events_page(const struct web_ctx *ctx, const struct web_request *req, struct web
     buf_puts(b, "</div>\n");
     if (rc != ALM_OK) {
         free(fq);
-        buf_free(&desc);
+        buf_fini(&desc);
         return page_fail(ctx, resp, 500, NULL);
     }
     if (r.n == 0) {
@@ -182,7 +182,7 @@ events_page(const struct web_ctx *ctx, const struct web_request *req, struct web
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_LIST, page_last_analysis(st));
     free(fq);
-    buf_free(&desc);
+    buf_fini(&desc);
     return 0;
 }
 

@@ -59,7 +59,7 @@ web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
     if ((st = web_store(ctx)) == NULL)
         return page_fail(ctx, resp, 500, NULL);
     if (store_list_guides(st, put_guide_card, &gl) != ALM_OK) {
-        buf_free(&cards);
+        buf_fini(&cards);
         return page_fail(ctx, resp, 500, NULL);
     }
     render_page_begin(b, ctx, &(struct render_page){
@@ -78,7 +78,7 @@ web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
         buf_printf(b, "<div class=\"cards\">\n%s</div>\n", buf_cstr(&cards));
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_GUIDE, page_last_analysis(st));
-    buf_free(&cards);
+    buf_fini(&cards);
     return 0;
 }
 

@@ -32,7 +32,7 @@ snippet_in_title(const char *snippet, const char *title)
         if (*p != '\x01' && *p != '\x02')
             buf_putc(&plain, *p);
     in = plain.len == 0 || (title && strstr(title, buf_cstr(&plain)) != NULL);
-    buf_free(&plain);
+    buf_fini(&plain);
     return in;
 }
 

@@ -122,7 +122,7 @@ web_page_sources(const struct web_ctx *ctx, const struct web_request *req,
     if ((st = web_store(ctx)) == NULL)
         return page_fail(ctx, resp, 500, NULL);
     if (store_list_source_info(st, put_source_row, &sr) != ALM_OK) {
-        buf_free(&rows);
+        buf_fini(&rows);
         return page_fail(ctx, resp, 500, NULL);
     }
     store_last_change(st, &analyzed, &fetched);
@@ -155,7 +155,7 @@ web_page_sources(const struct web_ctx *ctx, const struct web_request *req,
     }
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_LIST, fetched > analyzed ? fetched : analyzed);
-    buf_free(&rows);
+    buf_fini(&rows);
     return 0;
 }
 

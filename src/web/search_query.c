@@ -38,7 +38,7 @@ web_search_query(const char *text, char **out)
         if (n == 0)
             break;
         if (++words > SEARCH_MAX_WORDS) {
-            buf_free(&b);
+            buf_fini(&b);
             return ALM_ETOOBIG;
         }
         /* "agent*" keeps its meaning as a prefix search; other syntax is text.
@@ -47,7 +47,7 @@ web_search_query(const char *text, char **out)
          * query at most SEARCH_MAX_PREFIXES of them. */
         if (n > 1 && p[n - 1] == '*') {
             if (utf8_chars(p, n - 1) < SEARCH_MIN_PREFIX || ++prefixes > SEARCH_MAX_PREFIXES) {
-                buf_free(&b);
+                buf_fini(&b);
                 return ALM_EDENIED;
             }
             prefix = 1;
@@ -66,7 +66,7 @@ web_search_query(const char *text, char **out)
         p += n;
     }
     if (b.len == 0) {
-        buf_free(&b);
+        buf_fini(&b);
         return ALM_EINVAL;
     }
     *out = buf_take(&b);

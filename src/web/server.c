@@ -745,7 +745,7 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
     if (h.status != 304 && resp->body.len > 0) {
         if (h.gz && gzip_body(resp->body.data, resp->body.len, &body, &len) == ALM_OK &&
             len < resp->body.len) {
-            buf_free(&resp->body);
+            buf_fini(&resp->body);
         } else {
             free(body);
             if (h.gz)
@@ -759,7 +759,7 @@ send_response(struct web_server *s, struct MHD_Connection *conn, struct request 
             free(body);
     } else {
         h.gz = 0;
-        buf_free(&resp->body);
+        buf_fini(&resp->body);
         r = empty_response();
     }
     if (r == NULL)
@@ -1162,7 +1162,7 @@ answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
         ok = send_entry(s, conn, rq, method, e, route.group);
     else
         ok = send_response(s, conn, rq, method, &resp, route.group);
-    buf_free(&resp.body);
+    buf_fini(&resp.body);
     free(qstore);
     return ok;
 }

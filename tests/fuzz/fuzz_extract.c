@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (extract_to_json(r, &out) != ALM_OK)
         abort();
-    buf_free(&out);
+    buf_fini(&out);
     extract_result_free(r);
     return 0;
 }

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct buf out = BUF_INIT((size_t)64 << 20);
 
     feed_to_json(f, &out);
-    buf_free(&out);
+    buf_fini(&out);
     feed_free(f);
     return 0;
 }

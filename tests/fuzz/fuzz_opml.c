@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)opml_import_render(v, n, &out);
         opml_import_free(v, n);
     }
-    buf_free(&out);
+    buf_fini(&out);
     opml_outlines_free(o, n);
     return 0;
 }

@@ -30,12 +30,12 @@ test_cut(void **state)
     assert_false(buf_cut(&b));
     assert_int_equal(buf_printf(&b, "%s", "a long string of more than sixteen"), ALM_ETOOBIG);
     assert_true(buf_cut(&b));
-    buf_free(&b);
+    buf_fini(&b);
     assert_false(buf_cut(&b));
     /* The escaping writers go through the same bound. */
     assert_int_equal(buf_append_html(&b, "<<<<<<<<", 8), ALM_ETOOBIG);
     assert_true(buf_cut(&b));
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 int

@@ -143,7 +143,7 @@ test_load_errors(void **state)
         text_tokenize("Anthropic", 9, &t);
         assert_int_equal(entities_match(d, &t, NULL, &hits), 0);
         assert_null(hits);
-        tokens_free(&t);
+        tokens_fini(&t);
         entities_free(d);
     }
 }
@@ -223,8 +223,8 @@ test_match(void **state)
         }
         free(got);
         free(hits);
-        tokens_free(&title);
-        tokens_free(&body);
+        tokens_fini(&title);
+        tokens_fini(&body);
     }
 }
 
@@ -267,8 +267,8 @@ test_candidates(void **state)
         if (strcmp(buf_cstr(&b), cand_cases[i].want) != 0)
             fail_msg("case %zu: got '%s', want '%s'", i, buf_cstr(&b), cand_cases[i].want);
         entities_candidates_free(v, n);
-        buf_free(&b);
-        tokens_free(&t);
+        buf_fini(&b);
+        tokens_fini(&t);
     }
 }
 
@@ -299,8 +299,8 @@ test_candidates_limit(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(v[0], "Anthropic");
     entities_candidates_free(v, n);
-    tokens_free(&t);
-    buf_free(&b);
+    tokens_fini(&t);
+    buf_fini(&b);
 }
 
 /* 1 MB of one word, 1 MB without a break, 1 MB of bytes that are not UTF-8. */
@@ -326,12 +326,12 @@ test_hostile(void **state)
     free(hits);
     n = entities_candidates(d, &t, &v);
     assert_int_equal(n, 0);
-    tokens_free(&t);
+    tokens_fini(&t);
 
     memset(s, 'a', big);
     text_tokenize(s, big, &t);
     assert_int_equal(entities_match(d, NULL, &t, &hits), 0);
-    tokens_free(&t);
+    tokens_fini(&t);
 
     for (size_t i = 0; i < big; i++)
         s[i] = (char)(0x80 + i % 64);
@@ -340,7 +340,7 @@ test_hostile(void **state)
     n = entities_candidates(d, &t, &v);
     assert_int_equal(n, 0);
     entities_candidates_free(v, n);
-    tokens_free(&t);
+    tokens_fini(&t);
     free(s);
 }
 
@@ -390,10 +390,10 @@ test_long_text(void **state)
     }
     free(hb);
     free(ha);
-    tokens_free(&tb);
-    tokens_free(&ta);
-    buf_free(&block);
-    buf_free(&all);
+    tokens_fini(&tb);
+    tokens_fini(&ta);
+    buf_fini(&block);
+    buf_fini(&all);
 }
 
 int

@@ -263,7 +263,7 @@ test_jsonld_body(void **state)
     assert_non_null(strstr(r->text, "script.\n\nSecond paragraph here."));
     assert_non_null(strstr(r->html, "<p>Second paragraph here.</p>"));
     extract_result_free(r);
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 /* ---- hostile input ---- */
@@ -308,7 +308,7 @@ test_hostile(void **state)
         extract_result_free(r);
     else
         assert_null(r);
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 /* ---- real pages ---- */
@@ -440,7 +440,7 @@ test_json(void **state)
     assert_int_equal(extract_to_json(r, &b), ALM_OK);
     assert_non_null(strstr(b.data, "\"url\":null,\"title\":null,"));
     assert_non_null(strstr(b.data, "\"text\":\"Quote \\\" and backslash \\\\ in"));
-    buf_free(&b);
+    buf_fini(&b);
     extract_result_free(r);
 }
 

@@ -130,7 +130,7 @@ test_decode_ref(void **state)
             assert_int_equal(b.len, 0);
         else
             assert_string_equal(buf_cstr(&b), ref_cases[i].out);
-        buf_free(&b);
+        buf_fini(&b);
     }
     /* n bounds the input: "&amp;" cut after "&am" is no reference. */
     {
@@ -139,7 +139,7 @@ test_decode_ref(void **state)
         assert_int_equal(html_decode_ref("&amp;", 3, &b), 0);
         assert_int_equal(html_decode_ref("&#65;", 4, &b), 4);
         assert_string_equal(buf_cstr(&b), "A");
-        buf_free(&b);
+        buf_fini(&b);
     }
 }
 

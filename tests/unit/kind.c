@@ -84,8 +84,8 @@ classify(const char *title, const char *text, const char *source_kind, const cha
     n = entities_match(dict, title ? &t : NULL, text ? &b : NULL, &hits);
     k = kind_classify(&in, title ? &t : NULL, text ? &b : NULL, hits, n, why);
     free(hits);
-    tokens_free(&t);
-    tokens_free(&b);
+    tokens_fini(&t);
+    tokens_fini(&b);
     return k;
 }
 
@@ -304,7 +304,7 @@ test_cue(void **state)
     assert_int_equal(kind_cue(&t, t.n, "exports"), 0);
     assert_int_equal(kind_cue(&t, t.n, ""), 0);
     assert_int_equal(kind_cue(NULL, 10, "issue"), 0);
-    tokens_free(&t);
+    tokens_fini(&t);
 }
 
 /* 1 MB of one word, as title and body; 1 MB of bytes that are not UTF-8. */

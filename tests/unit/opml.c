@@ -73,7 +73,7 @@ check_round_trip(const struct config *c)
             fail_msg("%s: %zu outlines for %s", s->slug, hits, s->feed_url);
     }
     opml_outlines_free(o, n);
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 static void
@@ -124,11 +124,11 @@ test_round_trip_escaping(void **state)
     assert_string_equal(o[1].title, "Line\nbreak\tand tab, caf\xC3\xA9, \xF0\x9F\xA4\x96");
     assert_true(utf8_ok(o[2].title));
     opml_outlines_free(o, n);
-    buf_free(&b);
+    buf_fini(&b);
 
     /* A full buffer is an error, not a crash. */
     assert_int_equal(opml_write(&c, &tiny), ALM_ETOOBIG);
-    buf_free(&tiny);
+    buf_fini(&tiny);
     assert_int_equal(opml_write(NULL, &tiny), ALM_EINVAL);
 }
 
@@ -356,7 +356,7 @@ test_huge(void **state)
     o = NULL;
     assert_int_equal(opml_read(b.data, b.len, &o, &n), ALM_ETOOBIG);
     assert_null(o);
-    buf_free(&b);
+    buf_fini(&b);
 }
 
 /* One configured source, as the import sees the configuration. */
@@ -510,8 +510,8 @@ test_import_plan(void **state)
     opml_import_free(v, n);
     opml_outlines_free(o, n);
     config_free(c);
-    buf_free(&doc);
-    buf_free(&text);
+    buf_fini(&doc);
+    buf_fini(&text);
 }
 
 int

@@ -248,11 +248,11 @@ judge_case(const struct event_case *c, int sources, int tiers_mask, struct score
     assert_int_equal(score_format(sc, &b), ALM_OK);
     printf("%2d %-10s %s\n%s", sc->value, event_kind_name(k), c->title, buf_cstr(&b));
     judge_item_fini(&ji);
-    buf_free(&b);
+    buf_fini(&b);
     free(f);
     free(hits);
-    tokens_free(&title);
-    tokens_free(&body);
+    tokens_fini(&title);
+    tokens_fini(&body);
     return k;
 }
 
@@ -415,8 +415,8 @@ test_components(void **state)
     score_fini(&one);
     score_fini(&many);
     score_fini(NULL);
-    buf_free(&b);
-    buf_free(&tiny);
+    buf_fini(&b);
+    buf_fini(&tiny);
 
     /* A file that is not a version-1 model, or has a line it cannot read,
      * is refused with its line. */

@@ -394,7 +394,7 @@ test_real_items(void **state)
         assert_non_null(strstr(s, " As a tier-2 "));
         assert_non_null(strstr(s, ", it bears on open-weight models."));
         assert_no_markup(s);
-        buf_free(&b);
+        buf_fini(&b);
         free(x);
         free(s);
         free(it.data);
@@ -421,7 +421,7 @@ test_word_limit(void **state)
     assert_non_null(strstr(x, "Sentence 0 tells"));
     free(x);
     free(s);
-    buf_free(&b);
+    buf_fini(&b);
 
     /* one sentence over 60 words is never used, even cut */
     buf_init(&b, 1 << 20);
@@ -431,7 +431,7 @@ test_word_limit(void **state)
     s = make("A long one", buf_cstr(&b), "Example", 2, KIND_OTHER);
     assert_string_equal(s, "A tier-2 post from Example; the feed has no excerpt.");
     free(s);
-    buf_free(&b);
+    buf_fini(&b);
 
     /* sentences under five words are skipped */
     s = make("Short", "Too short. Also too short here. This one has enough words in it.",
@@ -633,7 +633,7 @@ test_hostile(void **state)
         s = make("Many", buf_cstr(&b), "Src", 2, KIND_OTHER);
         assert_memory_equal(s, "The model was released", 22);
         free(s);
-        buf_free(&b);
+        buf_fini(&b);
     }
 
     /* empty and blank */

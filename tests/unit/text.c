@@ -23,7 +23,7 @@ words(const char *s)
             buf_putc(&b, ' ');
         buf_puts(&b, tok_str(&t, i));
     }
-    tokens_free(&t);
+    tokens_fini(&t);
     return buf_take(&b);
 }
 
@@ -69,7 +69,7 @@ test_flags(void **state)
     assert_true(t.v[5].flags & TOK_SENT);
     assert_false(t.v[6].flags & TOK_CAP);
     assert_int_equal(t.v[6].src, strlen("The EU AI Act passed. Then "));
-    tokens_free(&t);
+    tokens_fini(&t);
 }
 
 static void

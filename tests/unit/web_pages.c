@@ -295,7 +295,7 @@ get(const char *target)
 static void
 done(struct answer *a)
 {
-    buf_free(&a->r.body);
+    buf_fini(&a->r.body);
     free(a);
 }
 
