@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,21 +67,6 @@ struct guide_set {
 };
 
 /* ---- helpers ---- */
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int
 cmp_u64(const void *a, const void *b)
@@ -411,7 +395,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
     int closed = 0, seen[LEN(keys)] = { 0 };
 
     if (check_utf8(s, n, &bad) != ALM_OK) {
-        set_err(err, errlen, "%s:%zu: not valid UTF-8 text", name, line_of(s, bad));
+        err_set(err, errlen, "%s:%zu: not valid UTF-8 text", name, line_of(s, bad));
         return ALM_EINVAL;
     }
     if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
@@ -420,7 +404,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
         if (!is_fence(s + i, e - i)) {
-            set_err(err, errlen, "%s:1: the first line must be '---'", name);
+            err_set(err, errlen, "%s:1: the first line must be '---'", name);
             return ALM_EINVAL;
         }
         i = nl ? e + 1 : n;
@@ -440,7 +424,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         for (k = 0; k < klen && (islower((unsigned char)p[k]) || p[k] == '_'); k++)
             ;
         if (colon == NULL || klen == 0 || k != klen) {
-            set_err(err, errlen, "%s:%zu: expected 'key: value' (a lower-case key, a colon, "
+            err_set(err, errlen, "%s:%zu: expected 'key: value' (a lower-case key, a colon, "
                     "the value)", name, line);
             return ALM_EINVAL;
         }
@@ -448,11 +432,11 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
             if (strlen(keys[k]) == klen && memcmp(p, keys[k], klen) == 0)
                 break;
         if (k == LEN(keys)) {
-            set_err(err, errlen, "%s:%zu: unknown key '%.*s'", name, line, (int)klen, p);
+            err_set(err, errlen, "%s:%zu: unknown key '%.*s'", name, line, (int)klen, p);
             return ALM_EINVAL;
         }
         if (seen[k]) {
-            set_err(err, errlen, "%s:%zu: '%s' is given twice", name, line, keys[k]);
+            err_set(err, errlen, "%s:%zu: '%s' is given twice", name, line, keys[k]);
             return ALM_EINVAL;
         }
         seen[k] = 1;
@@ -463,12 +447,12 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
             gd->slug = trim_dup(val, vlen);
             *slug_line = line;
             if (!slug_ok(gd->slug)) {
-                set_err(err, errlen, "%s:%zu: slug '%s' must be 1-%d characters of a-z, 0-9 "
+                err_set(err, errlen, "%s:%zu: slug '%s' must be 1-%d characters of a-z, 0-9 "
                         "and '-'", name, line, gd->slug, MAX_SLUG);
                 return ALM_EINVAL;
             }
             if (strcmp(gd->slug, base) != 0) {
-                set_err(err, errlen, "%s:%zu: slug '%s' is not the file name '%s'", name, line,
+                err_set(err, errlen, "%s:%zu: slug '%s' is not the file name '%s'", name, line,
                         gd->slug, base);
                 return ALM_EINVAL;
             }
@@ -492,13 +476,13 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         }
     }
     if (!closed) {
-        set_err(err, errlen, "%s:1: the front matter has no closing '---' line", name);
+        err_set(err, errlen, "%s:1: the front matter has no closing '---' line", name);
         return ALM_EINVAL;
     }
     for (size_t k = 0; k < 3; k++) {
         const char *v = k == 0 ? gd->slug : k == 1 ? gd->title : gd->summary;
         if (v == NULL || v[0] == '\0') {
-            set_err(err, errlen, "%s:%zu: the front matter has no %s", name, line, keys[k]);
+            err_set(err, errlen, "%s:%zu: the front matter has no %s", name, line, keys[k]);
             return ALM_EINVAL;
         }
     }
@@ -511,7 +495,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
     for (size_t k = 0; k < gd->nweak; k++)
         if (!listed(gd->weak[k], gd->entities, gd->nentities) &&
             !listed(gd->weak[k], gd->keywords, gd->nkeywords)) {
-            set_err(err, errlen, "%s:%zu: weak '%s' is not one of the guide's entities or "
+            err_set(err, errlen, "%s:%zu: weak '%s' is not one of the guide's entities or "
                     "keywords", name, weak_line, gd->weak[k]);
             return ALM_EINVAL;
         }
@@ -531,25 +515,25 @@ read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
     size_t n;
 
     if (f == NULL) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        err_set(err, errlen, "%s: %s", path, strerror(errno));
         return ALM_EIO;
     }
     if (fstat(fileno(f), &sb) == 0 && (uintmax_t)sb.st_size > GUIDES_MAX_FILE) {
         fclose(f);
-        set_err(err, errlen, "%s: larger than %zu bytes", path, GUIDES_MAX_FILE);
+        err_set(err, errlen, "%s: larger than %zu bytes", path, GUIDES_MAX_FILE);
         return ALM_ETOOBIG;
     }
     data = xmalloc(GUIDES_MAX_FILE + 2);
     n = fread(data, 1, GUIDES_MAX_FILE + 1, f);
     if (ferror(f)) {
-        set_err(err, errlen, "%s: read error", path);
+        err_set(err, errlen, "%s: read error", path);
         fclose(f);
         free(data);
         return ALM_EIO;
     }
     fclose(f);
     if (n > GUIDES_MAX_FILE) {   /* it grew since fstat */
-        set_err(err, errlen, "%s: larger than %zu bytes", path, GUIDES_MAX_FILE);
+        err_set(err, errlen, "%s: larger than %zu bytes", path, GUIDES_MAX_FILE);
         free(data);
         return ALM_ETOOBIG;
     }
@@ -582,7 +566,7 @@ list_dir(const char *dir, char ***out, size_t *nout, char *err, size_t errlen)
 
     if (d == NULL) {
         int missing = errno == ENOENT || errno == ENOTDIR;
-        set_err(err, errlen, "%s: %s", dir, strerror(errno));
+        err_set(err, errlen, "%s: %s", dir, strerror(errno));
         return missing ? ALM_ENOTFOUND : ALM_EIO;
     }
     while ((e = readdir(d)) != NULL) {
@@ -750,7 +734,7 @@ guides_load(const char *dir, struct guide_set **out, char *err, size_t errlen)
 
         if (buf_printf(&path, "%s/%s", dir, names[i]) != ALM_OK) {
             buf_fini(&path);
-            set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
+            err_set(err, errlen, "%s/%s: path too long", dir, names[i]);
             rc = ALM_EINVAL;
             goto out;
         }
@@ -770,7 +754,7 @@ guides_load(const char *dir, struct guide_set **out, char *err, size_t errlen)
             goto out;
         for (size_t k = 0; k + 1 < g->n; k++)
             if (strcmp(g->v[k].slug, gd->slug) == 0) {
-                set_err(err, errlen, "%s:%zu: duplicate slug '%s' (also in %s)", gd->path,
+                err_set(err, errlen, "%s:%zu: duplicate slug '%s' (also in %s)", gd->path,
                         slug_lines[g->n - 1], gd->slug, g->v[k].path);
                 rc = ALM_EINVAL;
                 goto out;
@@ -780,7 +764,7 @@ guides_load(const char *dir, struct guide_set **out, char *err, size_t errlen)
         qsort(g->v, g->n, sizeof(*g->v), cmp_guide);
     st = stemmer_new();
     if (st == NULL) {
-        set_err(err, errlen, "%s: no English stemmer", dir);
+        err_set(err, errlen, "%s: no English stemmer", dir);
         rc = ALM_EINVAL;
         goto out;
     }
