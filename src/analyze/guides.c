@@ -20,14 +20,6 @@
 #define MAX_OCCURRENCES 8192  /* per list; a text past this adds nothing new */
 #define COS_FULL 0.25         /* the cosine at which S reaches 1 */
 
-/* A TF-IDF vector: sorted term hashes and their weights. */
-struct vec {
-    uint64_t *h;
-    double *w;
-    size_t n;
-    double norm;
-};
-
 /* A keyword (hash of its stems) or an entity name (hash of its folded words). */
 struct phrase {
     uint64_t h;
@@ -49,7 +41,7 @@ struct occs {
 struct guide_set {
     struct guide *v;
     size_t n;
-    struct vec *vec;          /* one per guide */
+    struct termvec *vec;      /* one per guide */
     uint64_t *vocab;          /* sorted terms of all guides ... */
     uint32_t *df;             /* ... and how many guides have each */
     size_t nvocab;
@@ -67,14 +59,6 @@ struct guide_set {
 };
 
 /* ---- helpers ---- */
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
 
 static int
 cmp_phrase(const void *a, const void *b)
@@ -169,73 +153,30 @@ phrase_hash(const uint64_t *h, size_t n)
 
 /* Sorted, de-duplicated terms with TF weights 1 + ln(count); takes terms. */
 static void
-vec_from_terms(struct vec *v, uint64_t *terms, size_t n)
+vec_from_terms(struct termvec *v, uint64_t *terms, size_t n)
 {
-    size_t m = 0;
-
-    qsort(terms, n, sizeof(*terms), cmp_u64);
-    v->h = terms;
-    v->w = xmalloc((n ? n : 1) * sizeof(*v->w));
-    for (size_t i = 0; i < n; i++) {
-        if (m > 0 && v->h[m - 1] == terms[i]) {
-            v->w[m - 1] += 1;
-            continue;
-        }
-        v->h[m] = terms[i];
-        v->w[m++] = 1;
-    }
-    v->n = m;
-    for (size_t i = 0; i < m; i++)
+    termvec_from_terms(v, terms, n);
+    for (size_t i = 0; i < v->n; i++)
         v->w[i] = 1 + log(v->w[i]);
-    v->norm = 0;
-}
-
-static void
-vec_free(struct vec *v)
-{
-    free(v->h);
-    free(v->w);
+    v->norm = 0; /* weighed by vec_weigh */
 }
 
 /* ln(1 + N/df); a term no guide has counts as df 1. */
 static double
 idf_of(const struct guide_set *g, uint64_t h)
 {
-    const uint64_t *p = bsearch(&h, g->vocab, g->nvocab, sizeof(*g->vocab), cmp_u64);
+    const uint64_t *p = bsearch(&h, g->vocab, g->nvocab, sizeof(*g->vocab), text_cmp_u64);
     double df = p ? g->df[p - g->vocab] : 1;
 
     return log(1.0 + (double)g->n / df);
 }
 
 static void
-vec_weigh(const struct guide_set *g, struct vec *v)
+vec_weigh(const struct guide_set *g, struct termvec *v)
 {
-    double sq = 0;
-
-    for (size_t i = 0; i < v->n; i++) {
+    for (size_t i = 0; i < v->n; i++)
         v->w[i] *= idf_of(g, v->h[i]);
-        sq += v->w[i] * v->w[i];
-    }
-    v->norm = sqrt(sq);
-}
-
-static double
-vec_cos(const struct vec *a, const struct vec *b)
-{
-    double dot = 0;
-    size_t i = 0, j = 0;
-
-    if (a->norm == 0 || b->norm == 0)
-        return 0;
-    while (i < a->n && j < b->n) {
-        if (a->h[i] < b->h[j])
-            i++;
-        else if (a->h[i] > b->h[j])
-            j++;
-        else
-            dot += a->w[i++] * b->w[j++];
-    }
-    return dot / (a->norm * b->norm);
+    termvec_norm(v);
 }
 
 /* Appends the terms of s, times copies, to *v. */
@@ -654,7 +595,7 @@ index_set(struct guide_set *g, struct stemmer *st)
 
     /* document frequency: each guide's distinct terms were added once */
     if (nall > 1)
-        qsort(all, nall, sizeof(*all), cmp_u64);
+        qsort(all, nall, sizeof(*all), text_cmp_u64);
     g->vocab = xmalloc((nall ? nall : 1) * sizeof(*g->vocab));
     g->df = xmalloc((nall ? nall : 1) * sizeof(*g->df));
     for (size_t i = 0; i < nall; i++) {
@@ -791,7 +732,7 @@ guides_free(struct guide_set *g)
         return;
     for (size_t i = 0; i < g->n; i++) {
         if (g->vec != NULL)
-            vec_free(&g->vec[i]);
+            termvec_fini(&g->vec[i]);
         guide_fini(&g->v[i]);
     }
     for (size_t i = 0; g->ent_key != NULL && i < g->nent; i++)
@@ -974,7 +915,7 @@ guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *t
     char **ekeys;
     uint64_t *terms = NULL;
     size_t nterms = 0, nhits = 0, tn;
-    struct vec ev = { 0 };
+    struct termvec ev = { 0 };
     struct guide_hit *hits, *tops;
     size_t ntops = 0;
 
@@ -1070,7 +1011,7 @@ guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *t
         strong += strong_kw;
         e = 1 - pow(0.5, n);
         kw = 1 - pow(0.6, k);
-        s = vec_cos(&ev, &g->vec[i]) / COS_FULL;
+        s = termvec_cos(&ev, &g->vec[i]) / COS_FULL;
         if (s > 1)
             s = 1;
         w = 0.4 * e + 0.4 * kw + 0.2 * s;
@@ -1103,7 +1044,7 @@ guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *t
     else
         free(tops);
 
-    vec_free(&ev);
+    termvec_fini(&ev);
     for (size_t i = 0; i < nentities; i++)
         free(ekeys[i]);
     free(ekeys);

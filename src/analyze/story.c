@@ -153,14 +153,6 @@ struct story_index {
     size_t capacc;
 };
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 struct story_index *
 story_new(const struct story_opts *o)
 {
@@ -180,7 +172,7 @@ story_new(const struct story_opts *o)
         struct stemmer *st = stemmer_new();
         if (st) {
             ix->ncalendar = text_terms(st, days, sizeof(days) - 1, &ix->calendar);
-            qsort(ix->calendar, ix->ncalendar, sizeof(*ix->calendar), cmp_u64);
+            qsort(ix->calendar, ix->ncalendar, sizeof(*ix->calendar), text_cmp_u64);
             stemmer_free(st);
         }
     }
@@ -300,7 +292,7 @@ cmp_u32(const void *a, const void *b)
 static int
 is_calendar(const struct story_index *ix, uint64_t h)
 {
-    return bsearch(&h, ix->calendar, ix->ncalendar, sizeof(h), cmp_u64) != NULL;
+    return bsearch(&h, ix->calendar, ix->ncalendar, sizeof(h), text_cmp_u64) != NULL;
 }
 
 /* The distinct dense term ids of terms[0..n) (the first max_terms distinct

@@ -916,72 +916,6 @@ summary_sentences(const char *s, size_t n, void (*fn)(const char *p, size_t len,
 
 /* ---- scoring ---- */
 
-struct tv {                  /* a term vector: sorted hashes with counts */
-    uint64_t *h;
-    double *w;
-    size_t n;
-    double norm;
-};
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* Takes terms (malloc'd), sorts them and counts repeats. */
-static void
-tv_make(struct tv *v, uint64_t *terms, size_t n)
-{
-    size_t m = 0;
-    double sq = 0;
-
-    qsort(terms, n, sizeof(*terms), cmp_u64);
-    v->h = terms;
-    v->w = xmalloc((n ? n : 1) * sizeof(*v->w));
-    for (size_t i = 0; i < n; i++) {
-        if (m > 0 && v->h[m - 1] == terms[i]) {
-            v->w[m - 1] += 1;
-            continue;
-        }
-        v->h[m] = terms[i];
-        v->w[m++] = 1;
-    }
-    v->n = m;
-    for (size_t i = 0; i < m; i++)
-        sq += v->w[i] * v->w[i];
-    v->norm = sqrt(sq);
-}
-
-static void
-tv_free(struct tv *v)
-{
-    free(v->h);
-    free(v->w);
-}
-
-static double
-tv_cos(const struct tv *a, const struct tv *b)
-{
-    double dot = 0;
-    size_t i = 0, j = 0;
-
-    if (a->norm == 0 || b->norm == 0)
-        return 0;
-    while (i < a->n && j < b->n) {
-        if (a->h[i] < b->h[j]) {
-            i++;
-        } else if (a->h[i] > b->h[j]) {
-            j++;
-        } else {
-            dot += a->w[i++] * b->w[j++];
-        }
-    }
-    return dot / (a->norm * b->norm);
-}
-
 /* Does s read as prose: at least a third of its words, and two, lower case? */
 static int
 prose(const char *s, size_t n)
@@ -1042,7 +976,7 @@ repeats_title(const char *s, size_t n, const char *title)
 struct cand {
     size_t sent;
     double score;
-    struct tv tv;
+    struct termvec tv;
 };
 
 static int
@@ -1073,7 +1007,7 @@ extract(const struct doc *d, const char *title, struct buf *out)
     struct stemmer *st = stemmer_new();
     uint64_t *all = NULL;
     size_t nall = 0;
-    struct tv docv = { 0 };
+    struct termvec docv = { 0 };
     double maxcos = 0;
 
     for (size_t i = 0; i < d->n; i++)
@@ -1115,7 +1049,7 @@ extract(const struct doc *d, const char *title, struct buf *out)
         nall += nt;
         if (t == NULL)
             t = xmalloc(sizeof(*t));
-        tv_make(&cv[c].tv, t, nt);
+        termvec_from_terms(&cv[c].tv, t, nt);
     }
     for (int rep = 0; rep < 2 && st != NULL && title != NULL; rep++) {
         uint64_t *t;
@@ -1127,9 +1061,9 @@ extract(const struct doc *d, const char *title, struct buf *out)
     }
     if (all == NULL)
         all = xmalloc(sizeof(*all));
-    tv_make(&docv, all, nall);
+    termvec_from_terms(&docv, all, nall);
     for (size_t c = 0; c < nc; c++) {
-        double cs = tv_cos(&cv[c].tv, &docv);
+        double cs = termvec_cos(&cv[c].tv, &docv);
         cv[c].score = cs;
         if (cs > maxcos)
             maxcos = cs;
@@ -1151,7 +1085,7 @@ extract(const struct doc *d, const char *title, struct buf *out)
             int chosen = 0;
             for (size_t m = 0; m < nsel; m++)
                 chosen |= sel[m] == cv[k].sent;
-            if (chosen && tv_cos(&cv[c].tv, &cv[k].tv) > 0.6)
+            if (chosen && termvec_cos(&cv[c].tv, &cv[k].tv) > 0.6)
                 redundant = 1;
         }
         if (redundant)
@@ -1170,8 +1104,8 @@ extract(const struct doc *d, const char *title, struct buf *out)
     }
 out:
     for (size_t c = 0; c < nc; c++)
-        tv_free(&cv[c].tv);
-    tv_free(&docv);
+        termvec_fini(&cv[c].tv);
+    termvec_fini(&docv);
     free(cv);
     free(para_sents);
     stemmer_free(st);

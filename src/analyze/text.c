@@ -1,6 +1,7 @@
 #include "analyze/text.h"
 
 #include <libstemmer.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -338,4 +339,69 @@ text_shingles(struct stemmer *st, const char *s, size_t n, int k, uint64_t **out
     free(terms);
     *out = v;
     return m;
+}
+
+int
+text_cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+void
+termvec_from_terms(struct termvec *v, uint64_t *terms, size_t n)
+{
+    size_t m = 0;
+
+    qsort(terms, n, sizeof(*terms), text_cmp_u64);
+    v->h = terms;
+    v->w = xmalloc((n ? n : 1) * sizeof(*v->w));
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && v->h[m - 1] == terms[i]) {
+            v->w[m - 1] += 1;
+            continue;
+        }
+        v->h[m] = terms[i];
+        v->w[m++] = 1;
+    }
+    v->n = m;
+    termvec_norm(v);
+}
+
+void
+termvec_norm(struct termvec *v)
+{
+    double sq = 0;
+
+    for (size_t i = 0; i < v->n; i++)
+        sq += v->w[i] * v->w[i];
+    v->norm = sqrt(sq);
+}
+
+double
+termvec_cos(const struct termvec *a, const struct termvec *b)
+{
+    double dot = 0;
+    size_t i = 0, j = 0;
+
+    if (a->norm == 0 || b->norm == 0)
+        return 0;
+    while (i < a->n && j < b->n) {
+        if (a->h[i] < b->h[j])
+            i++;
+        else if (a->h[i] > b->h[j])
+            j++;
+        else
+            dot += a->w[i++] * b->w[j++];
+    }
+    return dot / (a->norm * b->norm);
+}
+
+void
+termvec_fini(struct termvec *v)
+{
+    free(v->h);
+    free(v->w);
+    memset(v, 0, sizeof(*v));
 }

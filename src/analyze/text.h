@@ -69,4 +69,25 @@ size_t text_terms(struct stemmer *st, const char *s, size_t n, uint64_t **out);
 /* Hashes of every k-word shingle of the stemmed non-stop words. */
 size_t text_shingles(struct stemmer *st, const char *s, size_t n, int k, uint64_t **out);
 
+/* qsort/bsearch order of uint64_t term hashes. */
+int text_cmp_u64(const void *a, const void *b);
+
+/*
+ * A term vector: distinct term hashes, sorted, with a weight each, and the
+ * weights' Euclidean norm. termvec_from_terms() takes terms (malloc'd; the
+ * vector owns them from then on), sorts them and weighs each by its count;
+ * a caller that reweighs (log counts, idf) calls termvec_norm() after.
+ */
+struct termvec {
+    uint64_t *h;
+    double *w;
+    size_t n;
+    double norm;
+};
+void termvec_from_terms(struct termvec *v, uint64_t *terms, size_t n);
+void termvec_norm(struct termvec *v);
+/* The cosine of two vectors; 0 when either is empty. */
+double termvec_cos(const struct termvec *a, const struct termvec *b);
+void termvec_fini(struct termvec *v);
+
 #endif
