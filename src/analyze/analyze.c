@@ -930,7 +930,7 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
         if (k != 0)
             seen[nseen++] = k;
         ids[kept] = rk[i].h.id;
-        wt[kept++] = rk[i].h.weight;
+        wt[kept++] = rk[i].blend; /* the order's own measure: best first */
     }
     rw->rc = store_put_related(rw->st, id, ids, wt, kept);
     rw->lists++;

@@ -63,7 +63,7 @@ judge_related(const struct judge_model *m, const double *f)
         return f[R_WEIGHT];
     for (int i = 0; i < R_COUNT; i++)
         z += m->related[i] * f[i];
-    return z;
+    return 1.0 / (1.0 + exp(-z)); /* a relatedness in 0..1, in the blend's order */
 }
 
 static const char ns_tags[NS_COUNT + 1] = "tples";

@@ -45,8 +45,9 @@ struct judge_model;
 
 /*
  * Related events: the index's text similarity reranked by a fitted blend of
- * what else two events share. judge_related() scores one candidate; without
- * "related" rows in the file the blend is the similarity alone.
+ * what else two events share. judge_related() scores one candidate in 0..1
+ * (the logistic of the blend), the weight an event's related list stores and
+ * is ordered by; without "related" rows in the file it is the similarity.
  */
 enum {
     R_WEIGHT, R_STORY, R_SPECIFIC, R_ENTITY, R_SAME_FEED, R_SAME_ORG, R_TIME,

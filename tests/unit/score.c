@@ -440,12 +440,12 @@ test_components(void **state)
         double f[R_COUNT] = { [R_WEIGHT] = 0.3, [R_RELATIVE] = 0.5, [R_WEEK] = 1 };
         assert_true(judge_related(m, f) == 0.3);
         judge_free(m);
-        /* With them, the weighted sum of the named features. */
+        /* With them, the logistic of the weighted sum of the named features. */
         fp = fopen(path, "w");
         fputs("version\t1\nrelated\t-\trelative\t2\nrelated\t-\tweek\t-0.25\n", fp);
         fclose(fp);
         assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
-        assert_true(fabs(judge_related(m, f) - 0.75) < 1e-12);
+        assert_true(fabs(judge_related(m, f) - 1.0 / (1.0 + exp(-0.75))) < 1e-12);
         judge_free(m);
         fp = fopen(path, "w");
         fputs("version\t1\nrelated\t-\tno-such-feature\t1\n", fp);
