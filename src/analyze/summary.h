@@ -34,6 +34,11 @@
 #define SUMMARY_MAX_WORDS 60
 #define SUMMARY_MAX_SENTENCES 3
 #define SUMMARY_MIN_WORDS 5
+/* From a linked article (in->article): 2 to 4 sentences, 45 to 90 words in
+ * all, the context sentence included when it is added. */
+#define ARTICLE_MIN_WORDS 45
+#define ARTICLE_MAX_WORDS 90
+#define ARTICLE_MAX_SENTENCES 4
 /* Only this much of the text is read: the lead is what a summary needs. */
 #define SUMMARY_SCAN_BYTES ((size_t)128 << 10)
 
