@@ -20,6 +20,10 @@ Routes:
                          test's article_timeout
   /posts/gone.html       404
   /private/draft.html    an article robots.txt disallows
+  /control/v2            from now on /feed.xml gives Quill-7's entry a new title
+
+/posts/quill.html has an ETag and answers 304 to a matching If-None-Match; the
+log then gets a line "304 /posts/quill.html" after the path.
 """
 import os
 import sys
@@ -29,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOG = sys.argv[1] if len(sys.argv) > 1 else os.devnull
 _log_lock = threading.Lock()
+_state = {"v": 1}
+QUILL_ETAG = '"quill-1"'
 
 ROBOTS = b"""# test site
 User-agent: grumpybot
@@ -149,9 +155,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def send(self, code, body, ctype="text/html; charset=utf-8"):
+    def send(self, code, body, ctype="text/html; charset=utf-8", etag=None):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
+        if etag:
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -165,13 +173,27 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             self.send(200, ROBOTS, "text/plain")
         elif path == "/feed.xml":
-            self.send(200, feed(port, FEED_ITEMS), "application/rss+xml")
+            items = list(FEED_ITEMS)
+            if _state["v"] == 2:
+                items[0] = (items[0][0] + ", now with a smaller sibling",) + items[0][1:]
+            self.send(200, feed(port, items), "application/rss+xml")
+        elif path == "/control/v2":
+            _state["v"] = 2
+            self.send(200, b"ok", "text/plain")
+        elif path == "/posts/quill.html" and self.headers.get("If-None-Match") == QUILL_ETAG:
+            with _log_lock:
+                with open(LOG, "a") as f:
+                    f.write("304 " + path + "\n")
+            self.send_response(304)
+            self.send_header("ETag", QUILL_ETAG)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif path == "/feed-long.xml":
             self.send(200, feed(port, [("A long essay on evaluation", "/posts/long.html",
                                         "Mon, 02 Mar 2026 10:00:00 GMT")], LONG_DESC),
                       "application/rss+xml")
         elif path == "/posts/quill.html":
-            self.send(200, QUILL)
+            self.send(200, QUILL, etag=QUILL_ETAG)
         elif path == "/posts/ai-act.html":
             self.send(200, AI_ACT)
         elif path == "/posts/long.html":

@@ -6,7 +6,8 @@
  * feed), the items first seen in the last ARTICLES_WINDOW whose article was
  * never fetched, or failed and is due again, are taken when their feed
  * text is short (under ARTICLES_SHORT_WORDS words) or their source says
- * fulltext = yes: at most cfg->article_budget per host (scheme, host and
+ * fulltext = yes (and those whose entry the feed changed since their
+ * article was fetched, asked for with a conditional GET): at most cfg->article_budget per host (scheme, host and
  * port) per run, newest first. Each host's robots.txt is read once per run
  * (for User-agent "almanac", else "*"): a 4xx means no rules; a 5xx or a
  * failed transfer means nothing may be fetched from the host this run.

@@ -21,7 +21,9 @@ store_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
         " FROM items i JOIN sources s ON s.id = i.source_id"
         " LEFT JOIN articles a ON a.item_id = i.id"
         " WHERE i.first_seen >= ?1 AND (i.url LIKE 'http://%' OR i.url LIKE 'https://%')"
-        " AND (a.item_id IS NULL OR (NOT a.ok AND a.attempts < ?3 AND a.next_try <= ?2))"
+        " AND (a.item_id IS NULL OR (NOT a.ok AND a.attempts < ?3 AND a.next_try <= ?2)"
+        "  OR (a.ok AND a.item_hash IS NOT i.content_hash AND a.attempts < ?3"
+        "      AND a.next_try <= ?2))"
         " ORDER BY i.published DESC, i.id DESC");
     int r;
 
@@ -56,12 +58,13 @@ store_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
 
 static const char ok_sql[] =
     "INSERT INTO articles (item_id, source_id, url, ok, attempts, next_try, last_try, status,"
-    " error, etag, last_modified, hash, bytes)"
-    " VALUES (?1, ?2, ?3, 1, 0, 0, ?4, ?5, NULL, ?6, ?7, ?8, ?9)"
+    " error, etag, last_modified, hash, bytes, item_hash)"
+    " VALUES (?1, ?2, ?3, 1, 0, 0, ?4, ?5, NULL, ?6, ?7, ?8, ?9,"
+    " (SELECT content_hash FROM items WHERE id = ?1))"
     " ON CONFLICT(item_id) DO UPDATE SET url = ?3, ok = 1, attempts = 0, next_try = 0,"
     " last_try = ?4, status = ?5, error = NULL, etag = coalesce(?6, etag),"
     " last_modified = coalesce(?7, last_modified), hash = coalesce(?8, hash),"
-    " bytes = coalesce(?9, bytes)";
+    " bytes = coalesce(?9, bytes), item_hash = (SELECT content_hash FROM items WHERE id = ?1)";
 static const char fail_sql[] =
     "INSERT INTO articles (item_id, source_id, url, ok, attempts, next_try, last_try, status,"
     " error) VALUES (?1, ?2, ?3, 0, 1, ?10, ?4, ?5, ?11)"

@@ -194,7 +194,8 @@ static const char *const migrations[] = {
     /* 11: the linked article of an item (ingest/articles.c): its main text
      * beside the feed's, indexed for search as a third column, and the
      * fetch's state in articles (validators, failures and when to try
-     * again). The full-text index is built again with the new column; an
+     * again, and the item's content hash when its article was fetched: an
+     * entry the feed changed has its article fetched again). The full-text index is built again with the new column; an
      * item without an article indexes as before. */
     "ALTER TABLE items ADD COLUMN article_text TEXT;"
     "CREATE TABLE articles ("
@@ -205,7 +206,8 @@ static const char *const migrations[] = {
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_try INTEGER NOT NULL DEFAULT 0,"
     "  last_try INTEGER, status INTEGER, error TEXT,"
-    "  etag TEXT, last_modified TEXT, hash TEXT, bytes INTEGER"
+    "  etag TEXT, last_modified TEXT, hash TEXT, bytes INTEGER,"
+    "  item_hash TEXT"
     ");"
     "CREATE INDEX articles_source ON articles(source_id, ok);"
     "DROP TABLE items_fts;"

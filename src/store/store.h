@@ -173,7 +173,9 @@ struct article_due {
 /*
  * Items first seen at or after since, with an http(s) link, whose article
  * was never tried, or failed fewer than max_attempts times and is due again
- * (next_try <= now); newest first. fn returns non-zero to stop.
+ * (next_try <= now), or was fetched before the feed changed the entry (a
+ * refresh: the etag and last_modified of that fetch come along); newest
+ * first. fn returns non-zero to stop.
  */
 int store_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
                        int (*fn)(const struct article_due *a, void *arg), void *arg);
