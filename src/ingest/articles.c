@@ -17,6 +17,7 @@
 #include "ingest/robots.h"
 
 #define ROBOTS_MAX_BYTES ((size_t)512 << 10)
+#define ROBOTS_KEEP 86400 /* a host's robots.txt is read again after a day */
 
 enum robots_state { ROBOTS_UNKNOWN, ROBOTS_RULES, ROBOTS_NONE, ROBOTS_UNREACHABLE };
 
@@ -199,13 +200,14 @@ on_robots(const struct fetch_result *res, void *arg)
     struct stage *s = arg;
     struct origin *o = res->user;
 
-    (void)s;
     if (res->ok && res->status == 200) {
         o->state = ROBOTS_RULES;
         o->rules = xstrndup(res->body, res->len);
-        o->len = res->len;
+        o->len = strlen(o->rules); /* a NUL ends what is kept */
+        store_put_robots(s->st, o->origin, o->rules, time(NULL));
     } else if (res->status >= 400 && res->status < 500) {
         o->state = ROBOTS_NONE; /* RFC 9309: unavailable, no rules */
+        store_put_robots(s->st, o->origin, NULL, time(NULL));
     } else {
         char why[300];
         snprintf(why, sizeof(why), "robots.txt unreachable: %s",
@@ -344,15 +346,30 @@ ingest_articles(const struct config *cfg, struct store *st, const struct article
         fo.low_speed_time = fo.timeout;
     fo.allow_local_all = o->allow_local_all;
 
-    /* every host's robots.txt first, once */
+    /* every host's robots.txt first: kept for a day, else fetched once */
     fo.max_bytes = ROBOTS_MAX_BYTES;
     reqs = xcalloc(s.norigins > s.ncands ? s.norigins : s.ncands, sizeof(*reqs));
     for (size_t i = 0; i < s.norigins; i++) {
-        reqs[i].url = s.origins[i].robots_url;
-        reqs[i].allow_local = s.origins[i].allow_local;
-        reqs[i].user = &s.origins[i];
+        struct origin *og = &s.origins[i];
+        char *rules = NULL;
+        time_t fetched = 0, now = time(NULL);
+
+        if (store_get_robots(st, og->origin, &rules, &fetched) == ALM_OK &&
+            fetched <= now && now - fetched < ROBOTS_KEEP) {
+            og->state = rules ? ROBOTS_RULES : ROBOTS_NONE;
+            og->rules = rules;
+            og->len = rules ? strlen(rules) : 0;
+            continue;
+        }
+        free(rules);
+        reqs[n].url = og->robots_url;
+        reqs[n].allow_local = og->allow_local;
+        reqs[n].user = og;
+        n++;
     }
-    fetch_run(&fo, reqs, s.norigins, on_robots, &s);
+    if (n > 0)
+        fetch_run(&fo, reqs, n, on_robots, &s);
+    n = 0;
 
     /* then the pages robots.txt allows */
     fo.max_bytes = (size_t)cfg->article_max_bytes;

@@ -8,9 +8,10 @@
  * text is short (under ARTICLES_SHORT_WORDS words) or their source says
  * fulltext = yes (and those whose entry the feed changed since their
  * article was fetched, asked for with a conditional GET): at most cfg->article_budget per host (scheme, host and
- * port) per run, newest first. Each host's robots.txt is read once per run
- * (for User-agent "almanac", else "*"): a 4xx means no rules; a 5xx or a
- * failed transfer means nothing may be fetched from the host this run.
+ * port) per run, newest first. Each host's robots.txt (for User-agent
+ * "almanac", else "*") is kept in the store for a day: a 4xx means no
+ * rules; a 5xx or a failed transfer means nothing may be fetched from the
+ * host this run (and is not kept).
  * Pages come through the fetcher (its per-host limit, conditional GET with
  * the validators of the last fetch, cfg->article_max_bytes and
  * cfg->article_timeout caps, the SSRF guard on every hop unless the source

@@ -145,3 +145,42 @@ store_put_article(struct store *st, int64_t item_id, int64_t source_id,
     }
     return ALM_OK;
 }
+
+int
+store_get_robots(struct store *st, const char *origin, char **rules, time_t *fetched)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT rules, fetched FROM robots WHERE origin = ?");
+    int rc = ALM_ENOTFOUND, step;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, origin);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *rules = sq_col_str(s, 0);
+        *fetched = (time_t)sqlite3_column_int64(s, 1);
+        rc = ALM_OK;
+    } else if (step != SQLITE_DONE) {
+        rc = sq_fail(st, ALM_ESTORE);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_put_robots(struct store *st, const char *origin, const char *rules, time_t fetched)
+{
+    sqlite3_stmt *s = sq_prepare(st, "INSERT INTO robots (origin, rules, fetched) VALUES (?, ?, ?)"
+                                     " ON CONFLICT(origin) DO UPDATE SET rules = excluded.rules,"
+                                     " fetched = excluded.fetched");
+    int rc;
+
+    if (s == NULL)
+        return sq_failure(st);
+    sq_bind_text(s, 1, origin);
+    sq_bind_text(s, 2, rules);
+    sqlite3_bind_int64(s, 3, fetched);
+    rc = sqlite3_step(s) == SQLITE_DONE ? ALM_OK : sq_fail(st, ALM_ESTORE);
+    sqlite3_finalize(s);
+    return rc == ALM_OK ? ALM_OK : sq_failure(st);
+}

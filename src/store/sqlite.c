@@ -195,7 +195,8 @@ static const char *const migrations[] = {
      * beside the feed's, indexed for search as a third column, and the
      * fetch's state in articles (validators, failures and when to try
      * again, and the item's content hash when its article was fetched: an
-     * entry the feed changed has its article fetched again). The full-text index is built again with the new column; an
+     * entry the feed changed has its article fetched again), and each
+     * host's robots.txt for a day in robots (rules NULL: none). The full-text index is built again with the new column; an
      * item without an article indexes as before. */
     "ALTER TABLE items ADD COLUMN article_text TEXT;"
     "CREATE TABLE articles ("
@@ -210,6 +211,9 @@ static const char *const migrations[] = {
     "  item_hash TEXT"
     ");"
     "CREATE INDEX articles_source ON articles(source_id, ok);"
+    "CREATE TABLE robots ("
+    "  origin TEXT PRIMARY KEY, rules TEXT, fetched INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
     "DROP TABLE items_fts;"
     "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, article_text, content='items',"
     "  content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');"

@@ -201,6 +201,12 @@ struct article_record {
 int store_put_article(struct store *st, int64_t item_id, int64_t source_id,
                       const struct article_record *r);
 
+/* A host's robots.txt as last read: ALM_OK with *rules (NULL: the host has
+ * none; free it) and *fetched, or ALM_ENOTFOUND. origin is "https://host:port". */
+int store_get_robots(struct store *st, const char *origin, char **rules, time_t *fetched);
+/* Keeps a host's robots.txt (rules NULL: none). */
+int store_put_robots(struct store *st, const char *origin, const char *rules, time_t fetched);
+
 /* ---- transactions around many writes ---- */
 int store_begin(struct store *st);
 int store_commit(struct store *st);

@@ -217,6 +217,12 @@ a=$(sql "$db" "SELECT attempts FROM articles WHERE item_id = ${gone:-0}")
 [ "$a" = 2 ] || fail "attempts $a (want 2)"
 end "a failed article is retried once its backoff has passed"
 
+begin
+[ "$(requests /robots.txt)" = 1 ] || fail "robots.txt fetched $(requests /robots.txt) times in 4 runs"
+r=$(sql "$db" "SELECT origin FROM robots")
+[ "$r" = "$site" ] || fail "robots table: '$r'"
+end "robots.txt is kept: one request over four runs"
+
 # ---------------------------------------------------------------------------
 begin
 sdb=$T/snap.db
