@@ -131,6 +131,9 @@ take(const struct article_due *a, void *arg)
 
     if (src == NULL || !named(s->o, src->slug) || (!src->enabled && s->o->nonly == 0))
         return 0;
+    /* a source read from a file is a capture, offline like a snapshot */
+    if (strncmp(src->feed_url, "http://", 7) != 0 && strncmp(src->feed_url, "https://", 8) != 0)
+        return 0;
     if (!src->fulltext && word_count(a->text) >= ARTICLES_SHORT_WORDS)
         return 0;
     if ((origin = origin_of(a->url, &path)) == NULL)

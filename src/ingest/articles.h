@@ -20,7 +20,9 @@
  * again. A failure (transfer, not HTML, no text found, refused by
  * robots.txt) is recorded on the article and tried again after 1 h
  * doubling per failure (at most a day, never sooner than a Retry-After),
- * ARTICLES_MAX_ATTEMPTS times in all. Snapshot ingests never come here.
+ * ARTICLES_MAX_ATTEMPTS times in all. Snapshot ingests never come here, and
+ * sources whose feed is a file:// URL are offline captures too: their
+ * items' articles are never fetched.
  */
 #ifndef ALMANAC_INGEST_ARTICLES_H
 #define ALMANAC_INGEST_ARTICLES_H

@@ -225,6 +225,24 @@ end "robots.txt is kept: one request over four runs"
 
 # ---------------------------------------------------------------------------
 begin
+# A source whose feed is a file is a capture: offline, like a snapshot.
+fdb=$T/file.db
+cat >"$T/file.conf" <<EOF
+[source "captured"]
+name = Captured
+feed = file://$ROOT/data/snapshot/anthropic__anthropic-news.xml
+tier = 1
+kind = lab
+local = yes
+EOF
+run "$T/fi" "$ALMANAC" --config "$T/file.conf" --db "$fdb" ingest --no-analyze
+[ "$rc" -eq 0 ] || fail "file ingest exited $rc: $(errtext "$T/fi")"
+grep -q 'articles' "$T/fi" && fail "a file:// source fetched articles: $(grep articles "$T/fi")"
+n=$(sql "$fdb" "SELECT count(*) FROM articles")
+[ "$n" = 0 ] || fail "$n article rows for a file:// source"
+end "a file:// source never fetches an article"
+
+begin
 sdb=$T/snap.db
 run "$T/s1" env ALMANAC_ALLOW_LOCAL=1 "$ALMANAC" --db "$sdb" ingest --snapshot anthropic openai
 [ "$rc" -eq 0 ] || fail "snapshot ingest exited $rc: $(errtext "$T/s1")"
