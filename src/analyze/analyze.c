@@ -157,6 +157,7 @@ struct work {
     int64_t org;             /* who speaks: the source's author, else its name */
     int tier, fresh, put;
     int novel;                /* first to name one of its specific entities */
+    int article;              /* text is the linked article's, not the feed's */
     time_t published;
     char *title, *text, *source_name, *source_author, *source_kind, *hash;
     struct entity_hit *hits;
@@ -226,6 +227,7 @@ analysis_input(const struct work *w, struct analysis_input *in)
     in->source_kind = w->source_kind;
     in->tier = w->tier;
     in->published = w->published;
+    in->article = w->article;
 }
 
 /*
@@ -297,7 +299,15 @@ work_fill(struct work *w, const struct item *it, const char *hash)
     w->title = xstrdup(it->title ? it->title : "");
     w->title_key = title_key_make(w->title);
     blen = it->text ? strlen(it->text) : 0;
-    w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
+    /* The linked article, when one was extracted and the feed's text is not
+     * clearly longer (a whole post in the feed), is what every step reads. */
+    if (it->article_text && strlen(it->article_text) * 3 >= blen * 2) {
+        blen = strlen(it->article_text);
+        w->text = xstrndup(it->article_text, blen < BODY_SCAN ? blen : BODY_SCAN);
+        w->article = 1;
+    } else {
+        w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
+    }
     w->source_name = xstrdup(it->source_name);
     w->source_author = xstrdup(it->source_author);
     w->source_kind = xstrdup(it->source_kind);

@@ -42,6 +42,7 @@ struct analysis_input {
     const char *source_kind;   /* lab, company, newsletter, press, research, policy, community */
     int tier;                  /* 1 primary/official, 2 expert/press, 3 aggregator/community */
     time_t published;
+    int article;               /* text is the linked article's main text */
 };
 
 /* One dictionary entity found in an item. */

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -997,12 +998,80 @@ cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Appends the chosen sentences of d to out; returns how many. */
-static size_t
-extract(const struct doc *d, const char *title, struct buf *out)
+/* ---- cues for an article's summary ---- */
+
+/* What happened: the verbs and markers of news. */
+static const char *const happened_cues[] = {
+    "announc", "releas", "launch", "introduc", "unveil", "today", "publish", "open-sourc",
+    "acquir", "rais", "sign", "ruled", "fined", "approv", "ban", "propos", "partner",
+    "now available", "is available", "are available", "we are releasing", "we built",
+    "new model", "agreed", "filed", "passed", "shipped",
+};
+/* Why it matters: consequence, reason, scale. */
+static const char *const matters_cues[] = {
+    "because", "which means", "means that", "so that", "allows", "allowing", "lets ",
+    "enables", "enabling", "for the first time", "matters", "important", "significant",
+    "could ", "will ", "would ", "impact", "risk", "first ", "largest", "cheaper", "faster",
+    "outperform", "beats", "matches", "without ", "instead of", "in order to",
+};
+/* Pleasantries and calls to action, never the point of an article. */
+static const char *const fluff_cues[] = {
+    "thank", "excited to", "grateful", "stay tuned", "subscribe", "sign up", "follow us",
+    "click", "learn more", "read more", "contact us", "join us", "we're hiring",
+    "we are hiring", "cookie", "all rights reserved", "share this",
+};
+
+static int
+cue_count(const char *s, size_t n, const char *const *cues, size_t ncues)
 {
+    int k = 0;
+
+    for (size_t i = 0; i < ncues; i++)
+        k += contains_ci(s, n, cues[i]);
+    return k;
+}
+
+static int
+has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 1;
+    return 0;
+}
+
+#define NCUES(v) (sizeof(v) / sizeof((v)[0]))
+
+/* Whether sentence i of d says why it matters. */
+static int
+sent_says_why(const struct doc *d, size_t i)
+{
+    return cue_count(d->text.data + d->v[i].off, d->v[i].len, matters_cues,
+                     NCUES(matters_cues)) > 0;
+}
+
+static int
+has_why(const struct doc *d, const size_t *sel, size_t nsel)
+{
+    for (size_t k = 0; k < nsel; k++)
+        if (sent_says_why(d, sel[k]))
+            return 1;
+    return 0;
+}
+
+/* Appends the chosen sentences of d to out; returns how many. An article
+ * (whole text, not a feed's excerpt) is summarised in ARTICLE_MIN_WORDS to
+ * ARTICLE_MAX_WORDS words and 2 to ARTICLE_MAX_SENTENCES sentences chosen
+ * for what happened and why it matters; *nwords gets the words kept. */
+static size_t
+extract(const struct doc *d, const char *title, int article, struct buf *out, size_t *nwords)
+{
+    size_t max_words = article ? ARTICLE_MAX_WORDS : SUMMARY_MAX_WORDS;
+    size_t max_sents = article ? ARTICLE_MAX_SENTENCES : SUMMARY_MAX_SENTENCES;
+    size_t min_sent = article ? 8 : SUMMARY_MIN_WORDS, max_sent = article ? 45 : SUMMARY_MAX_WORDS;
+
     struct cand *cv = xcalloc(MAX_CANDIDATES, sizeof(*cv));
-    size_t nc = 0, nsel = 0, words = 0, sel[SUMMARY_MAX_SENTENCES];
+    size_t nc = 0, nsel = 0, words = 0, sel[ARTICLE_MAX_SENTENCES];
     size_t *para_sents = xcalloc(d->npara + 1, sizeof(*para_sents));
     struct stemmer *st = stemmer_new();
     uint64_t *all = NULL;
@@ -1018,7 +1087,7 @@ extract(const struct doc *d, const char *title, struct buf *out)
 
         if (x->flags & S_CUT)
             continue;
-        if (x->words < SUMMARY_MIN_WORDS || x->words > SUMMARY_MAX_WORDS)
+        if (x->words < min_sent || x->words > max_sent)
             continue;
         if (s[x->len - 1] == ':' || is_boilerplate(s, x->len) || has_url(s, x->len))
             continue;
@@ -1031,7 +1100,10 @@ extract(const struct doc *d, const char *title, struct buf *out)
             (para_sents[x->para] > 1 || (x->para + 1 != d->npara && x->words < 15) ||
              !prose(s, x->len)))
             continue;
-        if (nc == 0 && title != NULL && repeats_title(s, x->len, title))
+        if ((nc == 0 || article) && title != NULL && repeats_title(s, x->len, title))
+            continue;
+        if (article && (s[x->len - 1] == '?' ||
+                        cue_count(s, x->len, fluff_cues, NCUES(fluff_cues)) > 0))
             continue;
         cv[nc++].sent = i;
     }
@@ -1069,17 +1141,39 @@ extract(const struct doc *d, const char *title, struct buf *out)
             maxcos = cs;
     }
     /* lead position weighs a little more than centrality: news puts the point first */
-    for (size_t c = 0; c < nc; c++) {
+    for (size_t c = 0; c < nc && !article; c++) {
         double lead = 1.0 / (1.0 + 0.25 * (double)c);
         double central = maxcos > 0 ? cv[c].score / maxcos : 0;
         cv[c].score = 0.55 * lead + 0.45 * central;
     }
+    /*
+     * An article's first sentences are often a dateline, a hook or thanks:
+     * centrality leads, the lead position helps less, and a sentence that
+     * says what happened or why it matters (a cue word, a figure) gains.
+     */
+    for (size_t c = 0; c < nc && article; c++) {
+        const struct sent *x = &d->v[cv[c].sent];
+        const char *s = d->text.data + x->off;
+        double lead = 1.0 / (1.0 + 0.12 * (double)c);
+        double central = maxcos > 0 ? cv[c].score / maxcos : 0;
+        int what = cue_count(s, x->len, happened_cues, NCUES(happened_cues));
+        int matters = cue_count(s, x->len, matters_cues, NCUES(matters_cues));
+
+        cv[c].score = 0.50 * central + 0.25 * lead + 0.12 * (what > 2 ? 2 : what) +
+                      0.10 * (matters > 2 ? 2 : matters) + 0.06 * has_digit(s, x->len);
+    }
+
     qsort(cv, nc, sizeof(*cv), cmp_cand_score);
-    for (size_t c = 0; c < nc && nsel < SUMMARY_MAX_SENTENCES; c++) {
+    for (size_t c = 0; c < nc && nsel < max_sents; c++) {
         const struct sent *x = &d->v[cv[c].sent];
         int redundant = 0;
 
-        if (words + x->words > SUMMARY_MAX_WORDS)
+        if (words + x->words > max_words)
+            continue;
+        /* an article's summary stops once it says enough, unless it has not
+         * yet said why it matters and this sentence does */
+        if (article && nsel >= 2 && words >= ARTICLE_MIN_WORDS &&
+            (has_why(d, sel, nsel) || !sent_says_why(d, cv[c].sent)))
             continue;
         for (size_t k = 0; k < c; k++) {
             int chosen = 0;
@@ -1094,6 +1188,7 @@ extract(const struct doc *d, const char *title, struct buf *out)
         words += x->words;
     }
     qsort(sel, nsel, sizeof(sel[0]), cmp_size);
+    *nwords = words;
     for (size_t k = 0; k < nsel; k++) {
         const struct sent *x = &d->v[sel[k]];
         if (k > 0)
@@ -1295,8 +1390,9 @@ free_list(char **v, size_t n)
  * The context sentence: tier, kind, source, and the guides (else the main
  * entities) the event bears on. After an extract it reads "As a tier-2
  * commentary from X, it bears on ..."; alone (no usable text) it stands as
- * its own sentence and says the feed gave no excerpt, rather than restating
- * the title the reader sees just above it.
+ * its own sentence and says the feed gave no excerpt (alone == 1; 2 when a
+ * linked article was read but gave no sentence), rather than restating the
+ * title the reader sees just above it.
  */
 static void
 put_context(struct buf *b, const struct analysis_input *in, enum event_kind kind,
@@ -1329,10 +1425,34 @@ put_context(struct buf *b, const struct analysis_input *in, enum event_kind kind
         buf_puts(b, alone ? ", about " : ", it concerns ");
         put_list(b, ents, nents, 0, NULL, 0, NULL, 0);
     }
-    buf_puts(b, alone ? "; the feed has no excerpt." : ".");
+    buf_puts(b, alone == 1 ? "; the feed has no excerpt." : ".");
 }
 
 /* ---- the summary ---- */
+
+/* Whether the context's list (the first MAX_LISTED guides, else entities)
+ * names something the extract s[0..n) does not. */
+static int
+context_adds(const char *s, size_t n, const char *const *guides, size_t ng,
+             const char *const *ents, size_t ne)
+{
+    const char *const *v = ng > 0 ? guides : ents;
+    size_t nv = ng > 0 ? ng : ne, listed = 0;
+
+    for (size_t i = 0; i < nv && listed < MAX_LISTED; i++) {
+        const char *p = v[i];
+        size_t k;
+        char tmp[256];
+
+        if (p == NULL || (k = trim_item(&p)) == 0)
+            continue;
+        listed++;
+        snprintf(tmp, sizeof(tmp), "%.*s", (int)(k < 255 ? k : 255), p);
+        if (!contains_ci(s, n, tmp))
+            return 1;
+    }
+    return 0;
+}
 
 /* s without leading spaces; *n its length without trailing ones. */
 static const char *
@@ -1358,7 +1478,7 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
     char **gv = clean_list(guide_titles, guide_titles ? nguides : 0);
     char **ev = clean_list(top_entities, top_entities ? nentities : 0);
     const char *t, *src;
-    size_t tl;
+    size_t tl, nsel, words = 0;
     int alone;
     char *res;
 
@@ -1391,7 +1511,28 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
     src = buf_cstr(&source);
     while (*src == ' ')
         src++;
-    alone = extract(&d, tl ? t : NULL, &out) == 0 && tl > 0;
+    nsel = extract(&d, tl ? t : NULL, in->article, &out, &words);
+    if (in->article && nsel == 0) /* an article of short lines: a feed's rules */
+        nsel = extract(&d, tl ? t : NULL, 0, &out, &words);
+    alone = nsel == 0 && tl > 0;
+    if (alone && in->article)
+        alone = 2; /* there is an article, it just gave no sentence */
+    if (in->article && nsel > 0) {
+        /* From an article the context sentence ends the summary only when
+         * it names something the sentences do not, and fits in the limits. */
+        struct buf ctx = BUF_INIT(BUF_MAX_DEFAULT);
+        put_context(&ctx, in, kind, src, (const char *const *)gv, nguides,
+                    (const char *const *)ev, nentities, d.text.data, d.text.len, 0);
+        if (nsel < ARTICLE_MAX_SENTENCES &&
+            words + summary_word_count(ctx.data, ctx.len) <= ARTICLE_MAX_WORDS &&
+            context_adds(buf_cstr(&out), out.len, (const char *const *)gv, nguides,
+                         (const char *const *)ev, nentities)) {
+            buf_putc(&out, ' ');
+            buf_append(&out, ctx.data, ctx.len);
+        }
+        buf_fini(&ctx);
+        goto done;
+    }
     if (out.len == 0 && !alone) {
         if (src[0] != '\0')
             buf_printf(&out, "%s published an untitled item.", src);
@@ -1402,6 +1543,7 @@ summary_make(const struct analysis_input *in, enum event_kind kind,
         buf_putc(&out, ' ');
     put_context(&out, in, kind, src, (const char *const *)gv, nguides,
                 (const char *const *)ev, nentities, d.text.data, d.text.len, alone);
+done:
     res = buf_take(&out);
     doc_free(&d);
     buf_fini(&clean);

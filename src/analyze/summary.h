@@ -21,7 +21,18 @@
  * ("it bears on" the first three guide titles, sentence case lowered; or,
  * without guides, "it concerns" the first three entities; or nothing.)
  * An item with no usable text gets "<Source> reports: <title>." (for
- * commentary "argues") instead of the extract. The result is plain UTF-8
+ * commentary "argues") instead of the extract.
+ *
+ * From a linked article (in->article) the rules change: sentences of 8 to
+ * 45 words, never a question, a pleasantry or call to action ("We thank",
+ * "Subscribe"), nor one that repeats the title; scored by centrality
+ * (0.50), a gentler lead position (0.25), cues of what happened
+ * ("releasing", "agreed", "today", ...) and of why it matters ("because",
+ * "lets", "means that", ...) and figures; 2 to ARTICLE_MAX_SENTENCES of
+ * them, ARTICLE_MIN_WORDS to ARTICLE_MAX_WORDS words, stopping once enough
+ * is said unless nothing yet says why it matters. The context sentence
+ * follows only when it names a guide or entity the sentences do not, and
+ * fits in those limits. An article never yields "the feed has no excerpt". The result is plain UTF-8
  * text with no markup, never empty; the caller frees it.
  */
 #ifndef ALMANAC_SUMMARY_H
@@ -34,6 +45,11 @@
 #define SUMMARY_MAX_WORDS 60
 #define SUMMARY_MAX_SENTENCES 3
 #define SUMMARY_MIN_WORDS 5
+/* From a linked article (in->article): 2 to 4 sentences, 45 to 90 words in
+ * all, the context sentence included when it is added. */
+#define ARTICLE_MIN_WORDS 45
+#define ARTICLE_MAX_WORDS 90
+#define ARTICLE_MAX_SENTENCES 4
 /* Only this much of the text is read: the lead is what a summary needs. */
 #define SUMMARY_SCAN_BYTES ((size_t)128 << 10)
 

@@ -37,9 +37,9 @@ enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE };
 /* Keys of [almanac], then keys of [source]: a bit each in the "seen" masks. */
 enum key {
     K_DATABASE, K_USER_AGENT, K_TOKEN, K_CONCURRENCY, K_PER_HOST, K_TIMEOUT,
-    K_MAX_BYTES, K_INTERVAL,
+    K_MAX_BYTES, K_INTERVAL, K_ARTICLE_BUDGET, K_ARTICLE_MAX_BYTES, K_ARTICLE_TIMEOUT,
     K_NAME, K_AUTHOR, K_FEED, K_SITE, K_TIER, K_KIND, K_SNAPSHOT, K_LOCAL,
-    K_ENABLED, K_SRC_INTERVAL,
+    K_ENABLED, K_SRC_INTERVAL, K_FULLTEXT,
     K_COUNT
 };
 
@@ -56,6 +56,9 @@ static const struct {
     { "timeout", SEC_ALMANAC, K_TIMEOUT },
     { "max_bytes", SEC_ALMANAC, K_MAX_BYTES },
     { "interval", SEC_ALMANAC, K_INTERVAL },
+    { "article_budget", SEC_ALMANAC, K_ARTICLE_BUDGET },
+    { "article_max_bytes", SEC_ALMANAC, K_ARTICLE_MAX_BYTES },
+    { "article_timeout", SEC_ALMANAC, K_ARTICLE_TIMEOUT },
     { "name", SEC_SOURCE, K_NAME },
     { "author", SEC_SOURCE, K_AUTHOR },
     { "feed", SEC_SOURCE, K_FEED },
@@ -66,6 +69,7 @@ static const struct {
     { "local", SEC_SOURCE, K_LOCAL },
     { "enabled", SEC_SOURCE, K_ENABLED },
     { "interval", SEC_SOURCE, K_SRC_INTERVAL },
+    { "fulltext", SEC_SOURCE, K_FULLTEXT },
 };
 
 /* What we remember about a source section while parsing, beside the source. */
@@ -467,6 +471,21 @@ handle_almanac(struct parse *p, enum key k, const char *name, const char *v)
             return 0;
         c->interval = (int)n;
         return 1;
+    case K_ARTICLE_BUDGET:
+        if (!set_number(p, name, v, 0, 1000, &n))
+            return 0;
+        c->article_budget = (int)n;
+        return 1;
+    case K_ARTICLE_MAX_BYTES:
+        if (!set_number(p, name, v, 1024, 1LL << 30, &n))
+            return 0;
+        c->article_max_bytes = n;
+        return 1;
+    case K_ARTICLE_TIMEOUT:
+        if (!set_number(p, name, v, 1, 3600, &n))
+            return 0;
+        c->article_timeout = (int)n;
+        return 1;
     default:
         return 0;
     }
@@ -513,7 +532,9 @@ handle_source(struct parse *p, enum key k, const char *name, const char *v)
         return 1;
     case K_LOCAL:
     case K_ENABLED:
-        if (parse_bool(v, k == K_LOCAL ? &s->local : &s->enabled) != ALM_OK) {
+    case K_FULLTEXT:
+        if (parse_bool(v, k == K_LOCAL ? &s->local : k == K_ENABLED ? &s->enabled
+                                                                     : &s->fulltext) != ALM_OK) {
             fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
             return 0;
         }
@@ -673,6 +694,9 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     c->timeout = 30;
     c->max_bytes = 16LL << 20;
     c->interval = 3600;
+    c->article_budget = 10;
+    c->article_max_bytes = 4LL << 20;
+    c->article_timeout = 20;
 
     memset(&p, 0, sizeof(p));
     p.path = path;

@@ -34,6 +34,7 @@ struct source {
     int local;           /* may fetch loopback/private/file: addresses */
     int enabled;
     int interval;        /* seconds, 0 = use the global default */
+    int fulltext;        /* fetch every item's linked article, not only short ones */
 };
 
 struct config {
@@ -48,6 +49,10 @@ struct config {
     char *database, *user_agent, *token; /* token may be NULL */
     int concurrency, per_host, timeout, interval;
     long long max_bytes;
+    /* linked articles (ingest/articles.c): fetches per host per run, body cap,
+     * seconds per transfer */
+    int article_budget, article_timeout;
+    long long article_max_bytes;
     struct source *sources;
     size_t nsources;
 };

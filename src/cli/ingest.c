@@ -114,6 +114,10 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     printf("%zu fetches: %d ok, %d failed; %lld new items, %lld updated; %lld stored in all\n",
            res.fetches, res.succeeded, res.failed, res.new_items, res.updated_items,
            (long long)items);
+    if (res.articles.planned > 0)
+        printf("%d articles: %d extracted, %d not modified, %d failed, %d refused by "
+               "robots.txt\n", res.articles.planned, res.articles.fetched,
+               res.articles.not_modified, res.articles.failed, res.articles.refused);
     if (res.full) {
         fprintf(stderr, "almanac: stopped: no space left for the database %s: %s. What was "
                         "stored is kept (%d feeds); the %zu not stored are fetched again on "
@@ -122,7 +126,8 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     }
     /* Analysis runs over whatever was stored, even after partial failure. */
     if (!c->no_analyze &&
-        (res.new_items + res.updated_items > 0 || store_count_events(c->st, &events) != ALM_OK ||
+        (res.new_items + res.updated_items + res.articles.fetched > 0 ||
+         store_count_events(c->st, &events) != ALM_OK ||
          store_count_items(c->st, 0, &items) != ALM_OK || events < items))
         analysed = cli_analyze(c, 0);
     /* Non-zero when nothing could be ingested at all, or the analysis of

@@ -68,11 +68,24 @@ cmd_sources(struct cli *c, int argc, char **argv)
                        (long long)ss.items, ss.failures, ss.last_status,
                        (long long)ss.last_fetch);
             buf_append_json(&out, ss.last_error);
+            if (ss.articles_ok + ss.articles_failed > 0) {
+                /* only where articles were fetched: a snapshot's output is as it was */
+                buf_printf(&out, ",\"articles\":{\"fetched\":%lld,\"failed\":%lld,"
+                                 "\"last_error\":",
+                           (long long)ss.articles_ok, (long long)ss.articles_failed);
+                buf_append_json(&out, ss.article_error);
+                buf_putc(&out, '}');
+            }
             buf_putc(&out, '}');
         } else {
             printf("%-28s %-4d %-10s %-14s %6lld  %-10s %s%s%s\n", s->slug, s->tier, s->kind,
                    health(&ss, known), (long long)ss.items, last, s->name,
                    ss.last_error ? "  -- " : "", ss.last_error ? ss.last_error : "");
+            if (ss.articles_ok + ss.articles_failed > 0)
+                printf("%-28s articles: %lld fetched, %lld failed%s%s\n", "",
+                       (long long)ss.articles_ok, (long long)ss.articles_failed,
+                       ss.article_error ? "; last error: " : "",
+                       ss.article_error ? ss.article_error : "");
         }
         if (known)
             source_state_fini(&ss);

@@ -555,6 +555,17 @@ ingest_run(const struct config *cfg, struct store *st, const struct ingest_optio
     result_from(&r, out);
     free_jobs(&r);
     free(reqs);
+    /* The articles come after every feed is stored: a slow site delays no
+     * feed. A snapshot is offline and stays so. */
+    if (!o->snapshot && !out->full) {
+        struct articles_options ao = { .only = o->only, .nonly = o->nonly,
+                                       .allow_local_all = o->allow_local_all, .now = o->now };
+        ingest_articles(cfg, st, &ao, &out->articles);
+        if (out->articles.store_full) {
+            out->full = 1;
+            snprintf(out->full_why, sizeof(out->full_why), "%s", store_error(st));
+        }
+    }
     return ALM_OK;
 }
 

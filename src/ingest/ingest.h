@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "base/config.h"
+#include "ingest/articles.h"
 #include "parse/feed.h"
 #include "store/store.h"
 
@@ -77,6 +78,8 @@ struct ingest_result {
     size_t unstored;         /* feeds not stored because the disk was full */
     int full;                /* the disk filled up */
     char full_why[256];      /* the store's message then */
+    /* the linked articles fetched after the feeds (never for snapshots) */
+    struct articles_result articles;
 };
 
 /*

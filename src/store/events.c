@@ -19,10 +19,16 @@ int
 store_items_to_analyze(struct store *st, int rebuild,
                        int (*fn)(const struct item *it, const char *hash, void *arg), void *arg)
 {
-    sqlite3_stmt *s = sq_prepare(st, ITEM_SELECT ", i.content_hash FROM items i"
+    /* The version analysed is the feed entry's hash, and the article's when
+     * one was extracted: a new article makes the event be analysed again. */
+    sqlite3_stmt *s = sq_prepare(st, ITEM_SELECT ", i.content_hash || coalesce('+' || a.hash, ''),"
+                               " i.article_text FROM items i"
                                " JOIN sources s ON s.id = i.source_id"
                                " LEFT JOIN events e ON e.id = i.id"
-                               " WHERE ?1 OR e.id IS NULL OR e.content_hash <> i.content_hash"
+                               " LEFT JOIN articles a ON a.item_id = i.id AND a.ok"
+                               " AND i.article_text IS NOT NULL"
+                               " WHERE ?1 OR e.id IS NULL"
+                               " OR e.content_hash <> i.content_hash || coalesce('+' || a.hash, '')"
                                " ORDER BY i.published, i.id");
     int r;
 
@@ -33,7 +39,8 @@ store_items_to_analyze(struct store *st, int rebuild,
         struct item it;
         int stop;
         sq_item_read(s, &it);
-        stop = fn(&it, (const char *)sqlite3_column_text(s, 18), arg);
+        it.article_text = sq_col_str(s, SQ_ITEM_NCOLS + 1);
+        stop = fn(&it, (const char *)sqlite3_column_text(s, SQ_ITEM_NCOLS), arg);
         item_fini(&it);
         if (stop)
             break;

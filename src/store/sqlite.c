@@ -190,6 +190,35 @@ static const char *const migrations[] = {
     "   AND (ident LIKE 'u:%' OR ident LIKE 'g:http%')"
     "   GROUP BY source_id, rtrim(canonical_url, '/'));"
     "DELETE FROM related WHERE related_id NOT IN (SELECT id FROM events);",
+
+    /* 11: the linked article of an item (ingest/articles.c): its main text
+     * beside the feed's, indexed for search as a third column, and the
+     * fetch's state in articles (validators, failures and when to try
+     * again, and the item's content hash when its article was fetched: an
+     * entry the feed changed has its article fetched again), and each
+     * host's robots.txt for a day in robots (rules NULL: none). The full-text index is built again with the new column; an
+     * item without an article indexes as before. */
+    "ALTER TABLE items ADD COLUMN article_text TEXT;"
+    "CREATE TABLE articles ("
+    "  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  ok INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try INTEGER NOT NULL DEFAULT 0,"
+    "  last_try INTEGER, status INTEGER, error TEXT,"
+    "  etag TEXT, last_modified TEXT, hash TEXT, bytes INTEGER,"
+    "  item_hash TEXT"
+    ");"
+    "CREATE INDEX articles_source ON articles(source_id, ok);"
+    "CREATE TABLE robots ("
+    "  origin TEXT PRIMARY KEY, rules TEXT, fetched INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "DROP TABLE items_fts;"
+    "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, article_text, content='items',"
+    "  content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');"
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild');"
+    "INSERT INTO items_fts(items_fts, rank) VALUES ('automerge', 16);",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as
@@ -579,6 +608,7 @@ source_state_fini(struct source_state *s)
     free(s->etag);
     free(s->last_modified);
     free(s->last_error);
+    free(s->article_error);
     memset(s, 0, sizeof(*s));
 }
 
@@ -633,7 +663,11 @@ store_get_source(struct store *st, const char *slug, struct source_state *out)
     static const char sql[] =
         "SELECT id, slug, feed_url, etag, last_modified, next_due, failures, last_fetch,"
         " last_success, last_status, last_error,"
-        " (SELECT count(*) FROM items WHERE source_id = sources.id)"
+        " (SELECT count(*) FROM items WHERE source_id = sources.id),"
+        " (SELECT count(*) FROM articles WHERE source_id = sources.id AND ok),"
+        " (SELECT count(*) FROM articles WHERE source_id = sources.id AND NOT ok),"
+        " (SELECT error FROM articles WHERE source_id = sources.id AND error IS NOT NULL"
+        "  ORDER BY last_try DESC, item_id DESC LIMIT 1)"
         " FROM sources WHERE slug = ?";
     sqlite3_stmt *s;
     int rc = ALM_ENOTFOUND;
@@ -655,6 +689,9 @@ store_get_source(struct store *st, const char *slug, struct source_state *out)
         out->last_status = sqlite3_column_int(s, 9);
         out->last_error = sq_col_str(s, 10);
         out->items = sqlite3_column_int64(s, 11);
+        out->articles_ok = sqlite3_column_int64(s, 12);
+        out->articles_failed = sqlite3_column_int64(s, 13);
+        out->article_error = sq_col_str(s, 14);
         rc = ALM_OK;
     }
     sqlite3_finalize(s);
@@ -799,10 +836,14 @@ static const char update_item[] =
     " updated = ?9, summary_html = ?10,"
     " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
     " content_hash = ?15, last_seen = ?16, claimed_published = ?18 WHERE id = ?17";
-static const char fts_insert[] = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)";
+/* The index's row is the item's as stored: title, feed text and the
+ * article's text (which a changed feed entry keeps). */
+static const char fts_insert[] =
+    "INSERT INTO items_fts (rowid, title, text, article_text)"
+    " SELECT id, title, text, article_text FROM items WHERE id = ?";
 static const char fts_delete[] =
-    "INSERT INTO items_fts (items_fts, rowid, title, text)"
-    " SELECT 'delete', id, title, text FROM items WHERE id = ?";
+    "INSERT INTO items_fts (items_fts, rowid, title, text, article_text)"
+    " SELECT 'delete', id, title, text, article_text FROM items WHERE id = ?";
 
 /* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set), or < 0. */
 static int
@@ -885,8 +926,6 @@ put_row(struct store *st, int64_t source_id, const struct store_row *r, time_t u
     if ((s = sq_stmt(st, fts_insert)) == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, id);
-    sq_bind_text(s, 2, r->title);
-    sq_bind_text(s, 3, r->text);
     if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
@@ -941,6 +980,7 @@ item_fini(struct item *it)
     free(it->content_html);
     free(it->text);
     free(it->image);
+    free(it->article_text);
     memset(it, 0, sizeof(*it));
 }
 

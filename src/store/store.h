@@ -55,6 +55,10 @@ struct source_state {
     long last_status;
     char *last_error;
     int64_t items;        /* stored items */
+    /* linked articles: fetched and extracted, failing (or refused by
+     * robots.txt), and the newest failure's reason (NULL: none) */
+    int64_t articles_ok, articles_failed;
+    char *article_error;
 };
 void source_state_fini(struct source_state *s);
 
@@ -137,6 +141,8 @@ struct item {
     time_t published;     /* the feed's date, else first seen */
     time_t first_seen;
     char *summary_html, *content_html, *text, *image;
+    char *article_text;   /* the linked article's main text; only
+                           * store_items_to_analyze reads it, else NULL */
 };
 void item_free(struct item *it);
 /* Frees the fields of an item that is not itself on the heap. */
@@ -149,6 +155,57 @@ int store_get_item(struct store *st, int64_t id, struct item **out);
 int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
 /* Items stored for the source (every source when source_id is 0), into *out. */
 int store_count_items(struct store *st, int64_t source_id, int64_t *out);
+
+/* ---- linked articles ---- */
+
+/* An item whose linked article may be fetched now, as store_articles_due
+ * hands it over (borrowed for the call). */
+struct article_due {
+    int64_t item_id, source_id;
+    const char *slug;          /* the item's source */
+    const char *url;           /* the item's link */
+    const char *text;          /* the feed's plain text, may be NULL */
+    const char *etag, *last_modified; /* of the last fetch, may be NULL */
+    int attempts;              /* failed attempts so far */
+    int known;                 /* it has an articles row (a retry or a refresh) */
+};
+
+/*
+ * Items first seen at or after since, with an http(s) link, whose article
+ * was never tried, or failed fewer than max_attempts times and is due again
+ * (next_try <= now), or was fetched before the feed changed the entry (a
+ * refresh: the etag and last_modified of that fetch come along); newest
+ * first. fn returns non-zero to stop.
+ */
+int store_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
+                       int (*fn)(const struct article_due *a, void *arg), void *arg);
+
+/* One article fetch to record. */
+struct article_record {
+    int ok;                    /* extracted: text is the article's */
+    int not_modified;          /* 304: keep the stored text (ok must be set) */
+    const char *url;           /* the link fetched */
+    const char *text;          /* ok: the main text */
+    const char *hash;          /* ok: of text, hex */
+    const char *etag, *last_modified;
+    long status;
+    size_t bytes;
+    const char *error;         /* !ok: why */
+    time_t tried;              /* when */
+    time_t next_try;           /* !ok: when to try again */
+};
+
+/* Records a fetch for the item (one transaction): an extracted article
+ * replaces items.article_text and its full-text row; a failure counts an
+ * attempt and keeps any text from before. */
+int store_put_article(struct store *st, int64_t item_id, int64_t source_id,
+                      const struct article_record *r);
+
+/* A host's robots.txt as last read: ALM_OK with *rules (NULL: the host has
+ * none; free it) and *fetched, or ALM_ENOTFOUND. origin is "https://host:port". */
+int store_get_robots(struct store *st, const char *origin, char **rules, time_t *fetched);
+/* Keeps a host's robots.txt (rules NULL: none). */
+int store_put_robots(struct store *st, const char *origin, const char *rules, time_t fetched);
 
 /* ---- transactions around many writes ---- */
 int store_begin(struct store *st);

@@ -301,9 +301,13 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
     if (q->match == NULL)
         return ALM_EINVAL;
     /* highlight() gives the whole title marked; snippet() the best window
-     * of about 32 tokens of the text. bm25 weighs a title hit 4 times. */
+     * of about 32 tokens of the text, or of the linked article's text when
+     * only that matched. bm25 weighs a title hit 4 times. */
     buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
-                   " snippet(items_fts, 1, ?12, ?13, '…', 32)"
+                   " CASE WHEN i.article_text IS NOT NULL"
+                   " AND coalesce(instr(snippet(items_fts, 1, ?12, ?13, '…', 32), ?12), 0) = 0"
+                   " THEN snippet(items_fts, 2, ?12, ?13, '…', 32)"
+                   " ELSE snippet(items_fts, 1, ?12, ?13, '…', 32) END"
                    " FROM items_fts JOIN events e ON e.id = items_fts.rowid"
                    " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id");
     where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);

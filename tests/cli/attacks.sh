@@ -51,6 +51,7 @@ conf=$T/attacks.conf
     echo "database = $T/a.db"
     echo 'max_bytes = 8388608'
     echo 'timeout = 10'
+    echo 'article_budget = 0'
     echo
     echo '[source "good"]'
     echo 'name = Good'

@@ -17,6 +17,7 @@
 #include "analyze/summary.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "extract/extract.h"
 
 #define DATA "tests/data/analyze/"
 
@@ -646,6 +647,134 @@ test_hostile(void **state)
     free(text);
 }
 
+/* ---- from a linked article ---- */
+
+static char *
+read_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *b;
+    long k;
+
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    k = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = malloc((size_t)k + 1);
+    assert_int_equal(fread(b, 1, (size_t)k, f), (size_t)k);
+    b[k] = '\0';
+    fclose(f);
+    *n = (size_t)k;
+    return b;
+}
+
+static void
+count_sent(const char *p, size_t len, void *arg)
+{
+    (void)p;
+    (void)len;
+    (*(size_t *)arg)++;
+}
+
+/* The article-mode guarantees on one summary. */
+static void
+check_article_summary(const char *s, const char *title)
+{
+    size_t words = summary_word_count(s, strlen(s)), nsent = 0;
+
+    summary_sentences(s, strlen(s), count_sent, &nsent);
+    if (getenv("SUMMARY_SHOW"))
+        fprintf(stderr, "%zu words, %zu sentences: %s\n", words, nsent, s);
+    assert_true(words >= ARTICLE_MIN_WORDS && words <= ARTICLE_MAX_WORDS);
+    assert_true(nsent >= 2 && nsent <= ARTICLE_MAX_SENTENCES);
+    assert_null(strstr(s, "no excerpt"));
+    if (title && *title)
+        assert_null(strstr(s, title));
+    assert_true(valid_utf8(s));
+    assert_no_markup(s);
+}
+
+static void
+test_article_pages(void **state)
+{
+    static const char *const pages[] = {
+        "tests/data/articles/zyte-14cc2a0c.html",
+        "tests/data/articles/zyte-232a43fb.html",
+        "tests/data/articles/readability-daringfireball-1.html",
+        "tests/data/articles/readability-parsely-metadata.html",
+    };
+    const char *guides[] = { "AI policy" };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        size_t n;
+        char *html = read_all(pages[i], &n), *s;
+        struct extract_result *x = NULL;
+        struct analysis_input in = { 0 };
+
+        assert_int_equal(extract_html(html, n, NULL, NULL, &x), ALM_OK);
+        in.title = x->title;
+        in.text = x->text;
+        in.source_name = "Example News";
+        in.tier = 2;
+        in.article = 1;
+        s = summary_make(&in, KIND_OTHER, guides, 1, NULL, 0);
+        check_article_summary(s, x->title);
+        free(s);
+        extract_result_free(x);
+        free(html);
+    }
+}
+
+static void
+test_article_choice(void **state)
+{
+    static const char text[] =
+        "It has been a busy spring for everyone on the team, and we want to share news.\n\n"
+        "Today Helios Labs is releasing Quill-7, a seven-billion-parameter language model, "
+        "with open weights under the Apache 2.0 licence.\n\n"
+        "Quill-7 was trained on four trillion tokens of curated text, including a corpus "
+        "of mineral surveys that we assembled with field geologists.\n\n"
+        "On standard reasoning benchmarks it matches models twice its size, scoring 71 "
+        "percent on GPQA and 84 percent on MATH.\n\n"
+        "This matters because a model of this size runs on a single laptop GPU, which lets "
+        "universities audit and fine-tune it without paying for cloud access.\n\n"
+        "We thank our many collaborators and friends for their support over the years.\n\n"
+        "Questions about the licence can be sent to our developer relations team.\n";
+    struct analysis_input in = { 0 };
+    const char *ents[] = { "Helios Labs", "Quill-7" };
+    char *s;
+
+    (void)state;
+    in.title = "Helios Labs opens the weights of Quill-7";
+    in.text = text;
+    in.source_name = "Helios Labs";
+    in.tier = 1;
+    in.article = 1;
+    s = summary_make(&in, KIND_RELEASE, NULL, 0, ents, 2);
+    check_article_summary(s, in.title);
+    assert_non_null(strstr(s, "Today Helios Labs is releasing Quill-7"));
+    assert_non_null(strstr(s, "This matters because"));
+    assert_null(strstr(s, "busy spring"));
+    assert_null(strstr(s, "We thank"));
+    /* the entities are in the sentences already: no context sentence */
+    assert_null(strstr(s, "As a tier-1"));
+    free(s);
+
+    /* the same text from a feed keeps the feed's rules: the lead and a context */
+    in.article = 0;
+    s = summary_make(&in, KIND_RELEASE, NULL, 0, ents, 2);
+    assert_non_null(strstr(s, "As a tier-1"));
+    free(s);
+
+    /* an article that gives no sentence never claims the feed had no excerpt */
+    in.article = 1;
+    in.text = "Home\n\nNews\n\nAbout";
+    s = summary_make(&in, KIND_RELEASE, NULL, 0, ents, 2);
+    assert_null(strstr(s, "no excerpt"));
+    free(s);
+}
+
 int
 main(void)
 {
@@ -659,6 +788,8 @@ main(void)
         cmocka_unit_test(test_context),
         cmocka_unit_test(test_context_case),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_article_pages),
+        cmocka_unit_test(test_article_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
