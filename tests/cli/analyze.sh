@@ -302,11 +302,16 @@ end "LangChain customer stories ('How X uses LangGraph ...') are routine: score 
     "($(wc -l <"$T/cases") posts)"
 
 begin
-q "s.slug = 'the-batch' AND i.title LIKE 'The Batch%'" >"$T/batch"
+# A special issue on one theme (MLOps in production, a Halloween issue) is not a
+# roundup of unrelated items: the editors labelled two of three commentary, so
+# those may be either.
+q "s.slug = 'the-batch' AND i.title LIKE 'The Batch%' AND i.title NOT LIKE '%Special%'" \
+    >"$T/batch"
 [ -s "$T/batch" ] || fail "no The Batch issue found"
 bad=$(awk -F'|' '$4 != "digest" {print "#" $1 " " $5 ": " $4; exit}' "$T/batch")
 [ -z "$bad" ] || fail "$bad, want digest"
-end "The Batch issues are digests" "($(wc -l <"$T/batch") issues)"
+end "The Batch issues (but special issues on one theme) are digests" \
+    "($(wc -l <"$T/batch") issues)"
 
 begin
 q "s.slug = 'uk-aisi' AND (i.title LIKE '%evaluation%' OR i.title LIKE '%evaluating%'
