@@ -190,6 +190,19 @@ static const char *const migrations[] = {
     "   AND (ident LIKE 'u:%' OR ident LIKE 'g:http%')"
     "   GROUP BY source_id, rtrim(canonical_url, '/'));"
     "DELETE FROM related WHERE related_id NOT IN (SELECT id FROM events);",
+
+    /* 11 (map: entity pages): the entity dictionary as the web shows it,
+     * written by analyze from data/entities.tsv (and the written
+     * descriptions of data/entity-descriptions.tsv); the slug is the
+     * page's name, the rank its place in the file (models of a family are
+     * listed in the order they came out). An entity's events are found through
+     * event_entities_name, whose entries carry the event id. */
+    "CREATE TABLE entities ("
+    "  slug TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  aliases TEXT, salience INTEGER NOT NULL DEFAULT 1, description TEXT,"
+    "  rank INTEGER NOT NULL DEFAULT 0"  /* its line in the dictionary: a family's order */
+    ") WITHOUT ROWID;"
+    "CREATE INDEX entities_name ON entities(name);",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

@@ -109,6 +109,8 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
         buf_printf(sql, " AND %s IN (SELECT event_id FROM event_guides WHERE slug = ?9)", id);
     else if (q->guide)
         buf_puts(sql, " AND g.slug = ?9");
+    if (q->entity)
+        buf_printf(sql, " AND %s IN (SELECT event_id FROM event_entities WHERE name = ?14)", id);
     if (q->match)
         buf_puts(sql, " AND items_fts MATCH ?1");
 }
@@ -149,6 +151,8 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
         sqlite3_bind_int64(s, 8, q->story);
     if (q->guide)
         sq_bind_text(s, 9, q->guide);
+    if (q->entity)
+        sq_bind_text(s, 14, q->entity);
 }
 
 /*

@@ -380,6 +380,7 @@ static const struct {
     { "events", "/", "Events" },
     { "top", "/top", "Top" },
     { "guides", "/guides", "Guides" },
+    { "entities", "/entities", "Entities" },
     { "sources", "/sources", "Sources" },
 };
 
