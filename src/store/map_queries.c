@@ -133,13 +133,15 @@ store_list_entities(struct store *st, int (*fn)(const struct entity_info *e, voi
     return each_entity(st, s, 0, fn, arg);
 }
 
-/* An entity's first and newest event: its events are few next to all
- * events, so they are looked up from the name index, each item by id. */
+/* An entity's first and newest event: the two ends of its range of the
+ * name index (name, date). */
 #define ENTITY_DATES \
-    ", (SELECT min(i.published) FROM items i WHERE i.id IN" \
-    "   (SELECT event_id FROM event_entities WHERE name = en.name)) AS d0," \
-    " (SELECT max(i.published) FROM items i WHERE i.id IN" \
-    "   (SELECT event_id FROM event_entities WHERE name = en.name)) AS d1"
+    ", (SELECT min(published) FROM event_entities WHERE name = en.name) AS d0," \
+    " (SELECT max(published) FROM event_entities WHERE name = en.name) AS d1"
+
+/* What an entity goes with is counted over its newest events: the most
+ * named entities have ten thousand, and a page must not read them all. */
+#define RECENT_EVENTS "2000"
 
 static int
 get_one(struct store *st, const char *where, const char *key, struct entity_info *out)
@@ -203,10 +205,12 @@ store_entity_neighbours(struct store *st, const char *name, int limit,
                         void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st,
-        "SELECT (SELECT slug FROM entities en WHERE en.name = b.name LIMIT 1), b.name, b.kind,"
-        " count(*) AS n FROM event_entities a"
-        " JOIN event_entities b ON b.event_id = a.event_id AND b.name <> a.name"
-        " WHERE a.name = ?1 GROUP BY b.name ORDER BY n DESC, b.name LIMIT ?2");
+        "WITH a AS (SELECT event_id FROM event_entities WHERE name = ?1"
+        "  ORDER BY published DESC LIMIT " RECENT_EVENTS ")"
+        " SELECT (SELECT slug FROM entities en WHERE en.name = b.name LIMIT 1), b.name, b.kind,"
+        " count(*) AS n FROM a"
+        " JOIN event_entities b ON b.event_id = a.event_id AND b.name <> ?1"
+        " GROUP BY b.name ORDER BY n DESC, b.name LIMIT ?2");
     int r;
 
     if (s == NULL)
@@ -226,10 +230,12 @@ store_entity_guides(struct store *st, const char *name, int limit,
                     void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st,
-        "SELECT g.slug, gu.title, count(*) AS n FROM event_entities a"
+        "WITH a AS (SELECT event_id FROM event_entities WHERE name = ?1"
+        "  ORDER BY published DESC LIMIT " RECENT_EVENTS ")"
+        " SELECT g.slug, gu.title, count(*) AS n FROM a"
         " JOIN event_guides g ON g.event_id = a.event_id"
         " JOIN guides gu ON gu.slug = g.slug"
-        " WHERE a.name = ?1 GROUP BY g.slug ORDER BY n DESC, g.slug LIMIT ?2");
+        " GROUP BY g.slug ORDER BY n DESC, g.slug LIMIT ?2");
     int r;
 
     if (s == NULL)

@@ -202,7 +202,17 @@ static const char *const migrations[] = {
     "  aliases TEXT, salience INTEGER NOT NULL DEFAULT 1, description TEXT,"
     "  rank INTEGER NOT NULL DEFAULT 0"  /* its line in the dictionary: a family's order */
     ") WITHOUT ROWID;"
-    "CREATE INDEX entities_name ON entities(name);",
+    "CREATE INDEX entities_name ON entities(name);"
+    /* An entity's page walks its events by date in the index (its newest
+     * first, its weeks, its first and last) without reading an item: the
+     * event's date is kept beside its entities. 9,632 events of one entity
+     * in 100,000: 0.5 s a page, 0.75 s for another (past the budget),
+     * before. The index on name alone is this one's prefix. */
+    "ALTER TABLE event_entities ADD COLUMN published INTEGER;"
+    "UPDATE event_entities SET published ="
+    "  (SELECT published FROM items WHERE items.id = event_entities.event_id);"
+    "DROP INDEX event_entities_name;"
+    "CREATE INDEX event_entities_name ON event_entities(name, published);",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

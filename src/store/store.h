@@ -352,14 +352,16 @@ int store_get_entity_by_name(struct store *st, const char *name, struct entity_i
 /* The slug of the entity of this canonical name into *slug (malloc'd);
  * ALM_ENOTFOUND when the dictionary has no such name. */
 int store_entity_slug(struct store *st, const char *name, char **slug);
-/* The entities named most often in the same events as name, most first:
+/* The entities named most often in the same events as name (its newest
+ * 2,000), most first:
  * fn(slug, name, kind, events together); at most limit. slug is NULL for a
  * name no longer in the dictionary. */
 int store_entity_neighbours(struct store *st, const char *name, int limit,
                             int (*fn)(const char *slug, const char *name, const char *kind,
                                       int64_t together, void *arg),
                             void *arg);
-/* The guides name's events joined, most first: fn(slug, title, events). */
+/* The guides name's events (its newest 2,000) joined, most first:
+ * fn(slug, title, events). */
 int store_entity_guides(struct store *st, const char *name, int limit,
                         int (*fn)(const char *slug, const char *title, int64_t events,
                                   void *arg),

@@ -363,6 +363,9 @@ test_routes(void **state)
         { "/api/v1/events/3", 1 }, { "/api/v1/guides", 1 }, { "/api/v1/guides/x", 1 },
         { "/api/v1/sources", 1 }, { "/api/v1/search", 1 }, { "/nope", 0 },
         { "/healthz", 1 }, { "/metrics", 1 }, { "/guides/", 0 },
+        { "/entities", 1 }, { "/entities/x", 1 }, { "/entities/", 0 }, { "/stories/1", 1 },
+        { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
+        { "/api/v1/stories/1", 1 },
     };
 
     (void)state;
@@ -894,6 +897,270 @@ test_style_and_errors(void **state)
     done(a);
 }
 
+/* ---- the map: entities and stories ---- */
+
+static long long
+count_of(const char *sql)
+{
+    sqlite3 *db = raw_db();
+    long long n;
+
+    assert_non_null(db);
+    n = query_int(db, sql);
+    sqlite3_close(db);
+    return n;
+}
+
+static void
+test_entity_pages(void **state)
+{
+    struct answer *a;
+    char target[256], sql[512];
+    long long n;
+    cJSON *doc, *ent, *events;
+
+    (void)state;
+    /* The dictionary was written by the analysis, every entry with a slug. */
+    assert_true(count_of("SELECT count(*) FROM entities") > 800);
+    assert_int_equal(count_of("SELECT count(*) FROM entities WHERE slug = 'anthropic'"
+                              " AND name = 'Anthropic' AND kind = 'lab'"
+                              " AND description LIKE 'An AI safety%'"), 1);
+
+    a = get("/entities");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/entities/anthropic\">Anthropic");
+    assert_contains(body(a), "aria-current=\"page\">Entities</a>");
+    done(a);
+    a = get("/entities?kind=lab");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "/entities/anthropic");
+    assert_lacks(body(a), "<span class=\"kind\">model</span>");
+    done(a);
+    a = get("/entities?kind=<script>");
+    assert_int_equal(a->r.status, 400);
+    assert_lacks(body(a), "<script>");
+    done(a);
+
+    n = count_of("SELECT count(*) FROM event_entities WHERE name = 'Anthropic'");
+    assert_true(n > 0);
+    a = get("/entities/anthropic");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<h1>Anthropic <span class=\"kind\">lab</span></h1>", "class=\"lead\">An AI safety",
+            "class=\"facts\">Anthropic is an AI lab, also called Anthropic PBC. Named in",
+            "<figure class=\"chart\">", "<svg", "Named with", "href=\"/entities/",
+            "Its guides", "href=\"/guides/", "Timeline", "class=\"event\"", "</main>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    snprintf(target, sizeof(target), "Timeline <span class=\"count\">(%lld)", n);
+    assert_contains(body(a), target);
+    assert_lacks(body(a), "<script");
+    done(a);
+    /* Its pages and filters: past the last page is a 404. */
+    snprintf(target, sizeof(target), "/entities/anthropic?page=%lld", n / 30 + 2);
+    a = get(target);
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/entities/anthropic?min=11");
+    assert_int_equal(a->r.status, 400);
+    done(a);
+    a = get("/entities/no-such-entity");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/entities/Bad_Slug");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    /* A dictionary entity no event names has no page. */
+    a = get("/entities/tlu-3");
+    if (count_of("SELECT count(*) FROM event_entities WHERE name = 'Tülu 3'") == 0)
+        assert_int_equal(a->r.status, 404);
+    done(a);
+
+    /* A model of a family: its family in the dictionary's order, itself marked. */
+    {
+        sqlite3 *db = raw_db();
+        sqlite3_stmt *s;
+        char slug[128] = "";
+        assert_int_equal(sqlite3_prepare_v2(db,
+            "SELECT en.slug FROM entities en WHERE en.kind = 'model' AND en.name LIKE 'Claude %'"
+            " AND en.name GLOB '*[0-9]*' AND (SELECT count(*) FROM event_entities ee"
+            "  WHERE ee.name = en.name) > 0 ORDER BY en.rank LIMIT 1 OFFSET 1", -1, &s, NULL),
+            SQLITE_OK);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            snprintf(slug, sizeof(slug), "%s", sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        if (slug[0]) {
+            snprintf(target, sizeof(target), "/entities/%s", slug);
+            a = get(target);
+            assert_int_equal(a->r.status, 200);
+            assert_contains(body(a), "The Claude family");
+            assert_contains(body(a), "<li aria-current=\"true\">");
+            assert_contains(body(a), "← after <a href=\"/entities/");
+            assert_lacks(body(a), "<a href=\"/entities/claude-sonnet\">");  /* a line, not a model */
+            done(a);
+        }
+    }
+
+    /* The API: the same entity and its events, sliced. */
+    a = get("/api/v1/entities/anthropic?limit=5");
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_int_equal((long long)cJSON_GetObjectItem(doc, "total")->valuedouble, n);
+    ent = cJSON_GetObjectItem(doc, "entity");
+    assert_string_equal(cJSON_GetObjectItem(ent, "name")->valuestring, "Anthropic");
+    assert_string_equal(cJSON_GetObjectItem(ent, "url")->valuestring,
+                        BASE "/entities/anthropic");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ent, "weeks")), 26);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(ent, "named_with")));
+    events = cJSON_GetObjectItem(doc, "events");
+    assert_int_equal(cJSON_GetArraySize(events), n < 5 ? n : 5);
+    assert_true(n <= 5 || cJSON_IsString(cJSON_GetObjectItem(doc, "next")));
+    cJSON_Delete(doc);
+    done(a);
+    a = get("/api/v1/entities/nope");
+    assert_int_equal(a->r.status, 404);
+    assert_contains(body(a), "\"error\"");
+    done(a);
+    a = get("/api/v1/entities");
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "entities")),
+                     count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
+                              " JOIN entities en ON en.name = ee.name"));
+    cJSON_Delete(doc);
+    done(a);
+
+    /* The event page links its entities to their pages. */
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_entities ee JOIN entities en"
+                               " ON en.name = ee.name WHERE ee.event_id = %lld", event_id);
+    if (count_of(sql) > 0) {
+        event_path(event_id, target, sizeof(target));
+        a = get(target);
+        assert_contains(body(a), "<li><a href=\"/entities/");
+        done(a);
+    }
+}
+
+static void
+test_entity_hostile(void **state)
+{
+    struct answer *a;
+    char sql[256];
+    sqlite3 *db = raw_db();
+
+    (void)state;
+    assert_int_equal(store_put_entity(writer, "zz-hostile-entity", "<script>alert(6)</script>",
+                                      "lab", "<b>x</b>|\"y\"", 3, "<img src=x onerror=alert(7)>",
+                                      9999), ALM_OK);
+    snprintf(sql, sizeof(sql), "INSERT INTO event_entities (event_id, name, kind, mentions,"
+                               " in_title) VALUES (%lld, '<script>alert(6)</script>', 'lab', 1, 0)",
+             hostile_id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    a = get("/entities/zz-hostile-entity");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<script>alert");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "<b>x</b>");
+    assert_contains(body(a), "&lt;script&gt;alert(6)&lt;/script&gt;");
+    done(a);
+    a = get("/entities");
+    assert_lacks(body(a), "<script>alert");
+    done(a);
+    a = get("/api/v1/entities/zz-hostile-entity");
+    assert_int_equal(a->r.status, 200);
+    cJSON *doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "entity"), "name")
+                            ->valuestring, "<script>alert(6)</script>");
+    cJSON_Delete(doc);
+    done(a);
+}
+
+static void
+test_story_pages(void **state)
+{
+    struct answer *a;
+    char target[256];
+    long long id, events, sources;
+    cJSON *doc, *story;
+
+    (void)state;
+    id = count_of("SELECT id FROM stories WHERE events >= 2 ORDER BY events DESC, id LIMIT 1");
+    if (id <= 0)
+        skip();
+    snprintf(target, sizeof(target), "SELECT events FROM stories WHERE id = %lld", id);
+    events = count_of(target);
+    snprintf(target, sizeof(target), "SELECT count(DISTINCT i.source_id) FROM events e"
+                                     " JOIN items i ON i.id = e.id WHERE e.story_id = %lld", id);
+    sources = count_of(target);
+
+    snprintf(target, sizeof(target), "/stories/%lld", id);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<p class=\"kicker\">Story</p>", "<h1>", "class=\"sub lineage\">First reported by",
+            "Who added what", "<span class=\"note\">first report</span>", "Broke the story.",
+            "<figure class=\"chart coverage\">", "<svg", "Every report", "</main>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    /* Every report is listed, and each source's first once. */
+    {
+        int rows = 0, firsts = 0;
+        for (const char *p = body(a); (p = strstr(p, "<article class=\"event\"")); p++)
+            rows++;
+        for (const char *p = body(a); (p = strstr(p, "<p class=\"adds\">")); p++)
+            firsts++;
+        assert_int_equal(rows, events);
+        assert_int_equal(firsts, sources);
+    }
+    assert_lacks(body(a), "<script");
+    done(a);
+
+    snprintf(target, sizeof(target), "/api/v1/stories/%lld", id);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    story = cJSON_GetObjectItem(doc, "story");
+    assert_int_equal((long long)cJSON_GetObjectItem(story, "id")->valuedouble, id);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(story, "contributions")), sources);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")), events);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(story, "complete")));
+    cJSON_Delete(doc);
+    done(a);
+
+    /* The event page gives the story's lineage in a line, with its link. */
+    {
+        char path[512], link[64];
+        event_path(id, path, sizeof(path));
+        a = get(path);
+        assert_int_equal(a->r.status, 200);
+        snprintf(link, sizeof(link), "<a href=\"/stories/%lld\">the story →</a>", id);
+        const char *order[] = { "<p class=\"lineage\">First reported by", link };
+        assert_in_order(body(a), order, 2);
+        done(a);
+    }
+
+    static const char *const missing[] = {
+        "/stories/0", "/stories/abc", "/stories/12x", "/stories/999999999",
+        "/stories/99999999999999999999", "/api/v1/stories/0", "/api/v1/stories/x",
+    };
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+        a = get(missing[i]);
+        if (a->r.status != 404)
+            fail_msg("%s: %d", missing[i], a->r.status);
+        done(a);
+    }
+}
+
 int
 main(void)
 {
@@ -908,6 +1175,9 @@ main(void)
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_feeds),
         cmocka_unit_test(test_style_and_errors),
+        cmocka_unit_test(test_entity_pages),
+        cmocka_unit_test(test_entity_hostile),
+        cmocka_unit_test(test_story_pages),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
