@@ -158,7 +158,7 @@ entity_markup(struct buf *b, const struct web_ctx *ctx, const struct entity_page
             render_text(b, e->description);
             buf_puts(b, "</p>\n");
         }
-        buf_puts(b, "<p class=\"facts\">");
+        buf_puts(b, "<p class=\"what\">");
         render_text(b, buf_cstr(&desc));
         buf_puts(b, "</p>\n</section>\n");
 

@@ -948,7 +948,7 @@ test_entity_pages(void **state)
     {
         const char *order[] = {
             "<h1>Anthropic <span class=\"kind\">lab</span></h1>", "class=\"lead\">An AI safety",
-            "class=\"facts\">Anthropic is an AI lab, also called Anthropic PBC. Named in",
+            "class=\"what\">Anthropic is an AI lab, also called Anthropic PBC. Named in",
             "<figure class=\"chart\">", "<svg", "Named with", "href=\"/entities/",
             "Its guides", "href=\"/guides/", "Timeline", "class=\"event\"", "</main>",
         };
