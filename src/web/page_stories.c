@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -33,21 +34,27 @@ story_id_of(const char *path)
     return digits > 0 && *p == '\0' ? id : 0;
 }
 
+/* "Jul 28" */
 static void
-put_date(struct buf *b, time_t t)
+put_short_date(struct buf *b, time_t t)
 {
-    char d[24];
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct tm tm;
 
-    render_utc(t, d);
-    buf_printf(b, "%.10s", d);
+    gmtime_r(&t, &tm);
+    buf_printf(b, "%s %d", months[tm.tm_mon], tm.tm_mday);
 }
 
 /* Sources by tier, stacked, one column a bucket: how coverage grew. */
 static void
 coverage_chart(struct buf *b, const struct story_view *v)
 {
-    const int left = 30, bw = 28, gap = 8, top = 10, h = 90, bottom = 22;
-    const int width = left + v->nbuckets * (bw + gap), height = top + h + bottom;
+    /* A fixed scale (the page's other charts' text size): a story of two
+     * days draws two bars at the left, not two bars the page's width. */
+    const int left = 30, bw = 36, gap = 10, top = 10, h = 90, bottom = 22;
+    const int drawn = left + v->nbuckets * (bw + gap), width = drawn < 560 ? 560 : drawn;
+    const int height = top + h + bottom;
     int cum[4] = { 0 }, max = v->nsources > 0 ? v->nsources : 1;
 
     buf_puts(b, "<figure class=\"chart coverage\">\n<figcaption>Sources covering it, by tier,"
@@ -63,7 +70,7 @@ coverage_chart(struct buf *b, const struct story_view *v)
                width, height, v->nsources, v->nsources == 1 ? "" : "s", v->tiers[1],
                v->tiers[2], v->tiers[3]);
     buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left,
-               top + h, width, top + h);
+               top + h, drawn, top + h);
     buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n", left - 6, top + 4,
                max);
     for (int i = 0; i < v->nbuckets; i++) {
@@ -79,10 +86,11 @@ coverage_chart(struct buf *b, const struct story_view *v)
                           "<title>%d tier-%d source%s by then</title></rect>\n",
                        tier, x, y, bw, bh, cum[tier], tier, cum[tier] == 1 ? "" : "s");
         }
-        if (i == 0 || i == v->nbuckets - 1) {
-            buf_printf(b, "<text x=\"%d\" y=\"%d\"%s>", i == 0 ? x : x + bw, height - 5,
-                       i == 0 ? "" : " text-anchor=\"end\"");
-            put_date(b, v->bucket0 + (time_t)i * v->bucket_secs);
+        /* Every column's date when there is room for it, else the ends'. */
+        if (v->nbuckets <= 8 || i == 0 || i == v->nbuckets - 1) {
+            buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x + bw / 2,
+                       height - 5);
+            put_short_date(b, v->bucket0 + (time_t)i * v->bucket_secs);
             buf_puts(b, "</text>\n");
         }
     }

@@ -101,18 +101,30 @@ story_view_adds(const char *text, const char *const *earlier, int n, const char 
 {
     struct buf out = BUF_INIT(4096);
     int count = 0, sentence_start = 1;
-    const char *p = text;
+    const char *p = text, *end;
 
     if (text == NULL)
         return NULL;
-    while (*p && count < max) {
-        while (*p && !word_byte((unsigned char)*p)) {
+    /* The summary's last sentence is the analysis's context ("As a tier-1
+     * release announcement from X, it bears on Y."): not the report's. */
+    end = text + strlen(text);
+    for (const char *c = text; (c = strstr(c, "tier-")) != NULL; c++) {
+        const char *s = c;
+        while (s > text && !(s[-1] == ' ' && s - 1 > text && s[-2] == '.'))
+            s--;
+        if (s == text || strncmp(s, "As a ", 5) == 0 || strncmp(s, "A ", 2) == 0) {
+            end = s;
+            break;
+        }
+    }
+    while (p < end && *p && count < max) {
+        while (p < end && !word_byte((unsigned char)*p)) {
             if (*p == '.' || *p == '!' || *p == '?' || *p == ':')
                 sentence_start = 1;
             p++;
         }
         const char *w = p;
-        while (*p && word_byte((unsigned char)*p))
+        while (p < end && word_byte((unsigned char)*p))
             p++;
         size_t len = (size_t)(p - w);
         /* A word's trailing period ends its sentence and is not the word's. */

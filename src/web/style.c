@@ -248,7 +248,7 @@ const char web_style_css[] =
     ".chart .axis { stroke: var(--line); stroke-width: 1; }\n"
     ".chart text { fill: var(--muted); font-size: 11px; font-family: inherit; }\n"
     "@media (max-width: 40rem) { .chart text { font-size: 17px; } }\n"
-    "figure.coverage svg { max-width: 34rem; }\n"
+
     ".chart .tier1 { fill: var(--accent); } .chart .tier2 { fill: var(--mid); opacity: .6; }\n"
     ".chart .tier3, .chart .tier0 { fill: var(--muted); opacity: .45; }\n"
     ".lineage { color: var(--fg2); font-size: .95rem; }\n"

@@ -28,6 +28,7 @@
 #include "store/store.h"
 #include "web/routes.h"
 #include "web/request.h"
+#include "web/story_view.h"
 
 #define CONFIG "etc/almanac.conf"
 #define NOW "2026-09-01T12:00:00Z"
@@ -1161,6 +1162,38 @@ test_story_pages(void **state)
     }
 }
 
+/* What a later report adds: names and figures no earlier text had, not its
+ * own source's name, not the analysis's context sentence. */
+static void
+test_story_adds(void **state)
+{
+    const char *earlier[] = {
+        "Introducing Claude Sonnet 4.5",
+        "Claude Sonnet 4.5 is our best coding model. A tier-1 release from Anthropic News.",
+    };
+    char *a;
+
+    (void)state;
+    a = story_view_adds("This work let Claude Sonnet 4.5 match Opus 4.1 on Cybench, 76.5% of"
+                        " tasks. As a tier-1 security item from Frontier Red Team, it concerns"
+                        " Claude.", earlier, 2, "Frontier Red Team anthropic-red-team", 6);
+    assert_non_null(a);
+    assert_string_equal(a, "Opus, 4.1, Cybench, 76.5%");
+    free(a);
+    /* Nothing new: NULL. */
+    assert_null(story_view_adds("Claude Sonnet 4.5 is out.", earlier, 2, NULL, 6));
+    /* The context sentence alone (a feed without an excerpt) adds nothing. */
+    assert_null(story_view_adds("A tier-1 release announcement from Windsurf Changelog, on"
+                                " agents and coding tools; the feed has no excerpt.",
+                                earlier, 2, "Windsurf Changelog", 6));
+    /* At most max words, each once. */
+    a = story_view_adds("GPT-5 and GPT-5 and Gemini 3 and Grok 4 and Llama 4 here", NULL, 0,
+                        NULL, 2);
+    assert_non_null(a);
+    assert_string_equal(a, "GPT-5, Gemini");
+    free(a);
+}
+
 int
 main(void)
 {
@@ -1178,6 +1211,7 @@ main(void)
         cmocka_unit_test(test_entity_pages),
         cmocka_unit_test(test_entity_hostile),
         cmocka_unit_test(test_story_pages),
+        cmocka_unit_test(test_story_adds),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
