@@ -123,14 +123,16 @@ store_list_entities(struct store *st, int (*fn)(const struct entity_info *e, voi
 {
     /* One pass over the name index counts every entity. */
     sqlite3_stmt *s = sq_prepare(st,
-        "SELECT en.slug, en.name, en.kind, en.aliases, en.description, en.salience, c.n"
-        " FROM (SELECT name, count(*) AS n FROM event_entities GROUP BY name) c"
+        "SELECT en.slug, en.name, en.kind, en.aliases, en.description, en.salience, c.n,"
+        " c.d0, c.d1"
+        " FROM (SELECT name, count(*) AS n, min(published) AS d0, max(published) AS d1"
+        "  FROM event_entities GROUP BY name) c"
         " JOIN entities en ON en.name = c.name"
         " ORDER BY c.n DESC, en.name COLLATE NOCASE");
 
     if (s == NULL)
         return ALM_ESTORE;
-    return each_entity(st, s, 0, fn, arg);
+    return each_entity(st, s, 1, fn, arg);
 }
 
 /* An entity's first and newest event: the two ends of its range of the
@@ -282,6 +284,30 @@ store_find_entities(struct store *st, const char *q, int limit,
     sq_bind_text(s, 1, q);
     sqlite3_bind_int(s, 2, limit);
     return each_entity(st, s, 0, fn, arg);
+}
+
+int
+store_find_guides(struct store *st, const char *q, int limit,
+                  int (*fn)(const char *slug, const char *title, const char *summary, void *arg),
+                  void *arg)
+{
+    sqlite3_stmt *s;
+    int r;
+
+    if (q == NULL || strlen(q) < 3)
+        return ALM_OK;
+    s = sq_prepare(st, "SELECT slug, title, summary FROM guides"
+                       " WHERE instr(lower(title), lower(?1)) > 0"
+                       " ORDER BY lower(title) <> lower(?1), length(title), slug LIMIT ?2");
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, q);
+    sqlite3_bind_int(s, 2, limit);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+               (const char *)sqlite3_column_text(s, 2), arg))
+            break;
+    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 /* ---- stories ---- */

@@ -332,8 +332,8 @@ struct entity_info {
     char *description;        /* written, or NULL: the page generates one */
     int salience;             /* 1..5 */
     int64_t events;           /* events that name it */
-    time_t first, last;       /* its first and newest event's dates (store_get_entity,
-                               * store_entity_family only; 0 otherwise or none) */
+    time_t first, last;       /* its first and newest event's dates (0: none; not
+                               * from store_find_entities) */
 };
 void entity_info_fini(struct entity_info *e);
 /* Writes one entity of the dictionary (analyze, within its transaction). */
@@ -375,6 +375,13 @@ int store_entity_family(struct store *st, const char *family,
  * ASCII), with events; at most limit, the most named first. */
 int store_find_entities(struct store *st, const char *q, int limit,
                         int (*fn)(const struct entity_info *e, void *arg), void *arg);
+
+/* Guides whose title holds q (case-insensitive, ASCII; q of 3 bytes or
+ * more), the title equal to q first, at most limit: fn(slug, title, summary). */
+int store_find_guides(struct store *st, const char *q, int limit,
+                      int (*fn)(const char *slug, const char *title, const char *summary,
+                                void *arg),
+                      void *arg);
 
 /* A story as the web shows it (the stories table's counts). */
 struct story_row {

@@ -15,6 +15,7 @@
 #include "web/pages.h"
 #include "web/render.h"
 #include "web/routes.h"
+#include "web/sitemap.h"
 #include "web/status.h"
 #include "web/style.h"
 
@@ -28,6 +29,7 @@ static const struct {
     { "/sources", { web_page_sources, WEB_G_PAGES, 0 } },
     { "/search", { web_page_search, WEB_G_PAGES, 0 } },
     { "/entities", { web_page_entities, WEB_G_PAGES, 0 } },
+    { "/sitemap.xml", { web_sitemap, WEB_G_PAGES, 0 } },
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },

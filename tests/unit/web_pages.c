@@ -366,7 +366,7 @@ test_routes(void **state)
         { "/healthz", 1 }, { "/metrics", 1 }, { "/guides/", 0 },
         { "/entities", 1 }, { "/entities/x", 1 }, { "/entities/", 0 }, { "/stories/1", 1 },
         { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
-        { "/api/v1/stories/1", 1 },
+        { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 },
     };
 
     (void)state;
@@ -1162,6 +1162,79 @@ test_story_pages(void **state)
     }
 }
 
+/* The sitemap lists the lists, every guide, entity with events and story of
+ * two reports or more, as absolute URLs in valid XML. */
+static void
+test_sitemap(void **state)
+{
+    struct answer *a;
+    xmlDocPtr doc;
+    char url[256];
+    long long entities, stories;
+    int n = 0;
+
+    (void)state;
+    a = get("/sitemap.xml");
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "application/xml; charset=utf-8");
+    doc = xmlReadMemory(body(a), (int)a->r.body.len, "sitemap.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    assert_non_null(doc);
+    xmlFreeDoc(doc);
+    for (const char *p = body(a); (p = strstr(p, "<url><loc>")); p++)
+        n++;
+    entities = count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
+                        " JOIN entities en ON en.name = ee.name");
+    stories = count_of("SELECT count(*) FROM stories WHERE events >= 2");
+    assert_int_equal(n, 5 + count_of("SELECT count(*) FROM guides") +
+                            count_of("SELECT count(*) FROM sources") + entities + stories);
+    assert_contains(body(a), "<url><loc>" BASE "/entities</loc>");
+    assert_contains(body(a), "<url><loc>" BASE "/entities/anthropic</loc><lastmod>");
+    snprintf(url, sizeof(url), "<url><loc>" BASE "/guides/%s</loc>", guide_slug);
+    assert_contains(body(a), url);
+    if (stories > 0)
+        assert_contains(body(a), "<url><loc>" BASE "/stories/");
+    /* A hostile slug or name never reaches it unescaped. */
+    assert_lacks(body(a), "<script");
+    done(a);
+}
+
+/* An entity or guide named by the query answers above the events. */
+static void
+test_search_answers(void **state)
+{
+    struct answer *a;
+
+    (void)state;
+    a = get("/search?q=anthropic");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "results for", "<aside class=\"answers\"", "<h2>Entities</h2>",
+            "<a href=\"/entities/anthropic\">Anthropic</a>", "<h2>Guides</h2>",
+            "href=\"/guides/anthropic\"", "</aside>", "<div class=\"events\">",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+    /* An alias, whatever its case and spaces; the events may find nothing. */
+    a = get("/search?q=%20anthropic%20pbc%20");
+    assert_int_equal(a->r.status, 200);
+    done(a);
+    a = get("/search?q= Anthropic PBC ");
+    assert_contains(body(a), "<a href=\"/entities/anthropic\">Anthropic</a>");
+    done(a);
+    /* A word that names nothing: no box. */
+    a = get("/search?q=announced");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<aside class=\"answers\"");
+    done(a);
+    /* Not on later pages. */
+    a = get("/search?q=anthropic&page=2");
+    assert_lacks(body(a), "<aside class=\"answers\"");
+    done(a);
+}
+
 /* What a later report adds: names and figures no earlier text had, not its
  * own source's name, not the analysis's context sentence. */
 static void
@@ -1212,6 +1285,8 @@ main(void)
         cmocka_unit_test(test_entity_hostile),
         cmocka_unit_test(test_story_pages),
         cmocka_unit_test(test_story_adds),
+        cmocka_unit_test(test_sitemap),
+        cmocka_unit_test(test_search_answers),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
