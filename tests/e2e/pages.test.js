@@ -321,6 +321,20 @@ test('an event\'s story line opens the story page: who reported first, who added
     assert.equal(lib.problems(log), '');
 });
 
+test('a search for an entity\'s name shows it above the events, and its link opens', async () => {
+    await visit(page, '/search?q=Anthropic');
+    const box = page.locator('main aside.answers');
+    assert.equal(await box.count(), 1, 'no answer box for "Anthropic"');
+    assert.ok(await page.evaluate(() => {
+        const a = document.querySelector('main aside.answers');
+        const e = document.querySelector('main .events');
+        return a && e && (a.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }), 'the box is not above the events');
+    const path = await follow(box.locator('a[href^="/entities/"]').first());
+    assert.equal(path, '/entities/anthropic');
+    assert.equal(lib.problems(log), '');
+});
+
 test('top, guides, sources and a source page open', async () => {
     for (const p of ['/top', '/guides', '/sources']) {
         await visit(page, p);
