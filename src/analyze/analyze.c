@@ -16,6 +16,7 @@
 #include "analyze/judge.h"
 #include "analyze/kind.h"
 #include "analyze/model.h"
+#include "analyze/paths.h"
 #include "analyze/related.h"
 #include "analyze/score.h"
 #include "analyze/story.h"
@@ -40,6 +41,7 @@ struct analyzer {
     struct entity_dict *dict;
     struct guide_set *guides;
     struct entity_table *table;  /* the dictionary as the web shows it */
+    struct path_set *paths;      /* learning paths */
     struct judge_model *judge;
     int32_t *specific;        /* sorted name ids of the dictionary's specific entities */
     size_t nspecific;
@@ -110,7 +112,8 @@ analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/data/entities.tsv", root);
     if (entities_load(path, &a->dict, err, errlen) != ALM_OK)
         goto fail;
-    if (entity_table_load(root, &a->table, err, errlen) != ALM_OK)
+    if (entity_table_load(root, &a->table, err, errlen) != ALM_OK ||
+        paths_load(root, &a->paths, err, errlen) != ALM_OK)
         goto fail;
     snprintf(path, sizeof(path), "%s/guides", root);
     if (guides_load(path, &a->guides, err, errlen) != ALM_OK)
@@ -147,6 +150,7 @@ analyzer_close(struct analyzer *a)
         return;
     entities_free(a->dict);
     entity_table_free(a->table);
+    paths_free(a->paths);
     guides_free(a->guides);
     judge_free(a->judge);
     free(a->specific);
@@ -1023,20 +1027,21 @@ reanalyse_old(struct run *r, struct story_index *ix)
     return ALM_OK;
 }
 
-/* A store analysed before it had an entities table (an upgraded one) gets
- * the dictionary even when nothing is left to analyse. */
+/* A store analysed before it had the entities and paths tables (an
+ * upgraded one) gets them even when nothing is left to analyse. */
 static int
 put_entity_table_once(const struct analyzer *a, struct store *st)
 {
-    int64_t n = 0;
+    int64_t n = 0, np = 0;
 
-    if (store_count_entities(st, &n) != ALM_OK)
+    if (store_count_entities(st, &n) != ALM_OK || store_count_paths(st, &np) != ALM_OK)
         return ALM_ESTORE;
-    if (n > 0)
+    if (n > 0 && (np > 0 || paths_count(a->paths) == 0))
         return ALM_OK;
     if (store_begin(st) != ALM_OK)
         return ALM_ESTORE;
-    if (entity_table_put(a->table, st) != ALM_OK || store_commit(st) != ALM_OK) {
+    if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK ||
+        store_commit(st) != ALM_OK) {
         store_rollback(st);
         return ALM_ESTORE;
     }
@@ -1078,7 +1083,7 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
         if (store_put_guide(st, g->slug, g->title, g->summary, g->body) != ALM_OK)
             goto rollback;
     }
-    if (entity_table_put(a->table, st) != ALM_OK)
+    if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK)
         goto rollback;
     for (size_t i = 0; i < r.nw; i++) {
         struct work *w = &r.w[i];

@@ -310,6 +310,113 @@ store_find_guides(struct store *st, const char *q, int limit,
     return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
+/* ---- learning paths ---- */
+
+void
+path_info_fini(struct path_info *p)
+{
+    if (p == NULL)
+        return;
+    free(p->slug);
+    free(p->title);
+    free(p->level);
+    free(p->summary);
+    free(p->steps);
+    memset(p, 0, sizeof(*p));
+}
+
+int
+store_clear_paths(struct store *st)
+{
+    return sq_exec(st, "DELETE FROM paths");
+}
+
+static const char path_insert[] =
+    "INSERT OR REPLACE INTO paths (slug, title, level, summary, steps, rank)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
+
+int
+store_put_path(struct store *st, const char *slug, const char *title, const char *level,
+               const char *summary, const char *steps, int rank)
+{
+    sqlite3_stmt *s = sq_stmt(st, path_insert);
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, slug);
+    sq_bind_text(s, 2, title);
+    sq_bind_text(s, 3, level);
+    sq_bind_text(s, 4, summary);
+    sq_bind_text(s, 5, steps);
+    sqlite3_bind_int(s, 6, rank);
+    return sq_run(st, s);
+}
+
+static void
+read_path(sqlite3_stmt *s, struct path_info *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->slug = sq_col_str(s, 0);
+    p->title = sq_col_str(s, 1);
+    p->level = sq_col_str(s, 2);
+    p->summary = sq_col_str(s, 3);
+    p->steps = sq_col_str(s, 4);
+}
+
+int
+store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg), void *arg)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT slug, title, level, summary, steps FROM paths"
+                                     " ORDER BY rank, slug");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct path_info p;
+        int stop;
+        read_path(s, &p);
+        stop = fn(&p, arg);
+        path_info_fini(&p);
+        if (stop)
+            break;
+    }
+    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+}
+
+int
+store_get_path(struct store *st, const char *slug, struct path_info *out)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT slug, title, level, summary, steps FROM paths"
+                                     " WHERE slug = ?");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    sq_bind_text(s, 1, slug);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        read_path(s, out);
+        sqlite3_finalize(s);
+        return ALM_OK;
+    }
+    r = done(st, s, r);
+    return r == ALM_OK ? ALM_ENOTFOUND : r;
+}
+
+int
+store_count_paths(struct store *st, int64_t *out)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM paths");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    if ((r = sqlite3_step(s)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+}
+
 /* ---- stories ---- */
 
 #define STORY_COLS "id, first_event, events, sources, tiers, first_seen, last_seen"

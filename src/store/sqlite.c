@@ -212,7 +212,13 @@ static const char *const migrations[] = {
     "UPDATE event_entities SET published ="
     "  (SELECT published FROM items WHERE items.id = event_entities.event_id);"
     "DROP INDEX event_entities_name;"
-    "CREATE INDEX event_entities_name ON event_entities(name, published);",
+    "CREATE INDEX event_entities_name ON event_entities(name, published);"
+    /* Learning paths (data/learning-paths.txt), written by analyze: steps
+     * are lines "guide|SLUG|why" or "entity|SLUG|why". */
+    "CREATE TABLE paths ("
+    "  slug TEXT PRIMARY KEY, title TEXT NOT NULL, level TEXT NOT NULL, summary TEXT,"
+    "  steps TEXT NOT NULL, rank INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

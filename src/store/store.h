@@ -383,6 +383,24 @@ int store_find_guides(struct store *st, const char *q, int limit,
                                 void *arg),
                       void *arg);
 
+/* A learning path (data/learning-paths.txt). */
+struct path_info {
+    char *slug, *title, *level, *summary;
+    char *steps;              /* lines "guide|SLUG|why" or "entity|SLUG|why", in order */
+};
+void path_info_fini(struct path_info *p);
+/* Replaces every path with none (analyze, before writing them again). */
+int store_clear_paths(struct store *st);
+int store_put_path(struct store *st, const char *slug, const char *title, const char *level,
+                   const char *summary, const char *steps, int rank);
+/* Every path in the file's order; p is borrowed for the call. */
+int store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg),
+                     void *arg);
+/* ALM_ENOTFOUND when there is no path with this slug. */
+int store_get_path(struct store *st, const char *slug, struct path_info *out);
+/* Paths written, into *out. */
+int store_count_paths(struct store *st, int64_t *out);
+
 /* A story as the web shows it (the stories table's counts). */
 struct story_row {
     int64_t id, first_event;

@@ -41,6 +41,11 @@ int web_page_entity(const struct web_ctx *ctx, const struct web_request *req,
 /* "/stories/ID": one story, who reported first and who added what (page_stories.c). */
 int web_page_story(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
+/* "/learn" and "/learn/SLUG": learning paths (page_learn.c). */
+int web_page_learn(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+int web_page_learn_path(const struct web_ctx *ctx, const struct web_request *req,
+                        struct web_response *resp);
 /* "/search?q=": ranked full-text results with highlighted snippets. */
 int web_page_search(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);

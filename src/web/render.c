@@ -381,6 +381,7 @@ static const struct {
     { "top", "/top", "Top" },
     { "guides", "/guides", "Guides" },
     { "entities", "/entities", "Entities" },
+    { "learn", "/learn", "Learn" },
     { "sources", "/sources", "Sources" },
 };
 

@@ -30,6 +30,7 @@ static const struct {
     { "/search", { web_page_search, WEB_G_PAGES, 0 } },
     { "/entities", { web_page_entities, WEB_G_PAGES, 0 } },
     { "/sitemap.xml", { web_sitemap, WEB_G_PAGES, 0 } },
+    { "/learn", { web_page_learn, WEB_G_PAGES, 0 } },
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
@@ -56,6 +57,7 @@ static const struct {
     { "/api/v1/sources/", { web_api_source, WEB_G_API, 0 } },
     { "/entities/", { web_page_entity, WEB_G_PAGES, 0 } },
     { "/stories/", { web_page_story, WEB_G_PAGES, 0 } },
+    { "/learn/", { web_page_learn_path, WEB_G_PAGES, 0 } },
     { "/api/v1/entities/", { web_api_entity, WEB_G_API, 0 } },
     { "/api/v1/stories/", { web_api_story, WEB_G_API, 0 } },
 };

@@ -62,6 +62,12 @@ entity_url(const struct entity_info *e, void *arg)
 }
 
 static int
+path_url(const struct path_info *p, void *arg)
+{
+    return put_url(arg, "/learn/", p->slug, 0);
+}
+
+static int
 story_url(const struct story_row *s, void *arg)
 {
     char id[32];
@@ -74,7 +80,8 @@ int
 web_sitemap(const struct web_ctx *ctx, const struct web_request *req,
             struct web_response *resp)
 {
-    static const char *const lists[] = { "/", "/top", "/guides", "/entities", "/sources" };
+    static const char *const lists[] = { "/", "/top", "/guides", "/entities", "/learn",
+                                         "/sources" };
     struct buf *b = &resp->body;
     struct urls u = { .b = b, .ctx = ctx };
     struct store *st;
@@ -94,6 +101,8 @@ web_sitemap(const struct web_ctx *ctx, const struct web_request *req,
     rc = store_list_guides(st, guide_url, &u);
     if (rc == ALM_OK)
         rc = store_list_source_info(st, source_url, &u);
+    if (rc == ALM_OK)
+        rc = store_list_paths(st, path_url, &u);
     if (rc == ALM_OK)
         rc = store_list_entities(st, entity_url, &u);
     if (rc == ALM_OK && u.n < SITEMAP_MAX_URLS)

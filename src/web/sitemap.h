@@ -1,6 +1,7 @@
 /*
  * sitemap.h - "/sitemap.xml": the site's pages for crawlers (sitemaps.org
- * 0.9): the lists, every guide, source and entity with events, and every
+ * 0.9): the lists, every guide, source, learning path and entity with
+ * events, and every
  * story of two reports or more (newest first), at most 50,000 URLs.
  */
 #ifndef ALMANAC_WEB_SITEMAP_H

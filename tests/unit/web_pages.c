@@ -366,7 +366,8 @@ test_routes(void **state)
         { "/healthz", 1 }, { "/metrics", 1 }, { "/guides/", 0 },
         { "/entities", 1 }, { "/entities/x", 1 }, { "/entities/", 0 }, { "/stories/1", 1 },
         { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
-        { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 },
+        { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 }, { "/learn", 1 },
+        { "/learn/x", 1 }, { "/learn/", 0 },
     };
 
     (void)state;
@@ -1186,7 +1187,8 @@ test_sitemap(void **state)
     entities = count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
                         " JOIN entities en ON en.name = ee.name");
     stories = count_of("SELECT count(*) FROM stories WHERE events >= 2");
-    assert_int_equal(n, 5 + count_of("SELECT count(*) FROM guides") +
+    assert_int_equal(n, 6 + count_of("SELECT count(*) FROM guides") +
+                            count_of("SELECT count(*) FROM paths") +
                             count_of("SELECT count(*) FROM sources") + entities + stories);
     assert_contains(body(a), "<url><loc>" BASE "/entities</loc>");
     assert_contains(body(a), "<url><loc>" BASE "/entities/anthropic</loc><lastmod>");
@@ -1232,6 +1234,76 @@ test_search_answers(void **state)
     /* Not on later pages. */
     a = get("/search?q=anthropic&page=2");
     assert_lacks(body(a), "<aside class=\"answers\"");
+    done(a);
+}
+
+/* Learning paths: from data/learning-paths.txt through the analysis; each
+ * step links its page with a reading time; a step whose page is gone says
+ * so; hostile rows are escaped. */
+static void
+test_learn(void **state)
+{
+    struct answer *a;
+    int cards = 0, steps = 0;
+
+    (void)state;
+    assert_true(count_of("SELECT count(*) FROM paths") >= 5);
+    a = get("/learn");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "aria-current=\"page\">Learn</a>");
+    for (const char *p = body(a); (p = strstr(p, "<article class=\"card\">")); p++)
+        cards++;
+    assert_int_equal(cards, count_of("SELECT count(*) FROM paths"));
+    {
+        const char *order[] = {
+            "href=\"/learn/understanding-frontier-model-releases\">Understanding frontier",
+            "beginner · 7 steps · ~", " min</p>",
+            "href=\"/learn/ai-policy-from-zero\">",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+
+    a = get("/learn/understanding-frontier-model-releases");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<p class=\"kicker\">Learning path</p>", "<h1>Understanding frontier model releases",
+            "beginner · 7 steps · ~", "min of reading", "<ol class=\"path\">",
+            "<a href=\"/guides/frontier-models\">", "Start with the releases themselves",
+            "<a href=\"/entities/openai\">OpenAI</a>", "<a href=\"/entities/anthropic\">",
+            "<a href=\"/guides/open-weight-models\">", "</ol>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    for (const char *p = body(a); (p = strstr(p, "<li><p class=\"meta\">")); p++)
+        steps++;
+    assert_int_equal(steps, 7);
+    done(a);
+
+    a = get("/learn/no-such-path");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/learn/Bad_Slug");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+
+    assert_int_equal(store_put_path(writer, "zz-hostile-path", "<script>alert(8)</script>",
+                                    "beginner", "<img src=x onerror=alert(9)>",
+                                    "guide|no-such-guide|<b>why</b>\n"
+                                    "entity|anthropic|\"quoted\" & more\n"
+                                    "guide|../../etc|nope\n", 99), ALM_OK);
+    a = get("/learn/zz-hostile-path");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<script>alert");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "<b>why</b>");
+    assert_contains(body(a), "no-such-guide <span class=\"count\">(not available yet)</span>");
+    assert_contains(body(a), "&quot;quoted&quot; &amp; more");
+    assert_lacks(body(a), "href=\"/guides/../");
+    done(a);
+    a = get("/learn");
+    assert_lacks(body(a), "<script>alert");
     done(a);
 }
 
@@ -1287,6 +1359,7 @@ main(void)
         cmocka_unit_test(test_story_adds),
         cmocka_unit_test(test_sitemap),
         cmocka_unit_test(test_search_answers),
+        cmocka_unit_test(test_learn),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
