@@ -108,6 +108,8 @@ const char web_style_css[] =
     "  .bar { padding: .5rem .75rem; }\n"
     "  form.search { order: 2; flex: 1 1 8rem; max-width: none; }\n"
     "  header nav { order: 3; flex: 1 1 100%; margin: 0 -.4rem; }\n"
+    "  header nav ul { flex-wrap: wrap; }\n"
+    "  header nav a { padding: .3rem .4rem; font-size: .9rem; }\n"
     "}\n"
     "\n"
     "main { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem 3rem; }\n"

@@ -28,7 +28,7 @@ const SHOT_MAX_HEIGHT = 2400;   /* a screenshot shows the page's top, at most th
 let server, browser, ctx, log, page;
 let visited = 0;
 const found = { event: null, related: null, guide: null, source: null, entity: null,
-                story: null };
+                story: null, path: null };
 
 before(async () => {
     const dir = lib.tmpdir('almanac-e2e-');
@@ -335,6 +335,21 @@ test('a search for an entity\'s name shows it above the events, and its link ope
     assert.equal(lib.problems(log), '');
 });
 
+test('a learning path opens from /learn and its steps lead to their pages', async () => {
+    await visit(page, '/learn');
+    const cards = page.locator('main article.card');
+    assert.ok(await cards.count() >= 5, 'fewer than 5 learning paths');
+    assert.match(await cards.first().innerText(), /(beginner|intermediate|advanced) · \d+ steps · ~\d+ min/);
+    found.path = await follow(cards.first().locator('a[href^="/learn/"]'));
+    assert.match(found.path, /^\/learn\/[a-z0-9-]+$/);
+    const steps = page.locator('main ol.path > li');
+    assert.ok(await steps.count() >= 3);
+    assert.match(await steps.first().innerText(), /~\d+ min/);
+    const target = await follow(steps.nth(1).locator('h2 a'));
+    assert.match(target, /^\/(guides|entities)\/[a-z0-9-]+$/);
+    assert.equal(lib.problems(log), '');
+});
+
 test('top, guides, sources and a source page open', async () => {
     for (const p of ['/top', '/guides', '/sources']) {
         await visit(page, p);
@@ -474,6 +489,7 @@ for (const v of VARIANTS) {
             ['entity', found.entity || '/entities'],
             ['entities', '/entities'],
             ['story', found.story || '/'],
+            ['path', found.path || '/learn'],
         ];
         const issues = [];
         try {
