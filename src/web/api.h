@@ -39,6 +39,11 @@ int web_api_entity(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
 int web_api_story(const struct web_ctx *ctx, const struct web_request *req,
                   struct web_response *resp);
+/* /api/v1/learn, /api/v1/learn/SLUG (api_map.c) */
+int web_api_learn(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+int web_api_learn_path(const struct web_ctx *ctx, const struct web_request *req,
+                       struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

@@ -2,7 +2,8 @@
  * api_map.c - the map's JSON: /api/v1/entities (every entity with events),
  * /api/v1/entities/SLUG (what its page shows, and its events with the
  * list filters and slice) and /api/v1/stories/ID (the story's reports,
- * each source's first appearance and what it adds, coverage by tier).
+ * each source's first appearance and what it adds, coverage by tier),
+ * /api/v1/learn and /api/v1/learn/SLUG (learning paths with their steps).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/entity_view.h"
+#include "web/learn_view.h"
 #include "web/render.h"
 #include "web/story_view.h"
 
@@ -269,5 +271,98 @@ web_api_story(const struct web_ctx *ctx, const struct web_request *req,
     buf_puts(b, "]}\n");
     story_view_fini(&v);
     api_ok(resp, MAX_AGE_STORY, st);
+    return 0;
+}
+
+/* ---- learning paths ---- */
+
+static void
+put_path(struct buf *b, const struct web_ctx *ctx, const struct path_view *v)
+{
+    buf_puts(b, "{\"slug\":");
+    buf_append_json(b, v->p.slug);
+    buf_puts(b, ",\"title\":");
+    buf_append_json(b, v->p.title);
+    buf_puts(b, ",\"level\":");
+    buf_append_json(b, v->p.level);
+    buf_puts(b, ",\"summary\":");
+    buf_append_json(b, v->p.summary);
+    buf_printf(b, ",\"minutes\":%d,\"url\":", v->minutes);
+    put_page_url(b, ctx, "/learn/", v->p.slug);
+    buf_puts(b, ",\"steps\":[");
+    for (int i = 0; i < v->n; i++) {
+        const struct step *s = &v->steps[i];
+        buf_printf(b, "%s{\"type\":\"%s\",\"slug\":", i ? "," : "",
+                   s->entity ? "entity" : "guide");
+        buf_append_json(b, s->slug);
+        buf_puts(b, ",\"title\":");
+        buf_append_json(b, s->title);
+        buf_puts(b, ",\"why\":");
+        buf_append_json(b, s->why);
+        buf_printf(b, ",\"minutes\":%d,\"url\":", s->minutes);
+        if (s->title)
+            put_page_url(b, ctx, s->entity ? "/entities/" : "/guides/", s->slug);
+        else
+            buf_puts(b, "null");
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "]}");
+}
+
+int
+web_api_learn(const struct web_ctx *ctx, const struct web_request *req,
+              struct web_response *resp)
+{
+    struct buf *b = &resp->body;
+    struct learn_paths ps = { 0 };
+    struct store *st;
+    int rc;
+
+    (void)req;
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    rc = learn_gather_all(st, &ps);
+    if (rc == ALM_OK) {
+        buf_puts(b, "{\"paths\":[");
+        for (int i = 0; i < ps.n; i++) {
+            if (i)
+                buf_putc(b, ',');
+            put_path(b, ctx, &ps.v[i]);
+        }
+        buf_puts(b, "]}\n");
+    }
+    learn_paths_fini(&ps);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_ENTITY, st);
+    return 0;
+}
+
+int
+web_api_learn_path(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp)
+{
+    const char *slug = req->path + strlen("/api/v1/learn/");
+    struct path_view v = { 0 };
+    struct path_info p;
+    struct store *st;
+    int rc;
+
+    if (!render_valid_slug(slug))
+        return api_error(resp, 404, "no such learning path");
+    if ((st = web_store(ctx)) == NULL)
+        return api_error(resp, 500, "the store is not available");
+    if (api_lookup_failed(resp, store_get_path(st, slug, &p), "no such learning path"))
+        return 0;
+    rc = learn_path_gather(st, &p, &v);
+    if (rc == ALM_OK) {
+        buf_puts(&resp->body, "{\"path\":");
+        put_path(&resp->body, ctx, &v);
+        buf_puts(&resp->body, "}\n");
+    }
+    learn_path_fini(&v);
+    if (rc != ALM_OK)
+        return api_error(resp, 500, "the store failed");
+    api_ok(resp, MAX_AGE_ENTITY, st);
     return 0;
 }

@@ -39,6 +39,7 @@ static const struct {
     { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },
     { "/api/v1/search", { web_api_search, WEB_G_API, 0 } },
     { "/api/v1/entities", { web_api_entities, WEB_G_API, 0 } },
+    { "/api/v1/learn", { web_api_learn, WEB_G_API, 0 } },
     /* The server's own state: a load balancer asks /healthz often and
      * kills what does not answer, so it must never wait behind renders. */
     { "/healthz", { web_status_healthz, WEB_G_HEALTH, 1 } },
@@ -60,6 +61,7 @@ static const struct {
     { "/learn/", { web_page_learn_path, WEB_G_PAGES, 0 } },
     { "/api/v1/entities/", { web_api_entity, WEB_G_API, 0 } },
     { "/api/v1/stories/", { web_api_story, WEB_G_API, 0 } },
+    { "/api/v1/learn/", { web_api_learn_path, WEB_G_API, 0 } },
 };
 
 /* The group of a path no route takes. */

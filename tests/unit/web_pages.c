@@ -367,7 +367,7 @@ test_routes(void **state)
         { "/entities", 1 }, { "/entities/x", 1 }, { "/entities/", 0 }, { "/stories/1", 1 },
         { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
         { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 }, { "/learn", 1 },
-        { "/learn/x", 1 }, { "/learn/", 0 },
+        { "/learn/x", 1 }, { "/learn/", 0 }, { "/api/v1/learn", 1 }, { "/api/v1/learn/x", 1 },
     };
 
     (void)state;
@@ -1281,6 +1281,40 @@ test_learn(void **state)
     assert_int_equal(steps, 7);
     done(a);
 
+    a = get("/api/v1/learn/understanding-frontier-model-releases");
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *doc = cJSON_Parse(body(a)), *path, *list;
+        int sum = 0;
+        assert_non_null(doc);
+        path = cJSON_GetObjectItem(doc, "path");
+        assert_string_equal(cJSON_GetObjectItem(path, "level")->valuestring, "beginner");
+        list = cJSON_GetObjectItem(path, "steps");
+        assert_int_equal(cJSON_GetArraySize(list), 7);
+        assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "url")
+                                ->valuestring, BASE "/entities/openai");
+        for (int i = 0; i < 7; i++) {
+            int m = cJSON_GetObjectItem(cJSON_GetArrayItem(list, i), "minutes")->valueint;
+            assert_true(m >= 1);
+            sum += m;
+        }
+        assert_int_equal(cJSON_GetObjectItem(path, "minutes")->valueint, sum);
+        cJSON_Delete(doc);
+    }
+    done(a);
+    a = get("/api/v1/learn");
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *doc = cJSON_Parse(body(a));
+        assert_non_null(doc);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "paths")),
+                         count_of("SELECT count(*) FROM paths"));
+        cJSON_Delete(doc);
+    }
+    done(a);
+    a = get("/api/v1/learn/nope");
+    assert_int_equal(a->r.status, 404);
+    done(a);
     a = get("/learn/no-such-path");
     assert_int_equal(a->r.status, 404);
     done(a);
