@@ -18,6 +18,9 @@
 #define ENTITY_NEIGHBOURS 12
 #define ENTITY_GUIDES 8
 #define ENTITY_FAMILY_MAX 40
+/* What store_entity_neighbours() and store_entity_guides() count over. */
+#define ENTITY_RECENT 2000
+#define ENTITY_RECENT_TEXT "2,000"
 
 struct entity_kind_name {
     const char *kind, *one, *plural;   /* "lab", "an AI lab", "labs" */

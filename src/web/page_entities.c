@@ -201,7 +201,11 @@ entity_markup(struct buf *b, const struct web_ctx *ctx, const struct entity_page
                         ENTITY_CHART_WEEKS);
 
         buf_puts(b, "<section class=\"block\" aria-labelledby=\"with\">\n"
-                    "<h2 id=\"with\">Named with</h2>\n");
+                    "<h2 id=\"with\">Named with");
+        if (e->events > ENTITY_RECENT)
+            buf_printf(b, " <span class=\"count\">(in its newest %s events)</span>",
+                       ENTITY_RECENT_TEXT);
+        buf_puts(b, "</h2>\n");
         if (p->nnb > 0) {
             buf_puts(b, "<ul class=\"chips\">");
             for (int i = 0; i < p->nnb; i++) {
@@ -224,7 +228,11 @@ entity_markup(struct buf *b, const struct web_ctx *ctx, const struct entity_page
             buf_puts(b, "<p class=\"none\">No other entity is named in its events.</p>\n");
         }
         buf_puts(b, "</section>\n<section class=\"block\" aria-labelledby=\"guides\">\n"
-                    "<h2 id=\"guides\">Its guides</h2>\n");
+                    "<h2 id=\"guides\">Its guides");
+        if (e->events > ENTITY_RECENT)
+            buf_printf(b, " <span class=\"count\">(in its newest %s events)</span>",
+                       ENTITY_RECENT_TEXT);
+        buf_puts(b, "</h2>\n");
         if (p->ngd > 0) {
             buf_puts(b, "<ul class=\"chips\">");
             for (int i = 0; i < p->ngd; i++) {
