@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "analyze/entities.h"
+#include "analyze/entity_table.h"
 #include "analyze/features.h"
 #include "analyze/guides.h"
 #include "analyze/judge.h"
 #include "analyze/kind.h"
 #include "analyze/model.h"
+#include "analyze/paths.h"
 #include "analyze/related.h"
 #include "analyze/score.h"
 #include "analyze/story.h"
@@ -38,6 +40,8 @@
 struct analyzer {
     struct entity_dict *dict;
     struct guide_set *guides;
+    struct entity_table *table;  /* the dictionary as the web shows it */
+    struct path_set *paths;      /* learning paths */
     struct judge_model *judge;
     int32_t *specific;        /* sorted name ids of the dictionary's specific entities */
     size_t nspecific;
@@ -108,6 +112,9 @@ analyzer_open(const char *root, struct analyzer **out, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/data/entities.tsv", root);
     if (entities_load(path, &a->dict, err, errlen) != ALM_OK)
         goto fail;
+    if (entity_table_load(root, &a->table, err, errlen) != ALM_OK ||
+        paths_load(root, &a->paths, err, errlen) != ALM_OK)
+        goto fail;
     snprintf(path, sizeof(path), "%s/guides", root);
     if (guides_load(path, &a->guides, err, errlen) != ALM_OK)
         goto fail;
@@ -142,6 +149,8 @@ analyzer_close(struct analyzer *a)
     if (a == NULL)
         return;
     entities_free(a->dict);
+    entity_table_free(a->table);
+    paths_free(a->paths);
     guides_free(a->guides);
     judge_free(a->judge);
     free(a->specific);
@@ -1028,6 +1037,27 @@ reanalyse_old(struct run *r, struct story_index *ix)
     return ALM_OK;
 }
 
+/* A store analysed before it had the entities and paths tables (an
+ * upgraded one) gets them even when nothing is left to analyse. */
+static int
+put_entity_table_once(const struct analyzer *a, struct store *st)
+{
+    int64_t n = 0, np = 0;
+
+    if (store_count_entities(st, &n) != ALM_OK || store_count_paths(st, &np) != ALM_OK)
+        return ALM_ESTORE;
+    if (n > 0 && (np > 0 || paths_count(a->paths) == 0))
+        return ALM_OK;
+    if (store_begin(st) != ALM_OK)
+        return ALM_ESTORE;
+    if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK ||
+        store_commit(st) != ALM_OK) {
+        store_rollback(st);
+        return ALM_ESTORE;
+    }
+    return ALM_OK;
+}
+
 int
 analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
             struct analyze_stats *stats, char *err, size_t errlen)
@@ -1046,7 +1076,7 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
     if (!rebuild && store_event_index(st, on_old, &r) != ALM_OK)
         goto out;
     if (r.nw == 0 && !rebuild) {
-        rc = ALM_OK;
+        rc = put_entity_table_once(a, st);
         goto out;
     }
     r.fresh_ids = xmalloc((r.nw + 1) * sizeof(*r.fresh_ids));
@@ -1063,6 +1093,8 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
         if (store_put_guide(st, g->slug, g->title, g->summary, g->body) != ALM_OK)
             goto rollback;
     }
+    if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK)
+        goto rollback;
     for (size_t i = 0; i < r.nw; i++) {
         struct work *w = &r.w[i];
         if (put_work(&r, ix, w) != ALM_OK)

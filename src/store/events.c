@@ -65,8 +65,8 @@ static const char event_rescore[] =
     " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10 WHERE id = ?1"
     " AND ?8 IS NULL";
 static const char entity_insert[] =
-    "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions, in_title)"
-    " VALUES (?, ?, ?, ?, ?)";
+    "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions, in_title, published)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, (SELECT published FROM items WHERE id = ?1))";
 static const char guide_insert[] =
     "INSERT OR IGNORE INTO event_guides (event_id, slug, weight) VALUES (?, ?, ?)";
 static const char candidate_insert[] =

@@ -289,6 +289,7 @@ struct event_query {
     int tier;                 /* 0: any */
     time_t since, until;      /* 0: unbounded */
     int64_t story;            /* 0: any */
+    const char *entity;       /* an entity's canonical name, or NULL */
     const char *match;        /* FTS5 query, or NULL */
     int by_score;             /* order by score, then date (the "Top" view) */
     int limit, offset;        /* limit 0: all */
@@ -378,6 +379,97 @@ int store_list_source_info(struct store *st, int (*fn)(const struct source_info 
                            void *arg);
 /* One source; ALM_ENOTFOUND when no source has this slug. */
 int store_get_source_info(struct store *st, const char *slug, struct source_info *out);
+
+/* ---- the map: entities and stories (map_queries.c) ---- */
+
+/* An entity of the dictionary as the web shows it. */
+struct entity_info {
+    char *slug, *name, *kind;
+    char *aliases;            /* '|'-separated, may be empty */
+    char *description;        /* written, or NULL: the page generates one */
+    int salience;             /* 1..5 */
+    int64_t events;           /* events that name it */
+    time_t first, last;       /* its first and newest event's dates (0: none; not
+                               * from store_find_entities) */
+};
+void entity_info_fini(struct entity_info *e);
+/* Writes one entity of the dictionary (analyze, within its transaction). */
+int store_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
+                     const char *aliases, int salience, const char *description, int rank);
+/* Entities written, into *out. */
+int store_count_entities(struct store *st, int64_t *out);
+/* Every entity that has events, the most named first; e is borrowed for the
+ * call, fn returns non-zero to stop. */
+int store_list_entities(struct store *st, int (*fn)(const struct entity_info *e, void *arg),
+                        void *arg);
+/* One entity by slug, with its counts and dates; ALM_ENOTFOUND when none. */
+int store_get_entity(struct store *st, const char *slug, struct entity_info *out);
+/* The same by canonical name (an event's entity). */
+int store_get_entity_by_name(struct store *st, const char *name, struct entity_info *out);
+/* The slug of the entity of this canonical name into *slug (malloc'd);
+ * ALM_ENOTFOUND when the dictionary has no such name. */
+int store_entity_slug(struct store *st, const char *name, char **slug);
+/* The entities named most often in the same events as name (its newest
+ * 2,000), most first:
+ * fn(slug, name, kind, events together); at most limit. slug is NULL for a
+ * name no longer in the dictionary. */
+int store_entity_neighbours(struct store *st, const char *name, int limit,
+                            int (*fn)(const char *slug, const char *name, const char *kind,
+                                      int64_t together, void *arg),
+                            void *arg);
+/* The guides name's events (its newest 2,000) joined, most first:
+ * fn(slug, title, events). */
+int store_entity_guides(struct store *st, const char *name, int limit,
+                        int (*fn)(const char *slug, const char *title, int64_t events,
+                                  void *arg),
+                        void *arg);
+/* The models of a family with events, in the dictionary's order (the order
+ * they came out): family itself and the models whose names start with
+ * family and a space or a hyphen. */
+int store_entity_family(struct store *st, const char *family,
+                        int (*fn)(const struct entity_info *e, void *arg), void *arg);
+/* Entities whose name or one of whose aliases is q (case-insensitive,
+ * ASCII), with events; at most limit, the most named first. */
+int store_find_entities(struct store *st, const char *q, int limit,
+                        int (*fn)(const struct entity_info *e, void *arg), void *arg);
+
+/* Guides whose title holds q (case-insensitive, ASCII; q of 3 bytes or
+ * more), the title equal to q first, at most limit: fn(slug, title, summary). */
+int store_find_guides(struct store *st, const char *q, int limit,
+                      int (*fn)(const char *slug, const char *title, const char *summary,
+                                void *arg),
+                      void *arg);
+
+/* A learning path (data/learning-paths.txt). */
+struct path_info {
+    char *slug, *title, *level, *summary;
+    char *steps;              /* lines "guide|SLUG|why" or "entity|SLUG|why", in order */
+};
+void path_info_fini(struct path_info *p);
+/* Replaces every path with none (analyze, before writing them again). */
+int store_clear_paths(struct store *st);
+int store_put_path(struct store *st, const char *slug, const char *title, const char *level,
+                   const char *summary, const char *steps, int rank);
+/* Every path in the file's order; p is borrowed for the call. */
+int store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg),
+                     void *arg);
+/* ALM_ENOTFOUND when there is no path with this slug. */
+int store_get_path(struct store *st, const char *slug, struct path_info *out);
+/* Paths written, into *out. */
+int store_count_paths(struct store *st, int64_t *out);
+
+/* A story as the web shows it (the stories table's counts). */
+struct story_row {
+    int64_t id, first_event;
+    int events, sources;
+    int tiers;                /* bit t set: a tier-t source covers it */
+    time_t first_seen, last_seen;
+};
+/* ALM_ENOTFOUND when there is no story with this id. */
+int store_get_story(struct store *st, int64_t id, struct story_row *out);
+/* Stories of at least min_events events, the newest first, at most limit. */
+int store_list_stories(struct store *st, int min_events, int limit,
+                       int (*fn)(const struct story_row *s, void *arg), void *arg);
 
 /*
  * When the store last changed as a reader sees it: the newest analysis

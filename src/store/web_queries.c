@@ -70,6 +70,7 @@ enum {
 enum {
     W_SCORE_INDEX = 1,  /* the score index may drive it (not a walk by date) */
     W_SOURCES = 2,      /* sources s is joined */
+    W_ENTITY_DRIVES = 4, /* event_entities ee is the query's first table */
 };
 
 /*
@@ -109,6 +110,10 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
         buf_printf(sql, " AND %s IN (SELECT event_id FROM event_guides WHERE slug = ?9)", id);
     else if (q->guide)
         buf_puts(sql, " AND g.slug = ?9");
+    if (q->entity && (flags & W_ENTITY_DRIVES))
+        buf_puts(sql, " AND ee.name = ?14");
+    else if (q->entity)
+        buf_printf(sql, " AND %s IN (SELECT event_id FROM event_entities WHERE name = ?14)", id);
     if (q->match)
         buf_puts(sql, " AND items_fts MATCH ?1");
 }
@@ -125,6 +130,14 @@ static int
 on_items(const struct event_query *q)
 {
     return q->source || q->tier || q->since || q->until;
+}
+
+/* Whether an entity is q's only filter: its index then answers alone
+ * (every row of event_entities belongs to an event, its date beside it). */
+static int
+entity_only(const struct event_query *q)
+{
+    return q->entity && !on_events(q) && !on_items(q) && !q->guide;
 }
 
 /* Binds what where_clause() wrote; a number it left out is not bound. */
@@ -149,6 +162,8 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
         sqlite3_bind_int64(s, 8, q->story);
     if (q->guide)
         sq_bind_text(s, 9, q->guide);
+    if (q->entity)
+        sq_bind_text(s, 14, q->entity);
 }
 
 /*
@@ -159,6 +174,11 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
 static void
 count_clause(struct buf *sql, const struct event_query *q)
 {
+    if (entity_only(q)) {
+        buf_puts(sql, " FROM event_entities ee");
+        where_clause(sql, q, "ee.event_id", GUIDE_LIST, W_ENTITY_DRIVES);
+        return;
+    }
     if (q->guide && !on_events(q)) {
         buf_puts(sql, " FROM event_guides g");
         if (on_items(q))
@@ -211,16 +231,24 @@ store_events_per_week(struct store *st, const struct event_query *q, time_t firs
     /* The weeks' items are walked by date (the index has the date: no row
      * is read) and each is looked up in the guide; without a guide, or with
      * a filter on events, the events are joined. */
-    buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
-    if (q->match)
-        buf_puts(&sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                       " JOIN events e ON e.id = i.id");
-    else if (q->guide && !on_events(q))
-        buf_puts(&sql, " FROM items i");
-    else
-        buf_puts(&sql, " FROM items i JOIN events e ON e.id = i.id");
-    where_clause(&sql, q, "i.id", GUIDE_PROBE, W_SCORE_INDEX);
-    buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
+    if (entity_only(q)) {
+        /* The entity's index holds each event's date: no item is read. */
+        buf_puts(&sql, "SELECT (ee.published - ?10) / 604800 AS w, count(*)"
+                       " FROM event_entities ee");
+        where_clause(&sql, q, "ee.event_id", GUIDE_LIST, W_ENTITY_DRIVES);
+        buf_puts(&sql, " AND ee.published >= ?10 AND ee.published < ?11 GROUP BY w");
+    } else {
+        buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
+        if (q->match)
+            buf_puts(&sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+                           " JOIN events e ON e.id = i.id");
+        else if (q->guide && !on_events(q))
+            buf_puts(&sql, " FROM items i");
+        else
+            buf_puts(&sql, " FROM items i JOIN events e ON e.id = i.id");
+        where_clause(&sql, q, "i.id", GUIDE_PROBE, W_SCORE_INDEX);
+        buf_puts(&sql, " AND i.published >= ?10 AND i.published < ?11 GROUP BY w");
+    }
     s = sq_prepare(st, buf_cstr(&sql));
     buf_fini(&sql);
     if (s == NULL)
@@ -258,15 +286,25 @@ store_list_events(struct store *st, const struct event_query *q,
     sqlite3_stmt *s;
     int r;
 
-    /* The newest first walks the date index backwards (published, then
-     * rowid, both descending) and stops at the limit. */
-    buf_puts(&sql, "SELECT " EVENT_COLS " FROM events e JOIN items i ON i.id = e.id"
-                   " JOIN sources s ON s.id = i.source_id");
-    if (q->match)
-        buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
-    where_clause(&sql, q, "e.id", GUIDE_PROBE, (q->by_score ? W_SCORE_INDEX : 0) | W_SOURCES);
-    buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
-                               : " ORDER BY i.published DESC, i.id DESC");
+    if (q->entity && !q->by_score && !q->match) {
+        /* An entity's newest first walk its index backwards (name, date,
+         * event id) and stop at the limit: no sort of all its events. */
+        buf_puts(&sql, "SELECT " EVENT_COLS " FROM event_entities ee"
+                       " JOIN events e ON e.id = ee.event_id JOIN items i ON i.id = e.id"
+                       " JOIN sources s ON s.id = i.source_id");
+        where_clause(&sql, q, "e.id", GUIDE_PROBE, W_SOURCES | W_ENTITY_DRIVES);
+        buf_puts(&sql, " ORDER BY ee.published DESC, ee.event_id DESC");
+    } else {
+        /* The newest first walks the date index backwards (published, then
+         * rowid, both descending) and stops at the limit. */
+        buf_puts(&sql, "SELECT " EVENT_COLS " FROM events e JOIN items i ON i.id = e.id"
+                       " JOIN sources s ON s.id = i.source_id");
+        if (q->match)
+            buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
+        where_clause(&sql, q, "e.id", GUIDE_PROBE, (q->by_score ? W_SCORE_INDEX : 0) | W_SOURCES);
+        buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
+                                   : " ORDER BY i.published DESC, i.id DESC");
+    }
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
     buf_fini(&sql);

@@ -16,6 +16,7 @@
 #include "base/timefmt.h"
 #include "present/json.h"
 #include "web/api.h"
+#include "web/api_common.h"
 #include "web/http.h"
 #include "web/search_query.h"
 #include "web/render.h"
@@ -28,7 +29,7 @@
 
 static const char *const json_type = "application/json; charset=utf-8";
 
-static int
+int
 api_error(struct web_response *resp, int status, const char *message)
 {
     if ((status = web_error_status(status)) == 503)
@@ -45,7 +46,7 @@ api_error(struct web_response *resp, int status, const char *message)
     return 0;
 }
 
-static void
+void
 api_ok(struct web_response *resp, int max_age, struct store *st)
 {
     time_t analyzed = 0;
@@ -59,8 +60,8 @@ api_ok(struct web_response *resp, int max_age, struct store *st)
 
 /* An event's members (present/json.h) as the API gives them: links only
  * to http(s) URLs, unknown dates null, and the event's page here. */
-static void
-event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
+void
+api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct event *e)
 {
     struct buf page = BUF_INIT(4096);
 
@@ -97,7 +98,7 @@ put_event(const struct event *e, void *arg)
     if (l->n++)
         buf_putc(l->b, ',');
     buf_putc(l->b, '{');
-    event_fields(l->b, l->ctx, e);
+    api_event_fields(l->b, l->ctx, e);
     if (l->weights)
         buf_printf(l->b, ",\"weight\":%.4f", e->weight);
     if (l->first)
@@ -279,7 +280,7 @@ web_api_event(const struct web_ctx *ctx, const struct web_request *req,
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
     buf_putc(b, '{');
-    event_fields(b, ctx, &e);
+    api_event_fields(b, ctx, &e);
     buf_puts(b, ",\"reasons\":");
     put_reasons(b, e.reasons);
 
@@ -370,8 +371,8 @@ web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
  * list filters and slice, the store. Returns 1 when an error was answered
  * (missing: the 404's message), else 0 with *f, *limit, *offset and *st set.
  */
-static int
-one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
+int
+api_one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
              const char *missing, struct web_filter *f, int *limit, int *offset,
              struct store **st, struct web_response *resp)
 {
@@ -388,8 +389,8 @@ one_prologue(const struct web_ctx *ctx, const struct web_request *req, const cha
 }
 
 /* A store lookup's result: 1 when it failed and the 404 or 500 was answered. */
-static int
-lookup_failed(struct web_response *resp, int rc, const char *missing)
+int
+api_lookup_failed(struct web_response *resp, int rc, const char *missing)
 {
     if (rc == ALM_ENOTFOUND)
         return api_error(resp, 404, missing), 1;
@@ -403,8 +404,8 @@ lookup_failed(struct web_response *resp, int rc, const char *missing)
  * q from offset), the link to the next page of path, and the closing brace.
  * Returns the store's result.
  */
-static int
-put_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
+int
+api_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
                 struct event_query *q, const char *path, const struct web_filter *f,
                 int limit, int offset)
 {
@@ -435,8 +436,8 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     time_t now = web_now(ctx), first;
     char path[96];
 
-    if (one_prologue(ctx, req, slug, "no such guide", &f, &limit, &offset, &st, resp) ||
-        lookup_failed(resp, store_get_guide(st, slug, &g), "no such guide"))
+    if (api_one_prologue(ctx, req, slug, "no such guide", &f, &limit, &offset, &st, resp) ||
+        api_lookup_failed(resp, store_get_guide(st, slug, &g), "no such guide"))
         return 0;
     only = (struct web_filter){ .guide = g.slug, .period = "all", .default_period = "all",
                                 .page = 1 };
@@ -462,7 +463,7 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     f.guide = g.slug;
     render_filter_query(&f, now, &q);
     f.guide = NULL;
-    rc = put_events_page(b, ctx, st, &q, path, &f, limit, offset);
+    rc = api_events_page(b, ctx, st, &q, path, &f, limit, offset);
     guide_info_fini(&g);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -559,8 +560,8 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     time_t analyzed = 0, fetched = 0;
     char path[96];
 
-    if (one_prologue(ctx, req, slug, "no such source", &f, &limit, &offset, &st, resp) ||
-        lookup_failed(resp, store_get_source_info(st, slug, &s), "no such source"))
+    if (api_one_prologue(ctx, req, slug, "no such source", &f, &limit, &offset, &st, resp) ||
+        api_lookup_failed(resp, store_get_source_info(st, slug, &s), "no such source"))
         return 0;
     /* The reader's filters narrow the list; the source is the path's. */
     f.source = s.slug;
@@ -570,7 +571,7 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     put_source(b, &s);
     buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
-    rc = put_events_page(b, ctx, st, &q, path, &f, limit, offset);
+    rc = api_events_page(b, ctx, st, &q, path, &f, limit, offset);
     source_info_fini(&s);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
@@ -605,7 +606,7 @@ put_hit(const struct event *e, const char *title, const char *snippet, void *arg
     if (l->n++)
         buf_putc(l->b, ',');
     buf_putc(l->b, '{');
-    event_fields(l->b, l->ctx, e);
+    api_event_fields(l->b, l->ctx, e);
     buf_puts(l->b, ",\"title_html\":");
     put_marked_json(l->b, title ? title : e->item.title);
     buf_puts(l->b, ",\"snippet_html\":");

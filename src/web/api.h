@@ -32,6 +32,18 @@ int web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);
 int web_api_source(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
+/* /api/v1/entities, /api/v1/entities/SLUG, /api/v1/stories/ID (api_map.c) */
+int web_api_entities(const struct web_ctx *ctx, const struct web_request *req,
+                     struct web_response *resp);
+int web_api_entity(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+int web_api_story(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+/* /api/v1/learn, /api/v1/learn/SLUG (api_map.c) */
+int web_api_learn(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+int web_api_learn_path(const struct web_ctx *ctx, const struct web_request *req,
+                       struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "store/store.h"
 #include "web/page.h"
 #include "web/render.h"
@@ -159,3 +160,83 @@ page_put_row(const struct event *e, void *arg)
     return 0;
 }
 
+
+static void
+put_short_date(struct buf *b, time_t t)
+{
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    buf_printf(b, "%s %d", months[tm.tm_mon], tm.tm_mday);
+}
+
+void
+page_week_chart(struct buf *b, const char *what, const char *caption, time_t first,
+                const int *counts, int n)
+{
+    const int left = 30, bw = 16, gap = 5, top = 10, h = 100, bottom = 22;
+    const int width = left + n * (bw + gap), height = top + h + bottom;
+    int max = 1, total = 0, busiest = 0;
+    char iso[21];
+
+    for (int i = 0; i < n; i++) {
+        total += counts[i];
+        if (counts[i] > max)
+            max = counts[i];
+        if (counts[i] > counts[busiest])
+            busiest = i;
+    }
+    buf_puts(b, "<figure class=\"chart\">\n<figcaption>");
+    if (caption)
+        render_text(b, caption);
+    else
+        buf_printf(b, "Events per week, last %d weeks", n);
+    buf_puts(b, "</figcaption>\n");
+    buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", width, height);
+    buf_puts(b, "Bar chart of ");
+    render_text(b, what);
+    buf_printf(b, " per week over the last %d weeks: %d in all", n, total);
+    if (total > 0) {
+        timefmt_rfc3339(first + (time_t)busiest * 604800, iso);
+        buf_printf(b, ", the busiest the week of %.10s with %d", iso, counts[busiest]);
+    }
+    buf_puts(b, ".\">\n");
+    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left,
+               top + h, width, top + h);
+    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top,
+               width, top);
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n", left - 6, top + 4,
+               max);
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, top + h + 4);
+    for (int i = 0; i < n; i++) {
+        int x = left + i * (bw + gap) + gap / 2;
+        int bh = counts[i] * h / max;
+        if (counts[i] > 0 && bh < 2)
+            bh = 2;
+        timefmt_rfc3339(first + (time_t)i * 604800, iso);
+        if (counts[i] == 0)
+            buf_printf(b, "<rect class=\"zero\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"2\">",
+                       x, top + h - 2, bw);
+        else
+            buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
+                          " rx=\"2\">", x, top + h - bh, bw, bh);
+        buf_printf(b, "<title>Week of %.10s: %d event%s</title></rect>\n", iso, counts[i],
+                   counts[i] == 1 ? "" : "s");
+    }
+    for (int i = 0; i < n; i += n / 4 > 0 ? n / 4 : 1) {
+        if (i + n / 8 >= n && i != 0)
+            break;
+        buf_printf(b, "<text x=\"%d\" y=\"%d\">", left + i * (bw + gap) + gap / 2, height - 5);
+        put_short_date(b, first + (time_t)i * 604800);
+        buf_puts(b, "</text>\n");
+    }
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", width, height - 5);
+    if (caption)
+        put_short_date(b, first + (time_t)(n - 1) * 604800);
+    else
+        buf_puts(b, "This week");
+    buf_puts(b, "</text>\n");
+    buf_puts(b, "</svg>\n</figure>\n");
+}

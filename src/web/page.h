@@ -53,6 +53,15 @@ char *page_feed_qs(const struct web_filter *f);
 void page_pager(struct buf *b, const char *path, const struct web_filter *f, const char *q,
                 int64_t pages);
 
+/*
+ * An SVG bar chart of counts per week from the week starting at first,
+ * drawn here (no script, styled by the sheet). what names the events for
+ * the screen reader's summary; caption NULL: "Events per week, last N
+ * weeks" ending "This week", else the caption and the last week's date.
+ */
+void page_week_chart(struct buf *b, const char *what, const char *caption, time_t first,
+                     const int *counts, int n);
+
 /* The rows of an event list: page_put_row() is a store_each_event callback. */
 struct page_rows {
     struct buf *b;

@@ -115,6 +115,9 @@ count_slug(const char *slug, size_t len, void *arg)
 /* The story's other events, oldest first; the first report marked. */
 struct story {
     int64_t self, first;
+    struct story_row row;     /* its counts (row.id 0: none) */
+    char first_by[256];       /* the first report's source, plain text */
+    char first_slug[80];
     time_t now;
     struct buf rows[STORY_MAX];
     int n;
@@ -127,6 +130,13 @@ put_story_row(const struct event *e, void *arg)
     struct story *s = arg;
     struct buf *b;
 
+    if (e->item.id == s->first) {
+        struct buf who = BUF_INIT(sizeof(s->first_by) - 1);
+        buf_puts(&who, e->item.source_name ? e->item.source_name : e->item.source_slug);
+        snprintf(s->first_by, sizeof(s->first_by), "%s", buf_cstr(&who));
+        snprintf(s->first_slug, sizeof(s->first_slug), "%s", e->item.source_slug);
+        buf_fini(&who);
+    }
     if (e->item.id == s->self) {
         s->self_first = e->item.id == s->first;
         return 0;
@@ -153,10 +163,41 @@ story_gather(struct store *st, const struct event *e, time_t now, struct story *
     s->now = now;
     int rc = e->story_id > 0 ? store_list_events(st, &q, put_story_row, s) : ALM_OK;
 
+    if (rc == ALM_OK && e->story_id > 0) {
+        rc = store_get_story(st, e->story_id, &s->row);
+        if (rc == ALM_ENOTFOUND) {
+            memset(&s->row, 0, sizeof(s->row));
+            rc = ALM_OK;
+        }
+    }
+
     for (int i = 0; i < s->n && rc == ALM_OK; i++)
         if (buf_cut(&s->rows[i]))
             rc = ALM_ETOOBIG;
     return rc;
+}
+
+/* "First reported by X; 4 sources, 2 tiers · the story →" */
+static void
+story_lineage(struct buf *b, const struct story *s)
+{
+    int tiers = 0;
+
+    if (s->row.id <= 0 || s->row.events < 2)
+        return;
+    for (int t = 1; t <= 3; t++)
+        tiers += (s->row.tiers >> t) & 1;
+    buf_puts(b, "<p class=\"lineage\">");
+    if (s->first_by[0]) {
+        buf_puts(b, "First reported by <a href=\"/sources/");
+        render_text(b, s->first_slug);
+        buf_puts(b, "\">");
+        render_text(b, s->first_by);
+        buf_puts(b, "</a>; ");
+    }
+    buf_printf(b, "%d source%s, %d tier%s · <a href=\"/stories/%lld\">the story →</a></p>\n",
+               s->row.sources, s->row.sources == 1 ? "" : "s", tiers, tiers == 1 ? "" : "s",
+               (long long)s->row.id);
 }
 
 static void
@@ -213,7 +254,8 @@ reasons_section(struct buf *b, const struct event *e)
 
 struct ents {
     struct buf *b;
-    int n;
+    struct store *st;
+    int n, rc;
 };
 
 static int
@@ -221,16 +263,28 @@ put_entity(const char *name, const char *kind, int mentions, void *arg)
 {
     struct ents *en = arg;
 
+    char *slug = NULL;
+    int rc = store_entity_slug(en->st, name, &slug);
+
     (void)mentions;
+    if (rc != ALM_OK && rc != ALM_ENOTFOUND) {
+        en->rc = rc;
+        return 1;
+    }
     if (en->n++ == 0)
         buf_puts(en->b, "<ul class=\"chips\">");
-    buf_puts(en->b, "<li><a href=\"/search?q=");
-    {
+    /* Its page, or a search for a name no longer in the dictionary. */
+    if (slug) {
+        buf_puts(en->b, "<li><a href=\"/entities/");
+        render_text(en->b, slug);
+    } else {
         struct buf u = BUF_INIT(4096);
+        buf_puts(en->b, "<li><a href=\"/search?q=");
         render_urlencode(&u, name);
         render_text(en->b, buf_cstr(&u));
         buf_fini(&u);
     }
+    free(slug);
     buf_puts(en->b, "\">");
     render_text(en->b, name);
     buf_puts(en->b, "<span class=\"kind\">");
@@ -264,6 +318,7 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
     buf_puts(b, "</h1>\n<p class=\"lead\">");
     render_text(b, e->summary);
     buf_puts(b, "</p>\n");
+    story_lineage(b, story);
     if (render_is_http(e->item.url)) {
         buf_puts(b, "<p><a class=\"button\" href=\"");
         render_text(b, e->item.url);
@@ -359,7 +414,7 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
     };
     struct buf rel = BUF_INIT(WEB_MAX_BODY), ents = BUF_INIT(WEB_MAX_BODY);
     struct page_rows r = { .b = &rel, .now = now, .opts = { .heading = 3 } };
-    struct ents en = { .b = &ents };
+    struct ents en = { .b = &ents, .st = st };
     struct story *story = xcalloc(1, sizeof(*story));
 
     render_each_slug(e.guides, collect_slug, &gl);
@@ -370,6 +425,8 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
         rc = story_gather(st, &e, now, story);
     if (rc == ALM_OK)
         rc = store_event_entities(st, id, put_entity, &en);
+    if (rc == ALM_OK)
+        rc = en.rc;
     if (rc == ALM_OK)
         rc = event_markup(b, ctx, &e, now, &gl, &r, story, &en);
     guide_links_fini(&gl);

@@ -108,78 +108,6 @@ put_markdown(struct buf *b, const char *md)
     cmark_node_free(doc);
 }
 
-static void
-put_short_date(struct buf *b, time_t t)
-{
-    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    buf_printf(b, "%s %d", months[tm.tm_mon], tm.tm_mday);
-}
-
-/* An SVG bar chart of counts per week, drawn here: no script, styled by the sheet. */
-static void
-put_week_chart(struct buf *b, const char *what, time_t first, const int *counts, int n)
-{
-    const int left = 30, bw = 16, gap = 5, top = 10, h = 100, bottom = 22;
-    const int width = left + n * (bw + gap), height = top + h + bottom;
-    int max = 1, total = 0, busiest = 0;
-    char iso[21];
-
-    for (int i = 0; i < n; i++) {
-        total += counts[i];
-        if (counts[i] > max)
-            max = counts[i];
-        if (counts[i] > counts[busiest])
-            busiest = i;
-    }
-    buf_puts(b, "<figure class=\"chart\">\n<figcaption>Events per week, last ");
-    buf_printf(b, "%d weeks</figcaption>\n", n);
-    buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", width, height);
-    buf_puts(b, "Bar chart of ");
-    render_text(b, what);
-    buf_printf(b, " per week over the last %d weeks: %d in all", n, total);
-    if (total > 0) {
-        timefmt_rfc3339(first + (time_t)busiest * 604800, iso);
-        buf_printf(b, ", the busiest the week of %.10s with %d", iso, counts[busiest]);
-    }
-    buf_puts(b, ".\">\n");
-    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left,
-               top + h, width, top + h);
-    buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, top,
-               width, top);
-    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n", left - 6, top + 4,
-               max);
-    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left - 6, top + h + 4);
-    for (int i = 0; i < n; i++) {
-        int x = left + i * (bw + gap) + gap / 2;
-        int bh = counts[i] * h / max;
-        if (counts[i] > 0 && bh < 2)
-            bh = 2;
-        timefmt_rfc3339(first + (time_t)i * 604800, iso);
-        if (counts[i] == 0)
-            buf_printf(b, "<rect class=\"zero\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"2\">",
-                       x, top + h - 2, bw);
-        else
-            buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
-                          " rx=\"2\">", x, top + h - bh, bw, bh);
-        buf_printf(b, "<title>Week of %.10s: %d event%s</title></rect>\n", iso, counts[i],
-                   counts[i] == 1 ? "" : "s");
-    }
-    for (int i = 0; i < n; i += n / 4 > 0 ? n / 4 : 1) {
-        if (i + n / 8 >= n && i != 0)
-            break;
-        buf_printf(b, "<text x=\"%d\" y=\"%d\">", left + i * (bw + gap) + gap / 2, height - 5);
-        put_short_date(b, first + (time_t)i * 604800);
-        buf_puts(b, "</text>\n");
-    }
-    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">This week</text>\n", width,
-               height - 5);
-    buf_puts(b, "</svg>\n</figure>\n");
-}
-
 /* Timeline rows with a heading at each new month. */
 struct timeline {
     struct buf *b;
@@ -272,7 +200,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
         buf_puts(b, "<p class=\"lead\">");
         render_text(b, g.summary);
         buf_puts(b, "</p>\n");
-        put_week_chart(b, "this guide's events", first, counts, CHART_WEEKS);
+        page_week_chart(b, "this guide's events", NULL, first, counts, CHART_WEEKS);
         if (g.body && *g.body) {
             buf_puts(b, "<section class=\"prose\" aria-label=\"The guide\">\n");
             put_markdown(b, g.body);

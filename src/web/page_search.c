@@ -53,6 +53,105 @@ put_hit(const struct event *e, const char *title, const char *snippet, void *arg
     return 0;
 }
 
+/* ---- entities and guides named by the query, shown above the events ---- */
+
+#define ANSWERS_MAX 5
+
+struct answers {
+    struct buf entities, guides;
+    int nentities, nguides;
+};
+
+static int
+take_entity(const struct entity_info *e, void *arg)
+{
+    struct answers *a = arg;
+    struct buf *b = &a->entities;
+
+    buf_puts(b, "<li><a href=\"/entities/");
+    render_text(b, e->slug);
+    buf_puts(b, "\">");
+    render_text(b, e->name);
+    buf_puts(b, "</a> <span class=\"kind\">");
+    render_text(b, e->kind);
+    buf_puts(b, "</span> <span class=\"count\">");
+    page_put_plural(b, e->events, "event", "events");
+    buf_puts(b, "</span></li>\n");
+    a->nentities++;
+    return 0;
+}
+
+static int
+take_guide(const char *slug, const char *title, const char *summary, void *arg)
+{
+    struct answers *a = arg;
+    struct buf *b = &a->guides;
+
+    (void)summary;
+    buf_puts(b, "<li><a href=\"/guides/");
+    render_text(b, slug);
+    buf_puts(b, "\">");
+    render_text(b, title);
+    buf_puts(b, "</a></li>\n");
+    a->nguides++;
+    return 0;
+}
+
+/* The query without the spaces around it, for matching names. */
+static char *
+trimmed(const char *text)
+{
+    size_t n;
+
+    while (*text == ' ' || *text == '\t')
+        text++;
+    n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    char *s = malloc(n + 1);
+    if (s == NULL)
+        return NULL;
+    memcpy(s, text, n);
+    s[n] = '\0';
+    return s;
+}
+
+static int
+answers_gather(struct store *st, const char *text, struct answers *a)
+{
+    char *t = trimmed(text);
+    int rc;
+
+    if (t == NULL)
+        return ALM_OK;
+    rc = store_find_entities(st, t, ANSWERS_MAX, take_entity, a);
+    if (rc == ALM_OK)
+        rc = store_find_guides(st, t, ANSWERS_MAX, take_guide, a);
+    free(t);
+    if (rc == ALM_OK && (buf_cut(&a->entities) || buf_cut(&a->guides)))
+        rc = ALM_ETOOBIG;
+    return rc;
+}
+
+static void
+answers_markup(struct buf *b, const struct answers *a)
+{
+    if (a->nentities == 0 && a->nguides == 0)
+        return;
+    buf_puts(b, "<aside class=\"answers\" aria-label=\"Entities and guides by this name\">\n");
+    if (a->nentities > 0) {
+        buf_puts(b, "<h2>Entities</h2>\n<ul>\n");
+        buf_append(b, buf_cstr(&a->entities), a->entities.len);
+        buf_puts(b, "</ul>\n");
+    }
+    if (a->nguides > 0) {
+        buf_puts(b, "<h2>Guides</h2>\n<ul>\n");
+        buf_append(b, buf_cstr(&a->guides), a->guides.len);
+        buf_puts(b, "</ul>\n");
+    }
+    buf_puts(b, "</aside>\n");
+}
+
 static void
 search_form(struct buf *b, const char *q)
 {
@@ -79,6 +178,7 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
     int64_t total = 0, pages = 0;
     int rc, status = 200;
     const char *problem = NULL;
+    struct answers ans = { .entities = BUF_INIT(1 << 16), .guides = BUF_INIT(1 << 16) };
 
     if (render_filter_read(req, "all", &f, &why) != ALM_OK)
         return page_fail(ctx, resp, 400, why);
@@ -124,6 +224,13 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
             return page_fail(ctx, resp, 404, NULL);
         }
     }
+    /* An entity or guide of this name answers first, on the first page. */
+    if (match && f.page == 1 && answers_gather(st, text, &ans) != ALM_OK) {
+        free(match);
+        buf_fini(&ans.entities);
+        buf_fini(&ans.guides);
+        return page_fail(ctx, resp, 500, NULL);
+    }
 
     render_page_begin(b, ctx, &(struct render_page){
         .title = *text && !problem ? text : "Search", .nav = "search",
@@ -143,7 +250,9 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         page_put_plural(b, total, "result", "results");
         buf_puts(b, " for “");
         render_text(b, text);
-        buf_puts(b, "”, best match first</p>\n<div class=\"events\">\n");
+        buf_puts(b, "”, best match first</p>\n");
+        answers_markup(b, &ans);
+        buf_puts(b, "<div class=\"events\">\n");
         q.limit = RENDER_PAGE_SIZE;
         q.offset = (f.page - 1) * RENDER_PAGE_SIZE;
         struct hits h = { .b = b, .now = now };
@@ -151,6 +260,8 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         buf_puts(b, "</div>\n");
         if (rc != ALM_OK) {
             free(match);
+            buf_fini(&ans.entities);
+            buf_fini(&ans.guides);
             return page_fail(ctx, resp, 500, NULL);
         }
         if (h.n == 0)
@@ -162,5 +273,7 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
     page_ok(resp, MAX_AGE_LIST, page_last_analysis(st));
     resp->status = status;
     free(match);
+    buf_fini(&ans.entities);
+    buf_fini(&ans.guides);
     return 0;
 }

@@ -33,6 +33,19 @@ int web_page_sources(const struct web_ctx *ctx, const struct web_request *req,
                      struct web_response *resp);
 int web_page_source(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);
+/* "/entities" (?kind=) and "/entities/SLUG" (page_entities.c). */
+int web_page_entities(const struct web_ctx *ctx, const struct web_request *req,
+                      struct web_response *resp);
+int web_page_entity(const struct web_ctx *ctx, const struct web_request *req,
+                    struct web_response *resp);
+/* "/stories/ID": one story, who reported first and who added what (page_stories.c). */
+int web_page_story(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+/* "/learn" and "/learn/SLUG": learning paths (page_learn.c). */
+int web_page_learn(const struct web_ctx *ctx, const struct web_request *req,
+                   struct web_response *resp);
+int web_page_learn_path(const struct web_ctx *ctx, const struct web_request *req,
+                        struct web_response *resp);
 /* "/search?q=": ranked full-text results with highlighted snippets. */
 int web_page_search(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);

@@ -380,6 +380,8 @@ static const struct {
     { "events", "/", "Events" },
     { "top", "/top", "Top" },
     { "guides", "/guides", "Guides" },
+    { "entities", "/entities", "Entities" },
+    { "learn", "/learn", "Learn" },
     { "sources", "/sources", "Sources" },
 };
 

@@ -15,6 +15,7 @@
 #include "web/pages.h"
 #include "web/render.h"
 #include "web/routes.h"
+#include "web/sitemap.h"
 #include "web/status.h"
 #include "web/style.h"
 
@@ -27,6 +28,9 @@ static const struct {
     { "/guides", { web_page_guides, WEB_G_PAGES, 0 } },
     { "/sources", { web_page_sources, WEB_G_PAGES, 0 } },
     { "/search", { web_page_search, WEB_G_PAGES, 0 } },
+    { "/entities", { web_page_entities, WEB_G_PAGES, 0 } },
+    { "/sitemap.xml", { web_sitemap, WEB_G_PAGES, 0 } },
+    { "/learn", { web_page_learn, WEB_G_PAGES, 0 } },
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
@@ -34,6 +38,8 @@ static const struct {
     { "/api/v1/guides", { web_api_guides, WEB_G_API, 0 } },
     { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },
     { "/api/v1/search", { web_api_search, WEB_G_API, 0 } },
+    { "/api/v1/entities", { web_api_entities, WEB_G_API, 0 } },
+    { "/api/v1/learn", { web_api_learn, WEB_G_API, 0 } },
     /* The server's own state: a load balancer asks /healthz often and
      * kills what does not answer, so it must never wait behind renders. */
     { "/healthz", { web_status_healthz, WEB_G_HEALTH, 1 } },
@@ -50,6 +56,12 @@ static const struct {
     { "/api/v1/events/", { web_api_event, WEB_G_API, 0 } },
     { "/api/v1/guides/", { web_api_guide, WEB_G_API, 0 } },
     { "/api/v1/sources/", { web_api_source, WEB_G_API, 0 } },
+    { "/entities/", { web_page_entity, WEB_G_PAGES, 0 } },
+    { "/stories/", { web_page_story, WEB_G_PAGES, 0 } },
+    { "/learn/", { web_page_learn_path, WEB_G_PAGES, 0 } },
+    { "/api/v1/entities/", { web_api_entity, WEB_G_API, 0 } },
+    { "/api/v1/stories/", { web_api_story, WEB_G_API, 0 } },
+    { "/api/v1/learn/", { web_api_learn_path, WEB_G_API, 0 } },
 };
 
 /* The group of a path no route takes. */

@@ -27,7 +27,8 @@ const SHOT_MAX_HEIGHT = 2400;   /* a screenshot shows the page's top, at most th
 
 let server, browser, ctx, log, page;
 let visited = 0;
-const found = { event: null, related: null, guide: null, source: null };
+const found = { event: null, related: null, guide: null, source: null, entity: null,
+                story: null, path: null };
 
 before(async () => {
     const dir = lib.tmpdir('almanac-e2e-');
@@ -239,6 +240,116 @@ test('a related guide opens from an event page', async () => {
     assert.equal(lib.problems(log), '');
 });
 
+test('an entity on an event page opens its page: what it is, chart, timeline', async () => {
+    assert.ok(found.event, 'no event page found by the test before');
+    await visit(page, found.event);
+    const section = page.locator('main section', { has: page.locator('h2#entities') });
+    const link = section.locator('a[href^="/entities/"]').first();
+    found.entity = await follow(link);
+    assert.match(found.entity, /^\/entities\/[a-z0-9-]+$/);
+    assert.match(await page.locator('main h1').innerText(), /\S/);
+    assert.match(await page.locator('main .about .what').innerText(), / is (a|an) .* Named in \d+ event/);
+    assert.equal(await page.locator('main figure.chart svg rect').count(), 26);
+    assert.ok(await page.locator('main article.event a[href^="/events/"]').count() > 0,
+              'the entity page lists no events');
+    /* Another entity it is named with opens too, and the index lists it. */
+    const other = page.locator('main section', { has: page.locator('h2#with') })
+        .locator('a[href^="/entities/"]').first();
+    if (await other.count() > 0)
+        assert.match(await follow(other), /^\/entities\/[a-z0-9-]+$/);
+    await visit(page, '/entities');
+    assert.ok(await page.locator(`main a[href="${found.entity}"]`).count() === 1,
+              'the index does not list the entity');
+    assert.equal(lib.problems(log), '');
+});
+
+test('a model page shows its family in order with its neighbours', async () => {
+    await visit(page, '/entities?kind=model');
+    const models = await page.locator('main .entity-index a').evaluateAll((as) =>
+        as.map((a) => a.getAttribute('href')));
+    let seen = false;
+    for (const href of models.slice(0, 40)) {
+        await visit(page, href);
+        if (await page.locator('main ol.family li[aria-current]').count() === 1 &&
+            await page.locator('main p.lineage a').count() > 0) {
+            seen = true;
+            break;
+        }
+    }
+    assert.ok(seen, 'no model page among the first 40 shows a family with neighbours');
+    assert.equal(lib.problems(log), '');
+});
+
+test('an event\'s story line opens the story page: who reported first, who added what',
+     async () => {
+    await visit(page, '/');
+    const events = await page.locator('main article.event h2 a[href^="/events/"]')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const href of events) {
+        await visit(page, href);
+        const line = page.locator('main .story-head p.lineage a[href^="/stories/"]');
+        if (await line.count() === 1) {
+            found.story = await follow(line);
+            break;
+        }
+    }
+    if (!found.story) {
+        /* The newest events may stand alone: an entity with many events has stories. */
+        await visit(page, '/entities');
+        const first = page.locator('main .entity-index a').first();
+        await follow(first);
+        const evs = await page.locator('main article.event h3 a[href^="/events/"]')
+            .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        for (const href of evs) {
+            await visit(page, href);
+            const line = page.locator('main .story-head p.lineage a[href^="/stories/"]');
+            if (await line.count() === 1) {
+                found.story = await follow(line);
+                break;
+            }
+        }
+    }
+    assert.ok(found.story, 'no event with a story line was found');
+    assert.match(found.story, /^\/stories\/\d+$/);
+    assert.match(await page.locator('main .page-head .lineage').innerText(),
+                 /\d+ sources?, \d tiers? · \d+ reports?/);
+    const contributions = page.locator('main ol.contributions > li');
+    assert.ok(await contributions.count() >= 2, 'a story of one source');
+    assert.match(await contributions.first().innerText(), /tier \d/);
+    assert.ok(await page.locator('main figure.coverage svg rect').count() > 0);
+    assert.ok(await page.locator('main article.event').count() >= 2);
+    assert.equal(lib.problems(log), '');
+});
+
+test('a search for an entity\'s name shows it above the events, and its link opens', async () => {
+    await visit(page, '/search?q=Anthropic');
+    const box = page.locator('main aside.answers');
+    assert.equal(await box.count(), 1, 'no answer box for "Anthropic"');
+    assert.ok(await page.evaluate(() => {
+        const a = document.querySelector('main aside.answers');
+        const e = document.querySelector('main .events');
+        return a && e && (a.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }), 'the box is not above the events');
+    const path = await follow(box.locator('a[href^="/entities/"]').first());
+    assert.equal(path, '/entities/anthropic');
+    assert.equal(lib.problems(log), '');
+});
+
+test('a learning path opens from /learn and its steps lead to their pages', async () => {
+    await visit(page, '/learn');
+    const cards = page.locator('main article.card');
+    assert.ok(await cards.count() >= 5, 'fewer than 5 learning paths');
+    assert.match(await cards.first().innerText(), /(beginner|intermediate|advanced) · \d+ steps · ~\d+ min/);
+    found.path = await follow(cards.first().locator('a[href^="/learn/"]'));
+    assert.match(found.path, /^\/learn\/[a-z0-9-]+$/);
+    const steps = page.locator('main ol.path > li');
+    assert.ok(await steps.count() >= 3);
+    assert.match(await steps.first().innerText(), /~\d+ min/);
+    const target = await follow(steps.nth(1).locator('h2 a'));
+    assert.match(target, /^\/(guides|entities)\/[a-z0-9-]+$/);
+    assert.equal(lib.problems(log), '');
+});
+
 test('top, guides, sources and a source page open', async () => {
     for (const p of ['/top', '/guides', '/sources']) {
         await visit(page, p);
@@ -375,6 +486,10 @@ for (const v of VARIANTS) {
             ['guide', found.guide],
             ['sources', '/sources'],
             ['search', '/search?q=Claude+Mythos'],
+            ['entity', found.entity || '/entities'],
+            ['entities', '/entities'],
+            ['story', found.story || '/'],
+            ['path', found.path || '/learn'],
         ];
         const issues = [];
         try {

@@ -28,6 +28,7 @@
 #include "store/store.h"
 #include "web/routes.h"
 #include "web/request.h"
+#include "web/story_view.h"
 
 #define CONFIG "etc/almanac.conf"
 #define NOW "2026-09-01T12:00:00Z"
@@ -363,6 +364,10 @@ test_routes(void **state)
         { "/api/v1/events/3", 1 }, { "/api/v1/guides", 1 }, { "/api/v1/guides/x", 1 },
         { "/api/v1/sources", 1 }, { "/api/v1/search", 1 }, { "/nope", 0 },
         { "/healthz", 1 }, { "/metrics", 1 }, { "/guides/", 0 },
+        { "/entities", 1 }, { "/entities/x", 1 }, { "/entities/", 0 }, { "/stories/1", 1 },
+        { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
+        { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 }, { "/learn", 1 },
+        { "/learn/x", 1 }, { "/learn/", 0 }, { "/api/v1/learn", 1 }, { "/api/v1/learn/x", 1 },
     };
 
     (void)state;
@@ -894,6 +899,480 @@ test_style_and_errors(void **state)
     done(a);
 }
 
+/* ---- the map: entities and stories ---- */
+
+static long long
+count_of(const char *sql)
+{
+    sqlite3 *db = raw_db();
+    long long n;
+
+    assert_non_null(db);
+    n = query_int(db, sql);
+    sqlite3_close(db);
+    return n;
+}
+
+static void
+test_entity_pages(void **state)
+{
+    struct answer *a;
+    char target[256], sql[512];
+    long long n;
+    cJSON *doc, *ent, *events;
+
+    (void)state;
+    /* The dictionary was written by the analysis, every entry with a slug. */
+    assert_true(count_of("SELECT count(*) FROM entities") > 800);
+    assert_int_equal(count_of("SELECT count(*) FROM entities WHERE slug = 'anthropic'"
+                              " AND name = 'Anthropic' AND kind = 'lab'"
+                              " AND description LIKE 'An AI safety%'"), 1);
+
+    a = get("/entities");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/entities/anthropic\">Anthropic");
+    assert_contains(body(a), "aria-current=\"page\">Entities</a>");
+    done(a);
+    a = get("/entities?kind=lab");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "/entities/anthropic");
+    assert_lacks(body(a), "<span class=\"kind\">model</span>");
+    done(a);
+    a = get("/entities?kind=<script>");
+    assert_int_equal(a->r.status, 400);
+    assert_lacks(body(a), "<script>");
+    done(a);
+
+    n = count_of("SELECT count(*) FROM event_entities WHERE name = 'Anthropic'");
+    assert_true(n > 0);
+    a = get("/entities/anthropic");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<h1>Anthropic <span class=\"kind\">lab</span></h1>", "class=\"lead\">An AI safety",
+            "class=\"what\">Anthropic is an AI lab, also called Anthropic PBC. Named in",
+            "<figure class=\"chart\">", "<svg", "Named with", "href=\"/entities/",
+            "Its guides", "href=\"/guides/", "Timeline", "class=\"event\"", "</main>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    snprintf(target, sizeof(target), "Timeline <span class=\"count\">(%lld)", n);
+    assert_contains(body(a), target);
+    assert_lacks(body(a), "<script");
+    done(a);
+    /* Its pages and filters: past the last page is a 404. */
+    snprintf(target, sizeof(target), "/entities/anthropic?page=%lld", n / 30 + 2);
+    a = get(target);
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/entities/anthropic?min=11");
+    assert_int_equal(a->r.status, 400);
+    done(a);
+    a = get("/entities/no-such-entity");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/entities/Bad_Slug");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    /* A dictionary entity no event names has no page. */
+    a = get("/entities/tlu-3");
+    if (count_of("SELECT count(*) FROM event_entities WHERE name = 'Tülu 3'") == 0)
+        assert_int_equal(a->r.status, 404);
+    done(a);
+
+    /* A model of a family: its family in the dictionary's order, itself marked. */
+    {
+        sqlite3 *db = raw_db();
+        sqlite3_stmt *s;
+        char slug[128] = "";
+        assert_int_equal(sqlite3_prepare_v2(db,
+            "SELECT en.slug FROM entities en WHERE en.kind = 'model' AND en.name LIKE 'Claude %'"
+            " AND en.name GLOB '*[0-9]*' AND (SELECT count(*) FROM event_entities ee"
+            "  WHERE ee.name = en.name) > 0 ORDER BY en.rank LIMIT 1 OFFSET 1", -1, &s, NULL),
+            SQLITE_OK);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            snprintf(slug, sizeof(slug), "%s", sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        if (slug[0]) {
+            snprintf(target, sizeof(target), "/entities/%s", slug);
+            a = get(target);
+            assert_int_equal(a->r.status, 200);
+            assert_contains(body(a), "The Claude family");
+            assert_contains(body(a), "<li aria-current=\"true\">");
+            assert_contains(body(a), "← after <a href=\"/entities/");
+            assert_lacks(body(a), "<a href=\"/entities/claude-sonnet\">");  /* a line, not a model */
+            done(a);
+        }
+    }
+
+    /* The API: the same entity and its events, sliced. */
+    a = get("/api/v1/entities/anthropic?limit=5");
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_int_equal((long long)cJSON_GetObjectItem(doc, "total")->valuedouble, n);
+    ent = cJSON_GetObjectItem(doc, "entity");
+    assert_string_equal(cJSON_GetObjectItem(ent, "name")->valuestring, "Anthropic");
+    assert_string_equal(cJSON_GetObjectItem(ent, "url")->valuestring,
+                        BASE "/entities/anthropic");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ent, "weeks")), 26);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(ent, "named_with")));
+    events = cJSON_GetObjectItem(doc, "events");
+    assert_int_equal(cJSON_GetArraySize(events), n < 5 ? n : 5);
+    assert_true(n <= 5 || cJSON_IsString(cJSON_GetObjectItem(doc, "next")));
+    cJSON_Delete(doc);
+    done(a);
+    a = get("/api/v1/entities/nope");
+    assert_int_equal(a->r.status, 404);
+    assert_contains(body(a), "\"error\"");
+    done(a);
+    a = get("/api/v1/entities");
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "entities")),
+                     count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
+                              " JOIN entities en ON en.name = ee.name"));
+    cJSON_Delete(doc);
+    done(a);
+
+    /* The event page links its entities to their pages. */
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_entities ee JOIN entities en"
+                               " ON en.name = ee.name WHERE ee.event_id = %lld", event_id);
+    if (count_of(sql) > 0) {
+        event_path(event_id, target, sizeof(target));
+        a = get(target);
+        assert_contains(body(a), "<li><a href=\"/entities/");
+        done(a);
+    }
+}
+
+static void
+test_entity_hostile(void **state)
+{
+    struct answer *a;
+    char sql[256];
+    sqlite3 *db = raw_db();
+
+    (void)state;
+    assert_int_equal(store_put_entity(writer, "zz-hostile-entity", "<script>alert(6)</script>",
+                                      "lab", "<b>x</b>|\"y\"", 3, "<img src=x onerror=alert(7)>",
+                                      9999), ALM_OK);
+    snprintf(sql, sizeof(sql), "INSERT INTO event_entities (event_id, name, kind, mentions,"
+                               " in_title) VALUES (%lld, '<script>alert(6)</script>', 'lab', 1, 0)",
+             hostile_id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    a = get("/entities/zz-hostile-entity");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<script>alert");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "<b>x</b>");
+    assert_contains(body(a), "&lt;script&gt;alert(6)&lt;/script&gt;");
+    done(a);
+    a = get("/entities");
+    assert_lacks(body(a), "<script>alert");
+    done(a);
+    a = get("/api/v1/entities/zz-hostile-entity");
+    assert_int_equal(a->r.status, 200);
+    cJSON *doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "entity"), "name")
+                            ->valuestring, "<script>alert(6)</script>");
+    cJSON_Delete(doc);
+    done(a);
+}
+
+static void
+test_story_pages(void **state)
+{
+    struct answer *a;
+    char target[256];
+    long long id, events, sources;
+    cJSON *doc, *story;
+
+    (void)state;
+    id = count_of("SELECT id FROM stories WHERE events >= 2 ORDER BY events DESC, id LIMIT 1");
+    if (id <= 0)
+        skip();
+    snprintf(target, sizeof(target), "SELECT events FROM stories WHERE id = %lld", id);
+    events = count_of(target);
+    snprintf(target, sizeof(target), "SELECT count(DISTINCT i.source_id) FROM events e"
+                                     " JOIN items i ON i.id = e.id WHERE e.story_id = %lld", id);
+    sources = count_of(target);
+
+    snprintf(target, sizeof(target), "/stories/%lld", id);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<p class=\"kicker\">Story</p>", "<h1>", "class=\"sub lineage\">First reported by",
+            "Who added what", "<span class=\"note\">first report</span>", "Broke the story.",
+            "<figure class=\"chart coverage\">", "<svg", "Every report", "</main>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    /* Every report is listed, and each source's first once. */
+    {
+        int rows = 0, firsts = 0;
+        for (const char *p = body(a); (p = strstr(p, "<article class=\"event\"")); p++)
+            rows++;
+        for (const char *p = body(a); (p = strstr(p, "<p class=\"adds\">")); p++)
+            firsts++;
+        assert_int_equal(rows, events);
+        assert_int_equal(firsts, sources);
+    }
+    assert_lacks(body(a), "<script");
+    done(a);
+
+    snprintf(target, sizeof(target), "/api/v1/stories/%lld", id);
+    a = get(target);
+    assert_int_equal(a->r.status, 200);
+    doc = cJSON_Parse(body(a));
+    assert_non_null(doc);
+    story = cJSON_GetObjectItem(doc, "story");
+    assert_int_equal((long long)cJSON_GetObjectItem(story, "id")->valuedouble, id);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(story, "contributions")), sources);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")), events);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(story, "complete")));
+    cJSON_Delete(doc);
+    done(a);
+
+    /* The event page gives the story's lineage in a line, with its link. */
+    {
+        char path[512], link[64];
+        event_path(id, path, sizeof(path));
+        a = get(path);
+        assert_int_equal(a->r.status, 200);
+        snprintf(link, sizeof(link), "<a href=\"/stories/%lld\">the story →</a>", id);
+        const char *order[] = { "<p class=\"lineage\">First reported by", link };
+        assert_in_order(body(a), order, 2);
+        done(a);
+    }
+
+    static const char *const missing[] = {
+        "/stories/0", "/stories/abc", "/stories/12x", "/stories/999999999",
+        "/stories/99999999999999999999", "/api/v1/stories/0", "/api/v1/stories/x",
+    };
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+        a = get(missing[i]);
+        if (a->r.status != 404)
+            fail_msg("%s: %d", missing[i], a->r.status);
+        done(a);
+    }
+}
+
+/* The sitemap lists the lists, every guide, entity with events and story of
+ * two reports or more, as absolute URLs in valid XML. */
+static void
+test_sitemap(void **state)
+{
+    struct answer *a;
+    xmlDocPtr doc;
+    char url[256];
+    long long entities, stories;
+    int n = 0;
+
+    (void)state;
+    a = get("/sitemap.xml");
+    assert_int_equal(a->r.status, 200);
+    assert_string_equal(a->r.content_type, "application/xml; charset=utf-8");
+    doc = xmlReadMemory(body(a), (int)a->r.body.len, "sitemap.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    assert_non_null(doc);
+    xmlFreeDoc(doc);
+    for (const char *p = body(a); (p = strstr(p, "<url><loc>")); p++)
+        n++;
+    entities = count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
+                        " JOIN entities en ON en.name = ee.name");
+    stories = count_of("SELECT count(*) FROM stories WHERE events >= 2");
+    assert_int_equal(n, 6 + count_of("SELECT count(*) FROM guides") +
+                            count_of("SELECT count(*) FROM paths") +
+                            count_of("SELECT count(*) FROM sources") + entities + stories);
+    assert_contains(body(a), "<url><loc>" BASE "/entities</loc>");
+    assert_contains(body(a), "<url><loc>" BASE "/entities/anthropic</loc><lastmod>");
+    snprintf(url, sizeof(url), "<url><loc>" BASE "/guides/%s</loc>", guide_slug);
+    assert_contains(body(a), url);
+    if (stories > 0)
+        assert_contains(body(a), "<url><loc>" BASE "/stories/");
+    /* A hostile slug or name never reaches it unescaped. */
+    assert_lacks(body(a), "<script");
+    done(a);
+}
+
+/* An entity or guide named by the query answers above the events. */
+static void
+test_search_answers(void **state)
+{
+    struct answer *a;
+
+    (void)state;
+    a = get("/search?q=anthropic");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "results for", "<aside class=\"answers\"", "<h2>Entities</h2>",
+            "<a href=\"/entities/anthropic\">Anthropic</a>", "<h2>Guides</h2>",
+            "href=\"/guides/anthropic\"", "</aside>", "<div class=\"events\">",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+    /* An alias, whatever its case and spaces; the events may find nothing. */
+    a = get("/search?q=%20anthropic%20pbc%20");
+    assert_int_equal(a->r.status, 200);
+    done(a);
+    a = get("/search?q= Anthropic PBC ");
+    assert_contains(body(a), "<a href=\"/entities/anthropic\">Anthropic</a>");
+    done(a);
+    /* A word that names nothing: no box. */
+    a = get("/search?q=announced");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<aside class=\"answers\"");
+    done(a);
+    /* Not on later pages. */
+    a = get("/search?q=anthropic&page=2");
+    assert_lacks(body(a), "<aside class=\"answers\"");
+    done(a);
+}
+
+/* Learning paths: from data/learning-paths.txt through the analysis; each
+ * step links its page with a reading time; a step whose page is gone says
+ * so; hostile rows are escaped. */
+static void
+test_learn(void **state)
+{
+    struct answer *a;
+    int cards = 0, steps = 0;
+
+    (void)state;
+    assert_true(count_of("SELECT count(*) FROM paths") >= 5);
+    a = get("/learn");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "aria-current=\"page\">Learn</a>");
+    for (const char *p = body(a); (p = strstr(p, "<article class=\"card\">")); p++)
+        cards++;
+    assert_int_equal(cards, count_of("SELECT count(*) FROM paths"));
+    {
+        const char *order[] = {
+            "href=\"/learn/understanding-frontier-model-releases\">Understanding frontier",
+            "beginner · 7 steps · ~", " min</p>",
+            "href=\"/learn/ai-policy-from-zero\">",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+
+    a = get("/learn/understanding-frontier-model-releases");
+    assert_int_equal(a->r.status, 200);
+    {
+        const char *order[] = {
+            "<p class=\"kicker\">Learning path</p>", "<h1>Understanding frontier model releases",
+            "beginner · 7 steps · ~", "min of reading", "<ol class=\"path\">",
+            "<a href=\"/guides/frontier-models\">", "Start with the releases themselves",
+            "<a href=\"/entities/openai\">OpenAI</a>", "<a href=\"/entities/anthropic\">",
+            "<a href=\"/guides/open-weight-models\">", "</ol>",
+        };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    for (const char *p = body(a); (p = strstr(p, "<li><p class=\"meta\">")); p++)
+        steps++;
+    assert_int_equal(steps, 7);
+    done(a);
+
+    a = get("/api/v1/learn/understanding-frontier-model-releases");
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *doc = cJSON_Parse(body(a)), *path, *list;
+        int sum = 0;
+        assert_non_null(doc);
+        path = cJSON_GetObjectItem(doc, "path");
+        assert_string_equal(cJSON_GetObjectItem(path, "level")->valuestring, "beginner");
+        list = cJSON_GetObjectItem(path, "steps");
+        assert_int_equal(cJSON_GetArraySize(list), 7);
+        assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "url")
+                                ->valuestring, BASE "/entities/openai");
+        for (int i = 0; i < 7; i++) {
+            int m = cJSON_GetObjectItem(cJSON_GetArrayItem(list, i), "minutes")->valueint;
+            assert_true(m >= 1);
+            sum += m;
+        }
+        assert_int_equal(cJSON_GetObjectItem(path, "minutes")->valueint, sum);
+        cJSON_Delete(doc);
+    }
+    done(a);
+    a = get("/api/v1/learn");
+    assert_int_equal(a->r.status, 200);
+    {
+        cJSON *doc = cJSON_Parse(body(a));
+        assert_non_null(doc);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "paths")),
+                         count_of("SELECT count(*) FROM paths"));
+        cJSON_Delete(doc);
+    }
+    done(a);
+    a = get("/api/v1/learn/nope");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/learn/no-such-path");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+    a = get("/learn/Bad_Slug");
+    assert_int_equal(a->r.status, 404);
+    done(a);
+
+    assert_int_equal(store_put_path(writer, "zz-hostile-path", "<script>alert(8)</script>",
+                                    "beginner", "<img src=x onerror=alert(9)>",
+                                    "guide|no-such-guide|<b>why</b>\n"
+                                    "entity|anthropic|\"quoted\" & more\n"
+                                    "guide|../../etc|nope\n", 99), ALM_OK);
+    a = get("/learn/zz-hostile-path");
+    assert_int_equal(a->r.status, 200);
+    assert_lacks(body(a), "<script>alert");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "<b>why</b>");
+    assert_contains(body(a), "no-such-guide <span class=\"count\">(not available yet)</span>");
+    assert_contains(body(a), "&quot;quoted&quot; &amp; more");
+    assert_lacks(body(a), "href=\"/guides/../");
+    done(a);
+    a = get("/learn");
+    assert_lacks(body(a), "<script>alert");
+    done(a);
+}
+
+/* What a later report adds: names and figures no earlier text had, not its
+ * own source's name, not the analysis's context sentence. */
+static void
+test_story_adds(void **state)
+{
+    const char *earlier[] = {
+        "Introducing Claude Sonnet 4.5",
+        "Claude Sonnet 4.5 is our best coding model. A tier-1 release from Anthropic News.",
+    };
+    char *a;
+
+    (void)state;
+    a = story_view_adds("This work let Claude Sonnet 4.5 match Opus 4.1 on Cybench, 76.5% of"
+                        " tasks. As a tier-1 security item from Frontier Red Team, it concerns"
+                        " Claude.", earlier, 2, "Frontier Red Team anthropic-red-team", 6);
+    assert_non_null(a);
+    assert_string_equal(a, "Opus, 4.1, Cybench, 76.5%");
+    free(a);
+    /* Nothing new: NULL. */
+    assert_null(story_view_adds("Claude Sonnet 4.5 is out.", earlier, 2, NULL, 6));
+    /* The context sentence alone (a feed without an excerpt) adds nothing. */
+    assert_null(story_view_adds("A tier-1 release announcement from Windsurf Changelog, on"
+                                " agents and coding tools; the feed has no excerpt.",
+                                earlier, 2, "Windsurf Changelog", 6));
+    /* At most max words, each once. */
+    a = story_view_adds("GPT-5 and GPT-5 and Gemini 3 and Grok 4 and Llama 4 here", NULL, 0,
+                        NULL, 2);
+    assert_non_null(a);
+    assert_string_equal(a, "GPT-5, Gemini");
+    free(a);
+}
+
 int
 main(void)
 {
@@ -908,6 +1387,13 @@ main(void)
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_feeds),
         cmocka_unit_test(test_style_and_errors),
+        cmocka_unit_test(test_entity_pages),
+        cmocka_unit_test(test_entity_hostile),
+        cmocka_unit_test(test_story_pages),
+        cmocka_unit_test(test_story_adds),
+        cmocka_unit_test(test_sitemap),
+        cmocka_unit_test(test_search_answers),
+        cmocka_unit_test(test_learn),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
