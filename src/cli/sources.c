@@ -29,8 +29,17 @@ cmd_sources(struct cli *c, int argc, char **argv)
     int json = argc > 1 && strcmp(argv[1], "--json") == 0;
     struct buf out = BUF_INIT((size_t)64 << 20);
 
-    if (cli_config(c) == NULL || cli_store(c) == NULL)
+    if (argc > 2 || (argc == 2 && !json)) {
+        if (argc >= 2 && strcmp(argv[1], "--json") != 0)
+            fprintf(stderr, "almanac: sources: unknown argument '%s'\n", argv[1]);
+        fprintf(stderr, "usage: almanac sources [--json]\n");
+        buf_fini(&out);
+        return 2;
+    }
+    if (cli_config(c) == NULL || cli_store(c) == NULL) {
+        buf_fini(&out);
         return 1;
+    }
     if (json)
         buf_putc(&out, '[');
     else
