@@ -1,7 +1,7 @@
 # Almanac - plain make, pkg-config for every library.
 #
 #   make            build ./almanac
-#   make run        install what is missing, build, ingest the bundled snapshot, show events
+#   make run        install what is missing, build, ingest (live, or the snapshot offline), show events
 #   make test       build and run every test, normal and sanitized; ends "N passed, M failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmarks in bench/
@@ -74,10 +74,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libalmanac.a
 
 check-tests: $(BIN) $(TESTS)
 
-# The demo: the bundled snapshot into ./almanac.db, the top events in the
+# The demo: the live sources (or the bundled snapshot offline: it says which,
+# scripts/demo-ingest) into ./almanac.db, the top events in the
 # terminal, then the site on http://127.0.0.1:8080/ (Ctrl-C stops it).
 run: $(BIN)
-	./almanac ingest --snapshot
+	@scripts/demo-ingest ./almanac
 	./almanac events --top --limit 5
 	./almanac serve --listen $${LISTEN:-127.0.0.1:8080}
 

@@ -301,13 +301,15 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
     if (q->match == NULL)
         return ALM_EINVAL;
     /* highlight() gives the whole title marked; snippet() the best window
-     * of about 32 tokens of the text. bm25 weighs a title hit 4 times. */
+     * of about 32 tokens of the text. bm25 weighs a title hit 4 times, a byline
+     * hit (source, author) half. */
     buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
                    " snippet(items_fts, 1, ?12, ?13, '…', 32)"
                    " FROM items_fts JOIN events e ON e.id = items_fts.rowid"
                    " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id");
     where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);
-    buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
+    buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0, 0.5), i.published DESC"
+                   " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
     buf_fini(&sql);
     if (s == NULL)

@@ -117,6 +117,7 @@ const char web_style_css[] =
     ".page-head h1 { font-size: 1.7rem; margin: 0 0 .25rem; }\n"
     ".page-head .sub { margin: 0; color: var(--muted); font-size: .95rem; }\n"
     ".page-head .sub a { color: inherit; }\n"
+    ".page-head .note { margin: .5rem 0 0; font-size: .95rem; }\n"
     "\n"
     ".filters { display: grid; gap: .35rem; margin: 0 0 .5rem; padding: .65rem .75rem;\n"
     "  background: var(--surface); border: 1px solid var(--line);\n"
