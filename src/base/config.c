@@ -37,7 +37,7 @@ enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE };
 /* Keys of [almanac], then keys of [source]: a bit each in the "seen" masks. */
 enum key {
     K_DATABASE, K_USER_AGENT, K_TOKEN, K_CONCURRENCY, K_PER_HOST, K_TIMEOUT,
-    K_MAX_BYTES, K_INTERVAL,
+    K_MAX_BYTES, K_INTERVAL, K_FEED_SCORES,
     K_NAME, K_AUTHOR, K_FEED, K_SITE, K_TIER, K_KIND, K_SNAPSHOT, K_LOCAL,
     K_ENABLED, K_SRC_INTERVAL,
     K_COUNT
@@ -56,6 +56,7 @@ static const struct {
     { "timeout", SEC_ALMANAC, K_TIMEOUT },
     { "max_bytes", SEC_ALMANAC, K_MAX_BYTES },
     { "interval", SEC_ALMANAC, K_INTERVAL },
+    { "feed_scores", SEC_ALMANAC, K_FEED_SCORES },
     { "name", SEC_SOURCE, K_NAME },
     { "author", SEC_SOURCE, K_AUTHOR },
     { "feed", SEC_SOURCE, K_FEED },
@@ -467,6 +468,12 @@ handle_almanac(struct parse *p, enum key k, const char *name, const char *v)
             return 0;
         c->interval = (int)n;
         return 1;
+    case K_FEED_SCORES:
+        if (parse_bool(v, &c->feed_scores) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
     default:
         return 0;
     }
@@ -673,6 +680,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     c->timeout = 30;
     c->max_bytes = 16LL << 20;
     c->interval = 3600;
+    c->feed_scores = 1;
 
     memset(&p, 0, sizeof(p));
     p.path = path;

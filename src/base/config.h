@@ -47,6 +47,7 @@ struct config {
     char *dir;
     char *database, *user_agent, *token; /* token may be NULL */
     int concurrency, per_host, timeout, interval;
+    int feed_scores;     /* feeds put "[score] " before each title (default 1) */
     long long max_bytes;
     struct source *sources;
     size_t nsources;
