@@ -60,6 +60,12 @@ $(BUILD)/gen/version.h: FORCE
 $(BUILD)/obj/cli/main.o: $(BUILD)/gen/version.h
 FORCE:
 
+# The OpenAPI document (docs/openapi.json, written by hand) served by api.c.
+$(BUILD)/gen/openapi.inc: docs/openapi.json scripts/gen-openapi | $(DEPS)
+	@mkdir -p $(dir $@)
+	python3 scripts/gen-openapi docs/openapi.json > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/web/api.o: $(BUILD)/gen/openapi.inc
+
 $(BUILD)/libalmanac.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

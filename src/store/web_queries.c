@@ -56,8 +56,9 @@ finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
     " i.url, i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
     " i.text, i.image, e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT group_concat(slug, char(10)) FROM" \
-    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
-#define EVENT_NCOLS 24
+    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))," \
+    " e.analyzed"
+#define EVENT_NCOLS 25
 
 /* How where_clause() writes a guide filter. */
 enum {
@@ -111,13 +112,15 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
         buf_puts(sql, " AND g.slug = ?9");
     if (q->match)
         buf_puts(sql, " AND items_fts MATCH ?1");
+    if (q->sync)
+        buf_puts(sql, " AND (e.analyzed > ?14 OR (e.analyzed = ?14 AND e.id > ?15))");
 }
 
 /* Whether q filters on a column of events (which must then be joined). */
 static int
 on_events(const struct event_query *q)
 {
-    return q->min_score > 0 || q->kind || q->story || q->match;
+    return q->min_score > 0 || q->kind || q->story || q->match || q->sync;
 }
 
 /* Whether q filters on a column of items. */
@@ -149,6 +152,10 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
         sqlite3_bind_int64(s, 8, q->story);
     if (q->guide)
         sq_bind_text(s, 9, q->guide);
+    if (q->sync) {
+        sqlite3_bind_int64(s, 14, q->changed_since);
+        sqlite3_bind_int64(s, 15, q->after_id);
+    }
 }
 
 /*
@@ -248,6 +255,7 @@ read_event(sqlite3_stmt *s, struct event *e)
     e->reasons = sq_col_str(s, 21);
     e->story_id = sqlite3_column_int64(s, 22);
     e->guides = sq_col_str(s, 23);
+    e->analyzed = (time_t)sqlite3_column_int64(s, 24);
 }
 
 int
@@ -264,9 +272,13 @@ store_list_events(struct store *st, const struct event_query *q,
                    " JOIN sources s ON s.id = i.source_id");
     if (q->match)
         buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
-    where_clause(&sql, q, "e.id", GUIDE_PROBE, (q->by_score ? W_SCORE_INDEX : 0) | W_SOURCES);
-    buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
-                               : " ORDER BY i.published DESC, i.id DESC");
+    where_clause(&sql, q, "e.id", GUIDE_PROBE,
+                 (q->by_score && !q->sync ? W_SCORE_INDEX : 0) | W_SOURCES);
+    if (q->sync)
+        buf_puts(&sql, " ORDER BY e.analyzed, e.id");
+    else
+        buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
+                                   : " ORDER BY i.published DESC, i.id DESC");
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
     buf_fini(&sql);

@@ -17,6 +17,10 @@
 #define API_MAX_LIMIT 200
 #define API_MAX_OFFSET 1000000
 
+/* Answers {"error": {"status", "message"}} with that status; message NULL:
+ * the status's own (the server's refusals and unknown paths under /api/). */
+void web_api_error(struct web_response *resp, int status, const char *message);
+
 /* /api/v1/events, /api/v1/events/ID */
 int web_api_events(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
@@ -32,6 +36,9 @@ int web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);
 int web_api_source(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
+/* /api/v1/openapi.json: the API's OpenAPI 3.1 description (docs/openapi.json) */
+int web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
+                    struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

@@ -34,6 +34,7 @@ static const struct {
     { "/api/v1/guides", { web_api_guides, WEB_G_API, 0 } },
     { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },
     { "/api/v1/search", { web_api_search, WEB_G_API, 0 } },
+    { "/api/v1/openapi.json", { web_api_openapi, WEB_G_API, 0 } },
     /* The server's own state: a load balancer asks /healthz often and
      * kills what does not answer, so it must never wait behind renders. */
     { "/healthz", { web_status_healthz, WEB_G_HEALTH, 1 } },
@@ -88,7 +89,12 @@ web_route(const char *path)
 }
 
 void
-web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp)
+web_error_page(const struct web_ctx *ctx, const char *path, int status,
+               struct web_response *resp)
 {
+    if (path && (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0)) {
+        web_api_error(resp, status, NULL);
+        return;
+    }
     render_error_page(ctx, status, NULL, resp);
 }

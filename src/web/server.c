@@ -844,7 +844,7 @@ reject(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     struct web_response resp;
 
     response_init(&resp);
-    web_error_page(&s->ctx, status, &resp);
+    web_error_page(&s->ctx, rq->target, status, &resp);
     resp.status = status;
     resp.max_age = -1;
     return send_response(s, conn, rq, method, &resp, WEB_G_OTHER);
@@ -900,20 +900,20 @@ render(struct web_server *s, const struct web_request *req, web_handler *h,
        struct web_response *resp)
 {
     if (h == NULL) {
-        web_error_page(&s->ctx, 404, resp);
+        web_error_page(&s->ctx, req->path, 404, resp);
     } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599 ||
                buf_cut(&resp->body)) {
         /* Whatever the handler wrote stays private; a body past
          * WEB_MAX_BODY was cut, and a cut page is an error, not a page. */
         buf_reset(&resp->body);
-        web_error_page(&s->ctx, 500, resp);
+        web_error_page(&s->ctx, req->path, 500, resp);
     } else if (resp->status >= 400 && resp->body.len == 0) {
-        web_error_page(&s->ctx, resp->status, resp);
+        web_error_page(&s->ctx, req->path, resp->status, resp);
     } else if (resp->status < 400 && web_error_status(500) == 503) {
         /* A query stopped by the budget under a handler that went on without
          * it: the page is incomplete, and must not be cached or shown. */
         buf_reset(&resp->body);
-        web_error_page(&s->ctx, 503, resp);
+        web_error_page(&s->ctx, req->path, 503, resp);
     }
 }
 

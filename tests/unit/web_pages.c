@@ -283,11 +283,11 @@ get(const char *target)
     buf_init(&a->r.body, WEB_MAX_BODY);
     h = web_route(path).fn;
     if (h == NULL) {
-        web_error_page(&ctx, 404, &a->r);
+        web_error_page(&ctx, path, 404, &a->r);
     } else {
         assert_int_equal(h(&ctx, &a->req, &a->r), 0);
         if (a->r.status >= 400 && a->r.body.len == 0)
-            web_error_page(&ctx, a->r.status, &a->r);
+            web_error_page(&ctx, path, a->r.status, &a->r);
     }
     return a;
 }
@@ -886,7 +886,7 @@ test_style_and_errors(void **state)
 
     a = calloc(1, sizeof(*a));
     buf_init(&a->r.body, WEB_MAX_BODY);
-    web_error_page(&ctx, 500, &a->r);
+    web_error_page(&ctx, NULL, 500, &a->r);
     assert_int_equal(a->r.status, 500);
     assert_contains(body(a), "Something went wrong");
     assert_contains(body(a), "<nav aria-label=\"Main\">");
