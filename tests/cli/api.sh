@@ -23,6 +23,12 @@ end "the judgment corpus is served"
 begin
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' docs/openapi.json 2>"$T/j.err" ||
     fail "docs/openapi.json is not JSON: $(head -c 200 "$T/j.err")"
+# the document itself, by openapi-spec-validator when it is installed
+if python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    python3 -c 'import json, sys; from openapi_spec_validator import validate
+validate(json.load(open(sys.argv[1])))' docs/openapi.json >"$T/osv" 2>&1 ||
+        fail "docs/openapi.json is not valid OpenAPI: $(tail -n 3 "$T/osv")"
+fi
 out=$(timeout 300 python3 tests/api/openapi_check.py "$url" docs/openapi.json 2>&1)
 rc=$?
 [ "$rc" -eq 0 ] || fail "$(printf '%s' "$out" | head -n 5)"
