@@ -56,7 +56,8 @@ put_hit(const struct event *e, const char *title, const char *snippet, void *arg
 static void
 search_form(struct buf *b, const char *q)
 {
-    buf_puts(b, "<form class=\"big\" role=\"search\" action=\"/search\" method=\"get\">"
+    buf_puts(b, "<form class=\"big\" role=\"search\" aria-label=\"Search the almanac\""
+                " action=\"/search\" method=\"get\">"
                 "<label class=\"vh\" for=\"q\">Search events</label>"
                 "<input id=\"q\" type=\"search\" name=\"q\" maxlength=\"200\" value=\"");
     render_text(b, q);

@@ -431,8 +431,8 @@ render_page_begin(struct buf *b, const struct web_ctx *ctx, const struct render_
                    p->nav && strcmp(p->nav, nav_items[i].id) == 0 ? " aria-current=\"page\"" : "",
                    nav_items[i].label);
     }
-    buf_puts(b, "</ul></nav>\n<form class=\"search\" role=\"search\" action=\"/search\""
-                " method=\"get\"><label class=\"vh\" for=\"site-q\">Search events</label>"
+    buf_puts(b, "</ul></nav>\n<form class=\"search\" role=\"search\""
+                " aria-label=\"Site search\" action=\"/search\" method=\"get\"><label class=\"vh\" for=\"site-q\">Search events</label>"
                 "<input id=\"site-q\" type=\"search\" name=\"q\" maxlength=\"200\""
                 " placeholder=\"Search\" value=\"");
     render_text(b, p->query);

@@ -77,5 +77,39 @@ get '/search?q=Anthropic+Mythos'
 grep -q '<mark>' "$T/body" || fail "no highlight left in the results"
 end "search matches source names and authors" "(posts $own)"
 
+begin
+get /static/style.css
+python3 - "$T/body" >"$T/contrast" 2>&1 <<'PY' || fail "$(tail -n 2 "$T/contrast")"
+import re, sys
+css = open(sys.argv[1]).read()
+light = dict(re.findall(r"(--[\w-]+): (#[0-9a-f]{6})", css.split("@media (prefers-color-scheme: dark)")[0]))
+dark = dict(light, **dict(re.findall(r"(--[\w-]+): (#[0-9a-f]{6})",
+                                     css.split("@media (prefers-color-scheme: dark)")[1].split("}\n}")[0])))
+def rgb(h): return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))
+def lum(c):
+    c = [x / 255 for x in c]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+def ratio(a, b):
+    a, b = sorted((lum(a), lum(b)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+bad = []
+for cls in ("ok", "bad"):
+    m = re.search(r"\.status\.%s \{ color: var\((--[\w-]+)\);\s*background: color-mix\(in srgb, var\((--[\w-]+)\) (\d+)%%" % cls, css)
+    assert m, "no .status.%s rule" % cls
+    for name, v in (("light", light), ("dark", dark)):
+        for under in ("--bg", "--surface"):
+            t = int(m.group(3)) / 100
+            tint = tuple(t * x + (1 - t) * y for x, y in zip(rgb(v[m.group(2)]), rgb(v[under])))
+            r = ratio(rgb(v[m.group(1)]), tint)
+            if r < 4.5:
+                bad.append("%s %s on %s: %.2f" % (cls, name, under, r))
+assert not bad, "status badges under 4.5:1: " + "; ".join(bad)
+PY
+get '/search?q=model'
+n=$(grep -o 'role="search"[^>]*aria-label="[^"]*"' "$T/body" | sed 's/.*aria-label=//' | sort -u | wc -l)
+[ "$(grep -o 'role="search"' "$T/body" | wc -l)" = "$n" ] || fail "search landmarks without distinct labels"
+end "the status badges have 4.5:1 contrast in both schemes; the two search landmarks are told apart"
+
 stop_almanac
 finish
