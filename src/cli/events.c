@@ -448,6 +448,7 @@ cmd_analyze(struct cli *c, int argc, char **argv)
     int rebuild = argc == 2 && strcmp(argv[1], "--rebuild") == 0;
 
     if (argc > 2 || (argc == 2 && !rebuild)) {
+        fprintf(stderr, "almanac: analyze: unknown argument '%s'\n", argv[argc == 2 ? 1 : 2]);
         fprintf(stderr, "usage: almanac analyze [--rebuild]\n");
         return 2;
     }

@@ -57,8 +57,10 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 
-        if (next == NULL)
+        if (next == NULL) {
+            fprintf(stderr, "almanac: %s: %s needs a value\n", run ? "run" : "serve", a);
             return ALM_ENOTFOUND;
+        }
         if (strcmp(a, "--listen") == 0) {
             if (check_port(next) != ALM_OK)
                 return ALM_EINVAL;
@@ -92,6 +94,7 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
                 return ALM_EINVAL;
             o->every = (long)v;
         } else {
+            fprintf(stderr, "almanac: %s: unknown option '%s'\n", run ? "run" : "serve", a);
             return ALM_ENOTFOUND;
         }
     }

@@ -296,6 +296,8 @@ cmd_opml(struct cli *c, int argc, char **argv)
         buf_fini(&out);
         return rc == ALM_OK ? 0 : 1;
     }
+    if (argc >= 2 && strcmp(argv[1], "import") != 0 && strcmp(argv[1], "export") != 0)
+        fprintf(stderr, "almanac: opml: unknown subcommand '%s'\n", argv[1]);
     fprintf(stderr, "usage: almanac opml import FILE | almanac opml export\n");
     return 2;
 }

@@ -71,6 +71,15 @@ run "$T/u" "$ALMANAC" --db "$T/x.db" events --frobnicate
 [ "$rc" -eq 2 ] && grep -q -- "--frobnicate" "$T/u.err" || fail "events --frobnicate: $rc"
 run "$T/u" "$ALMANAC" --db "$T/x.db" sources --frobnicate
 [ "$rc" -eq 2 ] && grep -q -- "--frobnicate" "$T/u.err" || fail "sources --frobnicate: $rc"
+for cmd in ingest fetch parse extract analyze serve run; do
+    run "$T/u" "$ALMANAC" --db "$T/x.db" "$cmd" --frobnicate
+    [ "$rc" -eq 2 ] || fail "$cmd --frobnicate: exit status $rc"
+    grep -q -- "--frobnicate" "$T/u.err" || fail "$cmd --frobnicate: not named: $(errtext "$T/u")"
+done
+run "$T/u" "$ALMANAC" --db "$T/x.db" opml frobnicate
+[ "$rc" -eq 2 ] && grep -q frobnicate "$T/u.err" || fail "opml frobnicate: $rc $(errtext "$T/u")"
+run "$T/u" "$ALMANAC" --db "$T/x.db" serve --listen
+[ "$rc" -eq 2 ] && grep -q -- "--listen needs a value" "$T/u.err" || fail "serve --listen: $rc"
 end "unknown commands and options exit 2, naming them, with the usage on stderr"
 
 begin
