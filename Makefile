@@ -145,10 +145,12 @@ MANDIR  := $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 UNITS   := almanac.service almanac-ingest.service almanac-ingest.timer
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/data \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/data \
 		$(DESTDIR)$(DATADIR)/guides $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/almanac
 	install -m 0644 docs/almanac.1 $(DESTDIR)$(MANDIR)/man1/almanac.1
+	install -m 0644 docs/almanac.conf.5 $(DESTDIR)$(MANDIR)/man5/almanac.conf.5
 	install -m 0644 etc/almanac.conf $(DESTDIR)$(DATADIR)/almanac.conf.example
 	install -m 0644 data/entities.tsv $(DESTDIR)$(DATADIR)/data/entities.tsv
 	cp -R data/model $(DESTDIR)$(DATADIR)/data/

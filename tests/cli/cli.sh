@@ -110,13 +110,18 @@ end "invalid values exit 2 with a message naming the value; valid ones still wor
 
 begin
 if command -v groff >/dev/null; then
-    LC_ALL=C groff -man -ww -z docs/almanac.1 2>"$T/groff.err" || fail "groff: exit status $?"
+    LC_ALL=C groff -man -ww -z docs/almanac.1 docs/almanac.conf.5 2>"$T/groff.err" ||
+        fail "groff: exit status $?"
     [ -s "$T/groff.err" ] && fail "groff warnings: $(head -c 200 "$T/groff.err")"
 fi
 for cmd in $COMMANDS help; do
     grep -Eq "^\.(B|BR|BI) \"?$cmd\b" docs/almanac.1 || fail "the man page does not describe $cmd"
 done
-end "the man page formats without warnings and describes every command"
+# almanac.conf(5) describes every key the configuration reader knows
+for key in $(grep -o '{ "[a-z_]*", SEC_' src/base/config.c | cut -d'"' -f2 | sort -u); do
+    grep -q "^\.B $key\$" docs/almanac.conf.5 || fail "almanac.conf(5) does not describe $key"
+done
+end "the man pages format without warnings and describe every command and key"
 
 begin
 if ! command -v systemd-analyze >/dev/null; then
@@ -139,7 +144,8 @@ begin
 # -o: install the binary under test as it is, never rebuild it here
 run "$T/inst" make -s -o "$ALMANAC" install DESTDIR="$T/dest" PREFIX=/usr BIN="$ALMANAC"
 [ "$rc" -eq 0 ] || fail "make install: $rc: $(errtext "$T/inst")"
-for f in usr/bin/almanac usr/share/man/man1/almanac.1 usr/share/almanac/data/entities.tsv \
+for f in usr/bin/almanac usr/share/man/man1/almanac.1 usr/share/man/man5/almanac.conf.5 \
+         usr/share/almanac/data/entities.tsv \
          usr/share/almanac/data/model/judgment.tsv usr/lib/systemd/system/almanac.service \
          usr/lib/systemd/system/almanac-ingest.timer; do
     [ -e "$T/dest/$f" ] || fail "make install did not install $f"
