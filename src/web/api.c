@@ -38,8 +38,11 @@ default_message(int status)
 {
     switch (status) {
     case 400: return "bad request: a malformed path or query string";
+    case 401: return "this needs the configuration's token: Authorization: Bearer TOKEN";
+    case 403: return "writes are refused: the configuration has no token, or the request"
+                     " did not come from this machine (use a TLS proxy on it)";
     case 404: return "no such resource; the API is described at /api/v1/openapi.json";
-    case 405: return "method not allowed: the API answers GET and HEAD";
+    case 405: return "method not allowed: reads are GET or HEAD, /api/v1/fetch is POST";
     case 414: return "the request target is longer than 2048 bytes";
     case 431: return "the request's header is too large";
     case 503: return "the server is busy or stopping; try again later";
@@ -894,5 +897,25 @@ web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
     resp->content_type = json_type;
     resp->max_age = MAX_AGE_GUIDE;
     resp->last_modified = 0;
+    return 0;
+}
+
+/* ---- writes (the server has checked the token) ---- */
+
+int
+web_api_fetch(const struct web_ctx *ctx, const struct web_request *req,
+              struct web_response *resp)
+{
+    if (unknown_param(req, NULL, resp))
+        return 0;
+    if (ctx->ingest_now == NULL)
+        return api_error(resp, 409, "this server does not ingest (almanac serve): use almanac"
+                                    " run, or run almanac fetch beside it");
+    ctx->ingest_now();
+    resp->status = 202;
+    resp->content_type = json_type;
+    resp->max_age = -1;
+    buf_puts(&resp->body, "{\"status\":\"accepted\",\"message\":\"a fetch of every enabled"
+                          " source starts now; GET /api/v1/sources shows its progress\"}\n");
     return 0;
 }

@@ -39,6 +39,10 @@ int web_api_source(const struct web_ctx *ctx, const struct web_request *req,
 /* /api/v1/openapi.json: the API's OpenAPI 3.1 description (docs/openapi.json) */
 int web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);
+/* POST /api/v1/fetch: fetch every enabled source now (202), under `almanac
+ * run`; 409 under `almanac serve`. The server checks the token first. */
+int web_api_fetch(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

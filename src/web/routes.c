@@ -53,6 +53,23 @@ static const struct {
     { "/api/v1/sources/", { web_api_source, WEB_G_API, 0 } },
 };
 
+/* Writes: POST only, with Authorization: Bearer TOKEN (server.c). */
+static const struct {
+    const char *path;
+    web_handler *fn;
+} writes[] = {
+    { "/api/v1/fetch", web_api_fetch },
+};
+
+web_handler *
+web_write_route(const char *path)
+{
+    for (size_t i = 0; path && i < LEN(writes); i++)
+        if (strcmp(path, writes[i].path) == 0)
+            return writes[i].fn;
+    return NULL;
+}
+
 /* The group of a path no route takes. */
 static enum web_group
 group_of(const char *path)

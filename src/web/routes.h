@@ -19,6 +19,10 @@ struct web_route {
  * one its prefix suggests (a missing /api/... is counted with the API). */
 struct web_route web_route(const char *path);
 
+/* The handler of a write (POST, behind the configuration's token, which the
+ * server checks first) at path, or NULL. */
+web_handler *web_write_route(const char *path);
+
 /* The error answer for a status (404, 400, 500...) to a request for path
  * (the raw target will do; NULL: unknown): a JSON error under /api/, the
  * site's HTML error page elsewhere. */
