@@ -73,6 +73,16 @@ static const struct command {
     { "explain", cmd_explain, "explain ID                why an event has its score",
       "usage: almanac explain ID\n\n"
       "Prints the reasons that make up an event's score, with their points.\n" },
+    { "digest", cmd_digest, "digest --day|--week [DATE] [--format md|html]\n"
+                            "         a day's or a week's top events, their stories and guides",
+      "usage: almanac digest --day [YYYY-MM-DD] | --week [YYYY-Www|YYYY-MM-DD]\n"
+      "                      [--format md|html] [--base-url URL]\n\n"
+      "Prints the period's 10 top events (by score, then date), each with its score,\n"
+      "source, kind, summary, link, guides and its story's other reports. Without DATE,\n"
+      "today or this week (UTC; ALMANAC_NOW fixes the clock). Weeks are ISO 8601, Monday\n"
+      "first. The site has the same at /digest/YYYY-MM-DD and /digest/YYYY-Www.\n\n"
+      "  --format md|html   Markdown (the default) or a standalone HTML page\n"
+      "  --base-url URL     link each event to its page on the site at URL\n" },
     { "opml", cmd_opml, "opml import FILE | opml export",
       "usage: almanac opml import FILE\n"
       "       almanac opml export\n\n"

@@ -27,6 +27,7 @@ static const struct {
     { "/guides", { web_page_guides, WEB_G_PAGES, 0 } },
     { "/sources", { web_page_sources, WEB_G_PAGES, 0 } },
     { "/search", { web_page_search, WEB_G_PAGES, 0 } },
+    { "/digest", { web_page_digest_today, WEB_G_PAGES, 0 } },
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
@@ -46,6 +47,7 @@ static const struct {
     struct web_route r;
 } prefixed[] = {
     { "/events/", { web_page_event, WEB_G_PAGES, 0 } },
+    { "/digest/", { web_page_digest, WEB_G_PAGES, 0 } },
     { "/guides/", { web_page_guide, WEB_G_PAGES, 0 } },
     { "/sources/", { web_page_source, WEB_G_PAGES, 0 } },
     { "/api/v1/events/", { web_api_event, WEB_G_API, 0 } },

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/lib.bash"
 
-COMMANDS='ingest fetch parse extract sources analyze events event explain opml serve run'
+COMMANDS='ingest fetch parse extract sources analyze events event explain digest opml serve run'
 
 begin
 run "$T/v" "$ALMANAC" --version
