@@ -165,8 +165,9 @@ setup(void **state)
     /* Not Ai2's newest item, which the clock test reads. */
     hostile_id = query_int(db, "SELECT max(i.id) FROM items i JOIN sources s"
                                " ON s.id = i.source_id WHERE s.slug = 'windsurf'");
-    snprintf(sql, sizeof(sql), "INSERT INTO items_fts(items_fts, rowid, title, text)"
-                               " SELECT 'delete', id, title, text FROM items WHERE id = %lld",
+    snprintf(sql, sizeof(sql), "INSERT INTO items_fts(items_fts, rowid, title, text, byline)"
+                               " SELECT 'delete', id, title, text, byline FROM items"
+                               " WHERE id = %lld",
              hostile_id);
     sqlite3_exec(db, sql, NULL, NULL, NULL);
     {
@@ -186,8 +187,8 @@ setup(void **state)
             sqlite3_finalize(s);
         }
         /* The full-text row follows the new title, as the store writes it. */
-        snprintf(sql, sizeof(sql), "INSERT INTO items_fts(rowid, title, text)"
-                                   " SELECT id, title, text FROM items WHERE id = %lld",
+        snprintf(sql, sizeof(sql), "INSERT INTO items_fts(rowid, title, text, byline)"
+                                   " SELECT id, title, text, byline FROM items WHERE id = %lld",
                  hostile_id);
         sqlite3_exec(db, sql, NULL, NULL, NULL);
         if (sqlite3_prepare_v2(db, "UPDATE sources SET last_error = ?1, failures = 2"
@@ -363,6 +364,7 @@ test_routes(void **state)
         { "/api/v1/events/3", 1 }, { "/api/v1/guides", 1 }, { "/api/v1/guides/x", 1 },
         { "/api/v1/sources", 1 }, { "/api/v1/search", 1 }, { "/nope", 0 },
         { "/healthz", 1 }, { "/metrics", 1 }, { "/guides/", 0 },
+        { "/digest", 1 }, { "/digest/2026-W36", 1 }, { "/api/v1/openapi.json", 1 },
     };
 
     (void)state;
@@ -412,6 +414,27 @@ test_event_page(void **state)
     assert_contains(body(a), "rel=\"noopener noreferrer nofollow\"");
     assert_contains(body(a), "<link rel=\"stylesheet\" href=\"/static/style.css?v=");
     assert_lacks(body(a), "<script");
+    done(a);
+}
+
+/* The digest of the hostile item's week (it is the newest, scored 10):
+ * its title and summary escaped, its javascript: link not linked. */
+static void
+test_digest_page(void **state)
+{
+    struct answer *a;
+
+    (void)state;
+    a = get("/digest/2026-W36");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "&lt;script&gt;alert(");
+    assert_lacks(body(a), "<script");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "javascript:");
+    assert_contains(body(a), "href=\"/digest/2026-W35\" rel=\"prev\"");
+    done(a);
+    a = get("/digest/2026-W99");
+    assert_int_equal(a->r.status, 404);
     done(a);
 }
 
@@ -899,6 +922,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_digest_page),
         cmocka_unit_test(test_event_page),
         cmocka_unit_test(test_event_redirects),
         cmocka_unit_test(test_hostile_escaped),
