@@ -291,7 +291,9 @@ digest_write(struct store *st, const struct digest_period *p, const char *base, 
     int rc;
 
     digest_period_title(p, title, sizeof(title));
-    if (html) {
+    if (html == 2) {
+        buf_puts(out, "<ol>\n");
+    } else if (html) {
         buf_puts(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<title>Almanac digest: ");
         text(&w, title);
@@ -309,7 +311,7 @@ digest_write(struct store *st, const struct digest_period *p, const char *base, 
                            : "No events in this period.\n");
     else if (html)
         buf_puts(out, "</ol>\n");
-    if (html)
+    if (html == 1)
         buf_puts(out, "</body>\n</html>\n");
     if (rc != ALM_OK)
         return rc;

@@ -37,8 +37,8 @@ int digest_events(struct store *st, const struct digest_period *p,
                   int (*fn)(const struct event *e, void *arg), void *arg);
 
 /*
- * The digest as Markdown (html 0) or as a standalone HTML document (html
- * 1): each event with its score, source, summary and link, its story's
+ * The digest as Markdown (html 0), as a standalone HTML document (html
+ * 1) or as an HTML fragment, the list alone (html 2, for feed entries): each event with its score, source, summary and link, its story's
  * other reports and its guides. base: the site's URL for event links
  * ("http://127.0.0.1:8080"), or NULL for none. ALM_OK or the store's error.
  */

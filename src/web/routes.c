@@ -31,6 +31,8 @@ static const struct {
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
+    { "/digest.atom", { web_feed_digest_atom, WEB_G_FEEDS, 0 } },
+    { "/digest.json", { web_feed_digest_json, WEB_G_FEEDS, 0 } },
     { "/api/v1/events", { web_api_events, WEB_G_API, 0 } },
     { "/api/v1/guides", { web_api_guides, WEB_G_API, 0 } },
     { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },

@@ -103,5 +103,30 @@ get /digest
 [ "$code" = 302 ] && [ "$(hdr Location)" = /digest/2026-06-28 ] || fail "/digest: $code $(hdr Location)"
 end "/digest/WEEK and /digest/DAY show the top events with prev/next; bad names 404; /digest is today's"
 
+begin
+get /digest.atom
+[ "$code" = 200 ] || fail "/digest.atom: $code"
+python3 - "$T/body" "$db" <<'PY' >"$T/da" 2>&1 || fail "$(tail -n 1 "$T/da")"
+import sqlite3, sys, xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+entries = ET.parse(sys.argv[1]).getroot().findall(A + "entry")
+names = [e.find(A + "id").text.rsplit("/", 1)[1] for e in entries]
+con = sqlite3.connect(sys.argv[2])
+# the 14 complete days before 2026-06-28 that have events, newest first
+want = [r[0] for r in con.execute(
+    "SELECT DISTINCT date(published, 'unixepoch') d FROM items JOIN events USING (id)"
+    " WHERE published >= strftime('%s', '2026-06-14') AND published < strftime('%s', '2026-06-28')"
+    " ORDER BY d DESC")]
+assert names == want, "entries %s, days with events %s" % (names, want)
+for e in entries:
+    assert e.find(A + "content").text.startswith("<ol>"), "an entry without its list"
+PY
+get '/digest.json?period=week'
+[ "$code" = 200 ] && grep -q '"id":"[^"]*/digest/2026-W25"' "$T/body" || fail "weekly JSON Feed: $code"
+grep -q '/digest/2026-W26"' "$T/body" && fail "the current, incomplete week is an entry"
+get '/digest.atom?period=month'
+[ "$code" = 400 ] || fail "period=month: $code"
+end "/digest.atom and /digest.json list the last complete days' (weeks') digests that have events"
+
 stop_almanac
 finish
