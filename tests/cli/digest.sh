@@ -82,7 +82,8 @@ if ! command -v curl >/dev/null; then
     skip "digest pages" "curl is not installed"
     finish
 fi
-start_almanac "$T/serve" --db "$db" serve --listen 127.0.0.1:0 || fail "serve did not start"
+ALMANAC_QUERY_BUDGET_MS=60000 start_almanac "$T/serve" --db "$db" serve --listen 127.0.0.1:0 ||
+    fail "serve did not start"
 
 begin
 get /digest/2026-W26
