@@ -122,7 +122,7 @@ const char web_style_css[] =
     ".page-head .sub { margin: 0; color: var(--muted); font-size: .95rem; }\n"
     ".page-head .sub a { color: inherit; }\n"
     ".page-head .note { margin: .5rem 0 0; font-size: .95rem; }\n"
-    ".events details.story { margin: -.5rem 0 1rem; font-size: .875rem; color: var(--muted); }\n"
+    ".events details.story { margin: .5rem 0 1rem; font-size: .875rem; color: var(--muted); }\n"
     ".events details.story ul { margin: .25rem 0 0; padding-left: 1.2rem; }\n"
     "\n"
     ".filters { display: grid; gap: .35rem; margin: 0 0 .5rem; padding: .65rem .75rem;\n"
