@@ -1,7 +1,7 @@
 # Almanac - plain make, pkg-config for every library.
 #
 #   make            build ./almanac
-#   make run        install what is missing, build, ingest the bundled snapshot, show events
+#   make run        install what is missing, build, ingest (live, or the snapshot offline), show events
 #   make test       build and run every test, normal and sanitized; ends "N passed, M failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmarks in bench/
@@ -35,7 +35,7 @@ else
 BIN := $(BUILD)/almanac
 endif
 
-.PHONY: all run test asan check-tests bench bench-web clean deps fuzz fuzz-build security
+.PHONY: FORCE install all run test asan check-tests bench bench-web clean deps fuzz fuzz-build security
 all: $(BIN)
 
 # Installs missing Debian packages once; re-run when the installer changes.
@@ -52,6 +52,20 @@ $(BUILD)/obj/%.o: src/%.c $(GEN) | $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# The version (VERSION) and the git commit, for `almanac --version`: the
+# header is rewritten only when they change (a new commit rebuilds main.o).
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@scripts/gen-version $@
+$(BUILD)/obj/cli/main.o: $(BUILD)/gen/version.h
+FORCE:
+
+# The OpenAPI document (docs/openapi.json, written by hand) served by api.c.
+$(BUILD)/gen/openapi.inc: docs/openapi.json scripts/gen-openapi | $(DEPS)
+	@mkdir -p $(dir $@)
+	python3 scripts/gen-openapi docs/openapi.json > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/web/api.o: $(BUILD)/gen/openapi.inc
+
 $(BUILD)/libalmanac.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -66,10 +80,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libalmanac.a
 
 check-tests: $(BIN) $(TESTS)
 
-# The demo: the bundled snapshot into ./almanac.db, the top events in the
+# The demo: the live sources (or the bundled snapshot offline: it says which,
+# scripts/demo-ingest) into ./almanac.db, the top events in the
 # terminal, then the site on http://127.0.0.1:8080/ (Ctrl-C stops it).
 run: $(BIN)
-	./almanac ingest --snapshot
+	@scripts/demo-ingest ./almanac
 	./almanac events --top --limit 5
 	./almanac serve --listen $${LISTEN:-127.0.0.1:8080}
 
@@ -119,6 +134,31 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libalmanac.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libalmanac.a $(PKG_LIBS) \
 		-fsanitize=fuzzer,address,undefined
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the man page,
+# the analysis data (entities, model, guides), an example configuration and
+# the systemd units (with this PREFIX's paths in them).
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/almanac
+MANDIR  := $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS   := almanac.service almanac-ingest.service almanac-ingest.timer
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/data \
+		$(DESTDIR)$(DATADIR)/guides $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/almanac
+	install -m 0644 docs/almanac.1 $(DESTDIR)$(MANDIR)/man1/almanac.1
+	install -m 0644 docs/almanac.conf.5 $(DESTDIR)$(MANDIR)/man5/almanac.conf.5
+	install -m 0644 etc/almanac.conf $(DESTDIR)$(DATADIR)/almanac.conf.example
+	install -m 0644 data/entities.tsv $(DESTDIR)$(DATADIR)/data/entities.tsv
+	cp -R data/model $(DESTDIR)$(DATADIR)/data/
+	install -m 0644 guides/*.md $(DESTDIR)$(DATADIR)/guides/
+	for u in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' etc/$$u \
+			>$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz almanac

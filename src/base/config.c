@@ -38,6 +38,7 @@ enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE };
 enum key {
     K_DATABASE, K_USER_AGENT, K_TOKEN, K_CONCURRENCY, K_PER_HOST, K_TIMEOUT,
     K_MAX_BYTES, K_INTERVAL, K_ARTICLE_BUDGET, K_ARTICLE_MAX_BYTES, K_ARTICLE_TIMEOUT,
+    K_FEED_SCORES,
     K_NAME, K_AUTHOR, K_FEED, K_SITE, K_TIER, K_KIND, K_SNAPSHOT, K_LOCAL,
     K_ENABLED, K_SRC_INTERVAL, K_FULLTEXT,
     K_COUNT
@@ -59,6 +60,7 @@ static const struct {
     { "article_budget", SEC_ALMANAC, K_ARTICLE_BUDGET },
     { "article_max_bytes", SEC_ALMANAC, K_ARTICLE_MAX_BYTES },
     { "article_timeout", SEC_ALMANAC, K_ARTICLE_TIMEOUT },
+    { "feed_scores", SEC_ALMANAC, K_FEED_SCORES },
     { "name", SEC_SOURCE, K_NAME },
     { "author", SEC_SOURCE, K_AUTHOR },
     { "feed", SEC_SOURCE, K_FEED },
@@ -486,6 +488,12 @@ handle_almanac(struct parse *p, enum key k, const char *name, const char *v)
             return 0;
         c->article_timeout = (int)n;
         return 1;
+    case K_FEED_SCORES:
+        if (parse_bool(v, &c->feed_scores) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
     default:
         return 0;
     }
@@ -697,6 +705,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     c->article_budget = 10;
     c->article_max_bytes = 4LL << 20;
     c->article_timeout = 20;
+    c->feed_scores = 1;
 
     memset(&p, 0, sizeof(p));
     p.path = path;

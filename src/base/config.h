@@ -48,6 +48,7 @@ struct config {
     char *dir;
     char *database, *user_agent, *token; /* token may be NULL */
     int concurrency, per_host, timeout, interval;
+    int feed_scores;     /* feeds put "[score] " before each title (default 1) */
     long long max_bytes;
     /* linked articles (ingest/articles.c): fetches per host per run, body cap,
      * seconds per transfer */

@@ -50,6 +50,8 @@ int cmd_analyze(struct cli *c, int argc, char **argv);
 /* Runs the analysis over new and changed items (all with rebuild). */
 int cli_analyze(struct cli *c, int rebuild);
 int cmd_opml(struct cli *c, int argc, char **argv);
+/* digest --day|--week [DATE] [--format md|html]: the period's top events. */
+int cmd_digest(struct cli *c, int argc, char **argv);
 /* serve: the web server until SIGTERM/SIGINT; run: the same, ingesting every --every s. */
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyze/analyze.h"
+#include "analyze/model.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/timefmt.h"
@@ -85,6 +86,43 @@ list_event(const struct event *e, void *arg)
  * listing stays within its output buffer's bound. */
 #define EVENTS_LIMIT_MAX 1000000
 
+/* --source and --guide name what the almanac has: 0, or 2 after saying
+ * which value names nothing (1 when the store cannot tell). */
+static int
+check_names(struct cli *c, const struct event_query *q)
+{
+    int rc;
+
+    if (q->source) {
+        struct source_state ss;
+        rc = store_get_source(c->st, q->source, &ss);
+        if (rc == ALM_OK)
+            source_state_fini(&ss);
+        else if (rc == ALM_ENOTFOUND) {
+            fprintf(stderr, "almanac: --source: no source '%s' (`almanac sources` lists them)\n",
+                    q->source);
+            return 2;
+        } else {
+            fprintf(stderr, "almanac: %s\n", store_error(c->st));
+            return 1;
+        }
+    }
+    if (q->guide) {
+        struct guide_info g;
+        rc = store_get_guide(c->st, q->guide, &g);
+        if (rc == ALM_OK)
+            guide_info_fini(&g);
+        else if (rc == ALM_ENOTFOUND) {
+            fprintf(stderr, "almanac: --guide: no guide '%s'\n", q->guide);
+            return 2;
+        } else {
+            fprintf(stderr, "almanac: %s\n", store_error(c->st));
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int
 usage_events(void)
 {
@@ -129,6 +167,11 @@ cmd_events(struct cli *c, int argc, char **argv)
         } else if (strcmp(a, "--source") == 0) {
             q.source = v, i++;
         } else if (strcmp(a, "--kind") == 0) {
+            if (strcmp(v, "other") != 0 && event_kind_parse(v) == KIND_OTHER) {
+                fprintf(stderr, "almanac: --kind: no kind '%s' (release, research, policy, "
+                                "business, security, commentary, digest, tutorial, other)\n", v);
+                return 2;
+            }
             q.kind = v, i++;
         } else if (strcmp(a, "--since") == 0) {
             if (date_parse(v, &q.since) != ALM_OK) {
@@ -137,11 +180,16 @@ cmd_events(struct cli *c, int argc, char **argv)
             }
             i++;
         } else {
+            fprintf(stderr, "almanac: events: unknown option '%s'\n", a);
             return usage_events();
         }
     }
     if (cli_store(c) == NULL)
         return 1;
+    if ((rc = check_names(c, &q)) != 0) {
+        buf_fini(&l.out);
+        return rc;
+    }
     if (l.json)
         buf_putc(&l.out, '[');
     rc = store_list_events(c->st, &q, list_event, &l);
@@ -400,6 +448,7 @@ cmd_analyze(struct cli *c, int argc, char **argv)
     int rebuild = argc == 2 && strcmp(argv[1], "--rebuild") == 0;
 
     if (argc > 2 || (argc == 2 && !rebuild)) {
+        fprintf(stderr, "almanac: analyze: unknown argument '%s'\n", argv[argc == 2 ? 1 : 2]);
         fprintf(stderr, "usage: almanac analyze [--rebuild]\n");
         return 2;
     }

@@ -149,6 +149,7 @@ cmd_ingest(struct cli *c, int argc, char **argv)
         } else if (strcmp(argv[i], "--no-analyze") == 0) {
             c->no_analyze = 1; /* a bulk load: `almanac analyze` later */
         } else {
+            fprintf(stderr, "almanac: ingest: unknown option '%s'\n", argv[i]);
             fprintf(stderr, "usage: almanac ingest [--snapshot] [--all] [--no-analyze] "
                             "[SOURCE...]\n");
             return 2;
@@ -167,6 +168,7 @@ cmd_fetch(struct cli *c, int argc, char **argv)
     struct ingest_options o = { 0 };
 
     if (argc > 1 && argv[1][0] == '-') {
+        fprintf(stderr, "almanac: fetch: unknown option '%s'\n", argv[1]);
         fprintf(stderr, "usage: almanac fetch [SOURCE...]\n");
         return 2;
     }

@@ -217,10 +217,15 @@ cmd_parse(struct cli *c, int argc, char **argv)
 
     (void)c;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
+        if (strcmp(argv[i], "--json") == 0) {
             json = 1;
-        else
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "almanac: parse: unknown option '%s'\n", argv[i]);
+            nfiles = 0;
+            break;
+        } else {
             nfiles++;
+        }
     }
     if (nfiles == 0) {
         fprintf(stderr, "usage: almanac parse FILE|URL... [--json]\n");

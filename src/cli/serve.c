@@ -10,12 +10,14 @@
  * an ingest it takes effect when the ingest ends.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "cli/cli.h"
@@ -57,8 +59,10 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 
-        if (next == NULL)
+        if (next == NULL) {
+            fprintf(stderr, "almanac: %s: %s needs a value\n", run ? "run" : "serve", a);
             return ALM_ENOTFOUND;
+        }
         if (strcmp(a, "--listen") == 0) {
             if (check_port(next) != ALM_OK)
                 return ALM_EINVAL;
@@ -92,6 +96,7 @@ parse_opts(int argc, char **argv, int run, struct serve_opts *o)
                 return ALM_EINVAL;
             o->every = (long)v;
         } else {
+            fprintf(stderr, "almanac: %s: unknown option '%s'\n", run ? "run" : "serve", a);
             return ALM_ENOTFOUND;
         }
     }
@@ -114,13 +119,23 @@ raise_fd_limit(unsigned max_conns)
     }
 }
 
-/* run: every due source, as `almanac ingest` does. */
+/* run: every due source, as `almanac ingest` does; with all, every
+ * enabled one, due or not (POST /api/v1/fetch). */
 static int
-ingest_once(struct cli *c)
+ingest_once(struct cli *c, int all)
 {
     struct ingest_options o = { 0 };
 
+    o.force_all = all;
     return cli_ingest(c, &o);
+}
+
+/* POST /api/v1/fetch under run, on a server thread: the main thread's
+ * wait takes SIGUSR1 (blocked everywhere) and fetches at once. */
+static void
+wake_ingest(void)
+{
+    kill(getpid(), SIGUSR1);
 }
 
 /* ALMANAC_QUERY_BUDGET_MS: what one request may spend in the store
@@ -193,6 +208,10 @@ serve(struct cli *c, int argc, char **argv, int run)
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
+    if (run) { /* SIGUSR1: POST /api/v1/fetch (wake_ingest) */
+        sigaddset(&stop, SIGUSR1);
+        ctx.ingest_now = wake_ingest;
+    }
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit(o.web.max_conns);
@@ -210,12 +229,14 @@ serve(struct cli *c, int argc, char **argv, int run)
         while (sigwait(&stop, &sig) != 0)
             ;
     } else {
+        int all = 0;
         for (;;) {
             struct timespec ts = { o.every, 0 };
-            ingest_once(c);
+            ingest_once(c, all);
             fflush(stdout);
             sig = sigtimedwait(&stop, NULL, &ts);
-            if (sig > 0)
+            all = sig == SIGUSR1;
+            if (sig > 0 && !all)
                 break;
         }
     }

@@ -29,8 +29,17 @@ cmd_sources(struct cli *c, int argc, char **argv)
     int json = argc > 1 && strcmp(argv[1], "--json") == 0;
     struct buf out = BUF_INIT((size_t)64 << 20);
 
-    if (cli_config(c) == NULL || cli_store(c) == NULL)
+    if (argc > 2 || (argc == 2 && !json)) {
+        if (argc >= 2 && strcmp(argv[1], "--json") != 0)
+            fprintf(stderr, "almanac: sources: unknown argument '%s'\n", argv[1]);
+        fprintf(stderr, "usage: almanac sources [--json]\n");
+        buf_fini(&out);
+        return 2;
+    }
+    if (cli_config(c) == NULL || cli_store(c) == NULL) {
+        buf_fini(&out);
         return 1;
+    }
     if (json)
         buf_putc(&out, '[');
     else
@@ -300,6 +309,8 @@ cmd_opml(struct cli *c, int argc, char **argv)
         buf_fini(&out);
         return rc == ALM_OK ? 0 : 1;
     }
+    if (argc >= 2 && strcmp(argv[1], "import") != 0 && strcmp(argv[1], "export") != 0)
+        fprintf(stderr, "almanac: opml: unknown subcommand '%s'\n", argv[1]);
     fprintf(stderr, "usage: almanac opml import FILE | almanac opml export\n");
     return 2;
 }

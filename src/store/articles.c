@@ -128,15 +128,16 @@ store_put_article(struct store *st, int64_t item_id, int64_t source_id,
     }
     if (rc == ALM_OK && r->ok && !r->not_modified) {
         /* the index forgets the row as it was, then learns it as it is */
-        rc = run_item(st, "INSERT INTO items_fts (items_fts, rowid, title, text, article_text)"
-                          " SELECT 'delete', id, title, text, article_text FROM items"
+        rc = run_item(st, "INSERT INTO items_fts (items_fts, rowid, title, text, article_text,"
+                          " byline) SELECT 'delete', id, title, text, article_text, byline"
+                          " FROM items"
                           " WHERE id = ?2 AND ?1 IS NULL", item_id, NULL);
         if (rc == ALM_OK)
             rc = run_item(st, "UPDATE items SET article_text = ?1 WHERE id = ?2", item_id,
                           r->text);
         if (rc == ALM_OK)
-            rc = run_item(st, "INSERT INTO items_fts (rowid, title, text, article_text)"
-                              " SELECT id, title, text, article_text FROM items"
+            rc = run_item(st, "INSERT INTO items_fts (rowid, title, text, article_text, byline)"
+                              " SELECT id, title, text, article_text, byline FROM items"
                               " WHERE id = ?2 AND ?1 IS NULL", item_id, NULL);
     }
     if (rc != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK) {

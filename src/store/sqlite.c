@@ -247,6 +247,27 @@ static const char *const migrations[] = {
     "  slug TEXT PRIMARY KEY, title TEXT NOT NULL, level TEXT NOT NULL, summary TEXT,"
     "  steps TEXT NOT NULL, rank INTEGER NOT NULL DEFAULT 0"
     ") WITHOUT ROWID;",
+    /* 13: search matches who published, not only what: the source's name,
+     * its author and the item's author ("Anthropic Mythos" finds
+     * Anthropic's posts on Mythos). Kept on the item (byline) because the
+     * index reads its columns from items; the index is built again with
+     * the fourth column, and the delete trigger learns the two new ones
+     * (a delete must name every indexed value, or the article's words
+     * would stay behind in the index). */
+    "ALTER TABLE items ADD COLUMN byline TEXT;"
+    "UPDATE items SET byline = (SELECT s.name || coalesce(' ' || s.author, '') FROM sources s"
+    "  WHERE s.id = items.source_id) || coalesce(' ' || items.author, '');"
+    "DROP TRIGGER items_ad;"
+    "DROP TABLE items_fts;"
+    "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, article_text, byline,"
+    "  content='items', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild');"
+    "INSERT INTO items_fts(items_fts, rank) VALUES ('automerge', 16);"
+    "CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN"
+    "  INSERT INTO items_fts(items_fts, rowid, title, text, article_text, byline)"
+    "    VALUES ('delete', old.id, old.title, old.text, old.article_text, old.byline);"
+    "END;",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as
@@ -854,8 +875,10 @@ static const char find_item[] =
 static const char insert_item[] =
     "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
     " published, updated, summary_html, content_html, text, categories, image,"
-    " content_hash, first_seen, last_seen, claimed_published)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?18)";
+    " content_hash, first_seen, last_seen, claimed_published, byline)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?18,"
+    " (SELECT s.name || coalesce(' ' || s.author, '') FROM sources s WHERE s.id = ?1)"
+    "   || coalesce(' ' || ?7, ''))";
 /* A changed entry whose date is (still) from the future keeps the date the
  * item has: a claim from the future never moves an item forward. */
 static const char update_item[] =
@@ -863,15 +886,17 @@ static const char update_item[] =
     " published = CASE WHEN ?18 IS NULL THEN coalesce(?8, published) ELSE published END,"
     " updated = ?9, summary_html = ?10,"
     " content_html = ?11, text = ?12, categories = ?13, image = ?14,"
-    " content_hash = ?15, last_seen = ?16, claimed_published = ?18 WHERE id = ?17";
-/* The index's row is the item's as stored: title, feed text and the
- * article's text (which a changed feed entry keeps). */
+    " content_hash = ?15, last_seen = ?16, claimed_published = ?18,"
+    " byline = (SELECT s.name || coalesce(' ' || s.author, '') FROM sources s"
+    "   WHERE s.id = items.source_id) || coalesce(' ' || ?7, '') WHERE id = ?17";
+/* The index's row is the item's as stored: title, feed text, the article's
+ * text (which a changed feed entry keeps) and the byline (source, author). */
 static const char fts_insert[] =
-    "INSERT INTO items_fts (rowid, title, text, article_text)"
-    " SELECT id, title, text, article_text FROM items WHERE id = ?";
+    "INSERT INTO items_fts (rowid, title, text, article_text, byline)"
+    " SELECT id, title, text, article_text, byline FROM items WHERE id = ?";
 static const char fts_delete[] =
-    "INSERT INTO items_fts (items_fts, rowid, title, text, article_text)"
-    " SELECT 'delete', id, title, text, article_text FROM items WHERE id = ?";
+    "INSERT INTO items_fts (items_fts, rowid, title, text, article_text, byline)"
+    " SELECT 'delete', id, title, text, article_text, byline FROM items WHERE id = ?";
 
 /* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set), or < 0. */
 static int

@@ -293,6 +293,13 @@ struct event_query {
     const char *match;        /* FTS5 query, or NULL */
     int by_score;             /* order by score, then date (the "Top" view) */
     int limit, offset;        /* limit 0: all */
+    /* The sync cursor: when sync is set, only events analysed (written or
+     * re-scored) after (changed_since, after_id), in that order: analysed
+     * later than changed_since, or at changed_since with an id above
+     * after_id; the list goes oldest change first (by_score is ignored). */
+    int sync;
+    time_t changed_since;
+    int64_t after_id;
 };
 
 struct event {
@@ -302,6 +309,7 @@ struct event {
     int64_t story_id;
     char *guides;             /* slugs, '\n'-separated, best first */
     double weight;            /* in a related list: the similarity */
+    time_t analyzed;          /* when it was last written (store_list_events only) */
 };
 void event_fini(struct event *e);
 

@@ -56,8 +56,9 @@ finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
     " i.url, i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
     " i.text, i.image, e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT group_concat(slug, char(10)) FROM" \
-    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
-#define EVENT_NCOLS 24
+    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))," \
+    " e.analyzed"
+#define EVENT_NCOLS 25
 
 /* How where_clause() writes a guide filter. */
 enum {
@@ -116,13 +117,15 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
         buf_printf(sql, " AND %s IN (SELECT event_id FROM event_entities WHERE name = ?14)", id);
     if (q->match)
         buf_puts(sql, " AND items_fts MATCH ?1");
+    if (q->sync)
+        buf_puts(sql, " AND (e.analyzed > ?15 OR (e.analyzed = ?15 AND e.id > ?16))");
 }
 
 /* Whether q filters on a column of events (which must then be joined). */
 static int
 on_events(const struct event_query *q)
 {
-    return q->min_score > 0 || q->kind || q->story || q->match;
+    return q->min_score > 0 || q->kind || q->story || q->match || q->sync;
 }
 
 /* Whether q filters on a column of items. */
@@ -164,6 +167,10 @@ bind_filters(sqlite3_stmt *s, const struct event_query *q)
         sq_bind_text(s, 9, q->guide);
     if (q->entity)
         sq_bind_text(s, 14, q->entity);
+    if (q->sync) {
+        sqlite3_bind_int64(s, 15, q->changed_since);
+        sqlite3_bind_int64(s, 16, q->after_id);
+    }
 }
 
 /*
@@ -276,6 +283,7 @@ read_event(sqlite3_stmt *s, struct event *e)
     e->reasons = sq_col_str(s, 21);
     e->story_id = sqlite3_column_int64(s, 22);
     e->guides = sq_col_str(s, 23);
+    e->analyzed = (time_t)sqlite3_column_int64(s, 24);
 }
 
 int
@@ -286,7 +294,7 @@ store_list_events(struct store *st, const struct event_query *q,
     sqlite3_stmt *s;
     int r;
 
-    if (q->entity && !q->by_score && !q->match) {
+    if (q->entity && !q->by_score && !q->match && !q->sync) {
         /* An entity's newest first walk its index backwards (name, date,
          * event id) and stop at the limit: no sort of all its events. */
         buf_puts(&sql, "SELECT " EVENT_COLS " FROM event_entities ee"
@@ -301,9 +309,13 @@ store_list_events(struct store *st, const struct event_query *q,
                        " JOIN sources s ON s.id = i.source_id");
         if (q->match)
             buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
-        where_clause(&sql, q, "e.id", GUIDE_PROBE, (q->by_score ? W_SCORE_INDEX : 0) | W_SOURCES);
-        buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
-                                   : " ORDER BY i.published DESC, i.id DESC");
+        where_clause(&sql, q, "e.id", GUIDE_PROBE,
+                     (q->by_score && !q->sync ? W_SCORE_INDEX : 0) | W_SOURCES);
+        if (q->sync)
+            buf_puts(&sql, " ORDER BY e.analyzed, e.id");
+        else
+            buf_puts(&sql, q->by_score ? " ORDER BY e.score DESC, i.published DESC, i.id DESC"
+                                       : " ORDER BY i.published DESC, i.id DESC");
     }
     buf_puts(&sql, " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
@@ -340,7 +352,8 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
         return ALM_EINVAL;
     /* highlight() gives the whole title marked; snippet() the best window
      * of about 32 tokens of the text, or of the linked article's text when
-     * only that matched. bm25 weighs a title hit 4 times. */
+     * only that matched. bm25 weighs a title hit 4 times, a byline hit
+     * (source, author) half. */
     buf_puts(&sql, "SELECT " EVENT_COLS ", highlight(items_fts, 0, ?12, ?13),"
                    " CASE WHEN i.article_text IS NOT NULL"
                    " AND coalesce(instr(snippet(items_fts, 1, ?12, ?13, '…', 32), ?12), 0) = 0"
@@ -349,7 +362,8 @@ store_search_events(struct store *st, const struct event_query *q, const char *o
                    " FROM items_fts JOIN events e ON e.id = items_fts.rowid"
                    " JOIN items i ON i.id = e.id JOIN sources s ON s.id = i.source_id");
     where_clause(&sql, q, "e.id", GUIDE_LIST, W_SCORE_INDEX | W_SOURCES);
-    buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0), i.published DESC LIMIT ?10 OFFSET ?11");
+    buf_puts(&sql, " ORDER BY bm25(items_fts, 4.0, 1.0, 1.0, 0.5), i.published DESC"
+                   " LIMIT ?10 OFFSET ?11");
     s = sq_prepare(st, buf_cstr(&sql));
     buf_fini(&sql);
     if (s == NULL)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "present/json.h"
@@ -21,6 +22,8 @@
 #include "web/search_query.h"
 #include "web/render.h"
 
+#include "openapi.inc"          /* openapi_json: docs/openapi.json (scripts/gen-openapi) */
+
 #define MAX_AGE_LIST 60
 #define MAX_AGE_EVENT 300
 #define MAX_AGE_GUIDE 3600
@@ -29,10 +32,31 @@
 
 static const char *const json_type = "application/json; charset=utf-8";
 
-int
-api_error(struct web_response *resp, int status, const char *message)
+/* The message of an error no handler wrote (the server's refusals, a path
+ * nobody answers). */
+static const char *
+default_message(int status)
 {
-    if ((status = web_error_status(status)) == 503)
+    switch (status) {
+    case 400: return "bad request: a malformed path or query string";
+    case 401: return "this needs the configuration's token: Authorization: Bearer TOKEN";
+    case 403: return "writes are refused: the configuration has no token, or the request"
+                     " did not come from this machine (use a TLS proxy on it)";
+    case 404: return "no such resource; the API is described at /api/v1/openapi.json";
+    case 405: return "method not allowed: reads are GET or HEAD, /api/v1/fetch is POST";
+    case 414: return "the request target is longer than 2048 bytes";
+    case 431: return "the request's header is too large";
+    case 503: return "the server is busy or stopping; try again later";
+    default: return status >= 500 ? "the server failed to answer" : "the request was refused";
+    }
+}
+
+void
+web_api_error(struct web_response *resp, int status, const char *message)
+{
+    if (message == NULL)
+        message = default_message(status);
+    if ((status = web_error_status(status)) == 503 && strcmp(message, default_message(503)))
         message = "the request needs more work than one request is given; narrow it"
                   " (fewer or longer words, a smaller offset, a filter)";
     resp->status = status;
@@ -43,8 +67,59 @@ api_error(struct web_response *resp, int status, const char *message)
     buf_printf(&resp->body, "{\"error\":{\"status\":%d,\"message\":", status);
     buf_append_json(&resp->body, message);
     buf_puts(&resp->body, "}}\n");
+}
+
+int
+api_error(struct web_response *resp, int status, const char *message)
+{
+    web_api_error(resp, status, message);
     return 0;
 }
+
+/*
+ * Every parameter of the request is one the endpoint takes (allowed, a
+ * space-separated list; NULL or "": none): 0, or 1 after answering 400
+ * with the first unknown one and the list.
+ */
+int
+api_unknown_param(const struct web_request *req, const char *allowed, struct web_response *resp)
+{
+    for (size_t i = 0; i < req->nparams; i++) {
+        const char *name = req->params[i].name, *p = allowed ? allowed : "";
+        size_t n = strlen(name);
+        int found = 0;
+        while (*p && !found) {
+            size_t w = strcspn(p, " ");
+            found = w == n && strncmp(p, name, n) == 0;
+            p += w + (p[w] == ' ');
+        }
+        if (!found) {
+            char msg[512];
+            if (allowed && *allowed)
+                snprintf(msg, sizeof(msg), "unknown parameter '%.64s'; this endpoint takes: %s",
+                         name, allowed);
+            else
+                snprintf(msg, sizeof(msg), "unknown parameter '%.64s'; this endpoint takes none",
+                         name);
+            api_error(resp, 400, msg);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A filter's value is wrong: why names it and what it takes. */
+static int
+bad_filter(struct web_response *resp, const char *why)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), "bad parameter: %s", why);
+    return api_error(resp, 400, msg);
+}
+
+#define P_FILTERS "min guide source tier kind period"
+#define P_SLICE "page limit offset"
 
 void
 api_ok(struct web_response *resp, int max_age, struct store *st)
@@ -84,6 +159,9 @@ struct list {
     int weights;              /* related lists: add "weight" */
     int more;                 /* a row past max was seen */
     int64_t first;            /* a story's first report: mark it */
+    time_t last_analyzed;     /* the last event listed: the sync cursor */
+    int64_t last_id;
+    int changed;              /* add "changed" (sync lists) */
 };
 
 static int
@@ -103,7 +181,13 @@ put_event(const struct event *e, void *arg)
         buf_printf(l->b, ",\"weight\":%.4f", e->weight);
     if (l->first)
         buf_printf(l->b, ",\"first_report\":%s", e->item.id == l->first ? "true" : "false");
+    if (l->changed) {
+        buf_puts(l->b, ",\"changed\":");
+        json_time(l->b, e->analyzed);
+    }
     buf_putc(l->b, '}');
+    l->last_analyzed = e->analyzed;
+    l->last_id = e->item.id;
     return 0;
 }
 
@@ -133,18 +217,14 @@ read_slice(const struct web_request *req, const struct web_filter *f, int *limit
     return ALM_OK;
 }
 
-/* "next": the URL of the following slice, or null. */
+/* path with the filters of f, q, sort and the slice (or the cursor) as a
+ * JSON string of its absolute URL. */
 static void
-put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struct web_filter *f,
-         const char *q, int by_score, int more, int limit, int offset)
+put_url(struct buf *b, const struct web_ctx *ctx, const char *path, const struct web_filter *f,
+        const char *q, int by_score, const char *slice)
 {
     struct buf u = BUF_INIT(8192), abs = BUF_INIT(8192);
 
-    buf_puts(b, ",\"next\":");
-    if (!more) {
-        buf_puts(b, "null");
-        return;
-    }
     render_filter_href(&u, path, f, NULL, NULL);
     buf_putc(&u, strchr(buf_cstr(&u), '?') ? '&' : '?');
     if (q) {
@@ -154,11 +234,114 @@ put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struc
     }
     if (by_score)
         buf_puts(&u, "sort=score&");
-    buf_printf(&u, "limit=%d&offset=%d", limit, offset + limit);
+    buf_puts(&u, slice);
     render_absolute(&abs, ctx, buf_cstr(&u));
     buf_append_json(b, buf_cstr(&abs));
     buf_fini(&u);
     buf_fini(&abs);
+}
+
+/* "next" and "prev": the URLs of the following and the preceding slice
+ * with every filter, or null (no more; the first slice). */
+static void
+put_next(struct buf *b, const struct web_ctx *ctx, const char *path, const struct web_filter *f,
+         const char *q, int by_score, int more, int limit, int offset)
+{
+    char slice[64];
+
+    buf_puts(b, ",\"next\":");
+    if (more) {
+        snprintf(slice, sizeof(slice), "limit=%d&offset=%d", limit, offset + limit);
+        put_url(b, ctx, path, f, q, by_score, slice);
+    } else {
+        buf_puts(b, "null");
+    }
+    buf_puts(b, ",\"prev\":");
+    if (offset > 0) {
+        snprintf(slice, sizeof(slice), "limit=%d&offset=%d", limit,
+                 offset > limit ? offset - limit : 0);
+        put_url(b, ctx, path, f, q, by_score, slice);
+    } else {
+        buf_puts(b, "null");
+    }
+}
+
+/* "2026-11-27T10:00:00Z" exactly (or with a "+00:00" zone), or a whole
+ * number of seconds since 1970: ALM_OK and *t. */
+static int
+read_when(const char *v, time_t *t)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    char *end;
+
+    if (strspn(v, "0123456789") == strlen(v) && *v && strlen(v) <= 12) {
+        *t = (time_t)strtoll(v, &end, 10);
+        return ALM_OK;
+    }
+    if (strlen(v) < 20 || sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n != 19 || (strcmp(v + 19, "Z") != 0 && strcmp(v + 19, "+00:00") != 0) || y < 1970 ||
+        mo < 1 || mo > 12 || d < 1 || d > calendar_month_days(y, mo) || h > 23 || mi > 59 ||
+        sec > 59 || h < 0 || mi < 0 || sec < 0)
+        return ALM_EINVAL;
+    *t = (time_t)(calendar_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec);
+    return ALM_OK;
+}
+
+struct cursor {
+    int on;
+    time_t since;
+    int64_t after;
+};
+
+/* changed_since and after_id: 0 (cur set, on when either was given), or 1
+ * after answering 400. */
+static int
+read_cursor(const struct web_request *req, struct cursor *cur, struct web_response *resp)
+{
+    const char *cs = web_param(req, "changed_since"), *aid = web_param(req, "after_id");
+    const char *v;
+
+    memset(cur, 0, sizeof(*cur));
+    if (cs && *cs) {
+        if (read_when(cs, &cur->since) != ALM_OK)
+            return api_error(resp, 400, "bad parameter: changed_since (an RFC 3339 UTC time,"
+                                        " 2026-11-27T10:00:00Z, or seconds since 1970)"), 1;
+        cur->on = 1;
+    }
+    if (aid && *aid) {
+        if (strspn(aid, "0123456789") != strlen(aid) || strlen(aid) > 18)
+            return api_error(resp, 400, "bad parameter: after_id (an event id, 0 or more)"), 1;
+        cur->after = strtoll(aid, NULL, 10);
+        cur->on = 1;
+    }
+    if (cur->on && (((v = web_param(req, "offset")) && *v) || ((v = web_param(req, "page")) && *v)))
+        return api_error(resp, 400, "offset and page do not go with changed_since and after_id:"
+                                    " follow next (the cursor) instead"), 1;
+    if (cur->on && (v = web_param(req, "sort")) && *v)
+        return api_error(resp, 400, "sort does not go with changed_since and after_id: a sync"
+                                    " lists the oldest change first"), 1;
+    return 0;
+}
+
+/* The sync list's cursor and next: where the following call starts. */
+static void
+put_cursor(struct buf *b, const struct web_ctx *ctx, const struct web_filter *f, int more,
+           int limit, time_t since, int64_t after)
+{
+    char iso[21], slice[128];
+
+    timefmt_rfc3339(since, iso);
+    buf_printf(b, ",\"cursor\":{\"changed_since\":\"%s\",\"after_id\":%lld}", iso,
+               (long long)after);
+    buf_puts(b, ",\"next\":");
+    if (more) {
+        snprintf(slice, sizeof(slice), "limit=%d&changed_since=%s&after_id=%lld", limit, iso,
+                 (long long)after);
+        put_url(b, ctx, "/api/v1/events", f, NULL, 0, slice);
+    } else {
+        buf_puts(b, "null");
+    }
+    buf_puts(b, ",\"prev\":null");
 }
 
 int
@@ -173,21 +356,30 @@ web_api_events(const struct web_ctx *ctx, const struct web_request *req,
     int limit, offset;
     int64_t total = 0;
     struct list l = { .b = b, .ctx = ctx };
+    struct cursor cur;
 
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK) {
-        char msg[256];
-        snprintf(msg, sizeof(msg), "bad parameter: %s", why);
-        return api_error(resp, 400, msg);
-    }
+    if (api_unknown_param(req, P_FILTERS " " P_SLICE " sort changed_since after_id", resp))
+        return 0;
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK)
+        return bad_filter(resp, why);
     if (read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
         return api_error(resp, 400, why);
     if (sort && *sort && strcmp(sort, "score") != 0 && strcmp(sort, "date") != 0)
         return api_error(resp, 400, "bad parameter: sort (date or score)");
+    if (read_cursor(req, &cur, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     render_filter_query(&f, web_now(ctx), &q);
     if (sort && strcmp(sort, "score") == 0)
         q.by_score = 1;
+    if (cur.on) {
+        q.sync = 1;
+        q.changed_since = cur.since;
+        q.after_id = cur.after;
+        offset = 0;
+        l.changed = 1;
+    }
     if (store_count_matching(st, &q, &total) != ALM_OK)
         return api_error(resp, 500, "the store failed");
     q.limit = limit + 1;
@@ -197,7 +389,11 @@ web_api_events(const struct web_ctx *ctx, const struct web_request *req,
     if (store_list_events(st, &q, put_event, &l) != ALM_OK)
         return api_error(resp, 500, "the store failed");
     buf_putc(b, ']');
-    put_next(b, ctx, "/api/v1/events", &f, NULL, q.by_score, l.more, limit, offset);
+    if (cur.on)
+        put_cursor(b, ctx, &f, l.more, limit, l.n ? l.last_analyzed : cur.since,
+                   l.n ? l.last_id : cur.after);
+    else
+        put_next(b, ctx, "/api/v1/events", &f, NULL, q.by_score, l.more, limit, offset);
     buf_puts(b, "}\n");
     api_ok(resp, MAX_AGE_LIST, st);
     return 0;
@@ -272,6 +468,8 @@ web_api_event(const struct web_ctx *ctx, const struct web_request *req,
 
     if (id <= 0)
         return api_error(resp, 404, "no such event");
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     rc = store_get_event(st, id, &e);
@@ -355,7 +553,8 @@ web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
     struct guides gl = { .b = b, .ctx = ctx };
     struct store *st;
 
-    (void)req;
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     buf_puts(b, "{\"guides\":[");
@@ -373,15 +572,18 @@ web_api_guides(const struct web_ctx *ctx, const struct web_request *req,
  */
 int
 api_one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
-             const char *missing, struct web_filter *f, int *limit, int *offset,
-             struct store **st, struct web_response *resp)
+             const char *missing, const char *allowed, struct web_filter *f, int *limit,
+             int *offset, struct store **st, struct web_response *resp)
 {
     const char *why;
 
     if (!render_valid_slug(slug))
         return api_error(resp, 404, missing), 1;
-    if (render_filter_read(req, "all", f, &why) != ALM_OK ||
-        read_slice(req, f, limit, offset, &why) != ALM_OK)
+    if (api_unknown_param(req, allowed, resp))
+        return 1;
+    if (render_filter_read(req, "all", f, &why) != ALM_OK)
+        return bad_filter(resp, why), 1;
+    if (read_slice(req, f, limit, offset, &why) != ALM_OK)
         return api_error(resp, 400, why), 1;
     if ((*st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available"), 1;
@@ -436,7 +638,8 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     time_t now = web_now(ctx), first;
     char path[96];
 
-    if (api_one_prologue(ctx, req, slug, "no such guide", &f, &limit, &offset, &st, resp) ||
+    if (api_one_prologue(ctx, req, slug, "no such guide", "min source tier kind period " P_SLICE,
+                     &f, &limit, &offset, &st, resp) ||
         api_lookup_failed(resp, store_get_guide(st, slug, &g), "no such guide"))
         return 0;
     only = (struct web_filter){ .guide = g.slug, .period = "all", .default_period = "all",
@@ -533,7 +736,8 @@ web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
     struct store *st;
     time_t analyzed = 0, fetched = 0;
 
-    (void)req;
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     buf_puts(b, "{\"sources\":[");
@@ -560,7 +764,8 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     time_t analyzed = 0, fetched = 0;
     char path[96];
 
-    if (api_one_prologue(ctx, req, slug, "no such source", &f, &limit, &offset, &st, resp) ||
+    if (api_one_prologue(ctx, req, slug, "no such source", "min guide tier kind period " P_SLICE,
+                     &f, &limit, &offset, &st, resp) ||
         api_lookup_failed(resp, store_get_source_info(st, slug, &s), "no such source"))
         return 0;
     /* The reader's filters narrow the list; the source is the path's. */
@@ -629,6 +834,8 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     int limit, offset, rc;
     int64_t total = 0;
 
+    if (api_unknown_param(req, "q " P_FILTERS " " P_SLICE, resp))
+        return 0;
     if (text == NULL || strspn(text, " \t\r\n\f\v") == strlen(text))
         return api_error(resp, 400, "missing q, the words to search for");
     /* Characters (code points), not bytes: 200 of any script. */
@@ -637,8 +844,9 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
         return api_error(resp, 400, "q is not UTF-8");
     if (chars > 200)
         return api_error(resp, 400, "q is longer than 200 characters");
-    if (render_filter_read(req, "all", &f, &why) != ALM_OK ||
-        read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
+    if (render_filter_read(req, "all", &f, &why) != ALM_OK)
+        return bad_filter(resp, why);
+    if (read_slice(req, &f, &limit, &offset, &why) != ALM_OK)
         return api_error(resp, 400, why);
     rc = web_search_query(text, &match);
     if (rc != ALM_OK)
@@ -673,5 +881,42 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
     api_ok(resp, MAX_AGE_LIST, st);
+    return 0;
+}
+
+/* ---- the description ---- */
+
+int
+web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
+                struct web_response *resp)
+{
+    (void)ctx;
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
+    buf_append(&resp->body, openapi_json, sizeof(openapi_json) - 1);
+    resp->status = 200;
+    resp->content_type = json_type;
+    resp->max_age = MAX_AGE_GUIDE;
+    resp->last_modified = 0;
+    return 0;
+}
+
+/* ---- writes (the server has checked the token) ---- */
+
+int
+web_api_fetch(const struct web_ctx *ctx, const struct web_request *req,
+              struct web_response *resp)
+{
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
+    if (ctx->ingest_now == NULL)
+        return api_error(resp, 409, "this server does not ingest (almanac serve): use almanac"
+                                    " run, or run almanac fetch beside it");
+    ctx->ingest_now();
+    resp->status = 202;
+    resp->content_type = json_type;
+    resp->max_age = -1;
+    buf_puts(&resp->body, "{\"status\":\"accepted\",\"message\":\"a fetch of every enabled"
+                          " source starts now; GET /api/v1/sources shows its progress\"}\n");
     return 0;
 }

@@ -17,6 +17,10 @@
 #define API_MAX_LIMIT 200
 #define API_MAX_OFFSET 1000000
 
+/* Answers {"error": {"status", "message"}} with that status; message NULL:
+ * the status's own (the server's refusals and unknown paths under /api/). */
+void web_api_error(struct web_response *resp, int status, const char *message);
+
 /* /api/v1/events, /api/v1/events/ID */
 int web_api_events(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);
@@ -44,6 +48,13 @@ int web_api_learn(const struct web_ctx *ctx, const struct web_request *req,
                   struct web_response *resp);
 int web_api_learn_path(const struct web_ctx *ctx, const struct web_request *req,
                        struct web_response *resp);
+/* /api/v1/openapi.json: the API's OpenAPI 3.1 description (docs/openapi.json) */
+int web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
+                    struct web_response *resp);
+/* POST /api/v1/fetch: fetch every enabled source now (202), under `almanac
+ * run`; 409 under `almanac serve`. The server checks the token first. */
+int web_api_fetch(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

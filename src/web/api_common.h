@@ -21,12 +21,17 @@ void api_event_fields(struct buf *b, const struct web_ctx *ctx, const struct eve
 /*
  * What the one-resource handlers check first: a valid slug, the list
  * filters and slice, the store. Returns 1 when an error was answered
- * (missing: the 404's message), else 0 with *f, *limit, *offset and *st set.
+ * (missing: the 404's message; allowed: the parameters it takes), else 0 with *f, *limit, *offset and *st set.
  */
 struct web_filter;
 int api_one_prologue(const struct web_ctx *ctx, const struct web_request *req, const char *slug,
-                     const char *missing, struct web_filter *f, int *limit, int *offset,
-                     struct store **st, struct web_response *resp);
+                     const char *missing, const char *allowed, struct web_filter *f,
+                     int *limit, int *offset, struct store **st, struct web_response *resp);
+/* Every parameter of the request is one the endpoint takes (allowed, a
+ * space-separated list; NULL: none): 0, or 1 after answering 400 naming the
+ * first unknown one and the list. */
+int api_unknown_param(const struct web_request *req, const char *allowed,
+                      struct web_response *resp);
 /* A store lookup's result: 1 when it failed and the 404 or 500 was answered. */
 int api_lookup_failed(struct web_response *resp, int rc, const char *missing);
 /* ',"events":[...]' (a page of q from offset), "next" for path, and the

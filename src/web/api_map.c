@@ -88,7 +88,8 @@ web_api_entities(const struct web_ctx *ctx, const struct web_request *req,
     struct entities l = { .b = b, .ctx = ctx };
     struct store *st;
 
-    (void)req;
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     buf_puts(b, "{\"entities\":[");
@@ -175,7 +176,9 @@ web_api_entity(const struct web_ctx *ctx, const struct web_request *req,
     time_t now = web_now(ctx);
     char path[96];
 
-    if (api_one_prologue(ctx, req, slug, "no such entity", &f, &limit, &offset, &st, resp))
+    if (api_one_prologue(ctx, req, slug, "no such entity",
+                         "min guide source tier kind period page limit offset", &f, &limit,
+                         &offset, &st, resp))
         return 0;
     p = xcalloc(1, sizeof(*p));
     rc = entity_gather(st, slug, &f, now, limit, NULL, NULL, p);
@@ -208,6 +211,8 @@ web_api_story(const struct web_ctx *ctx, const struct web_request *req,
     int64_t id = 0;
     int digits = 0, rc;
 
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     for (; *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
         id = id * 10 + (*p - '0');
     if (digits == 0 || *p != '\0' || id <= 0)
@@ -318,7 +323,8 @@ web_api_learn(const struct web_ctx *ctx, const struct web_request *req,
     struct store *st;
     int rc;
 
-    (void)req;
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     rc = learn_gather_all(st, &ps);
@@ -348,6 +354,8 @@ web_api_learn_path(const struct web_ctx *ctx, const struct web_request *req,
     struct store *st;
     int rc;
 
+    if (api_unknown_param(req, NULL, resp))
+        return 0;
     if (!render_valid_slug(slug))
         return api_error(resp, 404, "no such learning path");
     if ((st = web_store(ctx)) == NULL)

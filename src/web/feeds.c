@@ -5,7 +5,10 @@
  * stable when a title changes. An entry's alternate link is its event
  * page; the original article is a "related" link (Atom) or external_url
  * (JSON Feed), and is linked from the summary. The summary is HTML made
- * with render_text(), then escaped again as XML text (type="html").
+ * with render_text(), then escaped again as XML text (type="html"); it
+ * lists the story's other coverage. Titles start with the score ("[8] ")
+ * unless ?scores=0 or the configuration's feed_scores = no; the kind and
+ * the guides are categories (Atom) and tags (JSON Feed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,9 +107,27 @@ struct feed_ctx {
     struct buf *b;
     struct web_filter f;
     char *qs;                 /* the filters as a query string, "" or "?min=7..." */
+    char *self_qs;            /* the same with ?scores=, for the feed's own URL */
+    struct store *st;         /* for each entry's story */
     time_t newest;
     int n;
+    int scores;               /* "[8] " before each title */
 };
+
+/* ?scores=0|1, else the configuration's feed_scores (default yes). */
+static int
+read_scores(const struct web_ctx *ctx, const struct web_request *req, int *out, const char **why)
+{
+    const char *v = web_param(req, "scores");
+
+    *out = ctx->cfg ? ctx->cfg->feed_scores : 1;
+    if (v == NULL || *v == '\0')
+        return ALM_OK;
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+        return *why = "scores (0 or 1)", ALM_EINVAL;
+    *out = *v == '1';
+    return ALM_OK;
+}
 
 static int
 feed_open(const struct web_ctx *ctx, const struct web_request *req, struct feed_ctx *fc,
@@ -115,7 +136,8 @@ feed_open(const struct web_ctx *ctx, const struct web_request *req, struct feed_
     struct buf u = BUF_INIT(4096);
 
     memset(fc, 0, sizeof(*fc));
-    if (render_filter_read(req, "all", &fc->f, why) != ALM_OK)
+    if (render_filter_read(req, "all", &fc->f, why) != ALM_OK ||
+        read_scores(ctx, req, &fc->scores, why) != ALM_OK)
         return ALM_EINVAL;
     fc->f.page = 1;
     fc->ctx = ctx;
@@ -123,6 +145,17 @@ feed_open(const struct web_ctx *ctx, const struct web_request *req, struct feed_
     buf_putc(&u, '\0');
     u.len--;
     fc->qs = buf_take(&u);
+    /* the feed's own URL keeps ?scores= too; the site's pages have no such thing */
+    u = (struct buf)BUF_INIT(4096);
+    buf_puts(&u, fc->qs);
+    {
+        const char *v = web_param(req, "scores");
+        if (v && *v)
+            buf_printf(&u, "%cscores=%s", u.len ? '&' : '?', v);
+    }
+    buf_putc(&u, '\0');
+    u.len--;
+    fc->self_qs = buf_take(&u);
     render_filter_query(&fc->f, web_now(ctx), q);
     q->limit = FEED_ITEMS;
     return ALM_OK;
@@ -143,9 +176,54 @@ feed_title(struct buf *b, const struct web_filter *f)
     buf_fini(&d);
 }
 
-/* The entry's HTML summary: the event's summary, then score, source and link. */
+/* The entry's title: "[8] Title" when scores are on. */
 static void
-summary_html(struct buf *h, const struct event *e)
+entry_title(struct buf *b, const struct feed_ctx *fc, const struct event *e)
+{
+    if (fc->scores)
+        buf_printf(b, "[%d] ", e->score);
+    buf_puts(b, e->item.title && *e->item.title ? e->item.title : "(untitled)");
+}
+
+#define COVERAGE_MAX 8            /* other reports of the story listed in an entry */
+
+struct coverage {
+    const struct feed_ctx *fc;
+    struct buf *h;
+    int64_t self;
+    int n;
+};
+
+static int
+coverage_row(const struct event *e, void *arg)
+{
+    struct coverage *c = arg;
+    struct buf u = BUF_INIT(4096);
+
+    if (e->item.id == c->self)
+        return 0;
+    if (c->n++ >= COVERAGE_MAX)
+        return 1;
+    if (c->n == 1)
+        buf_puts(c->h, "<p>Also in this story:</p><ul>");
+    render_absolute(&u, c->fc->ctx, "");
+    render_event_path(&u, e->item.id, e->item.title);
+    buf_puts(c->h, "<li><a href=\"");
+    render_text(c->h, buf_cstr(&u));
+    buf_puts(c->h, "\">");
+    render_text(c->h, e->item.title && *e->item.title ? e->item.title : "(untitled)");
+    buf_puts(c->h, "</a> · ");
+    render_source_label(c->h, &e->item);
+    buf_printf(c->h, " · score %d</li>", e->score);
+    buf_fini(&u);
+    return 0;
+}
+
+/* The entry's HTML summary: the event's summary, then score, source and
+ * link, then the story's other coverage (newest first, at most
+ * COVERAGE_MAX), each linked to its event page. */
+static void
+summary_html(struct buf *h, const struct feed_ctx *fc, const struct event *e)
 {
     buf_puts(h, "<p>");
     render_text(h, e->summary);
@@ -157,6 +235,14 @@ summary_html(struct buf *h, const struct event *e)
         buf_puts(h, "\">source ↗</a>");
     }
     buf_puts(h, "</p>");
+    if (fc->st && e->story_id > 0) {
+        struct event_query q = { .story = e->story_id, .limit = COVERAGE_MAX + 2 };
+        struct coverage c = { fc, h, e->item.id, 0 };
+        /* a failed story query leaves the entry without its coverage */
+        store_list_events(fc->st, &q, coverage_row, &c);
+        if (c.n > 0)
+            buf_puts(h, "</ul>");
+    }
 }
 
 static void
@@ -210,6 +296,7 @@ atom_entry(const struct event *e, void *arg)
     struct buf *b = fc->b;
     struct buf id = BUF_INIT(4096), page = BUF_INIT(4096), h = BUF_INIT((size_t)1 << 20);
     struct buf who = BUF_INIT(4096);
+    struct buf t = BUF_INIT(1 << 20);
     struct category cat = { b, fc->ctx };
     char date[21];
 
@@ -218,7 +305,8 @@ atom_entry(const struct event *e, void *arg)
     buf_puts(b, "<entry>\n<id>");
     xml(b, buf_cstr(&id));
     buf_puts(b, "</id>\n<title type=\"text\">");
-    xml(b, e->item.title && *e->item.title ? e->item.title : "(untitled)");
+    entry_title(&t, fc, e);
+    xml(b, buf_cstr(&t));
     buf_puts(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
     xml(b, buf_cstr(&page));
     buf_puts(b, "\"/>\n");
@@ -233,9 +321,16 @@ atom_entry(const struct event *e, void *arg)
     xml(b, buf_cstr(&who));
     buf_puts(b, "</name></author>\n<category term=\"");
     xml(b, e->kind);
+    buf_puts(b, "\" scheme=\"");
+    {
+        struct buf u = BUF_INIT(1024);
+        render_absolute(&u, fc->ctx, "/?kind=");
+        xml(b, buf_cstr(&u));
+        buf_fini(&u);
+    }
     buf_puts(b, "\"/>\n");
     render_each_slug(e->guides, atom_category, &cat);
-    summary_html(&h, e);
+    summary_html(&h, fc, e);
     buf_puts(b, "<summary type=\"html\">");
     xml(b, buf_cstr(&h));
     buf_puts(b, "</summary>\n</entry>\n");
@@ -246,6 +341,7 @@ atom_entry(const struct event *e, void *arg)
     buf_fini(&page);
     buf_fini(&h);
     buf_fini(&who);
+    buf_fini(&t);
     return 0;
 }
 
@@ -269,14 +365,17 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     }
     if ((st = web_store(ctx)) == NULL) {
         free(fc.qs);
+        free(fc.self_qs);
         render_error_page(ctx, 500, NULL, resp);
         return 0;
     }
     fc.b = &entries;
+    fc.st = st;
     rc = store_list_events(st, &q, atom_entry, &fc);
     store_last_change(st, &analyzed, NULL);
     if (rc != ALM_OK) {
         free(fc.qs);
+        free(fc.self_qs);
         buf_fini(&entries);
         render_error_page(ctx, 500, NULL, resp);
         return 0;
@@ -291,7 +390,7 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     buf_puts(b, "</title>\n<subtitle>What happens in AI: events from labs, newsletters, press,"
                 " papers and policy, scored and linked.</subtitle>\n<id>");
     buf_puts(&u, "/feed.atom");
-    buf_puts(&u, fc.qs);
+    buf_puts(&u, fc.self_qs);
     {
         struct buf abs = BUF_INIT(8192);
         render_absolute(&abs, ctx, buf_cstr(&u));
@@ -314,6 +413,7 @@ web_feed_atom(const struct web_ctx *ctx, const struct web_request *req,
     resp->max_age = MAX_AGE_FEED;
     resp->last_modified = analyzed;
     free(fc.qs);
+    free(fc.self_qs);
     buf_fini(&entries);
     buf_fini(&u);
     buf_fini(&t);
@@ -328,7 +428,7 @@ json_item(const struct event *e, void *arg)
     struct feed_ctx *fc = arg;
     struct buf *b = fc->b;
     struct buf id = BUF_INIT(4096), page = BUF_INIT(4096), h = BUF_INIT((size_t)1 << 20);
-    struct buf who = BUF_INIT(4096);
+    struct buf who = BUF_INIT(4096), t = BUF_INIT(1 << 20);
     char date[21];
 
     page_urls(fc, e, &id, &page);
@@ -344,10 +444,11 @@ json_item(const struct event *e, void *arg)
         buf_append_json(b, e->item.url);
     }
     buf_puts(b, ",\"title\":");
-    buf_append_json(b, e->item.title && *e->item.title ? e->item.title : "(untitled)");
+    entry_title(&t, fc, e);
+    buf_append_json(b, buf_cstr(&t));
     buf_puts(b, ",\"summary\":");
     buf_append_json(b, e->summary);
-    summary_html(&h, e);
+    summary_html(&h, fc, e);
     buf_puts(b, ",\"content_html\":");
     buf_append_json(b, buf_cstr(&h));
     buf_puts(b, ",\"date_published\":");
@@ -366,6 +467,7 @@ json_item(const struct event *e, void *arg)
     buf_fini(&page);
     buf_fini(&h);
     buf_fini(&who);
+    buf_fini(&t);
     return 0;
 }
 
@@ -387,6 +489,7 @@ web_feed_json(const struct web_ctx *ctx, const struct web_request *req,
     }
     if ((st = web_store(ctx)) == NULL) {
         free(fc.qs);
+        free(fc.self_qs);
         render_error_page(ctx, 500, NULL, resp);
         return 0;
     }
@@ -399,17 +502,19 @@ web_feed_json(const struct web_ctx *ctx, const struct web_request *req,
     buf_append_json(b, buf_cstr(&u));
     buf_reset(&u);
     render_absolute(&u, ctx, "/feed.json");
-    buf_puts(&u, fc.qs);
+    buf_puts(&u, fc.self_qs);
     buf_puts(b, ",\"feed_url\":");
     buf_append_json(b, buf_cstr(&u));
     buf_puts(b, ",\"description\":\"What happens in AI: events from labs, newsletters, press,"
                 " papers and policy, scored and linked.\",\"language\":\"en\","
                 "\"authors\":[{\"name\":\"Almanac\"}],\"items\":[");
     fc.b = b;
+    fc.st = st;
     rc = store_list_events(st, &q, json_item, &fc);
     buf_puts(b, "]}\n");
     store_last_change(st, &analyzed, NULL);
     free(fc.qs);
+    free(fc.self_qs);
     buf_fini(&u);
     buf_fini(&t);
     if (rc != ALM_OK) {

@@ -23,4 +23,11 @@ int web_feed_json(const struct web_ctx *ctx, const struct web_request *req,
  */
 void feeds_append_xml(struct buf *b, const char *s, size_t n);
 
+/* /digest.atom and /digest.json (feed_digest.c): the last complete days'
+ * digests, or weeks' with ?period=week. */
+int web_feed_digest_atom(const struct web_ctx *ctx, const struct web_request *req,
+                         struct web_response *resp);
+int web_feed_digest_json(const struct web_ctx *ctx, const struct web_request *req,
+                         struct web_response *resp);
+
 #endif

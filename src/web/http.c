@@ -285,3 +285,17 @@ web_http_date(const char *s, time_t now, time_t *out)
                     d.min * 60 + d.sec);
     return 0;
 }
+
+int
+web_token_equal(const char *given, const char *secret)
+{
+    size_t ng = strlen(given), ns = strlen(secret), i;
+    volatile unsigned char diff = (unsigned char)(ng != ns);
+
+    /* given is read up to its end only; past it, 0 stands in */
+    for (i = 0; i < ns; i++) {
+        unsigned char g = i < ng ? (unsigned char)given[i] : 0;
+        diff |= (unsigned char)(g ^ (unsigned char)secret[i]);
+    }
+    return ns > 0 && diff == 0;
+}

@@ -31,6 +31,13 @@ long web_utf8_chars(const char *s);
 int web_host_valid(const char *host);
 
 /*
+ * Whether the credential given equals the secret, in time that depends on
+ * the secret's length only (every byte of it is compared, whatever the
+ * given one holds and wherever it first differs). Both NUL-terminated.
+ */
+int web_token_equal(const char *given, const char *secret);
+
+/*
  * Parses an HTTP-date, exactly as RFC 9110 5.6.7 writes it: IMF-fixdate
  * ("Sun, 06 Nov 1994 08:49:37 GMT"), or one of the obsolete forms every
  * recipient must accept, rfc850-date ("Sunday, 06-Nov-94 08:49:37 GMT")

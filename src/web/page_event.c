@@ -312,7 +312,7 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
     buf_puts(b, "\">");
     render_source_label(b, &e->item);
     buf_puts(b, "</a><span class=\"dot\" aria-hidden=\"true\">·</span>");
-    render_time(b, now, e->item.published);
+    render_time_dated(b, now, e->item.published);
     buf_puts(b, "</p>\n<h1>");
     render_text(b, e->item.title && *e->item.title ? e->item.title : "(untitled)");
     buf_puts(b, "</h1>\n<p class=\"lead\">");

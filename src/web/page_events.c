@@ -101,6 +101,39 @@ active_filters(struct buf *b, struct store *st, const char *path, const struct w
     buf_puts(b, "</ul>\n");
 }
 
+/*
+ * Top without a period asked for: when its default (7 days) holds no event,
+ * the most recent period that has some, 30 days, else all time, so that a
+ * fresh install on the bundled snapshot (or a quiet week) never reads "0
+ * events". The links keep the wider period. f->widened says which.
+ */
+static int
+widen_period(struct store *st, const struct web_request *req, time_t now, struct web_filter *f,
+             struct event_query *q, int64_t *total)
+{
+    static const char *const wider[] = { "30d", "all" };
+    const char *v = web_param(req, "period");
+    const char *asked = f->period;
+
+    if (v && *v)
+        return ALM_OK; /* the reader chose it: "no events" is the answer */
+    for (size_t i = 0; *total == 0 && i < LEN(wider); i++) {
+        f->period = wider[i];
+        render_filter_query(f, now, q);
+        q->by_score = 1;
+        if (store_count_matching(st, q, total) != ALM_OK)
+            return ALM_ESTORE;
+    }
+    if (*total == 0) { /* nothing at all: the default, honestly empty */
+        f->period = asked;
+        render_filter_query(f, now, q);
+        q->by_score = 1;
+    } else {
+        f->widened = asked;
+    }
+    return ALM_OK;
+}
+
 static int
 events_page(const struct web_ctx *ctx, const struct web_request *req, struct web_response *resp,
             int top)
@@ -124,6 +157,8 @@ events_page(const struct web_ctx *ctx, const struct web_request *req, struct web
     render_filter_query(&f, now, &q);
     q.by_score = top;
     if (store_count_matching(st, &q, &total) != ALM_OK)
+        return page_fail(ctx, resp, 500, NULL);
+    if (top && total == 0 && widen_period(st, req, now, &f, &q, &total) != ALM_OK)
         return page_fail(ctx, resp, 500, NULL);
     pages = (total + RENDER_PAGE_SIZE - 1) / RENDER_PAGE_SIZE;
     if (f.page > 1 && f.page > pages)
@@ -152,7 +187,12 @@ events_page(const struct web_ctx *ctx, const struct web_request *req, struct web
     }
     buf_puts(b, " · <a href=\"/feed.atom");
     render_text(b, fq);
-    buf_puts(b, "\">Atom feed</a></p>\n</div>\n");
+    buf_puts(b, "\">Atom feed</a></p>\n");
+    if (f.widened)
+        buf_printf(b, "<p class=\"note\">No events in the %s: showing %s%s, the most recent "
+                      "period with events.</p>\n", render_period_text(f.widened),
+                   strcmp(f.period, "all") ? "the " : "", render_period_text(f.period));
+    buf_puts(b, "</div>\n");
     filter_bar(b, path, &f, top);
     active_filters(b, st, path, &f);
 

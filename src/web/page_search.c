@@ -155,7 +155,8 @@ answers_markup(struct buf *b, const struct answers *a)
 static void
 search_form(struct buf *b, const char *q)
 {
-    buf_puts(b, "<form class=\"big\" role=\"search\" action=\"/search\" method=\"get\">"
+    buf_puts(b, "<form class=\"big\" role=\"search\" aria-label=\"Search the almanac\""
+                " action=\"/search\" method=\"get\">"
                 "<label class=\"vh\" for=\"q\">Search events</label>"
                 "<input id=\"q\" type=\"search\" name=\"q\" maxlength=\"200\" value=\"");
     render_text(b, q);

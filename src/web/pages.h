@@ -50,4 +50,11 @@ int web_page_learn_path(const struct web_ctx *ctx, const struct web_request *req
 int web_page_search(const struct web_ctx *ctx, const struct web_request *req,
                     struct web_response *resp);
 
+/* /digest/2026-11-27, /digest/2026-W48: a day's or a week's top events;
+ * /digest: 302 to today's. */
+int web_page_digest(const struct web_ctx *ctx, const struct web_request *req,
+                    struct web_response *resp);
+int web_page_digest_today(const struct web_ctx *ctx, const struct web_request *req,
+                          struct web_response *resp);
+
 #endif

@@ -36,6 +36,15 @@ period_find(const char *s)
     return NULL;
 }
 
+const char *
+render_period_text(const char *name)
+{
+    for (size_t i = 0; i < LEN(periods); i++)
+        if (strcmp(name, periods[i].name) == 0)
+            return periods[i].text;
+    return name;
+}
+
 /* A slug as the config allows them: 1..64 of a-z, 0-9 and '-'. */
 static int
 is_slug(const char *s, size_t max)
@@ -424,8 +433,8 @@ render_page_begin(struct buf *b, const struct web_ctx *ctx, const struct render_
                    p->nav && strcmp(p->nav, nav_items[i].id) == 0 ? " aria-current=\"page\"" : "",
                    nav_items[i].label);
     }
-    buf_puts(b, "</ul></nav>\n<form class=\"search\" role=\"search\" action=\"/search\""
-                " method=\"get\"><label class=\"vh\" for=\"site-q\">Search events</label>"
+    buf_puts(b, "</ul></nav>\n<form class=\"search\" role=\"search\""
+                " aria-label=\"Site search\" action=\"/search\" method=\"get\"><label class=\"vh\" for=\"site-q\">Search events</label>"
                 "<input id=\"site-q\" type=\"search\" name=\"q\" maxlength=\"200\""
                 " placeholder=\"Search\" value=\"");
     render_text(b, p->query);
@@ -451,6 +460,17 @@ render_time(struct buf *b, time_t now, time_t t)
     render_utc(t, utc);
     timefmt_age(now, t, age, sizeof(age));
     buf_printf(b, "<time datetime=\"%s\" title=\"%s\">%s</time>", iso, utc, age);
+}
+
+void
+render_time_dated(struct buf *b, time_t now, time_t t)
+{
+    char iso[21];
+
+    render_time(b, now, t);
+    timefmt_rfc3339(t, iso);
+    buf_printf(b, " <span class=\"date\">(<time datetime=\"%s\">%.10s</time>)</span>", iso,
+               iso);
 }
 
 void

@@ -33,7 +33,12 @@ struct web_filter {
     const char *period;           /* "24h", "7d", "30d" or "all" (static) */
     const char *default_period;   /* the one the page shows without a parameter */
     int page;                     /* 1.. */
+    const char *widened;          /* Top: the default period, when it held nothing and
+                                   * period is the wider one shown instead; else NULL */
 };
+
+/* "last 7 days" for "7d", "all time" for "all". */
+const char *render_period_text(const char *name);
 
 /* A guide or source slug as the pages and API accept it in a path: 1 to 64
  * of [a-z0-9-]. */
@@ -101,6 +106,8 @@ void render_page_end(struct buf *b, const struct web_ctx *ctx);
 
 /* <time datetime="RFC 3339" title="absolute UTC">34h ago</time> */
 void render_time(struct buf *b, time_t now, time_t t);
+/* The same, then the absolute date: "3 days ago (2026-11-27)", both <time>. */
+void render_time_dated(struct buf *b, time_t now, time_t t);
 /* The score badge, coloured by band (class "score band-top|high|mid|low"). */
 void render_score(struct buf *b, int score);
 

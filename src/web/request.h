@@ -35,6 +35,9 @@ struct web_ctx {
     time_t fixed_now;         /* ALMANAC_NOW, or 0 for the real clock */
     int query_budget_ms;      /* what one request may spend in the store; 0: the default */
     struct web_status *status; /* the server's counters (status.h), or NULL: no server */
+    /* Starts a fetch of every enabled source (`almanac run`: wakes its
+     * schedule); NULL when this process does not ingest (`almanac serve`). */
+    void (*ingest_now)(void);
 };
 
 /* What one request may spend in the store: past it the query stops and the

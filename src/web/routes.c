@@ -31,15 +31,19 @@ static const struct {
     { "/entities", { web_page_entities, WEB_G_PAGES, 0 } },
     { "/sitemap.xml", { web_sitemap, WEB_G_PAGES, 0 } },
     { "/learn", { web_page_learn, WEB_G_PAGES, 0 } },
+    { "/digest", { web_page_digest_today, WEB_G_PAGES, 0 } },
     { "/static/style.css", { web_page_style, WEB_G_PAGES, 0 } },
     { "/feed.atom", { web_feed_atom, WEB_G_FEEDS, 0 } },
     { "/feed.json", { web_feed_json, WEB_G_FEEDS, 0 } },
+    { "/digest.atom", { web_feed_digest_atom, WEB_G_FEEDS, 0 } },
+    { "/digest.json", { web_feed_digest_json, WEB_G_FEEDS, 0 } },
     { "/api/v1/events", { web_api_events, WEB_G_API, 0 } },
     { "/api/v1/guides", { web_api_guides, WEB_G_API, 0 } },
     { "/api/v1/sources", { web_api_sources, WEB_G_API, 0 } },
     { "/api/v1/search", { web_api_search, WEB_G_API, 0 } },
     { "/api/v1/entities", { web_api_entities, WEB_G_API, 0 } },
     { "/api/v1/learn", { web_api_learn, WEB_G_API, 0 } },
+    { "/api/v1/openapi.json", { web_api_openapi, WEB_G_API, 0 } },
     /* The server's own state: a load balancer asks /healthz often and
      * kills what does not answer, so it must never wait behind renders. */
     { "/healthz", { web_status_healthz, WEB_G_HEALTH, 1 } },
@@ -51,6 +55,7 @@ static const struct {
     struct web_route r;
 } prefixed[] = {
     { "/events/", { web_page_event, WEB_G_PAGES, 0 } },
+    { "/digest/", { web_page_digest, WEB_G_PAGES, 0 } },
     { "/guides/", { web_page_guide, WEB_G_PAGES, 0 } },
     { "/sources/", { web_page_source, WEB_G_PAGES, 0 } },
     { "/api/v1/events/", { web_api_event, WEB_G_API, 0 } },
@@ -63,6 +68,23 @@ static const struct {
     { "/api/v1/stories/", { web_api_story, WEB_G_API, 0 } },
     { "/api/v1/learn/", { web_api_learn_path, WEB_G_API, 0 } },
 };
+
+/* Writes: POST only, with Authorization: Bearer TOKEN (server.c). */
+static const struct {
+    const char *path;
+    web_handler *fn;
+} writes[] = {
+    { "/api/v1/fetch", web_api_fetch },
+};
+
+web_handler *
+web_write_route(const char *path)
+{
+    for (size_t i = 0; path && i < LEN(writes); i++)
+        if (strcmp(path, writes[i].path) == 0)
+            return writes[i].fn;
+    return NULL;
+}
 
 /* The group of a path no route takes. */
 static enum web_group
@@ -100,7 +122,12 @@ web_route(const char *path)
 }
 
 void
-web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp)
+web_error_page(const struct web_ctx *ctx, const char *path, int status,
+               struct web_response *resp)
 {
+    if (path && (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0)) {
+        web_api_error(resp, status, NULL);
+        return;
+    }
     render_error_page(ctx, status, NULL, resp);
 }

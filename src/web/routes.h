@@ -19,7 +19,14 @@ struct web_route {
  * one its prefix suggests (a missing /api/... is counted with the API). */
 struct web_route web_route(const char *path);
 
-/* The site's HTML error page for a status (404, 400, 500...). */
-void web_error_page(const struct web_ctx *ctx, int status, struct web_response *resp);
+/* The handler of a write (POST, behind the configuration's token, which the
+ * server checks first) at path, or NULL. */
+web_handler *web_write_route(const char *path);
+
+/* The error answer for a status (404, 400, 500...) to a request for path
+ * (the raw target will do; NULL: unknown): a JSON error under /api/, the
+ * site's HTML error page elsewhere. */
+void web_error_page(const struct web_ctx *ctx, const char *path, int status,
+                    struct web_response *resp);
 
 #endif

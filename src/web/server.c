@@ -50,6 +50,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/hash.h"
+#include "base/config.h"
 #include "base/xalloc.h"
 #include "base/timefmt.h"
 #include "store/store.h"
@@ -128,6 +129,8 @@ struct request {
     int body;                   /* a request body arrived */
     int waited;                 /* it waited for another thread's render once */
     int has_slot;               /* holds one of the render gate's slots */
+    web_handler *write;         /* an authorized POST: its handler (routes.c) */
+    int allow_post;             /* a write's path: a 405 allows POST only */
 };
 
 /* A connection waiting, suspended, for another thread's render or for a
@@ -696,7 +699,9 @@ queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     if (status >= 300 && status < 400 && status != 304 && h->location && h->location[0])
         add_header(r, MHD_HTTP_HEADER_LOCATION, h->location);
     if (status == 405)
-        add_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        add_header(r, MHD_HTTP_HEADER_ALLOW, rq && rq->allow_post ? "POST" : "GET, HEAD");
+    if (status == 401)
+        add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"almanac\"");
     for (size_t i = 0; i < LEN(security_headers); i++)
         add_header(r, security_headers[i][0], security_headers[i][1]);
     if (atomic_load_explicit(&s->status.stopping, memory_order_relaxed))
@@ -844,7 +849,7 @@ reject(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     struct web_response resp;
 
     response_init(&resp);
-    web_error_page(&s->ctx, status, &resp);
+    web_error_page(&s->ctx, rq->target, status, &resp);
     resp.status = status;
     resp.max_age = -1;
     return send_response(s, conn, rq, method, &resp, WEB_G_OTHER);
@@ -900,20 +905,20 @@ render(struct web_server *s, const struct web_request *req, web_handler *h,
        struct web_response *resp)
 {
     if (h == NULL) {
-        web_error_page(&s->ctx, 404, resp);
+        web_error_page(&s->ctx, req->path, 404, resp);
     } else if (h(&s->ctx, req, resp) != 0 || resp->status < 100 || resp->status > 599 ||
                buf_cut(&resp->body)) {
         /* Whatever the handler wrote stays private; a body past
          * WEB_MAX_BODY was cut, and a cut page is an error, not a page. */
         buf_reset(&resp->body);
-        web_error_page(&s->ctx, 500, resp);
+        web_error_page(&s->ctx, req->path, 500, resp);
     } else if (resp->status >= 400 && resp->body.len == 0) {
-        web_error_page(&s->ctx, resp->status, resp);
+        web_error_page(&s->ctx, req->path, resp->status, resp);
     } else if (resp->status < 400 && web_error_status(500) == 503) {
         /* A query stopped by the budget under a handler that went on without
          * it: the page is incomplete, and must not be cached or shown. */
         buf_reset(&resp->body);
-        web_error_page(&s->ctx, 503, resp);
+        web_error_page(&s->ctx, req->path, 503, resp);
     }
 }
 
@@ -1099,6 +1104,43 @@ ground(struct web_server *s)
  * in nothing a handler sees (method and headers are not theirs), and the
  * checks below depend on the target only.
  */
+/* An authorized write: no cache, no render gate (writes are few and
+ * quick), never kept. */
+static enum MHD_Result
+answer_write(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
+             const char *method)
+{
+    struct web_request req;
+    struct web_response resp;
+    char path[WEB_MAX_PATH + 1];
+    size_t qlen = strlen(rq->target) + 1;
+    char *qstore;
+    int status;
+    enum MHD_Result ok;
+
+    status = web_decode_path(rq->target, path, sizeof(path));
+    if (status != 200)
+        return reject(s, conn, rq, method, status);
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = path;
+    qstore = xmalloc(qlen);
+    status = web_parse_query(rq->target, &req, qstore, qlen);
+    if (status != 200) {
+        free(qstore);
+        return reject(s, conn, rq, method, status);
+    }
+    response_init(&resp);
+    web_request_begin(&rq->start);
+    render(s, &req, rq->write, &resp);
+    web_request_end();
+    resp.max_age = -1;
+    ok = send_response(s, conn, rq, method, &resp, WEB_G_API);
+    buf_fini(&resp.body);
+    free(qstore);
+    return ok;
+}
+
 static enum MHD_Result
 answer(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
        const char *method)
@@ -1222,16 +1264,89 @@ header_too_big(struct MHD_Connection *conn)
     return ci && ci->header_size > WEB_MAX_HEADER;
 }
 
-/* The first call, the header complete: the checks that need no target. */
+/* The peer is this machine (127.0.0.0/8, ::1, or v4-mapped 127.x). */
+static int
+peer_is_loopback(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (sa && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa && sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
+/*
+ * A write's credential: 200 when the request has exactly one
+ * "Authorization: Bearer TOKEN" and TOKEN is the configuration's (compared
+ * in constant time, never copied or logged), 401 otherwise, 403 when the
+ * configuration has no token (writes are off) or the peer is not on this
+ * machine (the token would cross the network in clear).
+ */
+static int
+authorized(struct web_server *s, struct MHD_Connection *conn)
+{
+    const char *secret = s->ctx.cfg ? s->ctx.cfg->token : NULL, *h;
+
+    if (secret == NULL || *secret == '\0')
+        return 403;
+    /* The token travels in clear over plain HTTP: only from this machine
+     * (a TLS proxy in front, or a local client). docs/security.md */
+    if (!peer_is_loopback(conn))
+        return 403;
+    if (header_count(conn, MHD_HTTP_HEADER_AUTHORIZATION) != 1)
+        return 401;
+    h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+        return 401;
+    for (h += 7; *h == ' '; h++)
+        ;
+    return web_token_equal(h, secret) ? 200 : 401;
+}
+
+/* The write route of the request's path, or NULL. */
+static web_handler *
+write_of(const struct request *rq)
+{
+    char path[WEB_MAX_PATH + 1];
+
+    if (web_decode_path(rq->target, path, sizeof(path)) != 200)
+        return NULL;
+    return web_write_route(path);
+}
+
+/* The first call, the header complete: the checks that need no target
+ * but a write's (its method, its token). */
 static enum MHD_Result
 check_header(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
              const char *method, const char *version)
 {
+    web_handler *w;
+    int auth;
+
     web_conns_busy(s->conns, conn_entry(conn));
     if (header_too_big(conn))
         return reject(s, conn, rq, method, 431);
     if (!host_ok(conn, version))
         return reject(s, conn, rq, method, 400);
+    if ((w = write_of(rq)) != NULL) {
+        rq->allow_post = 1;
+        if (strcmp(method, "POST") != 0)
+            return reject(s, conn, rq, method, 405);
+        if (has_body(conn))
+            return reject(s, conn, rq, method, 400);
+        if ((auth = authorized(s, conn)) != 200)
+            return reject(s, conn, rq, method, auth);
+        rq->write = w;
+        return MHD_YES;
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return reject(s, conn, rq, method, 405);
     if (has_body(conn))
@@ -1261,6 +1376,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     }
     if (rq->body)
         return reject(s, conn, rq, method, 400);
+    if (rq->write)
+        return answer_write(s, conn, rq, method);
     return answer(s, conn, rq, method);
 }
 

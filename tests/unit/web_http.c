@@ -252,6 +252,24 @@ test_http_date_rfc850_window(void **state)
 }
 
 /* Every IMF-fixdate we send parses back to itself. */
+/* The API's bearer token: equal only when every byte and the length match;
+ * an empty secret matches nothing (writes off). */
+static void
+test_token_equal(void **state)
+{
+    (void)state;
+    assert_true(web_token_equal("s3cret-token", "s3cret-token"));
+    assert_false(web_token_equal("s3cret-tokem", "s3cret-token"));
+    assert_false(web_token_equal("S3cret-token", "s3cret-token"));
+    assert_false(web_token_equal("s3cret-toke", "s3cret-token"));
+    assert_false(web_token_equal("s3cret-token2", "s3cret-token"));
+    assert_false(web_token_equal("", "s3cret-token"));
+    assert_false(web_token_equal("", ""));
+    assert_false(web_token_equal("x", ""));
+    /* a prefix of the secret */
+    assert_false(web_token_equal("ab", "abc"));
+}
+
 static void
 test_http_date_roundtrip(void **state)
 {
@@ -283,6 +301,7 @@ main(void)
         cmocka_unit_test(test_http_date),
         cmocka_unit_test(test_http_date_rfc850_window),
         cmocka_unit_test(test_http_date_roundtrip),
+        cmocka_unit_test(test_token_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

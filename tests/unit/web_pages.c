@@ -166,8 +166,9 @@ setup(void **state)
     /* Not Ai2's newest item, which the clock test reads. */
     hostile_id = query_int(db, "SELECT max(i.id) FROM items i JOIN sources s"
                                " ON s.id = i.source_id WHERE s.slug = 'windsurf'");
-    snprintf(sql, sizeof(sql), "INSERT INTO items_fts(items_fts, rowid, title, text)"
-                               " SELECT 'delete', id, title, text FROM items WHERE id = %lld",
+    snprintf(sql, sizeof(sql), "INSERT INTO items_fts(items_fts, rowid, title, text, byline)"
+                               " SELECT 'delete', id, title, text, byline FROM items"
+                               " WHERE id = %lld",
              hostile_id);
     sqlite3_exec(db, sql, NULL, NULL, NULL);
     {
@@ -187,8 +188,8 @@ setup(void **state)
             sqlite3_finalize(s);
         }
         /* The full-text row follows the new title, as the store writes it. */
-        snprintf(sql, sizeof(sql), "INSERT INTO items_fts(rowid, title, text)"
-                                   " SELECT id, title, text FROM items WHERE id = %lld",
+        snprintf(sql, sizeof(sql), "INSERT INTO items_fts(rowid, title, text, byline)"
+                                   " SELECT id, title, text, byline FROM items WHERE id = %lld",
                  hostile_id);
         sqlite3_exec(db, sql, NULL, NULL, NULL);
         if (sqlite3_prepare_v2(db, "UPDATE sources SET last_error = ?1, failures = 2"
@@ -284,11 +285,11 @@ get(const char *target)
     buf_init(&a->r.body, WEB_MAX_BODY);
     h = web_route(path).fn;
     if (h == NULL) {
-        web_error_page(&ctx, 404, &a->r);
+        web_error_page(&ctx, path, 404, &a->r);
     } else {
         assert_int_equal(h(&ctx, &a->req, &a->r), 0);
         if (a->r.status >= 400 && a->r.body.len == 0)
-            web_error_page(&ctx, a->r.status, &a->r);
+            web_error_page(&ctx, path, a->r.status, &a->r);
     }
     return a;
 }
@@ -368,6 +369,7 @@ test_routes(void **state)
         { "/stories/", 0 }, { "/api/v1/entities", 1 }, { "/api/v1/entities/x", 1 },
         { "/api/v1/stories/1", 1 }, { "/sitemap.xml", 1 }, { "/learn", 1 },
         { "/learn/x", 1 }, { "/learn/", 0 }, { "/api/v1/learn", 1 }, { "/api/v1/learn/x", 1 },
+        { "/digest", 1 }, { "/digest/2026-W36", 1 }, { "/api/v1/openapi.json", 1 },
     };
 
     (void)state;
@@ -417,6 +419,27 @@ test_event_page(void **state)
     assert_contains(body(a), "rel=\"noopener noreferrer nofollow\"");
     assert_contains(body(a), "<link rel=\"stylesheet\" href=\"/static/style.css?v=");
     assert_lacks(body(a), "<script");
+    done(a);
+}
+
+/* The digest of the hostile item's week (it is the newest, scored 10):
+ * its title and summary escaped, its javascript: link not linked. */
+static void
+test_digest_page(void **state)
+{
+    struct answer *a;
+
+    (void)state;
+    a = get("/digest/2026-W36");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "&lt;script&gt;alert(");
+    assert_lacks(body(a), "<script");
+    assert_lacks(body(a), "<img src=x");
+    assert_lacks(body(a), "javascript:");
+    assert_contains(body(a), "href=\"/digest/2026-W35\" rel=\"prev\"");
+    done(a);
+    a = get("/digest/2026-W99");
+    assert_int_equal(a->r.status, 404);
     done(a);
 }
 
@@ -891,7 +914,7 @@ test_style_and_errors(void **state)
 
     a = calloc(1, sizeof(*a));
     buf_init(&a->r.body, WEB_MAX_BODY);
-    web_error_page(&ctx, 500, &a->r);
+    web_error_page(&ctx, NULL, 500, &a->r);
     assert_int_equal(a->r.status, 500);
     assert_contains(body(a), "Something went wrong");
     assert_contains(body(a), "<nav aria-label=\"Main\">");
@@ -1378,6 +1401,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_digest_page),
         cmocka_unit_test(test_event_page),
         cmocka_unit_test(test_event_redirects),
         cmocka_unit_test(test_hostile_escaped),
