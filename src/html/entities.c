@@ -181,14 +181,14 @@ html_ref_decode(const unsigned char *s, size_t n, int flags, char tmp[4], const 
         *out = tmp;
         return i;
     }
-    for (i = 1; i < n && i <= REF_NAME_MAX && is_alnum(s[i]); i++)
+    for (i = 1; i < n && i <= REF_NAME_MAX && html_is_alnum(s[i]); i++)
         ;
     if (i == 1)
         return 0;
     if (i < n && s[i] == ';' &&
         html_entity_lookup((const char *)s + 1, i - 1, out, outlen) == ALM_OK)
         return i + 1;
-    if (i < n && (is_alnum(s[i]) || ((flags & HTML_REF_ATTR) && s[i] == '=')))
+    if (i < n && (html_is_alnum(s[i]) || ((flags & HTML_REF_ATTR) && s[i] == '=')))
         return 0;
     if (!is_legacy((const char *)s + 1, i - 1))
         return 0;

@@ -345,7 +345,7 @@ san_elem(const unsigned char *s, size_t n, size_t j, size_t *end)
     for (; j < n && !is_space(s[j]) && s[j] != '/' && s[j] != '>'; j++, len++) {
         /* A NUL makes U+FFFD in HTML5: no name we know has one. */
         if (len + 1 < sizeof key && s[j] != 0)
-            key[len] = (char)lower(s[j]);
+            key[len] = (char)html_lower(s[j]);
         else
             ok = 0;
     }
@@ -380,7 +380,7 @@ san_attr_kind(const unsigned char *p, size_t n, unsigned want)
     for (size_t i = 0; i < n; i++) {
         if (p[i] == 0)
             return -1; /* U+FFFD in HTML5: no name we keep */
-        name[i] = (char)lower(p[i]);
+        name[i] = (char)html_lower(p[i]);
     }
     name[n] = '\0';
     for (int k = 0; k < AT_COUNT; k++)
@@ -531,11 +531,11 @@ san_scheme_ok(const char *u, int *relative)
     }
     *relative = 0;
     for (p = (const unsigned char *)u; *p != ':'; p++) {
-        if (!is_alpha(*p) && (len == 0 || (!is_alnum(*p) && !strchr("+-.", *p))))
+        if (!html_is_alpha(*p) && (len == 0 || (!html_is_alnum(*p) && !strchr("+-.", *p))))
             return 0;
         if (len + 1 >= sizeof sch)
             return 0;
-        sch[len++] = (char)lower(*p);
+        sch[len++] = (char)html_lower(*p);
     }
     sch[len] = '\0';
     for (size_t i = 0; i < LEN(ok); i++)
@@ -891,10 +891,10 @@ san_markup(struct san *st, const unsigned char *s, size_t n, size_t i)
 {
     size_t j = i + 1;
 
-    if (j < n && is_alpha(s[j]))
+    if (j < n && html_is_alpha(s[j]))
         return san_start_tag(st, s, n, j);
     if (j < n && s[j] == '/') {
-        if (j + 1 < n && is_alpha(s[j + 1]))
+        if (j + 1 < n && html_is_alpha(s[j + 1]))
             return san_end_tag(st, s, n, j + 1);
         if (j + 1 < n && s[j + 1] == '>')
             return j + 2;

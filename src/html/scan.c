@@ -83,7 +83,7 @@ html_tag_end(const unsigned char *s, size_t n, size_t k, int *selfclose)
 
         if (c == '>')
             return k + 1;
-        if (is_ws(c)) {
+        if (html_is_ws(c)) {
             k++;
             continue;
         }
@@ -97,14 +97,14 @@ html_tag_end(const unsigned char *s, size_t n, size_t k, int *selfclose)
         }
         /* An attribute name; its first byte may be anything, even '='. */
         k++;
-        while (k < n && !is_ws(s[k]) && s[k] != '/' && s[k] != '>' && s[k] != '=')
+        while (k < n && !html_is_ws(s[k]) && s[k] != '/' && s[k] != '>' && s[k] != '=')
             k++;
-        while (k < n && is_ws(s[k]))
+        while (k < n && html_is_ws(s[k]))
             k++;
         if (k >= n || s[k] != '=')
             continue;
         k++;
-        while (k < n && is_ws(s[k]))
+        while (k < n && html_is_ws(s[k]))
             k++;
         if (k < n && (s[k] == '"' || s[k] == '\'')) {
             const unsigned char *q = memchr(s + k + 1, s[k], n - k - 1);
@@ -113,7 +113,7 @@ html_tag_end(const unsigned char *s, size_t n, size_t k, int *selfclose)
                 return 0;
             k = (size_t)(q - s) + 1;
         } else {
-            while (k < n && !is_ws(s[k]) && s[k] != '>')
+            while (k < n && !html_is_ws(s[k]) && s[k] != '>')
                 k++;
         }
     }
@@ -138,12 +138,12 @@ html_skip_raw(const unsigned char *s, size_t n, size_t k, const char *name)
         if (e <= n && s[k + 1] == '/') {
             size_t j;
 
-            for (j = 0; j < nl && lower(s[k + 2 + j]) == (unsigned char)name[j]; j++)
+            for (j = 0; j < nl && html_lower(s[k + 2 + j]) == (unsigned char)name[j]; j++)
                 ;
             if (j == nl) {
                 if (e == n)
                     return n;
-                if (is_ws(s[e]) || s[e] == '/' || s[e] == '>') {
+                if (html_is_ws(s[e]) || s[e] == '/' || s[e] == '>') {
                     e = html_tag_end(s, n, e, &sc);
                     return e ? e : n;
                 }

@@ -8,25 +8,25 @@
 #include <stddef.h>
 
 static inline int
-is_ws(unsigned char c)
+html_is_ws(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static inline int
-is_alpha(unsigned char c)
+html_is_alpha(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static inline int
-is_alnum(unsigned char c)
+html_is_alnum(unsigned char c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9');
+    return html_is_alpha(c) || (c >= '0' && c <= '9');
 }
 
 static inline unsigned char
-lower(unsigned char c)
+html_lower(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }

@@ -21,9 +21,9 @@ tag_name(const unsigned char *s, size_t n, size_t k, char *name, size_t size)
 {
     size_t len = 0;
 
-    while (k < n && !is_ws(s[k]) && s[k] != '/' && s[k] != '>') {
+    while (k < n && !html_is_ws(s[k]) && s[k] != '/' && s[k] != '>') {
         if (len + 1 < size)
-            name[len] = (char)lower(s[k]);
+            name[len] = (char)html_lower(s[k]);
         len++;
         k++;
     }
@@ -49,9 +49,9 @@ ref_like(const unsigned char *s, size_t n, size_t i)
                 ;
         }
     } else {
-        if (!is_alpha(s[j]))
+        if (!html_is_alpha(s[j]))
             return 0;
-        for (start = j; j < n && is_alnum(s[j]); j++)
+        for (start = j; j < n && html_is_alnum(s[j]); j++)
             ;
     }
     return j > start && j < n && s[j] == ';';
@@ -75,9 +75,9 @@ html_looks_like_html(const char *str, size_t n)
         }
         if (s[i] != '<')
             continue;
-        if (s[i + 1] == '/' && i + 2 < n && is_alpha(s[i + 2]))
+        if (s[i + 1] == '/' && i + 2 < n && html_is_alpha(s[i + 2]))
             return 1;
-        if (!tags || !is_alpha(s[i + 1]))
+        if (!tags || !html_is_alpha(s[i + 1]))
             continue;
         e = html_tag_end(s, n, tag_name(s, n, i + 1, name, sizeof name), &sc);
         if (e == 0) {
@@ -112,10 +112,10 @@ html_tag_span(const char *str, size_t n, int *block)
         return 0;
     if (s[1] == '/')
         i++;
-    if (!(i < n && (is_alpha(s[i]) || (i == 1 && (s[1] == '!' || s[1] == '?')))))
+    if (!(i < n && (html_is_alpha(s[i]) || (i == 1 && (s[1] == '!' || s[1] == '?')))))
         return 0;
-    while (i < n && is_alnum(s[i]) && nb + 1 < sizeof(name))
-        name[nb++] = (char)lower(s[i++]);
+    while (i < n && html_is_alnum(s[i]) && nb + 1 < sizeof(name))
+        name[nb++] = (char)html_lower(s[i++]);
     name[nb] = '\0';
     for (; i < n && i < 1024; i++) {
         if (s[i] == '<')
@@ -223,7 +223,7 @@ text_markup(struct text *t, const unsigned char *s, size_t n, size_t i)
     if (j < n && s[j] == '?')
         goto bogus;
     if (j < n && s[j] == '/') {
-        if (j + 1 < n && is_alpha(s[j + 1])) {
+        if (j + 1 < n && html_is_alpha(s[j + 1])) {
             e = html_tag_end(s, n, tag_name(s, n, j + 1, name, sizeof name), &sc);
             if (e == 0)
                 return n;
@@ -239,7 +239,7 @@ text_markup(struct text *t, const unsigned char *s, size_t n, size_t i)
         text_put(t, "</", 2);
         return n;
     }
-    if (j < n && is_alpha(s[j])) {
+    if (j < n && html_is_alpha(s[j])) {
         size_t k = tag_name(s, n, j, name, sizeof name);
 
         e = html_tag_end(s, n, k, &sc);
@@ -268,9 +268,9 @@ trim_buf(struct buf *b)
 {
     size_t a = 0, z = b->len;
 
-    while (z > 0 && is_ws((unsigned char)b->data[z - 1]))
+    while (z > 0 && html_is_ws((unsigned char)b->data[z - 1]))
         z--;
-    while (a < z && is_ws((unsigned char)b->data[a]))
+    while (a < z && html_is_ws((unsigned char)b->data[a]))
         a++;
     if (b->data == NULL)
         return;
@@ -337,7 +337,7 @@ html_to_text(const char *html, size_t n, int collapse)
                 text_put(&t, "&", 1);
                 i++;
             } else {
-                if (t.collapse && len == 1 && is_ws((unsigned char)p[0]))
+                if (t.collapse && len == 1 && html_is_ws((unsigned char)p[0]))
                     text_sep(&t, SEP_SPACE);
                 else
                     text_put(&t, p, len);
