@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""openapi_check.py BASE_URL DOC - checks the API a running almanac serves
-against docs/openapi.json: every documented path is requested (with values
-taken from the answers), every answer is validated against the schema the
-document gives for its status (members required, types, enums, ranges, and
-no member the document does not declare), errors included; each endpoint's
-400 for an unknown parameter names exactly the parameters the document
-lists; the served /api/v1/openapi.json is the document.
+"""openapi_check.py BASE_URL DOC [STORY_ID] - checks the API a running almanac
+serves against docs/openapi.json: every documented path is requested (with
+values taken from the answers; the story is STORY_ID, one of several reports
+read from the database, else the first event's), every answer is validated
+against the schema the document gives for its status (members required,
+types, enums, ranges, and no member the document does not declare), errors
+included; each endpoint's 400 for an unknown parameter names exactly the
+parameters the document lists; the served /api/v1/openapi.json is the
+document.
 
 Prints "ok N" (answers checked) or the first problems, one a line, and exits
 non-zero. A small validator of the JSON Schema the document uses (type,
@@ -20,6 +22,7 @@ import urllib.parse
 import urllib.request
 
 BASE, DOC = sys.argv[1].rstrip("/"), json.load(open(sys.argv[2], encoding="utf-8"))
+STORY = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
 problems = []
 checked = 0
 
@@ -164,6 +167,70 @@ sources = check("/api/v1/sources", 200)
 sslug = sources["sources"][0]["slug"]
 check("/api/v1/sources/%s?limit=3" % sslug, 200)
 check("/api/v1/search?q=model&limit=3", 200)
+
+# ---- the map: entities, stories, learning paths ----
+ents = check("/api/v1/entities", 200) or {}
+if not ents.get("entities"):
+    problems.append("GET /api/v1/entities: no entities")
+    ents = {"entities": [{"slug": "no-entity", "events": 0}]}
+ent = ents["entities"][0]
+eslug = ent["slug"]
+one = check("/api/v1/entities/%s?limit=3" % eslug, 200)
+if one:
+    if one["entity"]["slug"] != eslug or one["entity"]["events"] != ent["events"]:
+        problems.append("entities/%s: not the list's entity (%s, %r events)" % (eslug, one["entity"]["slug"], one["entity"]["events"]))
+    if one["total"] != ent["events"] or len(one["events"]) != min(3, ent["events"]):
+        problems.append("entities/%s: total %r, %d events, the list says %r" % (eslug, one["total"], len(one["events"]), ent["events"]))
+    if ent["events"] > 3 and not one["next"]:
+        problems.append("entities/%s: no next on the first of several slices" % eslug)
+    sel = [s for s in (one["entity"]["family"] or {}).get("members", []) if s["self"]]
+    if len(sel) > 1:  # none: the family's own name (claude)
+        problems.append("entities/%s: %d family members are self" % (eslug, len(sel)))
+page = check("/api/v1/entities/%s?kind=release&period=all&limit=2&offset=2" % eslug, 200)
+for rel in ("next", "prev"):
+    u = page and page.get(rel)
+    if not u:
+        if page and page["total"] > 4:
+            problems.append("entities/%s: no %s on a middle slice" % (eslug, rel))
+        continue
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(u).query)
+    if q.get("kind") != ["release"] or q.get("limit") != ["2"]:
+        problems.append("entities/%s: %s %s lost kind or limit" % (eslug, rel, u))
+    for e in (check(urllib.parse.urlsplit(u).path + "?" + urllib.parse.urlsplit(u).query, 200) or {}).get("events", []):
+        if e["kind"] != "release":
+            problems.append("entities/%s: %s gave event %d outside the filters" % (eslug, rel, e["id"]))
+sid = STORY if STORY is not None else events["events"][0]["story"]
+story = check("/api/v1/stories/%d" % sid, 200)
+if story:
+    s, evs = story["story"], story["events"]
+    if s["id"] != sid or s["first_event"] != sid:
+        problems.append("stories/%d: id %r, first_event %r" % (sid, s["id"], s["first_event"]))
+    if any(e["story"] != sid for e in evs):
+        problems.append("stories/%d: an event of another story" % sid)
+    firsts = [e["id"] for e in evs if e["first_report"]]
+    if firsts != [s["first_event"]]:
+        problems.append("stories/%d: first reports %r" % (sid, firsts))
+    if s["complete"] and (len(evs) != s["events"] or len(s["contributions"]) != s["sources"]):
+        problems.append("stories/%d: %d events for %d, %d contributions for %d sources" % (sid, len(evs), s["events"], len(s["contributions"]), s["sources"]))
+    if STORY is not None and s["events"] < 2:
+        problems.append("stories/%d: the story of several reports has %d" % (sid, s["events"]))
+paths = check("/api/v1/learn", 200) or {}
+if not paths.get("paths"):
+    problems.append("GET /api/v1/learn: no learning paths")
+    paths = {"paths": [{"slug": "no-path"}]}
+lslug = paths["paths"][0]["slug"]
+lp = check("/api/v1/learn/%s" % lslug, 200)
+if lp:
+    if lp["path"] != paths["paths"][0]:
+        problems.append("learn/%s: not the list's path" % lslug)
+    if lp["path"]["minutes"] != sum(st["minutes"] for st in lp["path"]["steps"]):
+        problems.append("learn/%s: minutes are not the steps' sum" % lslug)
+    for st in lp["path"]["steps"]:
+        if (st["title"] is None) != (st["url"] is None):
+            problems.append("learn/%s: step %s has a title but no url, or the reverse" % (lslug, st["slug"]))
+values = {"{id}": str(eid), "/api/v1/guides/{slug}": gslug, "/api/v1/sources/{slug}": sslug,
+          "/api/v1/entities/{slug}": eslug, "/api/v1/stories/{id}": str(sid),
+          "/api/v1/learn/{slug}": lslug}
 served = check("/api/v1/openapi.json", 200)
 if served != DOC:
     problems.append("/api/v1/openapi.json is not docs/openapi.json")
@@ -220,6 +287,14 @@ if doc and (doc.get("events") or doc.get("next") is not None or doc.get("total")
 check("/api/v1/nothing-here", 404)
 check("/api/v1/events/999999999", 404)
 check("/api/v1/guides/no-such-guide", 404)
+check("/api/v1/entities/no-such-entity", 404)
+check("/api/v1/entities/Not_A_Slug", 404)
+check("/api/v1/stories/999999999", 404)
+check("/api/v1/stories/abc", 404)
+check("/api/v1/learn/no-such-path", 404)
+check("/api/v1/entities/%s?min=11" % eslug, 400)
+check("/api/v1/entities/%s?limit=0" % eslug, 400)
+check("/api/v1/entities/%s?sort=score" % eslug, 400)
 check("/api/v1/events", 405, method="POST")
 check("/api/v1/events", 405, method="DELETE")
 for target in ("/api/v1/events?min=11", "/api/v1/events?kind=rumour", "/api/v1/events?limit=0",
@@ -233,7 +308,9 @@ for st in (202, 401, 403, 405, 409):
     if not documented_status("/api/v1/fetch", "POST", st):
         problems.append("/api/v1/fetch: %d not documented" % st)
 for t in [t for t in DOC["paths"] if "get" in DOC["paths"][t]]:
-    concrete = t.replace("{id}", str(eid)).replace("{slug}", gslug if "guides" in t else sslug)
+    concrete = t
+    for k in ("{id}", "{slug}"):
+        concrete = concrete.replace(k, values.get(t, values["{id}"]))
     d = check(concrete + ("?q=model&" if t.endswith("search") else "?") + "bogus=1", 400)
     msg = (d or {}).get("error", {}).get("message", "")
     if "'bogus'" not in msg:
