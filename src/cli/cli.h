@@ -59,5 +59,7 @@ int cmd_run(struct cli *c, int argc, char **argv);
  * the installation's checks, exit 0 when all are ok (ops.c). */
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
+/* prune --older-than AGE [--dry-run]: retention (ops.c). */
+int cmd_prune(struct cli *c, int argc, char **argv);
 
 #endif

@@ -124,6 +124,17 @@ static const struct command {
       "before the newest item's first sighting).\n\n"
       "  --json   one JSON object: {\"ok\": true|false, \"checks\": [{check, status, detail}]}\n\n"
       "Exit status: 0 when every check is ok, 1 otherwise, 2 for a usage error.\n" },
+    { "prune", cmd_prune, "prune --older-than AGE [--dry-run]  remove old items not cited",
+      "usage: almanac prune --older-than AGE [--dry-run]\n\n"
+      "Removes the items published more than AGE ago, with their events, except the\n"
+      "stories that a guide or a newer report cites: an old event stays when an event of\n"
+      "its story joined a guide (a guide's timeline shows every event that joined it) or\n"
+      "was published within AGE. A story goes whole or stays whole. Other events'\n"
+      "related lists lose the removed ones. One transaction.\n\n"
+      "  --older-than AGE   N days, weeks, months or years: 90d, 6w, 18m, 2y\n"
+      "  --dry-run          count what would go, remove nothing\n\n"
+      "An entry a feed still lists comes back as new at the next ingest.\n\n"
+      "Exit status: 0, 1 when the database failed, 2 for a usage error.\n" },
 };
 
 static const char version_text[] =

@@ -295,3 +295,82 @@ cmd_doctor(struct cli *c, int argc, char **argv)
     }
     return r.worst == OK ? 0 : 1;
 }
+
+/* ---- prune ---- */
+
+/* AGE ("90d", "6w", "18m", "2y") before now: whole days and weeks, calendar
+ * months and years (UTC). ALM_EINVAL for anything else. */
+static int
+age_cutoff(const char *age, time_t now, time_t *out)
+{
+    char *end = NULL;
+    long n;
+    struct tm tm;
+
+    if (age == NULL || *age < '0' || *age > '9')
+        return ALM_EINVAL;
+    n = strtol(age, &end, 10);
+    if (end == NULL || end[0] == '\0' || end[1] != '\0' || n < 1 || n > 1000)
+        return ALM_EINVAL;
+    switch (*end) {
+    case 'd': *out = now - (time_t)n * 86400; return ALM_OK;
+    case 'w': *out = now - (time_t)n * 7 * 86400; return ALM_OK;
+    case 'm':
+    case 'y':
+        if (gmtime_r(&now, &tm) == NULL)
+            return ALM_EINVAL;
+        if (*end == 'y')
+            tm.tm_year -= (int)n;
+        else
+            tm.tm_mon -= (int)n;
+        *out = timegm(&tm);
+        return ALM_OK;
+    default:
+        return ALM_EINVAL;
+    }
+}
+
+int
+cmd_prune(struct cli *c, int argc, char **argv)
+{
+    const char *age = NULL;
+    int dry = 0, rc;
+    time_t before;
+    struct prune_stats ps;
+    char when[21];
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dry-run") == 0) {
+            dry = 1;
+        } else if (strcmp(argv[i], "--older-than") == 0 && i + 1 < argc) {
+            age = argv[++i];
+        } else {
+            fprintf(stderr, "almanac: prune: %s '%s'\n",
+                    strcmp(argv[i], "--older-than") == 0 ? "a value is needed after"
+                                                          : "unknown argument", argv[i]);
+            fprintf(stderr, "usage: almanac prune --older-than AGE [--dry-run]\n");
+            return 2;
+        }
+    }
+    if (age == NULL) {
+        fprintf(stderr, "usage: almanac prune --older-than AGE [--dry-run]\n");
+        return 2;
+    }
+    if (age_cutoff(age, c->now, &before) != ALM_OK) {
+        fprintf(stderr, "almanac: prune: --older-than: expected N followed by d, w, m or y "
+                        "(N from 1 to 1000), not '%.40s'\n", age);
+        return 2;
+    }
+    if (cli_store(c) == NULL)
+        return 1;
+    rc = store_prune(c->st, before, dry, &ps);
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: prune: %s\n", store_error(c->st));
+        return 1;
+    }
+    timefmt_rfc3339(before, when);
+    printf("%s %lld items (%lld events) published before %s; kept %lld older items that a "
+           "guide or a story with newer reports cites\n", dry ? "would remove" : "removed",
+           (long long)ps.items, (long long)ps.events, when, (long long)ps.kept);
+    return 0;
+}

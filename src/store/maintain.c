@@ -218,3 +218,92 @@ store_newest_first_seen(struct store *st, time_t *out)
     sqlite3_finalize(s);
     return rc;
 }
+
+/*
+ * The items to prune, into temp.prune: published (else first seen) before
+ * the cutoff, and of a story none of whose events is published at or after
+ * it or has joined a guide. A story goes whole or stays whole, so no kept
+ * story loses its first event or its counts; an item without an event is
+ * its own story.
+ */
+static const char prune_select[] =
+    "CREATE TEMP TABLE prune AS"
+    " WITH old AS ("
+    "   SELECT i.id, coalesce(e.story_id, e.id, i.id) AS sid, e.id IS NOT NULL AS ev"
+    "   FROM items i LEFT JOIN events e ON e.id = i.id"
+    "   WHERE coalesce(i.published, i.first_seen) < ?1),"
+    " cited AS ("
+    "   SELECT coalesce(e.story_id, e.id) AS sid FROM events e JOIN items i ON i.id = e.id"
+    "   WHERE coalesce(i.published, i.first_seen) >= ?1"
+    "   UNION SELECT coalesce(e.story_id, e.id) FROM events e"
+    "   WHERE e.id IN (SELECT event_id FROM event_guides))"
+    " SELECT id, ev FROM old WHERE sid NOT IN (SELECT sid FROM cited WHERE sid IS NOT NULL)";
+
+static int
+count1(struct store *st, const char *sql, int64_t bind, int64_t *out)
+{
+    sqlite3_stmt *s = sq_prepare(st, sql);
+    int rc = ALM_OK;
+
+    if (s == NULL)
+        return sq_failure(st);
+    if (bind)
+        sqlite3_bind_int64(s, 1, bind);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        rc = sq_fail(st, sq_failure(st));
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+store_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out)
+{
+    sqlite3_stmt *s;
+    int64_t old = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
+        return sq_failure(st);
+    if (sq_exec(st, "DROP TABLE IF EXISTS temp.prune") != ALM_OK)
+        goto fail;
+    s = sq_prepare(st, prune_select);
+    if (s == NULL)
+        goto fail;
+    sqlite3_bind_int64(s, 1, (int64_t)before);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        sq_fail(st, ALM_ESTORE);
+        sqlite3_finalize(s);
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    if (count1(st, "SELECT count(*) FROM items WHERE coalesce(published, first_seen) < ?1",
+               (int64_t)before, &old) != ALM_OK ||
+        count1(st, "SELECT count(*) FROM temp.prune", 0, &out->items) != ALM_OK ||
+        count1(st, "SELECT count(*) FROM temp.prune WHERE ev", 0, &out->events) != ALM_OK)
+        goto fail;
+    out->kept = old - out->items;
+    if (!dry_run) {
+        /* The cascade takes the events, their entities, guides, related
+         * lists, candidates and articles; items_ad the full-text rows. Other
+         * events' related lists lose the pruned ones, and stories left
+         * without events go. */
+        if (sq_exec(st, "DELETE FROM items WHERE id IN (SELECT id FROM temp.prune);"
+                        "DELETE FROM related WHERE related_id IN"
+                        "  (SELECT id FROM temp.prune WHERE ev);"
+                        "DELETE FROM stories WHERE id NOT IN"
+                        "  (SELECT story_id FROM events WHERE story_id IS NOT NULL)") != ALM_OK)
+            goto fail;
+    }
+    if (sq_exec(st, "DROP TABLE temp.prune") != ALM_OK)
+        goto fail;
+    if (sq_exec(st, dry_run ? "ROLLBACK" : "COMMIT") != ALM_OK)
+        goto fail;
+    return ALM_OK;
+fail:
+    rc = sq_failure(st);
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}

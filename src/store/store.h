@@ -58,6 +58,20 @@ int store_backup(struct store *st, const char *path, int overwrite);
 /* PRAGMA quick_check: ALM_OK when it says "ok"; its first line goes to
  * result (len bytes) either way. */
 int store_quick_check(struct store *st, char *result, size_t len);
+/* What store_prune removed (or would remove). */
+struct prune_stats {
+    int64_t items, events;  /* removed */
+    int64_t kept;           /* older than the cutoff, kept because cited */
+};
+/*
+ * Removes the items published (else first seen) before `before`, with
+ * their events, except those of a story any of whose events is newer or has
+ * joined a guide (a guide's timeline shows every event that joined it): a
+ * story goes whole or stays whole. Other events' related lists lose the
+ * removed events; stories left without events go. One transaction; with
+ * dry_run only counts.
+ */
+int store_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out);
 /* The newest first_seen of any item into *out (0: no items). */
 int store_newest_first_seen(struct store *st, time_t *out);
 

@@ -206,4 +206,85 @@ run "$T/d" "$ALMANAC" --config "$conf" --db "$T/bad.db" doctor
 grep -Eq "^fail +database " "$T/d" || fail "database: $(grep database "$T/d")"
 end "doctor: a corrupt database fails its check"
 
+# ---- prune ----
+
+# kept_ids DB CUTOFF: the items a prune at CUTOFF must keep, worked out here
+# in Python by walking stories (not the store's SQL): every item published
+# at or after CUTOFF, and every item of a story one of whose events is that
+# new or joined a guide.
+kept_ids() {
+    python3 - "$1" "$2" <<'PY'
+import sqlite3, sys
+db, cutoff = sys.argv[1], int(sys.argv[2])
+c = sqlite3.connect(db)
+items = {i: (p if p is not None else f) for i, p, f in
+         c.execute("SELECT id, published, first_seen FROM items")}
+story = {e: (s if s is not None else e) for e, s in c.execute("SELECT id, story_id FROM events")}
+guided = {e for (e,) in c.execute("SELECT DISTINCT event_id FROM event_guides")}
+cited = set()
+for e, s in story.items():
+    if items[e] >= cutoff or e in guided:
+        cited.add(s)
+keep = [i for i, p in items.items()
+        if p >= cutoff or (i in story and story[i] in cited)]
+print("\n".join(str(i) for i in sorted(keep)))
+PY
+}
+
+begin
+pdb=$T/prune.db
+cp "$T/copy.db" "$pdb"
+cutoff=$(date -u -d 2025-12-01T00:00:00Z +%s)
+kept_ids "$pdb" "$cutoff" >"$T/want"
+all=$(sql "$pdb" "SELECT count(*) FROM items")
+want=$(wc -l <"$T/want")
+old=$(sql "$pdb" "SELECT count(*) FROM items WHERE published < $cutoff")
+guided=$(sql "$pdb" "SELECT count(*) FROM items i JOIN event_guides g ON g.event_id = i.id
+                     WHERE i.published < $cutoff")
+[ "$want" -lt "$all" ] && [ "$guided" -gt 0 ] ||
+    fail "the fixture prunes nothing or keeps nothing: $want of $all kept, $guided guided"
+run "$T/p" "$ALMANAC" --db "$pdb" prune --older-than 1y --dry-run
+[ "$rc" -eq 0 ] || fail "--dry-run: exit $rc: $(errtext "$T/p")"
+grep -q "^would remove $((all - want)) items ($((all - want)) events) published before 2025-12-01T00:00:00Z; kept $((old - all + want)) " "$T/p" ||
+    fail "--dry-run says: $(cat "$T/p"), want $((all - want)) removed"
+[ "$(sql "$pdb" "SELECT count(*) FROM items")" = "$all" ] || fail "--dry-run removed items"
+run "$T/p" "$ALMANAC" --db "$pdb" prune --older-than 1y
+[ "$rc" -eq 0 ] || fail "prune: exit $rc: $(errtext "$T/p")"
+grep -q "^removed $((all - want)) items" "$T/p" || fail "prune says: $(cat "$T/p")"
+sql "$pdb" "SELECT id FROM items ORDER BY id" >"$T/got"
+cmp -s "$T/want" "$T/got" || fail "kept items differ from the stories' walk: $(diff "$T/want" "$T/got" | head -3)"
+[ "$(sql "$pdb" "SELECT count(*) FROM items i JOIN event_guides g ON g.event_id = i.id
+                 WHERE i.published < $cutoff")" = "$guided" ] || fail "an event in a guide went"
+end "prune --older-than 1y: removes the old stories nothing newer and no guide cites ($((all - want)) of $all); --dry-run counts the same, removes nothing"
+
+begin
+[ "$(sql "$pdb" "PRAGMA integrity_check")" = ok ] || fail "integrity_check"
+[ "$(sql "$pdb" "PRAGMA foreign_key_check" | wc -l)" = 0 ] || fail "foreign_key_check"
+sql "$pdb" "INSERT INTO items_fts(items_fts) VALUES ('integrity-check')" 2>"$T/fts" ||
+    fail "the full-text index: $(cat "$T/fts")"
+[ "$(sql "$pdb" "SELECT count(*) FROM related WHERE related_id NOT IN (SELECT id FROM events)")" = 0 ] ||
+    fail "related lists name removed events"
+[ "$(sql "$pdb" "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM events)")" = 0 ] ||
+    fail "stories without events"
+[ "$(sql "$pdb" "SELECT count(*) FROM events e WHERE e.story_id IS NOT NULL AND e.story_id NOT IN
+                 (SELECT id FROM events)")" = 0 ] || fail "a kept story lost its first event"
+[ "$(sql "$pdb" "SELECT count(*) FROM event_entities WHERE event_id NOT IN (SELECT id FROM events)")" = 0 ] ||
+    fail "entities of removed events"
+run "$T/a" "$ALMANAC" --config "$conf" --db "$pdb" analyze
+[ "$rc" -eq 0 ] || fail "analyze after prune: exit $rc: $(errtext "$T/a")"
+run "$T/e" "$ALMANAC" --db "$pdb" events --limit 1
+[ "$rc" -eq 0 ] && [ -s "$T/e" ] || fail "events after prune: exit $rc"
+run "$T/d" "$ALMANAC" --config "$conf" --db "$pdb" doctor
+[ "$rc" -eq 0 ] || fail "doctor after prune: $(grep -v '^ok' "$T/d")"
+end "after prune: integrity, full-text index, related lists and stories whole; analyze, events, doctor ok"
+
+begin
+run "$T/p" "$ALMANAC" --db "$pdb" prune --older-than 2x
+[ "$rc" -eq 2 ] && grep -q "'2x'" "$T/p.err" || fail "--older-than 2x: exit $rc"
+run "$T/p" "$ALMANAC" --db "$pdb" prune
+[ "$rc" -eq 2 ] || fail "no --older-than: exit $rc"
+run "$T/p" "$ALMANAC" --db "$pdb" prune --older-than 0d
+[ "$rc" -eq 2 ] || fail "--older-than 0d: exit $rc"
+end "prune: a malformed AGE or none is a usage error (exit 2)"
+
 finish
