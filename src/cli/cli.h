@@ -55,5 +55,11 @@ int cmd_digest(struct cli *c, int argc, char **argv);
 /* serve: the web server until SIGTERM/SIGINT; run: the same, ingesting every --every s. */
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
+/* backup [--force] FILE: an online copy of the database; doctor [--json]:
+ * the installation's checks, exit 0 when all are ok (ops.c). */
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_doctor(struct cli *c, int argc, char **argv);
+/* prune --older-than AGE [--dry-run]: retention (ops.c). */
+int cmd_prune(struct cli *c, int argc, char **argv);
 
 #endif

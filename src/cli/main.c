@@ -107,6 +107,34 @@ static const struct command {
       "usage: almanac run [--every SECONDS] [serve's options]\n\n"
       "Serves as `almanac serve` does and ingests the due sources every SECONDS (10 to\n"
       "604800, default 300).\n" },
+    { "backup", cmd_backup, "backup [--force] FILE     an online, consistent copy of the database",
+      "usage: almanac backup [--force] FILE\n\n"
+      "Copies the database to FILE through SQLite's online backup: the database as it\n"
+      "was when the copy began, taken while `serve` or an ingest goes on writing. The\n"
+      "copy is written to FILE.tmp, then renamed to FILE; `almanac --db FILE` opens it.\n\n"
+      "  --force   replace FILE if it exists (refused otherwise)\n\n"
+      "Exit status: 0, 1 when FILE exists or the copy failed, 2 for a usage error.\n" },
+    { "doctor", cmd_doctor, "doctor [--json]           check configuration, database, disk, sources, clock",
+      "usage: almanac doctor [--json]\n\n"
+      "Checks the installation and prints one line each: the configuration loads (and\n"
+      "its sources); the database opens, its schema is current and PRAGMA quick_check\n"
+      "says ok (read only: nothing is migrated or written); free space on the database's\n"
+      "filesystem (warns under 1 GB or 10%); the sources' health (warns when one failed\n"
+      "5 times in a row, naming the worst); the clock (fails when it is more than a day\n"
+      "before the newest item's first sighting).\n\n"
+      "  --json   one JSON object: {\"ok\": true|false, \"checks\": [{check, status, detail}]}\n\n"
+      "Exit status: 0 when every check is ok, 1 otherwise, 2 for a usage error.\n" },
+    { "prune", cmd_prune, "prune --older-than AGE [--dry-run]  remove old items not cited",
+      "usage: almanac prune --older-than AGE [--dry-run]\n\n"
+      "Removes the items published more than AGE ago, with their events, except the\n"
+      "stories that a guide or a newer report cites: an old event stays when an event of\n"
+      "its story joined a guide (a guide's timeline shows every event that joined it) or\n"
+      "was published within AGE. A story goes whole or stays whole. Other events'\n"
+      "related lists lose the removed ones. One transaction.\n\n"
+      "  --older-than AGE   N days, weeks, months or years: 90d, 6w, 18m, 2y\n"
+      "  --dry-run          count what would go, remove nothing\n\n"
+      "An entry a feed still lists comes back as new at the next ingest.\n\n"
+      "Exit status: 0, 1 when the database failed, 2 for a usage error.\n" },
 };
 
 static const char version_text[] =

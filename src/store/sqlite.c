@@ -399,6 +399,12 @@ set_wal(struct store *st)
     }
 }
 
+int
+sq_schema_latest(void)
+{
+    return (int)LEN(migrations);
+}
+
 static int
 schema_too_new(struct store *st, int v)
 {

@@ -27,6 +27,8 @@ struct store {
 /* Records the database's message and result code; returns code. */
 int sq_fail(struct store *st, int code);
 int sq_exec(struct store *st, const char *sql);
+/* The schema version this build migrates to. */
+int sq_schema_latest(void);
 /* What the last failure was for callers of store.h: ALM_ENOSPC when the
  * disk (or the database) is full, else ALM_ESTORE. */
 int sq_failure(const struct store *st);
