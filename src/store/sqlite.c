@@ -899,7 +899,8 @@ static const char update_item[] =
  * text (which a changed feed entry keeps) and the byline (source, author). */
 static const char fts_insert[] =
     "INSERT INTO items_fts (rowid, title, text, article_text, byline)"
-    " SELECT id, title, text, article_text, byline FROM items WHERE id = ?";
+    " VALUES (?1, ?2, ?3, (SELECT article_text FROM items WHERE id = ?1),"
+    " (SELECT byline FROM items WHERE id = ?1))";
 static const char fts_delete[] =
     "INSERT INTO items_fts (items_fts, rowid, title, text, article_text, byline)"
     " SELECT 'delete', id, title, text, article_text, byline FROM items WHERE id = ?";
@@ -985,6 +986,8 @@ put_row(struct store *st, int64_t source_id, const struct store_row *r, time_t u
     if ((s = sq_stmt(st, fts_insert)) == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, r->title);
+    sq_bind_text(s, 3, r->text);
     if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     if (status == 0)
