@@ -871,3 +871,17 @@ fetch_one(const struct fetch_opts *o, const struct fetch_req *req, struct fetch_
     *out = res;
     return ALM_OK;
 }
+
+long
+fetch_backoff(long first, int failures, long retry_after)
+{
+    long d = first;
+
+    for (int i = 1; i < failures && d < 86400; i++)
+        d *= 2;
+    if (d > 86400)
+        d = 86400;
+    if (retry_after > d)
+        d = retry_after > 7 * 86400 ? 7 * 86400 : retry_after;
+    return d;
+}

@@ -109,4 +109,11 @@ void fetch_result_free(struct fetch_result *r);
  */
 int fetch_addr_is_public(const struct sockaddr *sa);
 
+/*
+ * Seconds to wait before trying again after `failures` failures in a row:
+ * first, doubled per further failure, at most a day; a server's Retry-After
+ * (seconds) that asks for longer wins, up to a week.
+ */
+long fetch_backoff(long first, int failures, long retry_after);
+
 #endif

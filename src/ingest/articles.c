@@ -158,20 +158,6 @@ take(const struct article_due *a, void *arg)
     return 0;
 }
 
-static time_t
-retry_in(int attempts, long retry_after)
-{
-    time_t d = 3600;
-
-    for (int i = 1; i < attempts && d < 86400; i++)
-        d *= 2;
-    if (d > 86400)
-        d = 86400;
-    if (retry_after > d)
-        d = retry_after > 7 * 86400 ? 7 * 86400 : retry_after;
-    return d;
-}
-
 /* Records one article's fate; a full disk stops recording. */
 static void
 record(struct stage *s, const struct cand *c, struct article_record *r)
@@ -192,7 +178,7 @@ fail(struct stage *s, const struct cand *c, long status, long retry_after, const
 {
     struct article_record r = { .status = status, .error = why };
 
-    r.next_try = time(NULL) + retry_in(c->attempts + 1, retry_after);
+    r.next_try = time(NULL) + fetch_backoff(3600, c->attempts + 1, retry_after);
     record(s, c, &r);
     s->out->failed++;
 }

@@ -74,20 +74,6 @@ struct run {
 };
 
 static time_t
-backoff(int failures, long retry_after)
-{
-    time_t d = 300;
-
-    for (int i = 1; i < failures && d < 86400; i++)
-        d *= 2;
-    if (d > 86400)
-        d = 86400;
-    if (retry_after > d)
-        d = retry_after > 7 * 86400 ? 7 * 86400 : retry_after;
-    return d;
-}
-
-static time_t
 newest_entry(const struct feed *f)
 {
     time_t t = 0;
@@ -260,7 +246,7 @@ write_batch(struct run *r, struct batch *b)
     rec.etag = b->etag;
     rec.last_modified = b->last_modified;
     rec.permanent_url = b->permanent_url;
-    rec.next_due = now + (err ? backoff(j->failures + 1, b->retry_after) : interval);
+    rec.next_due = now + (err ? fetch_backoff(300, j->failures + 1, b->retry_after) : interval);
     rc = store_record_fetch(r->st, j->source_id, &rec);
     if (rc == ALM_ENOSPC) {
         disk_full(r); /* the feed is stored; its fetch is taken again next time */
