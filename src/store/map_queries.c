@@ -15,17 +15,6 @@
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
-static int
-done(struct store *st, sqlite3_stmt *s, int r)
-{
-    int rc = ALM_OK;
-
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
-        rc = sq_fail(st, ALM_ESTORE);
-    sqlite3_finalize(s);
-    return rc;
-}
-
 void
 entity_info_fini(struct entity_info *e)
 {
@@ -71,7 +60,7 @@ store_count_entities(struct store *st, int64_t *out)
         return ALM_ESTORE;
     if ((r = sqlite3_step(s)) == SQLITE_ROW)
         *out = sqlite3_column_int64(s, 0);
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 /* The columns read_entity() reads; the count of events is the covering
@@ -114,7 +103,7 @@ each_entity(struct store *st, sqlite3_stmt *s, int dated,
         if (stop)
             break;
     }
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 int
@@ -165,7 +154,7 @@ get_one(struct store *st, const char *where, const char *key, struct entity_info
         sqlite3_finalize(s);
         return ALM_OK;
     }
-    r = done(st, s, r);
+    r = sq_done(st, s, r);
     return r == ALM_OK ? ALM_ENOTFOUND : r;
 }
 
@@ -223,7 +212,7 @@ store_entity_neighbours(struct store *st, const char *name, int limit,
         if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
                (const char *)sqlite3_column_text(s, 2), sqlite3_column_int64(s, 3), arg))
             break;
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 int
@@ -248,7 +237,7 @@ store_entity_guides(struct store *st, const char *name, int limit,
         if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
                sqlite3_column_int64(s, 2), arg))
             break;
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 int
@@ -307,7 +296,7 @@ store_find_guides(struct store *st, const char *q, int limit,
         if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
                (const char *)sqlite3_column_text(s, 2), arg))
             break;
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 /* ---- learning paths ---- */
@@ -381,7 +370,7 @@ store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *ar
         if (stop)
             break;
     }
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 int
@@ -394,14 +383,11 @@ store_get_path(struct store *st, const char *slug, struct path_info *out)
     if (s == NULL)
         return ALM_ESTORE;
     sq_bind_text(s, 1, slug);
-    r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        read_path(s, out);
-        sqlite3_finalize(s);
-        return ALM_OK;
-    }
-    r = done(st, s, r);
-    return r == ALM_OK ? ALM_ENOTFOUND : r;
+    if ((r = sq_one_row(st, s)) != ALM_OK)
+        return r;
+    read_path(s, out);
+    sqlite3_finalize(s);
+    return ALM_OK;
 }
 
 int
@@ -414,7 +400,7 @@ store_count_paths(struct store *st, int64_t *out)
         return ALM_ESTORE;
     if ((r = sqlite3_step(s)) == SQLITE_ROW)
         *out = sqlite3_column_int64(s, 0);
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 /* ---- stories ---- */
@@ -443,14 +429,11 @@ store_get_story(struct store *st, int64_t id, struct story_row *out)
     if (s == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, id);
-    r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        read_story(s, out);
-        sqlite3_finalize(s);
-        return ALM_OK;
-    }
-    r = done(st, s, r);
-    return r == ALM_OK ? ALM_ENOTFOUND : r;
+    if ((r = sq_one_row(st, s)) != ALM_OK)
+        return r;
+    read_story(s, out);
+    sqlite3_finalize(s);
+    return ALM_OK;
 }
 
 int
@@ -471,5 +454,5 @@ store_list_stories(struct store *st, int min_events, int limit,
         if (fn(&o, arg))
             break;
     }
-    return done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }

@@ -624,6 +624,28 @@ sq_stmt(struct store *st, const char *sql)
 }
 
 int
+sq_done(struct store *st, sqlite3_stmt *s, int r)
+{
+    int rc = ALM_OK;
+
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = sq_fail(st, ALM_ESTORE);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+sq_one_row(struct store *st, sqlite3_stmt *s)
+{
+    int r = sqlite3_step(s);
+
+    if (r == SQLITE_ROW)
+        return ALM_OK;
+    r = sq_done(st, s, r);
+    return r == ALM_OK ? ALM_ENOTFOUND : r;
+}
+
+int
 sq_run(struct store *st, sqlite3_stmt *s)
 {
     int r = sqlite3_step(s), rc = ALM_OK;

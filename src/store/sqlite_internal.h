@@ -42,6 +42,13 @@ sqlite3_stmt *sq_prepare(struct store *st, const char *sql);
 /* Steps a statement from sq_stmt once and resets it: ALM_OK when it ran
  * to its end or gave a row, else the error recorded. */
 int sq_run(struct store *st, sqlite3_stmt *s);
+/* Finalizes s after its last step returned r: ALM_OK when r was a row or
+ * done, else the store's failure recorded. */
+int sq_done(struct store *st, sqlite3_stmt *s, int r);
+/* Steps s once for a lookup of one row: ALM_OK with the row ready to read
+ * (the caller finalizes s), else s finalized and ALM_ENOTFOUND or the
+ * store's failure. */
+int sq_one_row(struct store *st, sqlite3_stmt *s);
 char *sq_col_str(sqlite3_stmt *s, int i);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 

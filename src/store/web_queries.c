@@ -455,14 +455,11 @@ store_get_guide(struct store *st, const char *slug, struct guide_info *out)
     if ((s = sq_prepare(st, sql)) == NULL)
         return ALM_ESTORE;
     sq_bind_text(s, 1, slug);
-    r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        read_guide(s, out);
-        sqlite3_finalize(s);
-        return ALM_OK;
-    }
-    r = finish(st, s, r, NULL);
-    return r == ALM_OK ? ALM_ENOTFOUND : r;
+    if ((r = sq_one_row(st, s)) != ALM_OK)
+        return r;
+    read_guide(s, out);
+    sqlite3_finalize(s);
+    return ALM_OK;
 }
 
 /* ---- sources ---- */
@@ -545,14 +542,11 @@ store_get_source_info(struct store *st, const char *slug, struct source_info *ou
     if (s == NULL)
         return ALM_ESTORE;
     sq_bind_text(s, 1, slug);
-    r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        read_source(s, out);
-        sqlite3_finalize(s);
-        return ALM_OK;
-    }
-    r = finish(st, s, r, NULL);
-    return r == ALM_OK ? ALM_ENOTFOUND : r;
+    if ((r = sq_one_row(st, s)) != ALM_OK)
+        return r;
+    read_source(s, out);
+    sqlite3_finalize(s);
+    return ALM_OK;
 }
 
 int
