@@ -228,9 +228,9 @@ cmd_doctor(struct cli *c, int argc, char **argv)
         } else if (store_open_readonly(db, &st, err, sizeof(err)) != ALM_OK) {
             report(&r, FAIL, "database", "%s", err);
             st = NULL;
-        } else if ((v = store_schema_version(st)) != store_schema_latest()) {
+        } else if ((v = store_schema_version(st)) != store_schema_latest(st)) {
             report(&r, FAIL, "database", "%s: schema %d, this almanac's is %d", db, v,
-                   store_schema_latest());
+                   store_schema_latest(st));
         } else if (store_quick_check(st, qc, sizeof(qc)) != ALM_OK) {
             report(&r, FAIL, "database", "%s: quick_check: %s", db,
                    *qc ? qc : store_error(st));

@@ -12,7 +12,7 @@
 #include "store/store.h"
 
 int
-store_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
+sq_articles_due(struct store *st, time_t since, time_t now, int max_attempts,
                    int (*fn)(const struct article_due *a, void *arg), void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st,
@@ -110,7 +110,7 @@ run_item(struct store *st, const char *sql, int64_t item_id, const char *text)
 }
 
 int
-store_put_article(struct store *st, int64_t item_id, int64_t source_id,
+sq_put_article(struct store *st, int64_t item_id, int64_t source_id,
                   const struct article_record *r)
 {
     sqlite3_stmt *s;
@@ -141,14 +141,14 @@ store_put_article(struct store *st, int64_t item_id, int64_t source_id,
                               " WHERE id = ?2 AND ?1 IS NULL", item_id, NULL);
     }
     if (rc != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK) {
-        store_rollback(st);
+        sq_rollback(st);
         return sq_failure(st);
     }
     return ALM_OK;
 }
 
 int
-store_get_robots(struct store *st, const char *origin, char **rules, time_t *fetched)
+sq_get_robots(struct store *st, const char *origin, char **rules, time_t *fetched)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT rules, fetched FROM robots WHERE origin = ?");
     int rc = ALM_ENOTFOUND, step;
@@ -169,7 +169,7 @@ store_get_robots(struct store *st, const char *origin, char **rules, time_t *fet
 }
 
 int
-store_put_robots(struct store *st, const char *origin, const char *rules, time_t fetched)
+sq_put_robots(struct store *st, const char *origin, const char *rules, time_t fetched)
 {
     sqlite3_stmt *s = sq_prepare(st, "INSERT INTO robots (origin, rules, fetched) VALUES (?, ?, ?)"
                                      " ON CONFLICT(origin) DO UPDATE SET rules = excluded.rules,"

@@ -1,5 +1,5 @@
 /*
- * budget.c - a time budget for a reader's queries (store_arm_budget()).
+ * budget.c - a time budget for a reader's queries (sq_arm_budget()).
  *
  * SQLite calls the progress handler every few thousand virtual-machine
  * instructions of any statement on the connection; past the deadline it
@@ -39,7 +39,7 @@ on_progress(void *arg)
 }
 
 void
-store_arm_budget(struct store *st, int ms)
+sq_arm_budget(struct store *st, int ms)
 {
     if (st == NULL)
         return;
@@ -57,7 +57,7 @@ store_arm_budget(struct store *st, int ms)
 }
 
 int
-store_timed_out(const struct store *st)
+sq_timed_out(const struct store *st)
 {
     return st && st->timed_out;
 }

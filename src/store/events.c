@@ -16,7 +16,7 @@
 #define ITEM_SELECT "SELECT " SQ_ITEM_COLS
 
 int
-store_items_to_analyze(struct store *st, int rebuild,
+sq_items_to_analyze(struct store *st, int rebuild,
                        int (*fn)(const struct item *it, const char *hash, void *arg), void *arg)
 {
     /* The version analysed is the feed entry's hash, and the article's when
@@ -99,7 +99,7 @@ clear_rows(struct store *st, size_t which, int64_t id)
 }
 
 int
-store_put_event(struct store *st, const struct event_rec *ev, time_t now)
+sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
 {
     /* An upsert, not a replace: a replace would delete the row and, by
      * cascade, the event's related list, which is kept apart. An old event
@@ -155,7 +155,7 @@ store_put_event(struct store *st, const struct event_rec *ev, time_t now)
 }
 
 int
-store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
+sq_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
                   size_t n)
 {
     sqlite3_stmt *s;
@@ -176,7 +176,7 @@ store_put_related(struct store *st, int64_t id, const int64_t *ids, const double
 }
 
 int
-store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
+sq_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
                 int sources, int tiers_mask, time_t first_seen, time_t last_seen)
 {
     sqlite3_stmt *s = sq_stmt(st, story_upsert);
@@ -194,14 +194,14 @@ store_put_story(struct store *st, int64_t story_id, int64_t first_event, int eve
 }
 
 int
-store_prune_stories(struct store *st)
+sq_prune_stories(struct store *st)
 {
     return sq_exec(st, "DELETE FROM stories WHERE id NOT IN"
                        " (SELECT story_id FROM events WHERE story_id IS NOT NULL)");
 }
 
 int
-store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
+sq_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
                 const char *body)
 {
     sqlite3_stmt *s = sq_stmt(st, guide_upsert);
@@ -216,7 +216,7 @@ store_put_guide(struct store *st, const char *slug, const char *title, const cha
 }
 
 int
-store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
+sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                   void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st,
@@ -334,7 +334,7 @@ take_one(const struct event *e, void *arg)
 }
 
 int
-store_get_event(struct store *st, int64_t id, struct event *out)
+sq_get_event(struct store *st, int64_t id, struct event *out)
 {
     sqlite3_stmt *s = sq_prepare(st, EVENT_SELECT " FROM events e JOIN items i ON i.id = e.id"
                                " JOIN sources s ON s.id = i.source_id WHERE e.id = ?");
@@ -351,7 +351,7 @@ store_get_event(struct store *st, int64_t id, struct event *out)
 }
 
 int
-store_related_events(struct store *st, int64_t id,
+sq_related_events(struct store *st, int64_t id,
                      int (*fn)(const struct event *e, void *arg), void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st, EVENT_SELECT ", r.weight FROM related r"
@@ -366,7 +366,7 @@ store_related_events(struct store *st, int64_t id,
 }
 
 int
-store_event_entities(struct store *st, int64_t id,
+sq_event_entities(struct store *st, int64_t id,
                      int (*fn)(const char *name, const char *kind, int mentions, void *arg),
                      void *arg)
 {
@@ -386,7 +386,7 @@ store_event_entities(struct store *st, int64_t id,
 }
 
 int
-store_count_events(struct store *st, int64_t *out)
+sq_count_events(struct store *st, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM events");
     int rc = ALM_ESTORE;

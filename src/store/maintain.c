@@ -64,7 +64,7 @@ remove_tmp(const char *tmp)
 }
 
 int
-store_backup(struct store *st, const char *path, int overwrite)
+sq_backup(struct store *st, const char *path, int overwrite)
 {
     size_t n = strlen(path) + 5;
     char *tmp = xmalloc(n);
@@ -173,13 +173,14 @@ out:
 }
 
 int
-store_schema_latest(void)
+sq_schema_latest(struct store *st)
 {
-    return sq_schema_latest();
+    (void)st;
+    return sq_latest_version();
 }
 
 int
-store_quick_check(struct store *st, char *result, size_t len)
+sq_quick_check(struct store *st, char *result, size_t len)
 {
     sqlite3_stmt *s = sq_prepare(st, "PRAGMA quick_check");
     int r, rc = ALM_OK, first = 1;
@@ -204,7 +205,7 @@ store_quick_check(struct store *st, char *result, size_t len)
 }
 
 int
-store_newest_first_seen(struct store *st, time_t *out)
+sq_newest_first_seen(struct store *st, time_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT max(first_seen) FROM items");
     int rc = ALM_OK;
@@ -258,7 +259,7 @@ count1(struct store *st, const char *sql, int64_t bind, int64_t *out)
 }
 
 int
-store_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out)
+sq_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out)
 {
     sqlite3_stmt *s;
     int64_t old = 0;

@@ -33,7 +33,7 @@ static const char entity_upsert[] =
     " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 int
-store_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
+sq_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
                  const char *aliases, int salience, const char *description, int rank)
 {
     sqlite3_stmt *s = sq_stmt(st, entity_upsert);
@@ -51,7 +51,7 @@ store_put_entity(struct store *st, const char *slug, const char *name, const cha
 }
 
 int
-store_count_entities(struct store *st, int64_t *out)
+sq_count_entities(struct store *st, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM entities");
     int r;
@@ -107,7 +107,7 @@ each_entity(struct store *st, sqlite3_stmt *s, int dated,
 }
 
 int
-store_list_entities(struct store *st, int (*fn)(const struct entity_info *e, void *arg),
+sq_list_entities(struct store *st, int (*fn)(const struct entity_info *e, void *arg),
                     void *arg)
 {
     /* One pass over the name index counts every entity. */
@@ -159,19 +159,19 @@ get_one(struct store *st, const char *where, const char *key, struct entity_info
 }
 
 int
-store_get_entity(struct store *st, const char *slug, struct entity_info *out)
+sq_get_entity(struct store *st, const char *slug, struct entity_info *out)
 {
     return get_one(st, "en.slug = ?1", slug, out);
 }
 
 int
-store_get_entity_by_name(struct store *st, const char *name, struct entity_info *out)
+sq_get_entity_by_name(struct store *st, const char *name, struct entity_info *out)
 {
     return get_one(st, "en.name = ?1 LIMIT 1", name, out);
 }
 
 int
-store_entity_slug(struct store *st, const char *name, char **slug)
+sq_entity_slug(struct store *st, const char *name, char **slug)
 {
     sqlite3_stmt *s = sq_stmt(st, "SELECT slug FROM entities WHERE name = ? LIMIT 1");
     int r;
@@ -190,7 +190,7 @@ store_entity_slug(struct store *st, const char *name, char **slug)
 }
 
 int
-store_entity_neighbours(struct store *st, const char *name, int limit,
+sq_entity_neighbours(struct store *st, const char *name, int limit,
                         int (*fn)(const char *slug, const char *name, const char *kind,
                                   int64_t together, void *arg),
                         void *arg)
@@ -216,7 +216,7 @@ store_entity_neighbours(struct store *st, const char *name, int limit,
 }
 
 int
-store_entity_guides(struct store *st, const char *name, int limit,
+sq_entity_guides(struct store *st, const char *name, int limit,
                     int (*fn)(const char *slug, const char *title, int64_t events, void *arg),
                     void *arg)
 {
@@ -241,7 +241,7 @@ store_entity_guides(struct store *st, const char *name, int limit,
 }
 
 int
-store_entity_family(struct store *st, const char *family,
+sq_entity_family(struct store *st, const char *family,
                     int (*fn)(const struct entity_info *e, void *arg), void *arg)
 {
     /* The dictionary's table is small: its models are read whole. */
@@ -258,7 +258,7 @@ store_entity_family(struct store *st, const char *family,
 }
 
 int
-store_find_entities(struct store *st, const char *q, int limit,
+sq_find_entities(struct store *st, const char *q, int limit,
                     int (*fn)(const struct entity_info *e, void *arg), void *arg)
 {
     /* The dictionary is small (about a thousand rows): read whole. */
@@ -276,7 +276,7 @@ store_find_entities(struct store *st, const char *q, int limit,
 }
 
 int
-store_find_guides(struct store *st, const char *q, int limit,
+sq_find_guides(struct store *st, const char *q, int limit,
                   int (*fn)(const char *slug, const char *title, const char *summary, void *arg),
                   void *arg)
 {
@@ -315,7 +315,7 @@ path_info_fini(struct path_info *p)
 }
 
 int
-store_clear_paths(struct store *st)
+sq_clear_paths(struct store *st)
 {
     return sq_exec(st, "DELETE FROM paths");
 }
@@ -325,7 +325,7 @@ static const char path_insert[] =
     " VALUES (?, ?, ?, ?, ?, ?)";
 
 int
-store_put_path(struct store *st, const char *slug, const char *title, const char *level,
+sq_put_path(struct store *st, const char *slug, const char *title, const char *level,
                const char *summary, const char *steps, int rank)
 {
     sqlite3_stmt *s = sq_stmt(st, path_insert);
@@ -353,7 +353,7 @@ read_path(sqlite3_stmt *s, struct path_info *p)
 }
 
 int
-store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg), void *arg)
+sq_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg), void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT slug, title, level, summary, steps FROM paths"
                                      " ORDER BY rank, slug");
@@ -374,7 +374,7 @@ store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *ar
 }
 
 int
-store_get_path(struct store *st, const char *slug, struct path_info *out)
+sq_get_path(struct store *st, const char *slug, struct path_info *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT slug, title, level, summary, steps FROM paths"
                                      " WHERE slug = ?");
@@ -391,7 +391,7 @@ store_get_path(struct store *st, const char *slug, struct path_info *out)
 }
 
 int
-store_count_paths(struct store *st, int64_t *out)
+sq_count_paths(struct store *st, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM paths");
     int r;
@@ -421,7 +421,7 @@ read_story(sqlite3_stmt *s, struct story_row *o)
 }
 
 int
-store_get_story(struct store *st, int64_t id, struct story_row *out)
+sq_get_story(struct store *st, int64_t id, struct story_row *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT " STORY_COLS " FROM stories WHERE id = ?");
     int r;
@@ -437,7 +437,7 @@ store_get_story(struct store *st, int64_t id, struct story_row *out)
 }
 
 int
-store_list_stories(struct store *st, int min_events, int limit,
+sq_list_stories(struct store *st, int min_events, int limit,
                    int (*fn)(const struct story_row *s, void *arg), void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT " STORY_COLS " FROM stories WHERE events >= ?1"

@@ -309,7 +309,7 @@ sq_failure(const struct store *st)
 }
 
 const char *
-store_error(const struct store *st)
+sq_error(const struct store *st)
 {
     return st ? st->err : "no store";
 }
@@ -328,7 +328,7 @@ sq_exec(struct store *st, const char *sql)
 }
 
 int
-store_schema_version(struct store *st)
+sq_schema_version(struct store *st)
 {
     sqlite3_stmt *s;
     int v = -1;
@@ -400,7 +400,7 @@ set_wal(struct store *st)
 }
 
 int
-sq_schema_latest(void)
+sq_latest_version(void)
 {
     return (int)LEN(migrations);
 }
@@ -426,7 +426,7 @@ static int
 migrate(struct store *st)
 {
     char pragma[64];
-    int v = store_schema_version(st);
+    int v = sq_schema_version(st);
 
     if (v == (int)LEN(migrations))
         return ALM_OK;
@@ -435,7 +435,7 @@ migrate(struct store *st)
     if (sq_exec(st, "BEGIN IMMEDIATE") != ALM_OK)
         return sqlite3_errcode(st->db) == SQLITE_BUSY ? waited_too_long(st, "migrating")
                                                       : ALM_ESTORE;
-    v = store_schema_version(st);
+    v = sq_schema_version(st);
     if (v < 0 || v > (int)LEN(migrations)) {
         if (v < 0)
             sq_fail(st, ALM_ESTORE);
@@ -452,7 +452,7 @@ migrate(struct store *st)
         goto rollback;
     return ALM_OK;
 rollback:
-    store_rollback(st);
+    sq_rollback(st);
     return ALM_ESTORE;
 }
 
@@ -472,13 +472,15 @@ static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 /* A connection to dsn ("PATH" or "sqlite:PATH") with flags; *path is the
  * file's part of dsn. NULL with the reason in err. */
 static struct store *
-open_connection(const char *dsn, int flags, const char **path, char *err, size_t errlen)
+open_connection(const struct store_ops *ops, const char *dsn, int flags, const char **path,
+                char *err, size_t errlen)
 {
     struct store *st;
 
     pthread_once(&sqlite_once, sqlite_setup);
     *path = strncmp(dsn, "sqlite:", 7) == 0 ? dsn + 7 : dsn;
     st = xcalloc(1, sizeof(*st));
+    st->ops = ops;
     if (sqlite3_open_v2(*path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", *path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -491,11 +493,12 @@ open_connection(const char *dsn, int flags, const char **path, char *err, size_t
 }
 
 int
-store_open(const char *dsn, struct store **out, char *err, size_t errlen)
+sq_connect(const struct store_ops *ops, const char *dsn, struct store **out, char *err,
+           size_t errlen)
 {
     const char *path;
-    struct store *st = open_connection(dsn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &path,
-                                       err, errlen);
+    struct store *st = open_connection(ops, dsn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                       &path, err, errlen);
 
     if (st == NULL)
         return ALM_ESTORE;
@@ -511,7 +514,7 @@ store_open(const char *dsn, struct store **out, char *err, size_t errlen)
                  "PRAGMA cache_size=-8000;") != ALM_OK ||
         migrate(st) != ALM_OK) {
         snprintf(err, errlen, "%s: %s", path, st->err);
-        store_close(st);
+        sq_close(st);
         return ALM_ESTORE;
     }
     *out = st;
@@ -531,7 +534,7 @@ wait_for_schema(struct store *st)
     long long deadline = mono_ms() + STORE_WAIT_MS;
     int v;
 
-    while ((v = store_schema_version(st)) < (int)LEN(migrations) && mono_ms() < deadline)
+    while ((v = sq_schema_version(st)) < (int)LEN(migrations) && mono_ms() < deadline)
         sleep_ms(50);
     return v;
 }
@@ -545,10 +548,11 @@ wait_for_schema(struct store *st)
  * keeps the WAL files a read-only connection needs.
  */
 int
-store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
+sq_connect_readonly(const struct store_ops *ops, const char *dsn, struct store **out, char *err,
+                    size_t errlen)
 {
     const char *path;
-    struct store *st = open_connection(dsn, SQLITE_OPEN_READONLY, &path, err, errlen);
+    struct store *st = open_connection(ops, dsn, SQLITE_OPEN_READONLY, &path, err, errlen);
     int v;
 
     if (st == NULL)
@@ -559,14 +563,14 @@ store_open_readonly(const char *dsn, struct store **out, char *err, size_t errle
     if (sq_exec(st, "PRAGMA query_only=ON; PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-4000;") != ALM_OK) {
         snprintf(err, errlen, "%s: %s", path, st->err);
-        store_close(st);
+        sq_close(st);
         return ALM_ESTORE;
     }
     v = wait_for_schema(st);
     if (v != (int)LEN(migrations)) {
         snprintf(err, errlen, "%s: database schema %d, this almanac needs %d%s", path, v,
                  (int)LEN(migrations), v < (int)LEN(migrations) ? " (waited for a migration)" : "");
-        store_close(st);
+        sq_close(st);
         return ALM_ESTORE;
     }
     *out = st;
@@ -574,7 +578,7 @@ store_open_readonly(const char *dsn, struct store **out, char *err, size_t errle
 }
 
 void
-store_close(struct store *st)
+sq_close(struct store *st)
 {
     if (st == NULL)
         return;
@@ -690,7 +694,7 @@ source_state_fini(struct source_state *s)
 }
 
 int
-store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
+sq_sync_source(struct store *st, const struct source *src, int64_t *id_out)
 {
     /* feed_url follows the config unless a permanent redirect moved it
      * since the config last changed (config_url remembers which). */
@@ -735,7 +739,7 @@ store_sync_source(struct store *st, const struct source *src, int64_t *id_out)
 }
 
 int
-store_get_source(struct store *st, const char *slug, struct source_state *out)
+sq_get_source(struct store *st, const char *slug, struct source_state *out)
 {
     static const char sql[] =
         "SELECT id, slug, feed_url, etag, last_modified, next_due, failures, last_fetch,"
@@ -776,7 +780,7 @@ store_get_source(struct store *st, const char *slug, struct source_state *out)
 }
 
 int
-store_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r)
+sq_record_fetch(struct store *st, int64_t source_id, const struct fetch_record *r)
 {
     static const char log_sql[] =
         "INSERT INTO fetch_log (source_id, started, status, bytes, duration, new_items,"
@@ -834,7 +838,7 @@ out:
     if (rc == ALM_OK && sq_exec(st, "RELEASE fetch") == ALM_OK)
         return ALM_OK;
     if (outer) {
-        store_rollback(st);
+        sq_rollback(st);
     } else {
         char keep[sizeof(st->err)];
         int code = st->code;
@@ -848,7 +852,7 @@ out:
 }
 
 int
-store_count_fetch_errors(struct store *st, int64_t *out)
+sq_count_fetch_errors(struct store *st, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM fetch_log WHERE error IS NOT NULL");
     int rc = ALM_ESTORE;
@@ -868,13 +872,13 @@ store_count_fetch_errors(struct store *st, int64_t *out)
 /* ---- transactions around many writes ---- */
 
 int
-store_begin(struct store *st)
+sq_begin(struct store *st)
 {
     return sq_exec(st, "BEGIN IMMEDIATE");
 }
 
 int
-store_commit(struct store *st)
+sq_commit(struct store *st)
 {
     return sq_exec(st, "COMMIT") == ALM_OK ? ALM_OK : sq_failure(st);
 }
@@ -883,7 +887,7 @@ store_commit(struct store *st)
  * errors (a full disk among them) SQLite has already rolled back, and a
  * COMMIT that fails leaves the transaction open: ask rather than guess. */
 void
-store_rollback(struct store *st)
+sq_rollback(struct store *st)
 {
     char keep[sizeof(st->err)];
     int code = st->code;
@@ -1020,7 +1024,7 @@ put_row(struct store *st, int64_t source_id, const struct store_row *r, time_t u
 }
 
 int
-store_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows, time_t now,
+sq_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows, time_t now,
                struct put_stats *stats)
 {
     struct put_stats local = { 0, 0, rows->duplicates };
@@ -1031,7 +1035,7 @@ store_put_rows(struct store *st, int64_t source_id, const struct store_rows *row
     for (size_t i = 0; i < rows->n && rc == ALM_OK; i++)
         rc = put_row(st, source_id, &rows->v[i], rows->undated, now, &local);
     if (rc != ALM_OK || sq_exec(st, "COMMIT") != ALM_OK) {
-        store_rollback(st);
+        sq_rollback(st);
         return sq_failure(st);
     }
     if (stats)
@@ -1093,7 +1097,7 @@ sq_item_read(sqlite3_stmt *s, struct item *it)
 }
 
 int
-store_get_item(struct store *st, int64_t id, struct item **out)
+sq_get_item(struct store *st, int64_t id, struct item **out)
 {
     sqlite3_stmt *s;
     int rc = ALM_ENOTFOUND;
@@ -1113,7 +1117,7 @@ store_get_item(struct store *st, int64_t id, struct item **out)
 }
 
 int
-store_item_claimed(struct store *st, int64_t id, time_t *claimed)
+sq_item_claimed(struct store *st, int64_t id, time_t *claimed)
 {
     sqlite3_stmt *s;
     int rc = ALM_ENOTFOUND;
@@ -1131,7 +1135,7 @@ store_item_claimed(struct store *st, int64_t id, time_t *claimed)
 }
 
 int
-store_count_items(struct store *st, int64_t source_id, int64_t *out)
+sq_count_items(struct store *st, int64_t source_id, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM items WHERE ?1 = 0 OR source_id = ?1");
     int rc = ALM_ESTORE;

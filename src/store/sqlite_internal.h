@@ -7,10 +7,15 @@
 
 #include <sqlite3.h>
 
+#include "store/backend.h"
+
 /* Statements a connection keeps prepared, found by their SQL's address. */
 #define SQ_STMTS 32
 
+/* The SQLite backend's handle: the struct behind store.h's opaque name in
+ * this backend's files (others define their own, beginning the same way). */
 struct store {
+    const struct store_ops *ops; /* &sq_ops; first, see backend.h */
     sqlite3 *db;
     char err[256];
     int code;     /* SQLite's (extended) result code of the last failure */
@@ -24,11 +29,28 @@ struct store {
     int timed_out;          /* the last query was interrupted for its budget */
 };
 
+/* The backend's operations, named sq_NAME (store_ops.def). */
+#define STORE_OP(ret, name, params, args) ret sq_##name params;
+#define STORE_VOP(name, params, args) void sq_##name params;
+#include "store/store_ops.def"
+#undef STORE_OP
+#undef STORE_VOP
+void sq_close(struct store *st);
+int sq_timed_out(const struct store *st);
+const char *sq_error(const struct store *st);
+/* Opens dsn (sq_open, sq_open_readonly: backend.h) with ops as its table:
+ * the table is passed down from sqlite_ops.c, so that the files it lists
+ * never reach back up to it. */
+int sq_connect(const struct store_ops *ops, const char *dsn, struct store **out, char *err,
+               size_t errlen);
+int sq_connect_readonly(const struct store_ops *ops, const char *dsn, struct store **out,
+                        char *err, size_t errlen);
+
 /* Records the database's message and result code; returns code. */
 int sq_fail(struct store *st, int code);
 int sq_exec(struct store *st, const char *sql);
 /* The schema version this build migrates to. */
-int sq_schema_latest(void);
+int sq_latest_version(void);
 /* What the last failure was for callers of store.h: ALM_ENOSPC when the
  * disk (or the database) is full, else ALM_ESTORE. */
 int sq_failure(const struct store *st);

@@ -41,7 +41,7 @@ int store_timed_out(const struct store *st);
 const char *store_error(const struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and migrates to. */
-int store_schema_latest(void);
+int store_schema_latest(struct store *st);
 
 /* ---- maintenance (maintain.c) ---- */
 

@@ -203,7 +203,7 @@ count_clause(struct buf *sql, const struct event_query *q)
 }
 
 int
-store_count_matching(struct store *st, const struct event_query *q, int64_t *out)
+sq_count_matching(struct store *st, const struct event_query *q, int64_t *out)
 {
     struct buf sql = BUF_INIT(4096);
     sqlite3_stmt *s;
@@ -225,7 +225,7 @@ store_count_matching(struct store *st, const struct event_query *q, int64_t *out
 }
 
 int
-store_events_per_week(struct store *st, const struct event_query *q, time_t first, int nweeks,
+sq_events_per_week(struct store *st, const struct event_query *q, time_t first, int nweeks,
                       int *counts)
 {
     struct buf sql = BUF_INIT(4096);
@@ -287,7 +287,7 @@ read_event(sqlite3_stmt *s, struct event *e)
 }
 
 int
-store_list_events(struct store *st, const struct event_query *q,
+sq_list_events(struct store *st, const struct event_query *q,
                   int (*fn)(const struct event *e, void *arg), void *arg)
 {
     struct buf sql = BUF_INIT(8192);
@@ -338,7 +338,7 @@ store_list_events(struct store *st, const struct event_query *q,
 }
 
 int
-store_search_events(struct store *st, const struct event_query *q, const char *open,
+sq_search_events(struct store *st, const struct event_query *q, const char *open,
                     const char *close,
                     int (*fn)(const struct event *e, const char *title, const char *snippet,
                               void *arg),
@@ -423,7 +423,7 @@ read_guide(sqlite3_stmt *s, struct guide_info *g)
 }
 
 int
-store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg), void *arg)
+sq_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg), void *arg)
 {
     char sql[1024];
     sqlite3_stmt *s;
@@ -445,7 +445,7 @@ store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *
 }
 
 int
-store_get_guide(struct store *st, const char *slug, struct guide_info *out)
+sq_get_guide(struct store *st, const char *slug, struct guide_info *out)
 {
     char sql[1024];
     sqlite3_stmt *s;
@@ -513,7 +513,7 @@ read_source(sqlite3_stmt *s, struct source_info *o)
 }
 
 int
-store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, void *arg),
+sq_list_source_info(struct store *st, int (*fn)(const struct source_info *s, void *arg),
                        void *arg)
 {
     sqlite3_stmt *s = sq_prepare(st, SOURCE_SELECT " ORDER BY so.tier, so.name COLLATE NOCASE");
@@ -534,7 +534,7 @@ store_list_source_info(struct store *st, int (*fn)(const struct source_info *s, 
 }
 
 int
-store_get_source_info(struct store *st, const char *slug, struct source_info *out)
+sq_get_source_info(struct store *st, const char *slug, struct source_info *out)
 {
     sqlite3_stmt *s = sq_prepare(st, SOURCE_SELECT " WHERE so.slug = ?");
     int r;
@@ -550,7 +550,7 @@ store_get_source_info(struct store *st, const char *slug, struct source_info *ou
 }
 
 int
-store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
+sq_last_change(struct store *st, time_t *analyzed, time_t *fetched)
 {
     sqlite3_stmt *s = sq_prepare(st, "SELECT (SELECT max(analyzed) FROM events),"
                                " (SELECT max(last_fetch) FROM sources)");
@@ -570,7 +570,7 @@ store_last_change(struct store *st, time_t *analyzed, time_t *fetched)
 }
 
 int
-store_data_version(struct store *st, int64_t *out)
+sq_data_version(struct store *st, int64_t *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "PRAGMA data_version");
     int r;
