@@ -20,12 +20,18 @@ static const struct command {
     const char *help;   /* `almanac help NAME`, `almanac NAME --help` */
 } commands[] = {
     { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]  fetch, parse, store, analyse",
-      "usage: almanac ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]\n\n"
+      "usage: almanac ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]\n"
+      "       almanac ingest --worker [--worker-id NAME] [--lease SECONDS] [--no-analyze]\n\n"
       "Fetches the sources that are due (or the SOURCEs named, by slug), parses and stores\n"
       "their entries, then analyses what changed.\n\n"
       "  --snapshot     read each source's bundled snapshot files instead of the network\n"
       "  --all          every enabled source, due or not\n"
-      "  --no-analyze   store only; run `almanac analyze` later (bulk loads)\n\n"
+      "  --no-analyze   store only; run `almanac analyze` later (bulk loads)\n"
+      "  --worker       share the sources with other workers on one database: claim due\n"
+      "                 sources under a lease, batch by batch, until none is due; then\n"
+      "                 analyse unless another worker is analysing\n"
+      "  --worker-id NAME  the name leases are held under (default HOST:PID)\n"
+      "  --lease SECONDS   how long a claim lasts without a heartbeat (default 300)\n\n"
       "Exit status: 0, 1 when nothing was ingested or the analysis failed, 2 for a usage\n"
       "error or an unknown source.\n" },
     { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not",

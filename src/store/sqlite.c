@@ -268,6 +268,16 @@ static const char *const migrations[] = {
     "  INSERT INTO items_fts(items_fts, rowid, title, text, article_text, byline)"
     "    VALUES ('delete', old.id, old.title, old.text, old.article_text, old.byline);"
     "END;",
+    /* 14: workers that share the sources (leases.c): who holds a source
+     * and until when (0: nobody), and named leases for work one worker does
+     * at a time (the analysis). */
+    "ALTER TABLE sources ADD COLUMN lease_owner TEXT;"
+    "ALTER TABLE sources ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE leases ("
+    "  name TEXT PRIMARY KEY,"
+    "  owner TEXT NOT NULL,"
+    "  until INTEGER NOT NULL"
+    ");",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

@@ -119,6 +119,38 @@ int store_record_fetch(struct store *st, int64_t source_id, const struct fetch_r
 /* Fetch attempts that failed, over the whole log, into *out. */
 int store_count_fetch_errors(struct store *st, int64_t *out);
 
+/* ---- leases: workers that share the sources (leases.c) ----
+ *
+ * Any number of `almanac ingest --worker` processes, on any machines, share
+ * one store's sources by leases: a worker claims due sources for a while,
+ * fetches and records them, and gives each back; its heartbeat extends what
+ * it holds. A worker that dies holds its sources until the lease runs out,
+ * then another claims them. Times are the wall clock's (time()).
+ */
+
+/*
+ * Claims at most max enabled sources that are due (next_due <= now) and
+ * held by nobody (no lease, or an expired one), the longest due first, for
+ * worker until now + lease_secs; their ids into ids[], the count into *n.
+ * Atomic across processes and machines: a source has one holder at a time.
+ */
+int store_claim_sources(struct store *st, const char *worker, time_t now, int lease_secs,
+                        int max, int64_t *ids, int *n);
+/* The heartbeat: every lease worker holds runs until now + lease_secs. */
+int store_renew_leases(struct store *st, const char *worker, time_t now, int lease_secs);
+/* Gives source id back if worker still holds it (one that expired and was
+ * claimed by another stays the other's). */
+int store_release_source(struct store *st, const char *worker, int64_t id);
+/*
+ * A named lease for work one worker does at a time (the analysis): ALM_OK
+ * when worker holds name until now + lease_secs (taken, renewed, or taken
+ * over after it expired), ALM_EDENIED while another holds it.
+ */
+int store_take_lease(struct store *st, const char *name, const char *worker, time_t now,
+                     int lease_secs);
+/* Gives the named lease back if worker holds it. */
+int store_drop_lease(struct store *st, const char *name, const char *worker);
+
 /* ---- items ---- */
 
 struct put_stats {
