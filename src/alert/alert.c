@@ -256,9 +256,13 @@ text_part(struct buf *b, const char *rule, const struct event *e)
     if (is_http(it->url))
         buf_printf(b, "Read: %s\n", it->url);
     if (e->guides && *e->guides) {
-        buf_puts(b, "Guides:");
-        for (const char *g = e->guides; *g; g++)
-            buf_putc(b, *g == '\n' ? ',' : *g);
+        buf_puts(b, "Guides: ");
+        for (const char *g = e->guides; *g; g++) {
+            if (*g == '\n')
+                buf_puts(b, ", ");
+            else
+                buf_putc(b, *g);
+        }
         buf_putc(b, '\n');
     }
     buf_printf(b, "\n-- \nAlmanac alert \"%s\", event %lld\n", rule, (long long)it->id);
@@ -345,7 +349,8 @@ alert_mail_message(struct buf *b, const char *from, const char *to, const char *
     buf_printf(b, "Date: %s\r\n", date);
     buf_printf(b, "Message-ID: <alert-%lld-%lld@%s>\r\n", id, (long long)now,
                domain ? domain + 1 : "almanac");
-    buf_printf(b, "X-Almanac-Rule: %s\r\n", rule);
+    buf_printf(b, "X-Almanac-Rule: %s\r\nX-Almanac-Event: %lld\r\n", rule,
+               (long long)e->item.id);
     buf_printf(b, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; "
                   "boundary=\"%s\"\r\n\r\n", boundary);
     buf_puts(b, "This is a message in MIME format.\r\n");

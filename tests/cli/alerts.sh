@@ -255,8 +255,7 @@ recent=${recent% }
 begin
 got=$(hooks /ok)
 [ "$got" = "$recent" ] || fail "/ok got events '$got', expected the recent '$recent'"
-python3 - "$T/hooks.jsonl" "$HOOK_SECRET" "$db" 2>"$T/hooks.err" <<'EOF' ||
-    fail "signature or body: $(tail -n1 "$T/hooks.err")"
+python3 - "$T/hooks.jsonl" "$HOOK_SECRET" "$db" 2>"$T/hooks.err" <<'EOF' || fail "signature or body: $(tail -n1 "$T/hooks.err")"
 import hashlib, hmac, json, sqlite3, sys
 db = sqlite3.connect(sys.argv[3])
 n = 0
@@ -350,8 +349,7 @@ end "after the quiet hours the held deliveries go" "($(cat "$T/send3"))"
 
 # ---- the e-mail, as the STARTTLS server received it ----
 begin
-python3 - "$T" "$db" 2>"$T/mailcheck.err" <<'EOF' ||
-    fail "the e-mails: $(tail -n 1 "$T/mailcheck.err"); deliveries: $(sql "$db" "SELECT state, error FROM alert_deliveries WHERE rule = 'mail' LIMIT 1")"
+python3 - "$T" "$db" 2>"$T/mailcheck.err" <<'EOF' || fail "the e-mails: $(tail -n 1 "$T/mailcheck.err")"
 import email, email.policy, glob, json, sqlite3, sys, html
 d, db = sys.argv[1], sqlite3.connect(sys.argv[2])
 files = sorted(glob.glob(d + "/tls-*.eml"))
@@ -364,7 +362,7 @@ for f in files:
     assert meta["from"] == "<almanac@example.org>", meta
     m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
     subject = str(m["Subject"])
-    ev = int(m["Message-ID"].split("-")[1])
+    ev = int(m["X-Almanac-Event"])
     title, score, summary = db.execute("SELECT i.title, e.score, e.summary FROM items i JOIN events e"
                                        " ON e.id = i.id WHERE i.id = ?", (ev,)).fetchone()
     assert subject == "[%d] %s" % (score, title), (subject, score, title)
