@@ -158,8 +158,14 @@ cmd_alerts(struct cli *c, int argc, char **argv)
     long long limit = 20;
     int rc = 0, n = 0;
 
-    if (argc == 2 && strcmp(argv[1], "send") == 0)
+    if (argc >= 2 && strcmp(argv[1], "send") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "almanac: alerts send: unknown argument '%s'\n%s", argv[2],
+                    alerts_usage);
+            return 2;
+        }
         return cli_alerts(c, 0);
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             if (cli_number("--limit", argv[++i], 1, INT_MAX, &limit) != ALM_OK)
