@@ -491,6 +491,7 @@ alert_send(const struct config *c, struct store *st, const struct fetch_opts *o,
         struct fetch_result *res = NULL;
         struct event e;
         char why[256] = "";
+        int claimed = 0;
 
         if (r == NULL) {
             /* the rule left the configuration: nothing to send it with */
@@ -506,6 +507,16 @@ alert_send(const struct config *c, struct store *st, const struct fetch_opts *o,
                 s->held++;
             continue;
         }
+        /* Two senders at once (`almanac run` and a cron job's `alerts
+         * send`) must not both send it: the first to claim it does. A
+         * sender that dies holding it leaves it due again after the lease. */
+        rc = store_alert_claim(st, d->id, now, now + ALERT_LEASE, &claimed);
+        if (rc != ALM_OK) {
+            err_set(err, errlen, "alerts: %s", store_error(st));
+            break;
+        }
+        if (!claimed)
+            continue;
         memset(&e, 0, sizeof(e));
         rc = store_get_event(st, d->event_id, &e);
         if (rc == ALM_ENOTFOUND) {

@@ -29,6 +29,9 @@
 
 /* The first wait after a failed delivery, in seconds (then doubled). */
 #define ALERT_RETRY_FIRST 60
+/* How long a sender holds a delivery it is trying (longer than a transfer's
+ * timeout): another sender leaves it alone meanwhile. */
+#define ALERT_LEASE 900
 
 struct alert_stats {
     int queued;     /* new (rule, event) deliveries */

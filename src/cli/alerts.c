@@ -140,7 +140,8 @@ cli_alerts(struct cli *c, int quiet)
     }
     fetch_opts_default(&o);
     o.user_agent = c->cfg->user_agent;
-    o.timeout = c->cfg->timeout;
+    /* within the lease a sender holds a delivery for (ALERT_LEASE) */
+    o.timeout = c->cfg->timeout < 300 ? c->cfg->timeout : 300;
     o.allow_local_all = local && strcmp(local, "1") == 0;
     if (alert_queue(c->cfg, c->st, c->now, &s, err, sizeof(err)) != ALM_OK ||
         alert_send(c->cfg, c->st, &o, c->now, &s, err, sizeof(err)) != ALM_OK) {

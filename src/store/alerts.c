@@ -86,6 +86,23 @@ sq_alert_due(struct store *st, time_t now, int limit,
 }
 
 int
+sq_alert_claim(struct store *st, int64_t id, time_t now, time_t until, int *claimed)
+{
+    sqlite3_stmt *s = sq_stmt(st, "UPDATE alert_deliveries SET next_try = ?3"
+                                  " WHERE id = ?1 AND state = 'pending' AND next_try <= ?2");
+
+    if (s == NULL)
+        return sq_failure(st);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)until);
+    if (sq_run(st, s) != ALM_OK)
+        return sq_failure(st);
+    *claimed = sqlite3_changes(st->db) > 0;
+    return ALM_OK;
+}
+
+int
 sq_alert_update(struct store *st, const struct alert_delivery *d)
 {
     sqlite3_stmt *s = sq_stmt(st, "UPDATE alert_deliveries SET state = ?2, attempts = ?3,"

@@ -534,6 +534,10 @@ int store_alert_enqueue(struct store *st, const char *rule, int64_t event_id, ti
  * each borrowed for the call. */
 int store_alert_due(struct store *st, time_t now, int limit,
                     int (*fn)(const struct alert_delivery *d, void *arg), void *arg);
+/* Claims the pending delivery id for one sender: when it is still pending
+ * and due at now, its next_try becomes until (a lease: another process's
+ * alert_due no longer sees it) and *claimed is 1; else *claimed is 0. */
+int store_alert_claim(struct store *st, int64_t id, time_t now, time_t until, int *claimed);
 /* Writes d's state, attempts, next_try, last_try, sent, status and error
  * to the row d->id. */
 int store_alert_update(struct store *st, const struct alert_delivery *d);
