@@ -141,6 +141,22 @@ static const struct command {
       "  --dry-run          count what would go, remove nothing\n\n"
       "An entry a feed still lists comes back as new at the next ingest.\n\n"
       "Exit status: 0, 1 when the database failed, 2 for a usage error.\n" },
+    { "alerts", cmd_alerts, "alerts [--limit N] | alerts send\n"
+                            "         alert rules, deliveries, retries, dead letters; deliver what is due",
+      "usage: almanac alerts [--limit N]\n"
+      "       almanac alerts send\n\n"
+      "Lists the [alert NAME] rules of the configuration, the latest deliveries, the\n"
+      "pending retries and the dead letters (deliveries that failed every attempt).\n\n"
+      "  --limit N   at most N recent deliveries and dead letters (default 20)\n\n"
+      "`alerts send` records a delivery for every event a rule matches that has none for\n"
+      "it yet (each event alerts once per rule), then sends those that are due: a webhook\n"
+      "gets a JSON POST signed with HMAC-SHA256 (X-Almanac-Signature: sha256=HEX), an\n"
+      "e-mail address a text and HTML message over SMTP. A failure is tried again after\n"
+      "1, 2, 4... minutes (a longer Retry-After wins) until the rule's attempts run out;\n"
+      "quiet hours hold deliveries until they end. `ingest` does the same after its\n"
+      "analysis.\n\n"
+      "Exit status: 0 (failed deliveries included: they are kept), 1 when the database\n"
+      "failed, 2 for a usage error.\n" },
 };
 
 static const char version_text[] =
