@@ -249,16 +249,14 @@ put_event(const struct event *e, void *arg)
     buf_puts(w->b, w->html ? "</p>\n<p>" : "  \n   ");
     text(w, e->summary);
     buf_puts(w->b, w->html ? "</p>\n" : "\n");
-    if (e->guides && *e->guides) {
+    if (e->guides.n > 0) {
         buf_puts(w->b, w->html ? "<p class=\"guides\">Guides: " : "   Guides: ");
-        for (const char *g = e->guides; *g;) {
-            size_t len = strcspn(g, "\n");
+        for (size_t i = 0; i < e->guides.n; i++) {
             char slug[128];
-            snprintf(slug, sizeof(slug), "%.*s", (int)(len < 127 ? len : 127), g);
-            if (g != e->guides)
+            snprintf(slug, sizeof(slug), "%.127s", e->guides.v[i]);
+            if (i > 0)
                 buf_puts(w->b, ", ");
             text(w, slug);
-            g += len + (g[len] == '\n');
         }
         buf_puts(w->b, w->html ? "</p>\n" : "\n");
     }

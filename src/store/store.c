@@ -4,7 +4,31 @@
  */
 #include "store/store.h"
 
+#include <stdlib.h>
+
+#include "base/xalloc.h"
 #include "store/backend.h"
+
+void
+str_list_fini(struct str_list *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+void
+str_list_copy(struct str_list *dst, const struct str_list *src)
+{
+    dst->n = src->n;
+    dst->v = src->n ? xcalloc(src->n, sizeof(*dst->v)) : NULL;
+    for (size_t i = 0; i < src->n; i++)
+        dst->v[i] = xstrdup(src->v[i]);
+}
 
 int
 store_open(const char *dsn, struct store **out, char *err, size_t errlen)

@@ -18,6 +18,16 @@
 
 struct store;
 
+/* A list of strings handed back: v[0..n-1], each malloc'd, as is v (both
+ * NULL/0 when empty); str_list_fini frees them. */
+struct str_list {
+    char **v;
+    size_t n;
+};
+void str_list_fini(struct str_list *l);
+/* A copy of src into dst (its own strings). */
+void str_list_copy(struct str_list *dst, const struct str_list *src);
+
 /* dsn is a file path, or "sqlite:PATH". Creates and migrates the schema.
  * Creation and migration wait (10 s at most) for another process doing the
  * same: two commands may start together on a new or older database. */
@@ -264,13 +274,21 @@ struct event_guide {
     double weight;
 };
 
+/* One contribution to an event's score: points on the 1-10 scale (two
+ * decimals) and what earned them. The reasons of an event sum to its score. */
+struct event_reason {
+    double points;
+    char *text;
+};
+
 struct event_rec {
     int64_t id;               /* the item's id */
     int score;                /* 1..10 */
     const char *kind;
     const char *summary;
     int64_t story_id;         /* the id of the story's first event */
-    const char *reasons_json; /* [{"points":N,"text":"..."}, ...] */
+    const struct event_reason *reasons; /* in order */
+    size_t nreasons;
     const char *content_hash; /* the item version analysed; NULL keeps the stored one */
     uint64_t simhash;         /* of the title's shingles, for story clustering */
     const uint64_t *terms;    /* kept so the related index reloads fast */
@@ -307,8 +325,8 @@ struct event_index_row {
     time_t published;
     const uint64_t *terms;
     size_t nterms;
-    const char *entities;     /* names, '\n'-separated */
-    const char *guides;       /* slugs, '\n'-separated */
+    struct str_list entities; /* names */
+    struct str_list guides;   /* slugs */
     const char *title;        /* the item's, or NULL */
 };
 int store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
@@ -339,9 +357,11 @@ struct event_query {
 struct event {
     struct item item;         /* the item it was made from */
     int score;
-    char *kind, *summary, *reasons;  /* reasons: JSON */
+    char *kind, *summary;
+    struct event_reason *reasons; /* in order; malloc'd with their texts */
+    size_t nreasons;
     int64_t story_id;
-    char *guides;             /* slugs, '\n'-separated, best first */
+    struct str_list guides;   /* slugs, best first */
     double weight;            /* in a related list: the similarity */
     time_t analyzed;          /* when it was last written (store_list_events only) */
 };
@@ -427,7 +447,7 @@ int store_get_source_info(struct store *st, const char *slug, struct source_info
 /* An entity of the dictionary as the web shows it. */
 struct entity_info {
     char *slug, *name, *kind;
-    char *aliases;            /* '|'-separated, may be empty */
+    struct str_list aliases;  /* other names, in the dictionary's order */
     char *description;        /* written, or NULL: the page generates one */
     int salience;             /* 1..5 */
     int64_t events;           /* events that name it */
@@ -437,7 +457,8 @@ struct entity_info {
 void entity_info_fini(struct entity_info *e);
 /* Writes one entity of the dictionary (analyze, within its transaction). */
 int store_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
-                     const char *aliases, int salience, const char *description, int rank);
+                     const char *const *aliases, size_t naliases, int salience,
+                     const char *description, int rank);
 /* Entities written, into *out. */
 int store_count_entities(struct store *st, int64_t *out);
 /* Every entity that has events, the most named first; e is borrowed for the
@@ -482,16 +503,24 @@ int store_find_guides(struct store *st, const char *q, int limit,
                                 void *arg),
                       void *arg);
 
+/* One step of a learning path: a guide or an entity to read, and why. */
+struct path_step {
+    char *kind;               /* "guide" or "entity" */
+    char *slug;
+    char *why;
+};
+
 /* A learning path (data/learning-paths.txt). */
 struct path_info {
     char *slug, *title, *level, *summary;
-    char *steps;              /* lines "guide|SLUG|why" or "entity|SLUG|why", in order */
+    struct path_step *steps;  /* in order; malloc'd with their strings */
+    size_t nsteps;
 };
 void path_info_fini(struct path_info *p);
 /* Replaces every path with none (analyze, before writing them again). */
 int store_clear_paths(struct store *st);
 int store_put_path(struct store *st, const char *slug, const char *title, const char *level,
-                   const char *summary, const char *steps, int rank);
+                   const char *summary, const struct path_step *steps, size_t nsteps, int rank);
 /* Every path in the file's order; p is borrowed for the call. */
 int store_list_paths(struct store *st, int (*fn)(const struct path_info *p, void *arg),
                      void *arg);

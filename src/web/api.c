@@ -414,28 +414,22 @@ put_entity(const char *name, const char *kind, int mentions, void *arg)
     return 0;
 }
 
-/* The stored reasons, parsed and printed again: always a valid array. */
+/* The event's reasons as a JSON array, points rounded to two decimals. */
 static void
-put_reasons(struct buf *b, const char *json)
+put_reasons(struct buf *b, const struct event *e)
 {
-    cJSON *in = cJSON_Parse(json ? json : "[]"), *out = cJSON_CreateArray(), *it;
+    cJSON *out = cJSON_CreateArray();
     char *text;
 
-    cJSON_ArrayForEach(it, in) {
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
-        cJSON *o;
-        if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
-            continue;
-        o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "points", round(p->valuedouble * 100) / 100);
-        cJSON_AddStringToObject(o, "text", t->valuestring);
+    for (size_t i = 0; i < e->nreasons; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "points", round(e->reasons[i].points * 100) / 100);
+        cJSON_AddStringToObject(o, "text", e->reasons[i].text);
         cJSON_AddItemToArray(out, o);
     }
     text = cJSON_PrintUnformatted(out);
     buf_puts(b, text ? text : "[]");
     cJSON_free(text);
-    cJSON_Delete(in);
     cJSON_Delete(out);
 }
 
@@ -480,7 +474,7 @@ web_api_event(const struct web_ctx *ctx, const struct web_request *req,
     buf_putc(b, '{');
     api_event_fields(b, ctx, &e);
     buf_puts(b, ",\"reasons\":");
-    put_reasons(b, e.reasons);
+    put_reasons(b, &e);
 
     struct list ents = { .b = b, .ctx = ctx };
     buf_puts(b, ",\"entities\":[");
