@@ -22,6 +22,17 @@ str_list_fini(struct str_list *l)
 }
 
 void
+text_query_free(struct text_query *q)
+{
+    if (q == NULL)
+        return;
+    for (size_t i = 0; i < q->n; i++)
+        free(q->v[i].text);
+    free(q->v);
+    free(q);
+}
+
+void
 str_list_copy(struct str_list *dst, const struct str_list *src)
 {
     dst->n = src->n;

@@ -332,6 +332,29 @@ struct event_index_row {
 int store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                       void *arg);
 
+/*
+ * A reader's full-text search, the same for every backend: terms that must
+ * all match (AND), each a phrase. A term's text is plain text, never the
+ * query syntax of any engine (quotes, '*', AND, NEAR, ':' are text): the
+ * backend splits it into words with the tokenizer that indexed the items
+ * (case and diacritics folded, punctuation separating words), and the words
+ * must appear in that order, adjacent, in the title, the text, the byline
+ * or the linked article's text. With prefix set, the term's last word
+ * matches any indexed word that begins with it ("regulat" finds
+ * "regulation", "regulators"). A term whose text has no word matches
+ * nothing. At least one term.
+ */
+struct text_term {
+    char *text;
+    int prefix;
+};
+struct text_query {
+    struct text_term *v;
+    size_t n;
+};
+/* Frees q's terms and q (malloc'd); NULL does nothing. */
+void text_query_free(struct text_query *q);
+
 /* Listing events. */
 struct event_query {
     int min_score;            /* 0: any */
@@ -342,7 +365,7 @@ struct event_query {
     time_t since, until;      /* 0: unbounded */
     int64_t story;            /* 0: any */
     const char *entity;       /* an entity's canonical name, or NULL */
-    const char *match;        /* FTS5 query, or NULL */
+    const struct text_query *text; /* a full-text search, or NULL */
     int by_score;             /* order by score, then date (the "Top" view) */
     int limit, offset;        /* limit 0: all */
     /* The sync cursor: when sync is set, only events analysed (written or
@@ -396,12 +419,14 @@ int store_events_per_week(struct store *st, const struct event_query *q, time_t 
                           int nweeks, int *counts);
 
 /*
- * Full-text search: the events q->match (an FTS5 query) finds, best match
- * first (bm25, the title weighing more), with q's other filters, limit and
- * offset. fn also gets the title with the matched terms between open and
- * close, and a short snippet of the text marked the same way (both
- * borrowed for the call; the caller escapes them and turns the markers
- * into markup). A malformed FTS5 query is ALM_EINVAL, not a store error.
+ * Full-text search: the events q->text finds, best match first (the
+ * backend's ranking, a title hit weighing more than a text hit, and a
+ * byline hit less; ties newest first), with q's other filters, limit and
+ * offset. fn also gets the title with the matched words between open and
+ * close, and a short snippet of the text (or of the linked article's text
+ * when only that matched) marked the same way (both borrowed for the call;
+ * the caller escapes them and turns the markers into markup). A query the
+ * backend cannot run (no terms) is ALM_EINVAL, not a store error.
  */
 int store_search_events(struct store *st, const struct event_query *q, const char *open,
                         const char *close,

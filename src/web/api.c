@@ -824,7 +824,7 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct store *st;
     const char *why;
-    char *match = NULL;
+    struct text_query *match = NULL;
     int limit, offset, rc;
     int64_t total = 0;
 
@@ -850,14 +850,14 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                                                " before the *, and q at most 3 prefixes"
                                              : "q has no words");
     if ((st = web_store(ctx)) == NULL) {
-        free(match);
+        text_query_free(match);
         return api_error(resp, 500, "the store is not available");
     }
     render_filter_query(&f, web_now(ctx), &q);
-    q.match = match;
+    q.text = match;
     rc = store_count_matching(st, &q, &total);
     if (rc != ALM_OK) {
-        free(match);
+        text_query_free(match);
         return rc == ALM_EINVAL ? api_error(resp, 400, "q could not be understood")
                                 : api_error(resp, 500, "the store failed");
     }
@@ -871,7 +871,7 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     buf_putc(b, ']');
     put_next(b, ctx, "/api/v1/search", &f, text, 0, l.more, limit, offset);
     buf_puts(b, "}\n");
-    free(match);
+    text_query_free(match);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
     api_ok(resp, MAX_AGE_LIST, st);
