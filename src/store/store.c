@@ -21,6 +21,12 @@ str_list_fini(struct str_list *l)
     l->n = 0;
 }
 
+int
+store_change_equal(const struct store_change *a, const struct store_change *b)
+{
+    return a->word[0] == b->word[0] && a->word[1] == b->word[1];
+}
+
 void
 text_query_free(struct text_query *q)
 {

@@ -573,10 +573,20 @@ int store_list_stories(struct store *st, int min_events, int limit,
  */
 int store_last_change(struct store *st, time_t *analyzed, time_t *fetched);
 /*
- * A number that changes whenever another connection (another process, or
- * another thread's connection) commits to the store; cheap enough to ask
- * often. Values are only comparable on the same connection.
+ * Whether the store changed: an opaque token of what has been committed,
+ * cheap enough to read often (the web's cache reads it at most once a
+ * second). Two tokens read through the same handle are equal
+ * (store_change_equal) when nothing was committed to the store, by any
+ * process or connection, between the two reads; a backend may say "changed"
+ * when nothing did, never "unchanged" when something did. Tokens from
+ * different handles are not comparable. The handle that reads them must not
+ * write (the web keeps one open that only reads).
  */
-int store_data_version(struct store *st, int64_t *out);
+struct store_change {
+    uint64_t word[2];
+};
+int store_change_token(struct store *st, struct store_change *out);
+/* 1 when a and b (read through the same handle) say nothing changed. */
+int store_change_equal(const struct store_change *a, const struct store_change *b);
 
 #endif

@@ -602,8 +602,10 @@ sq_last_change(struct store *st, time_t *analyzed, time_t *fetched)
     return ALM_OK;
 }
 
+/* PRAGMA data_version: it moves whenever another connection commits
+ * (comparable on this connection only, as store.h's tokens are). */
 int
-sq_data_version(struct store *st, int64_t *out)
+sq_change_token(struct store *st, struct store_change *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "PRAGMA data_version");
     int r;
@@ -613,7 +615,8 @@ sq_data_version(struct store *st, int64_t *out)
     r = sqlite3_step(s);
     if (r != SQLITE_ROW)
         return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, 0);
-    *out = sqlite3_column_int64(s, 0);
+    out->word[0] = (uint64_t)sqlite3_column_int64(s, 0);
+    out->word[1] = 0;
     sqlite3_finalize(s);
     return ALM_OK;
 }
