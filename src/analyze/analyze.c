@@ -26,6 +26,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_analyze.h"
 
 #define BODY_SCAN ((size_t)64 << 10)  /* text read for entities, kind and terms */
 #define KEEP_TERMS 96                 /* terms kept per event for related events */

@@ -10,7 +10,7 @@
 #include "base/err.h"
 #include "base/url.h"
 #include "base/xalloc.h"
-#include "store/store.h"
+#include "store/store_analyze.h"
 
 #define SLUG_MAX 60
 

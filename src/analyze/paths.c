@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_analyze.h"
 
 struct path {
     char *slug, *title, *level, *summary;

@@ -17,6 +17,10 @@
 #include "ingest/rows.h"
 #include "parse/date.h"
 #include "present/json.h"
+#include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_ingest.h"
+#include "store/store_web.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void

@@ -7,6 +7,8 @@
 #include "base/calendar.h"
 #include "base/err.h"
 #include "present/digest.h"
+#include "store/store.h"
+#include "store/store_web.h"
 
 static const char *const months[] = { "January", "February", "March", "April", "May", "June",
                                       "July", "August", "September", "October", "November",

@@ -19,6 +19,8 @@
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/http.h"
+#include "store/store.h"
+#include "store/store_web.h"
 #include "web/search_query.h"
 #include "web/render.h"
 

@@ -14,7 +14,7 @@
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "present/json.h"
-#include "store/store.h"
+#include "store/store_web.h"
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/entity_view.h"

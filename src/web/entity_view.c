@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/entity_view.h"
 #include "web/render.h"
 

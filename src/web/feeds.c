@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "present/json.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/feeds.h"
 #include "web/render.h"
 

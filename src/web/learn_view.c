@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/learn_view.h"
 #include "web/render.h"
 

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages.h"

@@ -9,10 +9,12 @@
 
 #include "analyze/model.h"
 #include "base/err.h"
-#include "base/url.h"
 #include "base/timefmt.h"
-#include "web/style.h"
+#include "base/url.h"
+#include "store/store.h"
+#include "store/store_web.h"
 #include "web/render.h"
+#include "web/style.h"
 
 /* ---- filters ---- */
 

@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/request.h"
 
 #define RENDER_PAGE_SIZE 30       /* events per HTML page */

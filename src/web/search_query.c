@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "base/xalloc.h"
+#include "store/store_web.h"
 #include "web/search_query.h"
 
 #define SEARCH_MAX_WORDS 32

@@ -5,7 +5,7 @@
 #ifndef ALMANAC_WEB_SEARCH_QUERY_H
 #define ALMANAC_WEB_SEARCH_QUERY_H
 
-#include "store/store.h"
+#include "store/store_web.h"
 
 #define SEARCH_MAX 200            /* characters (code points) of query text */
 

@@ -48,12 +48,13 @@
 #include <zlib.h>
 
 #include "base/buf.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "base/hash.h"
-#include "base/config.h"
-#include "base/xalloc.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/access_log.h"
 #include "web/cache.h"
 #include "web/conns.h"

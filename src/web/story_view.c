@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/story_view.h"
 
 struct collect {

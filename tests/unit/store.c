@@ -18,6 +18,7 @@
 
 #include "base/err.h"
 #include "store/store.h"
+#include "store/store_admin.h"
 
 static char dir[] = "/tmp/almanac-store-test.XXXXXX";
 static char path[256];

@@ -26,8 +26,10 @@
 #include "parse/date.h"
 #include "parse/feed.h"
 #include "store/store.h"
-#include "web/routes.h"
+#include "store/store_analyze.h"
+#include "store/store_ingest.h"
 #include "web/request.h"
+#include "web/routes.h"
 #include "web/story_view.h"
 
 #define CONFIG "etc/almanac.conf"
