@@ -13,23 +13,28 @@
 
 #include "store/store.h"
 
+/* ---- events ---- */
+
 /* The date the item's feed claimed when it was too far in the future to
  * be taken (its published date is then the fetch time), else 0;
  * ALM_ENOTFOUND when there is no such item. */
 int store_item_claimed(struct store *st, int64_t id, time_t *claimed);
 
-/* ---- events ---- */
-
 /*
  * A reader's full-text search, the same for every backend: terms that must
  * all match (AND), each a phrase. A term's text is plain text, never the
- * query syntax of any engine (quotes, '*', AND, NEAR, ':' are text): the
- * backend splits it into words with the tokenizer that indexed the items
- * (case and diacritics folded, punctuation separating words), and the words
- * must appear in that order, adjacent, in the title, the text, the byline
- * or the linked article's text. With prefix set, the term's last word
- * matches any indexed word that begins with it ("regulat" finds
- * "regulation", "regulators"). A term whose text has no word matches
+ * query syntax of any engine (quotes, '*', '-', AND, OR, NEAR, ':' are
+ * text). The backend splits it into words as it split the items' text when
+ * it indexed them: Unicode letters and digits make words, anything else
+ * separates them ("gpt-5" is the phrase "gpt 5"); case and diacritics are
+ * folded; each word is reduced to its English stem ("models" and "modeling"
+ * find "model"). The words must appear in that order, adjacent, all in one
+ * of the indexed fields: the item's title, its text, the linked article's
+ * text, or its byline (source name and author). With prefix set, the
+ * term's last word, folded but not stemmed, matches any indexed stem that
+ * begins with it ("anthrop" finds "Anthropic"; "regul" finds "regulation",
+ * "regulators" and "regular", all stemmed to "regul" or longer, but
+ * "regulat" finds none of them). A term with no word in it matches
  * nothing. At least one term.
  */
 struct text_term {
