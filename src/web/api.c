@@ -2,9 +2,8 @@
  * api.c - the JSON API: events (with the pages' filters), one event with
  * everything the event page shows, guides, sources and search.
  *
- * Strings go through buf_append_json(); the stored reasons are parsed
- * and printed again with cJSON, so a damaged row cannot break the
- * document.
+ * Strings go through buf_append_json(); an event's reasons (typed, from
+ * the store) are printed with cJSON, their points rounded to hundredths.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
