@@ -83,10 +83,12 @@ struct event_index_row {
     time_t published;
     const uint64_t *terms;
     size_t nterms;
-    struct str_list entities; /* names */
-    struct str_list guides;   /* slugs */
+    struct str_list entities; /* canonical names, in no set order */
+    struct str_list guides;   /* slugs, in no set order */
     const char *title;        /* the item's, or NULL */
 };
+/* Every event, oldest first; the row (lists included) is borrowed for the
+ * call, fn returns non-zero to stop. */
 int store_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                       void *arg);
 
