@@ -255,14 +255,10 @@ text_part(struct buf *b, const char *rule, const struct event *e)
         buf_printf(b, "%s\n\n", e->summary);
     if (is_http(it->url))
         buf_printf(b, "Read: %s\n", it->url);
-    if (e->guides && *e->guides) {
+    if (e->guides.n > 0) {
         buf_puts(b, "Guides: ");
-        for (const char *g = e->guides; *g; g++) {
-            if (*g == '\n')
-                buf_puts(b, ", ");
-            else
-                buf_putc(b, *g);
-        }
+        for (size_t i = 0; i < e->guides.n; i++)
+            buf_printf(b, "%s%s", i ? ", " : "", e->guides.v[i]);
         buf_putc(b, '\n');
     }
     buf_printf(b, "\n-- \nAlmanac alert \"%s\", event %lld\n", rule, (long long)it->id);
@@ -315,16 +311,12 @@ html_part(struct buf *b, const char *rule, const struct event *e)
         html_text(b, e->summary);
         buf_puts(b, "</p>\n");
     }
-    if (e->guides && *e->guides) {
+    if (e->guides.n > 0) {
         buf_puts(b, "<p>Guides: ");
-        for (const char *g = e->guides; *g;) {
-            size_t n = strcspn(g, "\n");
-            if (g != e->guides)
+        for (size_t i = 0; i < e->guides.n; i++) {
+            if (i > 0)
                 buf_puts(b, ", ");
-            buf_append_html(b, g, n);
-            g += n;
-            if (*g)
-                g++;
+            html_text(b, e->guides.v[i]);
         }
         buf_puts(b, "</p>\n");
     }

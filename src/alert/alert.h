@@ -26,6 +26,8 @@
 #include "base/config.h"
 #include "fetch/fetch.h"
 #include "store/store.h"
+#include "store/store_alerts.h"
+#include "store/store_web.h"
 
 /* The first wait after a failed delivery, in seconds (then doubled). */
 #define ALERT_RETRY_FIRST 60

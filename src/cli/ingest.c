@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "ingest/ingest.h"
+#include "store/store_admin.h"
 
 /* Where the database is, for messages. */
 static const char *

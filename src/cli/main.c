@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "fetch/fetch.h"
 #include "parse/date.h"
+#include "store/store.h"
 #include "version.h"
 
 static const struct command {

@@ -15,6 +15,7 @@
 #include "ingest/rows.h"
 #include "parse/feed.h"
 #include "store/store.h"
+#include "store/store_ingest.h"
 
 struct job {
     const struct source *src;

@@ -28,7 +28,7 @@
 #include "base/config.h"
 #include "ingest/articles.h"
 #include "parse/feed.h"
-#include "store/store.h"
+#include "store/store_ingest.h"
 
 struct ingest_options {
     const char *const *only; /* source slugs: only these (each must be in the config) */

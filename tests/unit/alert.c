@@ -72,7 +72,9 @@ fill(struct event *e, const char *title)
     e->score = 8;
     e->kind = (char *)"release";
     e->summary = (char *)"It <b>shipped</b>.";
-    e->guides = (char *)"agents\ncoding";
+    static char *guides[] = { "agents", "coding" };
+    e->guides.v = guides;
+    e->guides.n = 2;
 }
 
 static void
