@@ -94,6 +94,10 @@ for round in 1 2; do
     for k in 1 2; do
         [ "$(cat "$T/par$round.$k.rc")" = 0 ] ||
             fail "round $round, copy $k exited $(cat "$T/par$round.$k.rc"): $(grep -m1 'almanac:' "$T/par$round.$k")"
+        # a feed the store refused (two copies inserting one entry) is a
+        # failed fetch, which does not change the exit status
+        grep -q '^[0-9]* fetches: [0-9]* ok, 0 failed;' "$T/par$round.$k" ||
+            fail "round $round, copy $k: $(grep -m1 FAILED "$T/par$round.$k"); $(tail -n1 "$T/par$round.$k")"
     done
     facts "$pdsn" "$T/par$round.facts" || fail "sources --json: $(cat "$T/par$round.facts.err")"
     [ "$(cat "$T/par$round.facts.total")" = "$want" ] ||
