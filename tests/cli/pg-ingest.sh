@@ -154,6 +154,69 @@ q() { psql "$cdsn" -tAc "$1" 2>&1; }
 end "a changed entry is updated in place (as SQLite counts it) and its search vector follows"
 
 # ---------------------------------------------------------------------------
+# Linked articles and robots.txt: the loopback site of tests/cli/fulltext.sh,
+# ingested into both engines, twice (the second time only what is due).
+site_pid=
+mkfifo "$T/site.in" &&
+    { python3 tests/article_site.py "$T/requests.log" <"$T/site.in" >"$T/site.out" 2>"$T/site.err" &
+      site_pid=$!; exec 8>"$T/site.in"; }
+stop_all() {
+    exec 8>&- 2>/dev/null
+    [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null && wait "$site_pid" 2>/dev/null
+    stop_cluster
+}
+trap stop_all EXIT
+sport=
+for _ in $(seq 200); do
+    sport=$(head -n1 "$T/site.out" 2>/dev/null)
+    [ -n "$sport" ] && break
+    sleep 0.05
+done
+cat >"$T/site.conf" <<CONF
+[almanac]
+article_budget = 10
+article_max_bytes = 65536
+article_timeout = 2
+
+[source "example"]
+name = Example News
+feed = http://127.0.0.1:$sport/feed.xml
+tier = 1
+kind = lab
+local = yes
+
+[source "essays"]
+name = Essays
+feed = http://127.0.0.1:$sport/feed-long.xml
+tier = 2
+kind = newsletter
+local = yes
+fulltext = yes
+CONF
+begin
+[ -n "$sport" ] || fail "tests/article_site.py did not start: $(head -c 200 "$T/site.err")"
+adsn=$(tests/pg/cluster.sh url "$pgdir" almanac_site 2>&1) || fail "createdb: $adsn"
+for round in 1 2; do
+    for db in "$adsn" "$T/site.db"; do
+        ALMANAC_NOW=2026-03-04T00:00:00Z "$ALMANAC" --config "$T/site.conf" --db "$db" ingest \
+            --no-analyze >"$T/site$round.out" 2>&1 ||
+            fail "round $round into $db: $(grep -m1 almanac: "$T/site$round.out")"
+        grep -E '^[0-9]+ (fetches|articles):' "$T/site$round.out" >>"$T/site$round.lines"
+    done
+    [ "$(head -n2 "$T/site$round.lines")" = "$(tail -n2 "$T/site$round.lines")" ] ||
+        fail "round $round: PostgreSQL: $(head -n2 "$T/site$round.lines" | tr '\n' ' ');" \
+             "SQLite: $(tail -n2 "$T/site$round.lines" | tr '\n' ' ')"
+done
+grep -q '^7 articles: 3 extracted, 0 not modified, 3 failed, 1 refused by robots.txt$' \
+    "$T/site1.lines" || fail "the first round's articles: $(grep articles "$T/site1.lines" | head -n1)"
+facts "$adsn" "$T/site.pg" && facts "$T/site.db" "$T/site.sq" ||
+    fail "sources --json: $(cat "$T/site.pg.err" "$T/site.sq.err")"
+cmp -s "$T/site.pg" "$T/site.sq" || fail "sources --json differs: $(diff "$T/site.pg" "$T/site.sq" | head -n4)"
+again=$(grep -m1 articles "$T/site2.lines" 2>/dev/null)
+end "linked articles and robots.txt: the same fetches, extractions, failures and retries as SQLite" \
+    "(again: ${again:-no article due})"
+
+# ---------------------------------------------------------------------------
 begin
 run "$T/sq.prune" "$ALMANAC" --config "$conf" --db "$T/ref.db" prune --older-than 1y --dry-run
 run "$T/pg.prune" "$ALMANAC" --config "$conf" --db "$dsn" prune --older-than 1y --dry-run
@@ -170,6 +233,17 @@ cmp -s "$T/sq.pruned" "$T/pg.pruned" ||
     fail "after prune: $(diff "$T/sq.pruned" "$T/pg.pruned" | head -n4)"
 [ "$(cat "$T/pg.pruned.total")" -lt "$want" ] || fail "prune removed nothing"
 end "prune removes what SQLite's removes" "($(cat "$T/pg.pruned.total" 2>/dev/null) items left)"
+
+begin
+DSN=$dsn awk '/^database = /{print "database = " ENVIRON["DSN"]; next} {print}' "$conf" >"$T/pg.conf"
+grep -q "^database = postgresql:" "$T/pg.conf" || fail "no database line in $conf"
+"$ALMANAC" --config "$T/pg.conf" sources --json 2>&1 | jq -S 'map(del(.last_fetch))' >"$T/via.conf" 2>&1
+ALMANAC_DB=$dsn "$ALMANAC" --config "$conf" sources --json 2>&1 | jq -S 'map(del(.last_fetch))' \
+    >"$T/via.env" 2>&1
+facts "$dsn" "$T/pg.now"
+cmp -s "$T/via.conf" "$T/pg.now" || fail "database = DSN in the configuration: $(head -c 200 "$T/via.conf")"
+cmp -s "$T/via.env" "$T/pg.now" || fail "ALMANAC_DB=DSN: $(head -c 200 "$T/via.env")"
+end "the configuration's database = postgresql://... and ALMANAC_DB choose PostgreSQL too"
 
 begin
 run "$T/doctor" "$ALMANAC" --config "$conf" --db "$dsn" doctor
