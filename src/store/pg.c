@@ -445,9 +445,18 @@ pg_col_time(const PGresult *res, int r, int c)
 
 /* ---- transactions ---- */
 
+/* PostgreSQL answers a BEGIN inside a transaction with a warning and goes
+ * on (the inner COMMIT would then end the outer transaction); SQLite's BEGIN
+ * IMMEDIATE fails there, and so does this. */
 int
 pg_tx_begin(struct pg_store *pg)
 {
+    if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE) {
+        snprintf(pg->err, sizeof(pg->err), "cannot start a transaction within a transaction");
+        pg->sqlstate[0] = '\0';
+        pg->timed_out = 0;
+        return ALM_ESTORE;
+    }
     return pg_exec(pg, "BEGIN");
 }
 
