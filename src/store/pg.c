@@ -195,9 +195,14 @@ pg_fail(struct pg_store *pg, const PGresult *res)
                  pg->budget_ms);
         return ALM_ETIME;
     }
-    set_message(pg, res ? PQresultErrorMessage(res) : PQerrorMessage(pg->conn));
-    if (res && !*PQresultErrorMessage(res))
-        set_message(pg, PQerrorMessage(pg->conn));
+    /* the server's one-line message when there is one ("ERROR:  ...\nDETAIL:
+     * ..." is several), else libpq's (a connection's failure) */
+    {
+        const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+        set_message(pg, primary ? primary : PQerrorMessage(pg->conn));
+        pg->err[strcspn(pg->err, "\n")] = '\0';
+    }
     return pg_failure(pg);
 }
 
