@@ -122,6 +122,15 @@ for l in sorted("%s\t%s\t%s\t%s" % (e["source"], e["link"], e["published"], e["t
     print(l)'
 }
 
+# stored_event_ids DB [ARGS...]: the ids of every event, sorted, one a line.
+stored_event_ids() {
+    local db=$1
+    shift
+    "$ALMANAC" "$@" --db "$db" events --json --limit 1000000 |
+        python3 -c 'import json, sys
+print("\n".join(str(i) for i in sorted(e["id"] for e in json.load(sys.stdin))))'
+}
+
 # sql DB QUERY: one value (or rows separated by newlines, columns by |).
 # Tests use it for what is about SQLite itself (integrity after a crash,
 # locks, schema upgrades); what almanac stores is asked of almanac.
