@@ -32,7 +32,7 @@ requests_total() {
 begin
 run "$T/ingest" "$ALMANAC" --db "$db" ingest --snapshot anthropic openai huggingface
 [ "$rc" -eq 0 ] || fail "ingest --snapshot exited $rc: $(errtext "$T/ingest")"
-nitems=$(sql "$db" "SELECT count(*) FROM items")
+nitems=$(stored_items "$db")
 [ "${nitems:-0}" -gt 0 ] || fail "no items stored"
 start_almanac "$T/serve" --db "$db" serve --listen 127.0.0.1:0 ||
     fail "serve did not print its URL: $(head -c 300 "$T/serve") $(errtext "$T/serve")"
