@@ -216,13 +216,19 @@ put(char **o, const char *s, size_t n)
  *   and unescape_curl turns all of them back: the bytes come out as
  *   written.
  * - curl drops an empty query ("?"); it is written back.
- * - curl 7.88 resolves "" and "#frag" against the base's directory; RFC
- *   3986 keeps the base's path and query. Those two are set as parts.
+ * - curl 7.88 resolves "" and "#frag" against the base's directory (RFC
+ *   3986 keeps the base's path and query), and "./?q" to "dir?q" (the
+ *   directory's '/' lost): curl resolves the reference's authority and
+ *   path only, its query and fragment are set as parts.
+ * - A relative path whose first segment has a ':' ("2024:review") would be
+ *   taken for a scheme; it is passed as "./2024:review".
  * - curl writes an empty path as "/"; when the resolved path is empty
  *   (RFC 3986 keeps it so) that '/' is taken out again (drop_root_slash).
+ * - curl drops an empty fragment ("g#"); it is written back.
  * - curl wants an absolute base; a relative one ("/feeds/rss.xml", as a
  *   feed read from a file may have) is resolved below a placeholder
- *   origin that is taken off afterwards.
+ *   origin that is taken off afterwards. So is a file: base, whose query
+ *   curl would drop; its own "file://authority" is put back.
  *
  * What curl refuses (control characters, a malformed authority) comes
  * back as the reference as written, trimmed.
@@ -309,17 +315,35 @@ drop_root_slash(char *s)
         memmove(p, p + 1, strlen(p + 1) + 1);
 }
 
-/* s (taken) with a '?' before its fragment, or at its end. */
+/* s (taken) with a '?' before its fragment, or at its end, unless it has
+ * one there already. */
 static char *
 put_empty_query(char *s)
 {
-    char *hash = strchr(s, '#');
+    char *hash = strchr(s, '#'), *q = strchr(s, '?');
     size_t at = hash ? (size_t)(hash - s) : strlen(s), n = strlen(s);
-    char *r = xmalloc(n + 2);
+    char *r;
 
+    if (q != NULL && (hash == NULL || q < hash))
+        return s;
+    r = xmalloc(n + 2);
     memcpy(r, s, at);
     r[at] = '?';
     memcpy(r + at + 1, s + at, n - at + 1);
+    free(s);
+    return r;
+}
+
+/* s (taken) with a '#' at its end. */
+static char *
+put_empty_fragment(char *s)
+{
+    size_t n = strlen(s);
+    char *r = xmalloc(n + 2);
+
+    memcpy(r, s, n);
+    r[n] = '#';
+    r[n + 1] = '\0';
     free(s);
     return r;
 }
@@ -330,7 +354,7 @@ curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty
 {
     const unsigned flags = CURLU_NON_SUPPORT_SCHEME;
     CURLU *h = curl_url();
-    char *ref = protect_percent(r->p, r->len), *got = NULL, *res = NULL;
+    char *ref = protect_percent(r->p, r->len), *got = NULL, *res = NULL, *query, *frag;
     struct uri u;
     CURLUcode rc;
 
@@ -339,26 +363,44 @@ curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty
         return NULL;
     }
     uri_split(r->p, r->len, &u);
+    if (!u.auth.def && u.path.len > 0 && u.path.p[0] != '/' &&
+        memchr(u.path.p, ':', strcspn(ref, "/?#")) != NULL) {
+        /* "2024:review" is a path (no scheme starts with a digit), which
+         * curl would take for a scheme: written "./2024:review", as RFC
+         * 3986 4.2 says such a reference should be. */
+        char *dot = xmalloc(strlen(ref) + 3);
+
+        memcpy(dot, "./", 2);
+        memcpy(dot + 2, ref, strlen(ref) + 1);
+        free(ref);
+        ref = dot;
+    }
     *empty_query = u.query.def && u.query.len == 0;
+    /* The reference's path is resolved by curl; its query and fragment
+     * are set as parts after (curl 7.88 resolves "./?q" to "dir?q", and
+     * "" or "#f" to the base's directory). */
+    if ((frag = strchr(ref, '#')) != NULL)
+        *frag++ = '\0';
+    if ((query = strchr(ref, '?')) != NULL)
+        *query++ = '\0';
     rc = curl_url_set(h, CURLUPART_URL, base, flags);
     if (rc == CURLUE_OK && !u.auth.def && u.path.len == 0) {
         /* "", "?q", "#f", "?q#f": the base's path, and its query unless
-         * the reference has one; set as parts (see above). */
-        char *hash = strchr(ref, '#');
+         * the reference has one. */
         struct uri b;
 
-        if (hash)
-            *hash = '\0';
-        if (u.query.def)
-            rc = curl_url_set(h, CURLUPART_QUERY, ref + 1, 0);
-        if (rc == CURLUE_OK)
-            rc = curl_url_set(h, CURLUPART_FRAGMENT, hash ? hash + 1 : NULL, 0);
+        if (query)
+            rc = curl_url_set(h, CURLUPART_QUERY, query, 0);
         uri_split(base, strlen(base), &b);
         *path_empty = b.path.len == 0;
     } else if (rc == CURLUE_OK) {
         *path_empty = u.auth.def && u.path.len == 0;
         rc = curl_url_set(h, CURLUPART_URL, ref, flags);
+        if (rc == CURLUE_OK)
+            rc = curl_url_set(h, CURLUPART_QUERY, query, 0);
     }
+    if (rc == CURLUE_OK)
+        rc = curl_url_set(h, CURLUPART_FRAGMENT, frag, 0);
     if (rc == CURLUE_OK && curl_url_get(h, CURLUPART_URL, &got, 0) == CURLUE_OK)
         res = xstrdup(got);
     curl_free(got);
@@ -367,13 +409,41 @@ curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty
     return res;
 }
 
+/* The length of "file://authority" at the start of s, 0 for another scheme. */
+static size_t
+file_origin_len(const struct part *s)
+{
+    size_t i = 7;
+
+    if (s->len < 7 || !part_eq(s->p, 7, "file://"))
+        return 0;
+    while (i < s->len && s->p[i] != '/' && s->p[i] != '?' && s->p[i] != '#')
+        i++;
+    return i;
+}
+
+/* s (taken) with its first skip bytes replaced by the n bytes of with. */
+static char *
+swap_prefix(char *s, size_t skip, const char *with, size_t n)
+{
+    size_t len = strlen(s + skip);
+    char *r = xmalloc(n + len + 1);
+
+    memcpy(r, with, n);
+    memcpy(r + n, s + skip, len + 1);
+    free(s);
+    return r;
+}
+
 char *
 url_resolve(const char *base, const char *ref)
 {
-    struct part r, bs;
+    const size_t plen = strlen(PLACEHOLDER);
+    struct part r, bs, rest;
+    struct uri ru;
     char *b, *pb, *res;
     int relative_base, path_empty = 0, empty_query = 0;
-    size_t strip = 0;
+    size_t forigin = 0, n;
 
     if (ref == NULL)
         return NULL;
@@ -381,16 +451,19 @@ url_resolve(const char *base, const char *ref)
     bs = base ? trim(base) : (struct part){ "", 0, 1 };
     if (bs.len == 0 || scheme_len(r.p, r.len) > 0)
         return xstrndup(r.p, r.len);
+    /* A relative base, or a file: one (curl drops the query of file:
+     * URLs), is resolved as the path of the placeholder origin. */
     relative_base = scheme_len(bs.p, bs.len) == 0;
-    pb = protect_percent(bs.p, bs.len);
-    if (relative_base) {
-        /* "/feeds/x" below the placeholder; "feeds/x" too, its '/' taken off after. */
-        size_t n = strlen(pb);
+    forigin = relative_base ? 0 : file_origin_len(&bs);
+    rest = (struct part){ bs.p + forigin, bs.len - forigin, 1 };
+    pb = protect_percent(rest.p, rest.len);
+    if (relative_base || forigin > 0) {
+        int slash = rest.len == 0 || rest.p[0] != '/';
 
-        strip = strlen(PLACEHOLDER) + (bs.p[0] != '/');
-        b = xmalloc(strip + n + 1);
-        memcpy(b, PLACEHOLDER "/", strip);
-        memcpy(b + strip, pb, n + 1);
+        n = strlen(pb);
+        b = xmalloc(plen + 1 + n + 1);
+        memcpy(b, PLACEHOLDER "/", plen + (size_t)slash);
+        memcpy(b + plen + (size_t)slash, pb, n + 1);
         free(pb);
     } else {
         b = pb;
@@ -404,11 +477,21 @@ url_resolve(const char *base, const char *ref)
         drop_root_slash(res);
     if (empty_query)
         res = put_empty_query(res);
+    uri_split(r.p, r.len, &ru);
+    if (ru.frag.def && ru.frag.len == 0 && res[strlen(res) - 1] != '#')
+        res = put_empty_fragment(res);
     if (relative_base) {
-        if (strncmp(res, PLACEHOLDER, strlen(PLACEHOLDER)) == 0)
-            memmove(res, res + strip, strlen(res + strip) + 1);
+        if (strncmp(res, PLACEHOLDER, plen) == 0)
+            /* "feeds/x" + "g" is "feeds/g", + "/g" is "/g" */
+            res = swap_prefix(res, plen + (bs.p[0] != '/' && !(r.len > 0 && r.p[0] == '/')),
+                              "", 0);
         else if (strncmp(res, "http:", 5) == 0)
-            memmove(res, res + 5, strlen(res + 5) + 1); /* "//host/x" */
+            res = swap_prefix(res, 5, "", 0); /* "//host/x" */
+    } else if (forigin > 0) {
+        if (strncmp(res, PLACEHOLDER, plen) == 0)
+            res = swap_prefix(res, plen, bs.p, forigin);
+        else if (strncmp(res, "http:", 5) == 0)
+            res = swap_prefix(res, 5, "file:", 5);
     }
     return res;
 }

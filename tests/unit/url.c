@@ -106,6 +106,14 @@ static const struct {
     { "feeds/rss.xml", "item/1", "feeds/item/1" },
     { "/feeds/rss.xml", "//h/x", "//h/x" },
     { "file:///tmp/x/feed.xml", "../a.html", "file:///tmp/a.html" },
+    { "file:///tmp/x/feed.xml", "a?b=1#", "file:///tmp/x/a?b=1#" },
+    { "file:///tmp/x/feed.xml", "?q", "file:///tmp/x/feed.xml?q" },
+    { "file://host/x/feed.xml", "/y", "file://host/y" },
+    { "http://h?q", "g..#", "http://h/g..#" },
+    { "feeds/x", "/y", "/y" },
+    { "https://ex.com/blog/", "2024:review", "https://ex.com/blog/2024:review" },
+    { "https://ex.com/blog/", "+x:y?a#b", "https://ex.com/blog/+x:y?a#b" },
+    { "feeds/x", "g?y", "feeds/g?y" },
 };
 
 static void
