@@ -356,6 +356,7 @@ curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty
     CURLU *h = curl_url();
     char *ref = protect_percent(r->p, r->len), *got = NULL, *res = NULL, *query, *frag;
     struct uri u;
+    size_t seg = 0; /* the length of the reference's first path segment */
     CURLUcode rc;
 
     if (h == NULL) {
@@ -363,8 +364,9 @@ curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty
         return NULL;
     }
     uri_split(r->p, r->len, &u);
-    if (!u.auth.def && u.path.len > 0 && u.path.p[0] != '/' &&
-        memchr(u.path.p, ':', strcspn(ref, "/?#")) != NULL) {
+    while (seg < u.path.len && u.path.p[seg] != '/')
+        seg++;
+    if (!u.auth.def && seg > 0 && memchr(u.path.p, ':', seg) != NULL) {
         /* "2024:review" is a path (no scheme starts with a digit), which
          * curl would take for a scheme: written "./2024:review", as RFC
          * 3986 4.2 says such a reference should be. */
