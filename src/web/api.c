@@ -671,39 +671,6 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
 
 /* ---- sources ---- */
 
-static void
-put_source(struct buf *b, const struct source_info *s)
-{
-    buf_puts(b, "\"slug\":");
-    buf_append_json(b, s->slug);
-    buf_puts(b, ",\"name\":");
-    buf_append_json(b, s->name);
-    buf_puts(b, ",\"author\":");
-    buf_append_json(b, s->author);
-    buf_printf(b, ",\"tier\":%d,\"kind\":", s->tier);
-    buf_append_json(b, s->kind);
-    buf_puts(b, ",\"feed_url\":");
-    buf_append_json(b, s->feed_url);
-    buf_puts(b, ",\"site_url\":");
-    buf_append_json(b, s->site_url);
-    buf_printf(b, ",\"enabled\":%s,\"items\":%lld,\"events\":%lld,\"newest\":",
-               s->enabled ? "true" : "false", (long long)s->items, (long long)s->events);
-    json_time(b, s->newest);
-    buf_puts(b, ",\"health\":{\"last_fetch\":");
-    json_time(b, s->last_fetch);
-    buf_puts(b, ",\"last_success\":");
-    json_time(b, s->last_success);
-    buf_puts(b, ",\"next_due\":");
-    json_time(b, s->next_due);
-    if (s->last_status > 0)
-        buf_printf(b, ",\"last_status\":%ld", s->last_status);
-    else
-        buf_puts(b, ",\"last_status\":null");
-    buf_printf(b, ",\"failures\":%d,\"last_error\":", s->failures);
-    buf_append_json(b, s->last_error);
-    buf_puts(b, "}");
-}
-
 struct sources {
     struct buf *b;
     int n;
@@ -717,7 +684,7 @@ put_source_item(const struct source_info *s, void *arg)
     if (sl->n++)
         buf_putc(sl->b, ',');
     buf_putc(sl->b, '{');
-    put_source(sl->b, s);
+    json_source_info_fields(sl->b, s);
     buf_putc(sl->b, '}');
     return 0;
 }
@@ -768,7 +735,7 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     render_filter_query(&f, web_now(ctx), &q);
     f.source = NULL;
     buf_puts(b, "{\"source\":{");
-    put_source(b, &s);
+    json_source_info_fields(b, &s);
     buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
     rc = api_events_page(b, ctx, st, &q, path, &f, limit, offset);
