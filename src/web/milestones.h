@@ -25,7 +25,7 @@
 #define MILESTONE_SCORE_LOW 5
 #define MILESTONE_FEW 8
 #define MILESTONE_MAX 40
-#define MILESTONE_SCAN 2000
+#define MILESTONE_SCAN 500     /* events read, best score first */
 #define MILESTONE_LINE 240      /* bytes of the one line, at most */
 
 struct milestone {
