@@ -18,6 +18,7 @@
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/http.h"
+#include "web/milestones.h"
 #include "store/store.h"
 #include "store/store_web.h"
 #include "web/search_query.h"
@@ -619,6 +620,48 @@ api_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
     return rc;
 }
 
+/* ',"milestones":[...]': the guide's milestones (milestones.h), oldest first. */
+static void
+put_milestones(struct buf *b, const struct web_ctx *ctx, const struct milestones *m)
+{
+    buf_puts(b, ",\"milestones\":[");
+    for (size_t i = 0; i < m->n; i++) {
+        const struct milestone *x = &m->v[i];
+        struct buf page = BUF_INIT(4096);
+        struct tm tm;
+        time_t t = x->published;
+
+        gmtime_r(&t, &tm);
+        render_absolute(&page, ctx, "");
+        render_event_path(&page, x->id, x->title);
+        buf_printf(b, "%s{\"year\":%d,\"date\":", i ? "," : "", tm.tm_year + 1900);
+        json_time(b, x->published);
+        buf_printf(b, ",\"id\":%lld,\"story\":", (long long)x->id);
+        if (x->story)
+            buf_printf(b, "%lld", (long long)x->story);
+        else
+            buf_puts(b, "null");
+        buf_printf(b, ",\"score\":%d,\"title\":", x->score);
+        buf_append_json(b, x->title);
+        buf_puts(b, ",\"url\":");
+        buf_append_json(b, buf_cstr(&page));
+        buf_puts(b, ",\"link\":");
+        if (render_is_http(x->url))
+            buf_append_json(b, x->url);
+        else
+            buf_puts(b, "null");
+        buf_puts(b, ",\"source\":{\"slug\":");
+        buf_append_json(b, x->source_slug);
+        buf_puts(b, ",\"name\":");
+        buf_append_json(b, x->source_name);
+        buf_printf(b, ",\"tier\":%d},\"line\":", x->tier);
+        buf_append_json(b, x->line);
+        buf_putc(b, '}');
+        buf_fini(&page);
+    }
+    buf_putc(b, ']');
+}
+
 int
 web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
               struct web_response *resp)
@@ -628,6 +671,7 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct web_filter f, only;
     struct event_query q;
     struct guide_info g;
+    struct milestones ms;
     struct store *st;
     int limit, offset, counts[CHART_WEEKS], rc;
     time_t now = web_now(ctx), first;
@@ -645,6 +689,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         guide_info_fini(&g);
         return api_error(resp, 500, "the store failed");
     }
+    if (milestones_load(st, g.slug, &ms) != ALM_OK) {
+        guide_info_fini(&g);
+        return api_error(resp, 500, "the store failed");
+    }
     buf_puts(b, "{\"guide\":{");
     put_guide(b, ctx, &g);
     buf_puts(b, ",\"body\":");
@@ -655,7 +703,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         timefmt_rfc3339(first + (time_t)i * 604800, iso);
         buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
     }
-    buf_puts(b, "]}");
+    buf_putc(b, ']');
+    put_milestones(b, ctx, &ms);
+    milestones_fini(&ms);
+    buf_putc(b, '}');
     snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);
     /* The weeks count the whole guide; the reader's filters narrow the list. */
     f.guide = g.slug;
