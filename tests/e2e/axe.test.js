@@ -32,7 +32,9 @@ const AXE_RULES = Object.fromEntries([
     'landmark-main-is-top-level', 'landmark-banner-is-top-level',
     'landmark-contentinfo-is-top-level', 'landmark-complementary-is-top-level',
 ].map((id) => [id, { enabled: true }]));
-const NODES_SHOWN = 3;   /* selectors printed per violated rule */
+const NODES_SHOWN = 3;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };   /* selectors printed per violated rule */
 
 let server, browser, db;
 
@@ -75,9 +77,10 @@ async function run_axe(p, opts) {
 }
 
 /*
- * Opens url and audits it: every rule in the light scheme, then the one
- * rule that depends on colours (color-contrast) again in the dark scheme
- * on the same document. Returns [status, { light, dark }].
+ * Opens url and audits it: every rule in the light scheme at desktop width,
+ * then the one rule that depends on colours (color-contrast) again in the
+ * dark scheme, then target-size at phone width, all on the same document.
+ * Returns [status, { light, dark, phone }].
  */
 async function audit(p, url) {
     await p.emulateMedia({ colorScheme: 'light' });
@@ -89,7 +92,11 @@ async function audit(p, url) {
     assert.ok(await p.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches),
               'the dark scheme was not applied');
     const dark = await run_axe(p, { runOnly: { type: 'rule', values: ['color-contrast'] } });
-    return [resp.status(), { light, dark }];
+    /* The phone layout (max-width: 40rem) moves links about: target size there. */
+    await p.setViewportSize(PHONE);
+    const phone = await run_axe(p, { runOnly: { type: 'rule', values: ['target-size'] } });
+    await p.setViewportSize(DESKTOP);
+    return [resp.status(), { light, dark, phone }];
 }
 
 /* "rule (impact, N nodes): help: sel1 | sel2 | sel3" per violation. */
@@ -137,17 +144,19 @@ async function page_list(p) {
               `a page kind has no link: ${JSON.stringify(found)}`);
     /* A story: the story line of an entity's events (the newest may stand alone). */
     let story = null;
-    const evs = [];
-    await p.goto(new URL(entity, server.url).href, { waitUntil: 'load' });
-    for (const h of await p.locator('main article.event a[href^="/events/"]')
-        .evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
-        evs.push(h);
-    for (const h of evs.slice(0, 30)) {
-        story = await find(h, 'main a[href^="/stories/"]');
+    for (const e of [entity, model]) {
+        await p.goto(new URL(e, server.url).href, { waitUntil: 'load' });
+        const evs = await p.locator('main article.event a[href^="/events/"]')
+            .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        for (const h of evs.slice(0, 30)) {
+            story = await find(h, 'main a[href^="/stories/"]');
+            if (story)
+                break;
+        }
         if (story)
             break;
     }
-    assert.ok(story, 'no story found from the events of ' + entity);
+    assert.ok(story, `no story found from the events of ${entity} or ${model}`);
     const src_id = source.replace(/^\/sources\//, '');
     pages.push(
         ['events list, filtered', `/?min=6&kind=release&source=${encodeURIComponent(src_id)}`,
@@ -166,7 +175,7 @@ async function page_list(p) {
     return pages;
 }
 
-test('every page kind passes axe-core (WCAG 2.2 A and AA, unique landmarks), light and dark',
+test('every page kind passes axe-core (WCAG 2.2 A and AA, unique landmarks): light, dark, phone',
      async (t) => {
     const c = await lib.open_context(browser, server.origin);
     const failures = [];
