@@ -1,0 +1,375 @@
+/*
+ * pg_q.c - the parameters, the runner and the column readers the
+ * PostgreSQL backend's query files share (pg_q.h), and the translation of
+ * the reader's search into a tsquery.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/xalloc.h"
+#include "store/pg_internal.h"
+#include "store/pg_q.h"
+
+/* Type oids of the catalog (pg_type.dat): fixed since PostgreSQL 7. */
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_TEXT 25
+#define OID_FLOAT8 701
+
+void
+pgq_init(struct pgq_args *a)
+{
+    memset(a, 0, sizeof(*a));
+}
+
+static int
+slot(struct pgq_args *a, int i, Oid type)
+{
+    int k = i - 1;
+
+    if (k < 0 || k >= PGQ_MAXARGS)
+        return -1;
+    /* The numbers below i that no one set are typed NULLs. */
+    for (int j = a->n; j < k; j++)
+        a->types[j] = OID_TEXT;
+    if (i > a->n)
+        a->n = i;
+    a->types[k] = type;
+    a->vals[k] = NULL;
+    a->lens[k] = 0;
+    a->fmts[k] = 0;
+    return k;
+}
+
+void
+pgq_text(struct pgq_args *a, int i, const char *v)
+{
+    int k = slot(a, i, OID_TEXT);
+
+    if (k >= 0)
+        a->vals[k] = v;
+}
+
+void
+pgq_int(struct pgq_args *a, int i, int64_t v)
+{
+    int k = slot(a, i, OID_INT8);
+
+    if (k < 0)
+        return;
+    snprintf(a->num[k], sizeof(a->num[k]), "%lld", (long long)v);
+    a->vals[k] = a->num[k];
+}
+
+void
+pgq_null_int(struct pgq_args *a, int i)
+{
+    slot(a, i, OID_INT8);
+}
+
+void
+pgq_real(struct pgq_args *a, int i, double v)
+{
+    int k = slot(a, i, OID_FLOAT8);
+
+    if (k < 0)
+        return;
+    snprintf(a->num[k], sizeof(a->num[k]), "%.17g", v);
+    a->vals[k] = a->num[k];
+}
+
+void
+pgq_bytea(struct pgq_args *a, int i, const void *v, size_t n)
+{
+    int k = slot(a, i, OID_BYTEA);
+
+    if (k < 0)
+        return;
+    /* A binary value of no bytes is an empty bytea, not NULL: SQLite
+     * stores a zero-length blob for an event with no terms as NULL, and so
+     * does this. */
+    a->vals[k] = n ? (const char *)v : NULL;
+    a->lens[k] = (int)n;
+    a->fmts[k] = 1;
+}
+
+/* Records r's failure on st: the message, and what it means for callers. */
+static int
+record(struct store *st, const PGresult *r, int search)
+{
+    struct pg_store *pg = (struct pg_store *)(void *)st;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pg->conn);
+
+    snprintf(pg->err, sizeof(pg->err), "%s", msg && *msg ? msg : "PostgreSQL failed");
+    pg->err[strcspn(pg->err, "\n")] = '\0';
+    if (state == NULL)
+        return ALM_ESTORE;
+    if (strcmp(state, "57014") == 0) { /* query_canceled: the statement timeout */
+        pg->timed_out = 1;
+        return ALM_ETIME;
+    }
+    if (strcmp(state, "53100") == 0) /* disk_full */
+        return ALM_ENOSPC;
+    /* syntax_error (42601) in a search is the reader's malformed tsquery */
+    if (search && strcmp(state, "42601") == 0)
+        return ALM_EINVAL;
+    return ALM_ESTORE;
+}
+
+PGresult *
+pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search, int *rc)
+{
+    struct pg_store *pg = (struct pg_store *)(void *)st;
+    PGresult *r;
+    ExecStatusType t;
+
+    pg->timed_out = 0;
+    r = PQexecParams(pg->conn, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
+                     a ? a->lens : NULL, a ? a->fmts : NULL, 0);
+    t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
+        if (rc)
+            *rc = ALM_OK;
+        return r;
+    }
+    if (rc)
+        *rc = record(st, r, search);
+    else
+        record(st, r, search);
+    PQclear(r);
+    return NULL;
+}
+
+int
+pgq_exec(struct store *st, const char *sql, const struct pgq_args *a)
+{
+    int rc;
+    PGresult *r = pgq_run(st, sql, a, 0, &rc);
+
+    PQclear(r);
+    return rc;
+}
+
+const char *
+pgq_cstr(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+char *
+pgq_str(const PGresult *r, int row, int col)
+{
+    const char *v = pgq_cstr(r, row, col);
+
+    return v ? xstrdup(v) : NULL;
+}
+
+int64_t
+pgq_i64(const PGresult *r, int row, int col)
+{
+    const char *v = pgq_cstr(r, row, col);
+
+    if (v == NULL)
+        return 0;
+    /* A boolean (t/f) reads as 1/0, as SQLite's integers do. */
+    if (*v == 't')
+        return 1;
+    return (int64_t)strtoll(v, NULL, 10);
+}
+
+double
+pgq_f64(const PGresult *r, int row, int col)
+{
+    const char *v = pgq_cstr(r, row, col);
+
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+void
+pgq_item_read(const PGresult *r, int row, struct item *it)
+{
+    memset(it, 0, sizeof(*it));
+    it->id = pgq_i64(r, row, 0);
+    it->source_id = pgq_i64(r, row, 1);
+    it->source_slug = pgq_str(r, row, 2);
+    it->source_name = pgq_str(r, row, 3);
+    it->source_author = pgq_str(r, row, 4);
+    it->source_kind = pgq_str(r, row, 5);
+    it->tier = (int)pgq_i64(r, row, 6);
+    it->ident = pgq_str(r, row, 7);
+    it->guid = pgq_str(r, row, 8);
+    it->url = pgq_str(r, row, 9);
+    it->title = pgq_str(r, row, 10);
+    it->author = pgq_str(r, row, 11);
+    it->published = (time_t)pgq_i64(r, row, 12);
+    it->first_seen = (time_t)pgq_i64(r, row, 13);
+    it->summary_html = pgq_str(r, row, 14);
+    it->content_html = pgq_str(r, row, 15);
+    it->text = pgq_str(r, row, 16);
+    it->image = pgq_str(r, row, 17);
+}
+
+/* ---- the reader's search as a tsquery ---- */
+
+/* A byte of a word: FTS5's unicode61 tokenizer keeps letters and digits
+ * (and every non-ASCII character here); all else separates words. */
+static int
+word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c >= 0x80;
+}
+
+/* A byte FTS5 takes in a bareword. */
+static int
+bare_byte(unsigned char c)
+{
+    return word_byte(c) || c == '_';
+}
+
+/*
+ * Appends the phrase s[0..n) as tsquery text: its words quoted (they hold
+ * only word bytes, so no quote needs escaping), joined by <-> (followed by),
+ * the last ending in :* for a prefix. Returns the number of words.
+ */
+static int
+put_phrase(struct buf *b, const char *s, size_t n, int prefix)
+{
+    size_t start = b->len;
+    int words = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        if (!word_byte((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        while (j < n && word_byte((unsigned char)s[j]))
+            j++;
+        buf_puts(b, words ? " <-> '" : "'");
+        buf_append(b, s + i, j - i);
+        buf_putc(b, '\'');
+        words++;
+        i = j;
+    }
+    if (words == 0)
+        return 0;
+    if (prefix)
+        buf_puts(b, ":*");
+    if (words > 1) { /* (a <-> b) binds as one operand */
+        char *w = xmalloc(b->len - start + 1);
+        memcpy(w, b->data + start, b->len - start);
+        w[b->len - start] = '\0';
+        b->len = start;
+        buf_putc(b, '(');
+        buf_puts(b, w);
+        buf_putc(b, ')');
+        free(w);
+    }
+    return words;
+}
+
+int
+pg_tsquery_from(const char *match, char **out)
+{
+    struct buf b = BUF_INIT(256);
+    struct buf phrase = BUF_INIT(128);
+    const char *p = match;
+    int operand = 0; /* the last thing written was an operand or ')' */
+    int depth = 0, pending_op = 0;
+
+    *out = NULL;
+    if (match == NULL)
+        goto bad;
+    while (*p) {
+        const char *w;
+        size_t n;
+        int prefix = 0;
+        if (strchr(" \t\r\n\f\v", *p)) {
+            p++;
+            continue;
+        }
+        if (*p == '(' || *p == ')') {
+            if (*p == '(') {
+                if (operand)
+                    buf_puts(&b, " & ");
+                buf_putc(&b, '(');
+                depth++;
+                operand = 0;
+            } else {
+                if (!operand || --depth < 0)
+                    goto bad;
+                buf_putc(&b, ')');
+            }
+            pending_op = 0;
+            p++;
+            continue;
+        }
+        phrase.len = 0;
+        if (*p == '"') {
+            for (p++;; p++) {
+                if (*p == '\0')
+                    goto bad; /* unterminated string */
+                if (*p == '"' && p[1] == '"') {
+                    buf_putc(&phrase, '"');
+                    p++;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    buf_putc(&phrase, *p);
+                }
+            }
+        } else if (bare_byte((unsigned char)*p)) {
+            for (w = p; bare_byte((unsigned char)*p); p++)
+                ;
+            n = (size_t)(p - w);
+            if (*p != '*' && ((n == 3 && memcmp(w, "AND", 3) == 0) ||
+                              (n == 2 && memcmp(w, "OR", 2) == 0) ||
+                              (n == 3 && memcmp(w, "NOT", 3) == 0))) {
+                if (!operand)
+                    goto bad;
+                buf_puts(&b, *w == 'A' ? " & " : *w == 'O' ? " | " : " & !");
+                operand = 0;
+                pending_op = 1;
+                continue;
+            }
+            buf_append(&phrase, w, n);
+        } else {
+            goto bad; /* FTS5 syntax this translation does not know */
+        }
+        if (*p == '*') {
+            prefix = 1;
+            p++;
+        }
+        {
+            size_t before = b.len;
+            if (operand)
+                buf_puts(&b, " & ");
+            if (put_phrase(&b, phrase.data ? phrase.data : "", phrase.len, prefix) == 0) {
+                /* No word (a phrase of punctuation): FTS5 matches it
+                 * everywhere, so it is left out of the conjunction. */
+                b.len = before;
+                if (b.data)
+                    b.data[b.len] = '\0';
+                continue;
+            }
+        }
+        operand = 1;
+        pending_op = 0;
+    }
+    if (depth != 0 || pending_op)
+        goto bad;
+    buf_fini(&phrase);
+    *out = xstrdup(buf_cstr(&b));
+    buf_fini(&b);
+    return ALM_OK;
+bad:
+    buf_fini(&phrase);
+    buf_fini(&b);
+    return ALM_EINVAL;
+}
