@@ -22,6 +22,7 @@ err_str(int code)
     case ALM_ECONFIG: return "configuration error";
     case ALM_ETIME: return "took too long";
     case ALM_ENOSPC: return "no space left";
+    case ALM_ENOTSUP: return "not supported";
     }
     return "unknown error";
 }

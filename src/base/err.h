@@ -21,6 +21,7 @@ enum {
     ALM_ECONFIG = -8,   /* the configuration is wrong */
     ALM_ETIME = -9,     /* a query ran past its time budget */
     ALM_ENOSPC = -10,   /* no space left: the disk holding the database is full */
+    ALM_ENOTSUP = -11,  /* this engine does not do that (a PostgreSQL store's backup) */
 };
 
 #include <stddef.h>

@@ -34,5 +34,11 @@ store_ops_of(const struct store *st)
 /* The SQLite backend (sqlite.c): dsn is a path or "sqlite:PATH". */
 int sq_open(const char *dsn, struct store **out, char *err, size_t errlen);
 int sq_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
+/* The PostgreSQL backend (pg.c): dsn is a libpq URI, "postgres://..." or
+ * "postgresql://..." (a Unix socket: "postgresql:///db?host=/dir"). */
+int pg_open(const char *dsn, struct store **out, char *err, size_t errlen);
+int pg_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen);
+/* Whether dsn names a PostgreSQL database rather than a SQLite file. */
+int store_dsn_is_pg(const char *dsn);
 
 #endif

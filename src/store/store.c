@@ -4,17 +4,30 @@
  */
 #include "store/store.h"
 
+#include <string.h>
+
 #include "store/backend.h"
+
+int
+store_dsn_is_pg(const char *dsn)
+{
+    return dsn != NULL &&
+           (strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0);
+}
 
 int
 store_open(const char *dsn, struct store **out, char *err, size_t errlen)
 {
+    if (store_dsn_is_pg(dsn))
+        return pg_open(dsn, out, err, errlen);
     return sq_open(dsn, out, err, errlen);
 }
 
 int
 store_open_readonly(const char *dsn, struct store **out, char *err, size_t errlen)
 {
+    if (store_dsn_is_pg(dsn))
+        return pg_open_readonly(dsn, out, err, errlen);
     return sq_open_readonly(dsn, out, err, errlen);
 }
 

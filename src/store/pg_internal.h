@@ -1,0 +1,127 @@
+/*
+ * pg_internal.h - what the PostgreSQL backend's files (pg*.c) share. Not
+ * for callers of store.h.
+ *
+ * These files see store.h's `struct store` as opaque: the handle is a
+ * struct pg_store, reached with PG(st). Values go to the server as text
+ * parameters ($1, $2, ...: struct pg_params), and come back as text
+ * (pg_col_*), so no file here formats SQL with a value in it.
+ */
+#ifndef ALMANAC_PG_INTERNAL_H
+#define ALMANAC_PG_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "store/backend.h"
+
+/* Statements a connection keeps prepared, found by their SQL's address. */
+#define PG_STMTS 48
+/* Parameters one statement takes at most. */
+#define PG_MAXPARAMS 24
+
+/* The PostgreSQL backend's handle. */
+struct pg_store {
+    const struct store_ops *ops; /* &pg_ops; first, see backend.h */
+    PGconn *conn;
+    char err[256];
+    char sqlstate[6];       /* of the last failure, "" when none came from the server */
+    int readonly;           /* opened by pg_open_readonly */
+    int budget_ms;          /* statement_timeout in force for this session; 0: none */
+    int timed_out;          /* the last failure was a statement cancelled for its budget */
+    const char *kept[PG_STMTS]; /* the SQL of prepared statement "a<i>" */
+    int nkept;
+};
+
+#define PG(st) ((struct pg_store *)(void *)(st))
+
+/* The backend's operations, named pg_NAME (store_ops.def). */
+#define STORE_OP(ret, name, params, args) ret pg_##name params;
+#define STORE_VOP(name, params, args) void pg_##name params;
+#include "store/store_ops.def"
+#undef STORE_OP
+#undef STORE_VOP
+void pg_close(struct store *st);
+int pg_timed_out(const struct store *st);
+const char *pg_error(const struct store *st);
+/* Connects to dsn with ops as its table (passed down from pg_ops.c, as
+ * sqlite_ops.c does, so that no file reaches back up to the table). */
+int pg_connect(const struct store_ops *ops, const char *dsn, int readonly, struct store **out,
+               char *err, size_t errlen);
+
+/* ---- parameters ---- */
+struct pg_params {
+    int n;
+    const char *v[PG_MAXPARAMS];
+    char buf[PG_MAXPARAMS][24];
+};
+/* Appends one parameter: text (NULL: SQL NULL), a whole number, a real,
+ * NULL, or a boolean ("t"/"f"). */
+void pg_p_text(struct pg_params *p, const char *v);
+void pg_p_i64(struct pg_params *p, int64_t v);
+void pg_p_f64(struct pg_params *p, double v);
+void pg_p_null(struct pg_params *p);
+void pg_p_bool(struct pg_params *p, int v);
+
+/* ---- running ---- */
+/* Runs sql (parameters p, may be NULL) and returns its result (rows or
+ * none), which the caller PQclear()s; NULL with the failure recorded
+ * (pg_fail), *rc (may be NULL) set to its code. */
+PGresult *pg_query(struct pg_store *pg, const char *sql, const struct pg_params *p, int *rc);
+/* The same for a statement run often: sql is a string literal, prepared
+ * once per connection and found again by its address. */
+PGresult *pg_query_kept(struct pg_store *pg, const char *sql, const struct pg_params *p,
+                        int *rc);
+/* Runs a statement whose rows (if any) do not matter: ALM_OK or the failure. */
+int pg_cmd(struct pg_store *pg, const char *sql, const struct pg_params *p);
+int pg_cmd_kept(struct pg_store *pg, const char *sql, const struct pg_params *p);
+/* Runs sql, which may hold several statements and no parameters. */
+int pg_exec(struct pg_store *pg, const char *sql);
+/* One row, one column, a whole number (NULL reads as 0) into *out. */
+int pg_one_int(struct pg_store *pg, const char *sql, const struct pg_params *p, int64_t *out);
+
+/* Records res's failure (res may be NULL: the connection's) and returns
+ * its code: ALM_ETIME for a statement cancelled by the budget (timed_out
+ * set), ALM_ENOSPC for a full disk (SQLSTATE 53100), else ALM_ESTORE. */
+int pg_fail(struct pg_store *pg, const PGresult *res);
+/* The code of the last failure recorded (as pg_fail returned it). */
+int pg_failure(const struct pg_store *pg);
+
+/* ---- transactions ---- */
+int pg_tx_begin(struct pg_store *pg);
+/* COMMIT: ALM_OK, or the failure (a COMMIT of a failed transaction rolls
+ * back: that is a failure too). */
+int pg_tx_commit(struct pg_store *pg);
+/* Rolls back any open transaction, keeping the message of the failure that
+ * led here. */
+void pg_tx_rollback(struct pg_store *pg);
+
+/* ---- reading columns (row r, column c) ---- */
+/* Borrowed text, NULL for SQL NULL. */
+const char *pg_col_text(const PGresult *res, int r, int c);
+/* A copy (free it), NULL for SQL NULL. */
+char *pg_col_str(const PGresult *res, int r, int c);
+/* A whole number (SQL NULL: 0). */
+int64_t pg_col_i64(const PGresult *res, int r, int c);
+int pg_col_int(const PGresult *res, int r, int c);
+double pg_col_f64(const PGresult *res, int r, int c);
+/* A boolean column ("t") or a whole number not 0. */
+int pg_col_bool(const PGresult *res, int r, int c);
+/* A time column (unix seconds, BIGINT). */
+time_t pg_col_time(const PGresult *res, int r, int c);
+
+/* The schema version this build migrates a PostgreSQL database to. */
+int pg_latest_version(void);
+
+/* The columns every item query selects first, in this order (items i,
+ * sources s), and the function that reads them from row r into a zeroed
+ * item: the same list as SQLite's (sqlite_internal.h). */
+#define PG_ITEM_COLS \
+    "i.id, i.source_id, s.slug, s.name, s.author, s.kind, s.tier, i.ident, i.guid, i.url," \
+    " i.title, i.author, i.published, i.first_seen, i.summary_html, i.content_html," \
+    " i.text, i.image"
+#define PG_ITEM_NCOLS 18
+struct item;
+void pg_item_read(const PGresult *res, int r, struct item *it);
+
+#endif
