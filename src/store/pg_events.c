@@ -16,7 +16,7 @@
 #include "store/pg_q.h"
 #include "store/store.h"
 
-#define ITEM_SELECT "SELECT " PGQ_ITEM_COLS
+#define ITEM_SELECT "SELECT " PG_ITEM_COLS
 
 int
 pg_items_to_analyze(struct store *st, int rebuild,
@@ -45,9 +45,9 @@ pg_items_to_analyze(struct store *st, int rebuild,
     for (int row = 0; row < n; row++) {
         struct item it;
         int stop;
-        pgq_item_read(r, row, &it);
-        it.article_text = pgq_str(r, row, PGQ_ITEM_NCOLS + 1);
-        stop = fn(&it, pgq_cstr(r, row, PGQ_ITEM_NCOLS), arg);
+        pg_item_read(r, row, &it);
+        it.article_text = pg_col_str(r, row, PG_ITEM_NCOLS + 1);
+        stop = fn(&it, pg_col_text(r, row, PG_ITEM_NCOLS), arg);
         item_fini(&it);
         if (stop)
             break;
@@ -247,20 +247,20 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
         if (!PQgetisnull(r, row, 6))
             terms = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, 6), &tlen);
         struct event_index_row ir = {
-            .id = pgq_i64(r, row, 0),
-            .story_id = pgq_i64(r, row, 1),
-            .source_id = pgq_i64(r, row, 2),
-            .tier = (int)pgq_i64(r, row, 3),
-            .score = (int)pgq_i64(r, row, 4),
-            .published = (time_t)pgq_i64(r, row, 5),
+            .id = pg_col_i64(r, row, 0),
+            .story_id = pg_col_i64(r, row, 1),
+            .source_id = pg_col_i64(r, row, 2),
+            .tier = (int)pg_col_i64(r, row, 3),
+            .score = (int)pg_col_i64(r, row, 4),
+            .published = (time_t)pg_col_i64(r, row, 5),
             .terms = tlen ? (const uint64_t *)(const void *)terms : NULL,
             .nterms = tlen / sizeof(uint64_t),
-            .entities = pgq_cstr(r, row, 7),
-            .guides = pgq_cstr(r, row, 8),
-            .org = pgq_cstr(r, row, 9),
-            .kind = pgq_cstr(r, row, 10),
-            .simhash = (uint64_t)pgq_i64(r, row, 11),
-            .title = pgq_cstr(r, row, 12),
+            .entities = pg_col_text(r, row, 7),
+            .guides = pg_col_text(r, row, 8),
+            .org = pg_col_text(r, row, 9),
+            .kind = pg_col_text(r, row, 10),
+            .simhash = (uint64_t)pg_col_i64(r, row, 11),
+            .title = pg_col_text(r, row, 12),
         };
         stop = fn(&ir, arg);
         if (terms)
@@ -283,13 +283,13 @@ static void
 event_read(const PGresult *r, int row, struct event *e)
 {
     memset(e, 0, sizeof(*e));
-    pgq_item_read(r, row, &e->item);
-    e->score = (int)pgq_i64(r, row, 18);
-    e->kind = pgq_str(r, row, 19);
-    e->summary = pgq_str(r, row, 20);
-    e->reasons = pgq_str(r, row, 21);
-    e->story_id = pgq_i64(r, row, 22);
-    e->guides = pgq_str(r, row, 23);
+    pg_item_read(r, row, &e->item);
+    e->score = (int)pg_col_i64(r, row, 18);
+    e->kind = pg_col_str(r, row, 19);
+    e->summary = pg_col_str(r, row, 20);
+    e->reasons = pg_col_str(r, row, 21);
+    e->story_id = pg_col_i64(r, row, 22);
+    e->guides = pg_col_str(r, row, 23);
     e->weight = 0;
 }
 
@@ -336,7 +336,7 @@ pg_related_events(struct store *st, int64_t id, int (*fn)(const struct event *e,
         struct event e;
         int stop;
         event_read(r, row, &e);
-        e.weight = pgq_f64(r, row, 24);
+        e.weight = pg_col_f64(r, row, 24);
         stop = fn(&e, arg);
         event_fini(&e);
         if (stop)
@@ -363,22 +363,8 @@ pg_event_entities(struct store *st, int64_t id,
         return rc;
     n = PQntuples(r);
     for (int row = 0; row < n; row++)
-        if (fn(pgq_cstr(r, row, 0), pgq_cstr(r, row, 1), (int)pgq_i64(r, row, 2), arg))
+        if (fn(pg_col_text(r, row, 0), pg_col_text(r, row, 1), (int)pg_col_i64(r, row, 2), arg))
             break;
-    PQclear(r);
-    return ALM_OK;
-}
-
-/* A count(*) query's one number. */
-int
-pgq_count(struct store *st, const char *sql, int64_t *out)
-{
-    PGresult *r;
-    int rc;
-
-    if ((r = pgq_run(st, sql, NULL, 0, &rc)) == NULL)
-        return rc;
-    *out = PQntuples(r) ? pgq_i64(r, 0, 0) : 0;
     PQclear(r);
     return ALM_OK;
 }

@@ -57,13 +57,13 @@ static void
 read_entity(const PGresult *r, int row, struct entity_info *e)
 {
     memset(e, 0, sizeof(*e));
-    e->slug = pgq_str(r, row, 0);
-    e->name = pgq_str(r, row, 1);
-    e->kind = pgq_str(r, row, 2);
-    e->aliases = pgq_str(r, row, 3);
-    e->description = pgq_str(r, row, 4);
-    e->salience = (int)pgq_i64(r, row, 5);
-    e->events = pgq_i64(r, row, 6);
+    e->slug = pg_col_str(r, row, 0);
+    e->name = pg_col_str(r, row, 1);
+    e->kind = pg_col_str(r, row, 2);
+    e->aliases = pg_col_str(r, row, 3);
+    e->description = pg_col_str(r, row, 4);
+    e->salience = (int)pg_col_i64(r, row, 5);
+    e->events = pg_col_i64(r, row, 6);
 }
 
 /* Runs sql and calls fn for each entity row; dates from columns 7 and 8
@@ -83,8 +83,8 @@ each_entity(struct store *st, const char *sql, const struct pgq_args *a, int dat
         int stop;
         read_entity(r, row, &e);
         if (dated) {
-            e.first = (time_t)pgq_i64(r, row, 7);
-            e.last = (time_t)pgq_i64(r, row, 8);
+            e.first = (time_t)pg_col_i64(r, row, 7);
+            e.last = (time_t)pg_col_i64(r, row, 8);
         }
         stop = fn(&e, arg);
         entity_info_fini(&e);
@@ -133,8 +133,8 @@ get_one(struct store *st, const char *where, const char *key, struct entity_info
         return ALM_ENOTFOUND;
     }
     read_entity(r, 0, out);
-    out->first = (time_t)pgq_i64(r, 0, 7);
-    out->last = (time_t)pgq_i64(r, 0, 8);
+    out->first = (time_t)pg_col_i64(r, 0, 7);
+    out->last = (time_t)pg_col_i64(r, 0, 8);
     PQclear(r);
     return ALM_OK;
 }
@@ -166,7 +166,7 @@ pg_entity_slug(struct store *st, const char *name, char **slug)
     if (r == NULL)
         return rc;
     if (PQntuples(r) > 0)
-        *slug = pgq_str(r, 0, 0);
+        *slug = pg_col_str(r, 0, 0);
     PQclear(r);
     return *slug ? ALM_OK : ALM_ENOTFOUND;
 }
@@ -195,8 +195,8 @@ pg_entity_neighbours(struct store *st, const char *name, int limit,
         return rc;
     n = PQntuples(r);
     for (int row = 0; row < n; row++)
-        if (fn(pgq_cstr(r, row, 0), pgq_cstr(r, row, 1), pgq_cstr(r, row, 2),
-               pgq_i64(r, row, 3), arg))
+        if (fn(pg_col_text(r, row, 0), pg_col_text(r, row, 1), pg_col_text(r, row, 2),
+               pg_col_i64(r, row, 3), arg))
             break;
     PQclear(r);
     return ALM_OK;
@@ -225,7 +225,7 @@ pg_entity_guides(struct store *st, const char *name, int limit,
         return rc;
     n = PQntuples(r);
     for (int row = 0; row < n; row++)
-        if (fn(pgq_cstr(r, row, 0), pgq_cstr(r, row, 1), pgq_i64(r, row, 2), arg))
+        if (fn(pg_col_text(r, row, 0), pg_col_text(r, row, 1), pg_col_i64(r, row, 2), arg))
             break;
     PQclear(r);
     return ALM_OK;
@@ -284,7 +284,7 @@ pg_find_guides(struct store *st, const char *q, int limit,
         return rc;
     n = PQntuples(r);
     for (int row = 0; row < n; row++)
-        if (fn(pgq_cstr(r, row, 0), pgq_cstr(r, row, 1), pgq_cstr(r, row, 2), arg))
+        if (fn(pg_col_text(r, row, 0), pg_col_text(r, row, 1), pg_col_text(r, row, 2), arg))
             break;
     PQclear(r);
     return ALM_OK;
@@ -322,11 +322,11 @@ static void
 read_path(const PGresult *r, int row, struct path_info *p)
 {
     memset(p, 0, sizeof(*p));
-    p->slug = pgq_str(r, row, 0);
-    p->title = pgq_str(r, row, 1);
-    p->level = pgq_str(r, row, 2);
-    p->summary = pgq_str(r, row, 3);
-    p->steps = pgq_str(r, row, 4);
+    p->slug = pg_col_str(r, row, 0);
+    p->title = pg_col_str(r, row, 1);
+    p->level = pg_col_str(r, row, 2);
+    p->summary = pg_col_str(r, row, 3);
+    p->steps = pg_col_str(r, row, 4);
 }
 
 int
@@ -389,13 +389,13 @@ static void
 read_story(const PGresult *r, int row, struct story_row *o)
 {
     memset(o, 0, sizeof(*o));
-    o->id = pgq_i64(r, row, 0);
-    o->first_event = pgq_i64(r, row, 1);
-    o->events = (int)pgq_i64(r, row, 2);
-    o->sources = (int)pgq_i64(r, row, 3);
-    o->tiers = (int)pgq_i64(r, row, 4);
-    o->first_seen = (time_t)pgq_i64(r, row, 5);
-    o->last_seen = (time_t)pgq_i64(r, row, 6);
+    o->id = pg_col_i64(r, row, 0);
+    o->first_event = pg_col_i64(r, row, 1);
+    o->events = (int)pg_col_i64(r, row, 2);
+    o->sources = (int)pg_col_i64(r, row, 3);
+    o->tiers = (int)pg_col_i64(r, row, 4);
+    o->first_seen = (time_t)pg_col_i64(r, row, 5);
+    o->last_seen = (time_t)pg_col_i64(r, row, 6);
 }
 
 int

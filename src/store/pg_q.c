@@ -96,38 +96,14 @@ pgq_bytea(struct pgq_args *a, int i, const void *v, size_t n)
     a->fmts[k] = 1;
 }
 
-/* Records r's failure on st: the message, and what it means for callers. */
-static int
-record(struct store *st, const PGresult *r, int search)
-{
-    struct pg_store *pg = (struct pg_store *)(void *)st;
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pg->conn);
-
-    snprintf(pg->err, sizeof(pg->err), "%s", msg && *msg ? msg : "PostgreSQL failed");
-    pg->err[strcspn(pg->err, "\n")] = '\0';
-    if (state == NULL)
-        return ALM_ESTORE;
-    if (strcmp(state, "57014") == 0) { /* query_canceled: the statement timeout */
-        pg->timed_out = 1;
-        return ALM_ETIME;
-    }
-    if (strcmp(state, "53100") == 0) /* disk_full */
-        return ALM_ENOSPC;
-    /* syntax_error (42601) in a search is the reader's malformed tsquery */
-    if (search && strcmp(state, "42601") == 0)
-        return ALM_EINVAL;
-    return ALM_ESTORE;
-}
-
 PGresult *
 pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search, int *rc)
 {
-    struct pg_store *pg = (struct pg_store *)(void *)st;
+    struct pg_store *pg = PG(st);
     PGresult *r;
     ExecStatusType t;
+    int code;
 
-    pg->timed_out = 0;
     r = PQexecParams(pg->conn, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
                      a ? a->lens : NULL, a ? a->fmts : NULL, 0);
     t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -136,11 +112,14 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
             *rc = ALM_OK;
         return r;
     }
-    if (rc)
-        *rc = record(st, r, search);
-    else
-        record(st, r, search);
+    code = pg_fail(pg, r);
+    /* syntax_error in a search: the reader's query, which to_tsquery
+     * refused (pg_tsquery_from() lets through what it cannot judge) */
+    if (search && code == ALM_ESTORE && strcmp(pg->sqlstate, "42601") == 0)
+        code = ALM_EINVAL;
     PQclear(r);
+    if (rc)
+        *rc = code;
     return NULL;
 }
 
@@ -154,63 +133,10 @@ pgq_exec(struct store *st, const char *sql, const struct pgq_args *a)
     return rc;
 }
 
-const char *
-pgq_cstr(const PGresult *r, int row, int col)
+int
+pgq_count(struct store *st, const char *sql, int64_t *out)
 {
-    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
-}
-
-char *
-pgq_str(const PGresult *r, int row, int col)
-{
-    const char *v = pgq_cstr(r, row, col);
-
-    return v ? xstrdup(v) : NULL;
-}
-
-int64_t
-pgq_i64(const PGresult *r, int row, int col)
-{
-    const char *v = pgq_cstr(r, row, col);
-
-    if (v == NULL)
-        return 0;
-    /* A boolean (t/f) reads as 1/0, as SQLite's integers do. */
-    if (*v == 't')
-        return 1;
-    return (int64_t)strtoll(v, NULL, 10);
-}
-
-double
-pgq_f64(const PGresult *r, int row, int col)
-{
-    const char *v = pgq_cstr(r, row, col);
-
-    return v ? strtod(v, NULL) : 0.0;
-}
-
-void
-pgq_item_read(const PGresult *r, int row, struct item *it)
-{
-    memset(it, 0, sizeof(*it));
-    it->id = pgq_i64(r, row, 0);
-    it->source_id = pgq_i64(r, row, 1);
-    it->source_slug = pgq_str(r, row, 2);
-    it->source_name = pgq_str(r, row, 3);
-    it->source_author = pgq_str(r, row, 4);
-    it->source_kind = pgq_str(r, row, 5);
-    it->tier = (int)pgq_i64(r, row, 6);
-    it->ident = pgq_str(r, row, 7);
-    it->guid = pgq_str(r, row, 8);
-    it->url = pgq_str(r, row, 9);
-    it->title = pgq_str(r, row, 10);
-    it->author = pgq_str(r, row, 11);
-    it->published = (time_t)pgq_i64(r, row, 12);
-    it->first_seen = (time_t)pgq_i64(r, row, 13);
-    it->summary_html = pgq_str(r, row, 14);
-    it->content_html = pgq_str(r, row, 15);
-    it->text = pgq_str(r, row, 16);
-    it->image = pgq_str(r, row, 17);
+    return pg_one_int(PG(st), sql, NULL, out);
 }
 
 /* ---- the reader's search as a tsquery ---- */

@@ -39,7 +39,7 @@
 /* The columns pg_events.c reads, in its order (item 0..17, event 18..23),
  * and when the event was written (24). */
 #define EVENT_COLS \
-    PGQ_ITEM_COLS ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
+    PG_ITEM_COLS ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT string_agg(slug, E'\\n' ORDER BY weight DESC, slug COLLATE \"C\")" \
     "   FROM event_guides WHERE event_id = e.id)," \
     " e.analyzed"
@@ -177,7 +177,7 @@ pg_count_matching(struct store *st, const struct event_query *q, int64_t *out)
     free(tsq);
     if (r == NULL)
         return rc;
-    *out = pgq_i64(r, 0, 0);
+    *out = pg_col_i64(r, 0, 0);
     PQclear(r);
     return ALM_OK;
 }
@@ -221,9 +221,9 @@ pg_events_per_week(struct store *st, const struct event_query *q, time_t first, 
         return rc;
     n = PQntuples(r);
     for (int row = 0; row < n; row++) {
-        int64_t w = pgq_i64(r, row, 0);
+        int64_t w = pg_col_i64(r, row, 0);
         if (w >= 0 && w < nweeks)
-            counts[w] = (int)pgq_i64(r, row, 1);
+            counts[w] = (int)pg_col_i64(r, row, 1);
     }
     PQclear(r);
     return ALM_OK;
@@ -234,14 +234,14 @@ static void
 read_event(const PGresult *r, int row, struct event *e)
 {
     memset(e, 0, sizeof(*e));
-    pgq_item_read(r, row, &e->item);
-    e->score = (int)pgq_i64(r, row, 18);
-    e->kind = pgq_str(r, row, 19);
-    e->summary = pgq_str(r, row, 20);
-    e->reasons = pgq_str(r, row, 21);
-    e->story_id = pgq_i64(r, row, 22);
-    e->guides = pgq_str(r, row, 23);
-    e->analyzed = (time_t)pgq_i64(r, row, 24);
+    pg_item_read(r, row, &e->item);
+    e->score = (int)pg_col_i64(r, row, 18);
+    e->kind = pg_col_str(r, row, 19);
+    e->summary = pg_col_str(r, row, 20);
+    e->reasons = pg_col_str(r, row, 21);
+    e->story_id = pg_col_i64(r, row, 22);
+    e->guides = pg_col_str(r, row, 23);
+    e->analyzed = (time_t)pg_col_i64(r, row, 24);
 }
 
 /* Binds LIMIT $10 OFFSET $11 (no limit: all). */
@@ -379,7 +379,7 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
         struct event e;
         int stop;
         read_event(r, row, &e);
-        stop = fn(&e, pgq_cstr(r, row, EVENT_NCOLS), pgq_cstr(r, row, EVENT_NCOLS + 1), arg);
+        stop = fn(&e, pg_col_text(r, row, EVENT_NCOLS), pg_col_text(r, row, EVENT_NCOLS + 1), arg);
         event_fini(&e);
         if (stop)
             break;
@@ -403,12 +403,12 @@ static void
 read_guide(const PGresult *r, int row, struct guide_info *g)
 {
     memset(g, 0, sizeof(*g));
-    g->slug = pgq_str(r, row, 0);
-    g->title = pgq_str(r, row, 1);
-    g->summary = pgq_str(r, row, 2);
-    g->body = pgq_str(r, row, 3);
-    g->events = pgq_i64(r, row, 4);
-    g->newest = (time_t)pgq_i64(r, row, 5);
+    g->slug = pg_col_str(r, row, 0);
+    g->title = pg_col_str(r, row, 1);
+    g->summary = pg_col_str(r, row, 2);
+    g->body = pg_col_str(r, row, 3);
+    g->events = pg_col_i64(r, row, 4);
+    g->newest = (time_t)pg_col_i64(r, row, 5);
 }
 
 int
@@ -472,24 +472,24 @@ static void
 read_source(const PGresult *r, int row, struct source_info *o)
 {
     memset(o, 0, sizeof(*o));
-    o->id = pgq_i64(r, row, 0);
-    o->slug = pgq_str(r, row, 1);
-    o->name = pgq_str(r, row, 2);
-    o->author = pgq_str(r, row, 3);
-    o->kind = pgq_str(r, row, 4);
-    o->feed_url = pgq_str(r, row, 5);
-    o->site_url = pgq_str(r, row, 6);
-    o->tier = (int)pgq_i64(r, row, 7);
-    o->enabled = (int)pgq_i64(r, row, 8);
-    o->last_fetch = (time_t)pgq_i64(r, row, 9);
-    o->last_success = (time_t)pgq_i64(r, row, 10);
-    o->next_due = (time_t)pgq_i64(r, row, 11);
-    o->last_status = (long)pgq_i64(r, row, 12);
-    o->failures = (int)pgq_i64(r, row, 13);
-    o->last_error = pgq_str(r, row, 14);
-    o->items = pgq_i64(r, row, 15);
-    o->events = pgq_i64(r, row, 16);
-    o->newest = (time_t)pgq_i64(r, row, 17);
+    o->id = pg_col_i64(r, row, 0);
+    o->slug = pg_col_str(r, row, 1);
+    o->name = pg_col_str(r, row, 2);
+    o->author = pg_col_str(r, row, 3);
+    o->kind = pg_col_str(r, row, 4);
+    o->feed_url = pg_col_str(r, row, 5);
+    o->site_url = pg_col_str(r, row, 6);
+    o->tier = (int)pg_col_i64(r, row, 7);
+    o->enabled = (int)pg_col_i64(r, row, 8);
+    o->last_fetch = (time_t)pg_col_i64(r, row, 9);
+    o->last_success = (time_t)pg_col_i64(r, row, 10);
+    o->next_due = (time_t)pg_col_i64(r, row, 11);
+    o->last_status = (long)pg_col_i64(r, row, 12);
+    o->failures = (int)pg_col_i64(r, row, 13);
+    o->last_error = pg_col_str(r, row, 14);
+    o->items = pg_col_i64(r, row, 15);
+    o->events = pg_col_i64(r, row, 16);
+    o->newest = (time_t)pg_col_i64(r, row, 17);
 }
 
 int
@@ -548,9 +548,9 @@ pg_last_change(struct store *st, time_t *analyzed, time_t *fetched)
     if (r == NULL)
         return rc;
     if (analyzed)
-        *analyzed = (time_t)pgq_i64(r, 0, 0);
+        *analyzed = (time_t)pg_col_i64(r, 0, 0);
     if (fetched)
-        *fetched = (time_t)pgq_i64(r, 0, 1);
+        *fetched = (time_t)pg_col_i64(r, 0, 1);
     PQclear(r);
     return ALM_OK;
 }
