@@ -31,6 +31,14 @@ db_file(struct cli *c)
     return strncmp(p, "sqlite:", 7) == 0 ? p + 7 : p;
 }
 
+/* A database on a server ("postgres://...", "postgresql://..."), not a
+ * file: no file to look for, no local disk to measure. */
+static int
+on_server(const char *db)
+{
+    return strstr(db, "://") != NULL;
+}
+
 int
 cmd_backup(struct cli *c, int argc, char **argv)
 {
@@ -63,7 +71,7 @@ cmd_backup(struct cli *c, int argc, char **argv)
     db = db_file(c);
     if (db == NULL)
         return 1;
-    if (access(db, F_OK) != 0) {
+    if (!on_server(db) && access(db, F_OK) != 0) {
         fprintf(stderr, "almanac: backup: no database at %s\n", db);
         return 1;
     }
@@ -223,7 +231,7 @@ cmd_doctor(struct cli *c, int argc, char **argv)
     } else {
         if (strncmp(db, "sqlite:", 7) == 0)
             db += 7;
-        if (access(db, F_OK) != 0) {
+        if (!on_server(db) && access(db, F_OK) != 0) {
             report(&r, FAIL, "database", "%s does not exist", db);
         } else if (store_open_readonly(db, &st, err, sizeof(err)) != ALM_OK) {
             report(&r, FAIL, "database", "%s", err);
@@ -237,7 +245,10 @@ cmd_doctor(struct cli *c, int argc, char **argv)
         } else {
             report(&r, OK, "database", "%s opens, schema %d (current), quick_check ok", db, v);
         }
-        check_disk(&r, db);
+        if (on_server(db))
+            report(&r, OK, "disk", "the database is on a server: its disk is the server's");
+        else
+            check_disk(&r, db);
     }
 
     /* the sources' health, as the last fetches left it */
