@@ -301,27 +301,42 @@ pg_query(struct pg_store *pg, const char *sql, const struct pg_params *p, int *r
                                     NULL, 0), rc);
 }
 
+int
+pg_kept(struct pg_store *pg, const char *sql, char name[16])
+{
+    int i, rc;
+
+    for (i = 0; i < pg->nkept && pg->kept[i] != sql; i++)
+        ;
+    snprintf(name, 16, "a%d", i);
+    if (i == pg->nkept) {
+        PGresult *res;
+
+        if (pg->nkept == PG_STMTS) {
+            snprintf(pg->err, sizeof(pg->err), "too many kept statements (PG_STMTS)");
+            pg->sqlstate[0] = '\0';
+            return ALM_ESTORE;
+        }
+        res = checked(pg, PQprepare(pg->conn, name, sql, 0, NULL), &rc);
+        if (res == NULL)
+            return rc;
+        PQclear(res);
+        pg->kept[pg->nkept++] = sql;
+    }
+    return ALM_OK;
+}
+
 PGresult *
 pg_query_kept(struct pg_store *pg, const char *sql, const struct pg_params *p, int *rc)
 {
     char name[16];
-    int i;
+    int r = pg_kept(pg, sql, name);
 
-    for (i = 0; i < pg->nkept && pg->kept[i] != sql; i++)
-        ;
-    if (i == pg->nkept) {
-        PGresult *res;
-
-        if (pg->nkept == PG_STMTS)
-            return pg_query(pg, sql, p, rc);
-        snprintf(name, sizeof(name), "a%d", i);
-        res = checked(pg, PQprepare(pg->conn, name, sql, 0, NULL), rc);
-        if (res == NULL)
-            return NULL;
-        PQclear(res);
-        pg->kept[pg->nkept++] = sql;
+    if (r != ALM_OK) {
+        if (rc)
+            *rc = r;
+        return NULL;
     }
-    snprintf(name, sizeof(name), "a%d", i);
     return checked(pg, PQexecPrepared(pg->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL,
                                       0), rc);
 }

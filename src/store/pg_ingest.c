@@ -172,8 +172,6 @@ pg_count_fetch_errors(struct store *st, int64_t *out)
 
 /* ---- items ---- */
 
-static const char find_item[] =
-    "SELECT id, content_hash FROM items WHERE source_id = $1 AND ident = $2";
 static const char insert_item[] =
     "INSERT INTO items (source_id, ident, guid, url, canonical_url, title, author,"
     " published, updated, summary_html, content_html, text, categories, image,"
@@ -192,44 +190,87 @@ static const char update_item[] =
     " byline = (SELECT s.name || coalesce(' ' || s.author, '') FROM sources s"
     "   WHERE s.id = items.source_id) || coalesce(' ' || $6::text, '') WHERE id = $1";
 
-/* Looks the item up: 0 new, 1 unchanged, 2 changed (*id set), or < 0. */
-static int
-item_status(struct pg_store *pg, int64_t source_id, const char *ident, const char *hash,
-            int64_t *id)
-{
-    struct pg_params p = { 0 };
-    PGresult *res;
-    int rc, r = 0;
+/* The stored state of a feed's entries: ident -> id, content hash. */
+struct known {
+    const char *ident, *hash;
+    int64_t id;
+};
 
-    pg_p_i64(&p, source_id);
-    pg_p_text(&p, ident);
-    res = pg_query_kept(pg, find_item, &p, &rc);
-    if (res == NULL)
-        return rc;
-    if (PQntuples(res) > 0) {
-        *id = pg_col_i64(res, 0, 0);
-        r = strcmp(PQgetvalue(res, 0, 1), hash) == 0 ? 1 : 2;
-    }
-    PQclear(res);
-    return r;
+static int
+known_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct known *)a)->ident, ((const struct known *)b)->ident);
 }
 
-/* Inserts, updates or skips one prepared row (stats says which). The
- * search vector is a generated column: it follows title and text. */
+/* The feed's idents as an array literal, {"a","b"}: each element quoted,
+ * with " and \ escaped. */
+static char *
+ident_array(const struct store_rows *rows)
+{
+    size_t cap = 3, len = 0;
+    char *a;
+
+    for (size_t i = 0; i < rows->n; i++)
+        cap += 2 * strlen(rows->v[i].ident) + 3;
+    a = xmalloc(cap);
+    a[len++] = '{';
+    for (size_t i = 0; i < rows->n; i++) {
+        if (i > 0)
+            a[len++] = ',';
+        a[len++] = '"';
+        for (const char *c = rows->v[i].ident; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                a[len++] = '\\';
+            a[len++] = *c;
+        }
+        a[len++] = '"';
+    }
+    a[len++] = '}';
+    a[len] = '\0';
+    return a;
+}
+
+/*
+ * Reads which of the feed's entries are stored, in one query: *res holds
+ * the rows (ident, id, content_hash) that *known (sorted by ident, *nknown
+ * of them) points into. The caller clears *res and frees *known.
+ */
 static int
-put_row(struct pg_store *pg, int64_t source_id, const struct store_row *r, time_t undated,
-        time_t now, struct put_stats *stats)
+lookup_rows(struct pg_store *pg, int64_t source_id, const struct store_rows *rows,
+            PGresult **res, struct known **known, int *nknown)
+{
+    static const char sql[] = "SELECT ident, id, content_hash FROM items"
+                              " WHERE source_id = $1 AND ident = ANY($2::text[])";
+    struct pg_params p = { 0 };
+    char *arr = ident_array(rows);
+    int rc;
+
+    pg_p_i64(&p, source_id);
+    pg_p_text(&p, arr);
+    *res = pg_query_kept(pg, sql, &p, &rc);
+    free(arr);
+    if (*res == NULL)
+        return rc;
+    *nknown = PQntuples(*res);
+    *known = xcalloc((size_t)*nknown + 1, sizeof(**known));
+    for (int r = 0; r < *nknown; r++) {
+        (*known)[r].ident = PQgetvalue(*res, r, 0);
+        (*known)[r].id = pg_col_i64(*res, r, 1);
+        (*known)[r].hash = PQgetvalue(*res, r, 2);
+    }
+    qsort(*known, (size_t)*nknown, sizeof(**known), known_cmp);
+    return ALM_OK;
+}
+
+/* Sends the insert (status 0) or update (2) of one prepared row into the
+ * pipeline. The search vector is a generated column: it follows title and
+ * text. */
+static int
+send_row(struct pg_store *pg, const char *stmt, int64_t source_id, int64_t id, int status,
+         const struct store_row *r, time_t undated, time_t now)
 {
     struct pg_params p = { 0 };
-    int64_t id = 0;
-    int status = item_status(pg, source_id, r->ident, r->hash, &id), rc;
 
-    if (status < 0)
-        return status;
-    if (status == 1) {
-        stats->unchanged++;
-        return ALM_OK;
-    }
     if (status == 0) {
         pg_p_i64(&p, source_id);
         pg_p_text(&p, r->ident);
@@ -262,14 +303,78 @@ put_row(struct pg_store *pg, int64_t source_id, const struct store_row *r, time_
         pg_p_i64(&p, r->claimed);
     else
         pg_p_null(&p);
-    rc = pg_cmd_kept(pg, status == 0 ? insert_item : update_item, &p);
-    if (rc != ALM_OK)
-        return rc;
-    if (status == 0)
-        stats->new_items++;
-    else
-        stats->updated_items++;
+    if (!PQsendQueryPrepared(pg->conn, stmt, p.n, p.v, NULL, NULL, 0))
+        return pg_fail(pg, NULL);
     return ALM_OK;
+}
+
+/*
+ * Sends every insert and update of the feed at once (libpq's pipeline
+ * mode: one round trip for the feed, not one per entry), then reads their
+ * results: ALM_OK when all succeeded, else the first failure.
+ */
+static int
+write_rows(struct pg_store *pg, int64_t source_id, const struct store_rows *rows,
+           const struct known *known, int nknown, time_t now, struct put_stats *stats)
+{
+    char ins[16], upd[16];
+    int rc, first = ALM_OK;
+
+    if ((rc = pg_kept(pg, insert_item, ins)) != ALM_OK ||
+        (rc = pg_kept(pg, update_item, upd)) != ALM_OK)
+        return rc;
+    if (!PQenterPipelineMode(pg->conn))
+        return pg_fail(pg, NULL);
+    for (size_t i = 0; i < rows->n && rc == ALM_OK; i++) {
+        const struct store_row *r = &rows->v[i];
+        struct known key = { .ident = r->ident }, *k;
+        int status = 0;
+
+        k = bsearch(&key, known, (size_t)nknown, sizeof(*known), known_cmp);
+        if (k != NULL)
+            status = strcmp(k->hash, r->hash) == 0 ? 1 : 2;
+        if (status == 1) {
+            stats->unchanged++;
+            continue;
+        }
+        rc = send_row(pg, status == 0 ? ins : upd, source_id, k ? k->id : 0, status, r,
+                      rows->undated, now);
+        if (rc == ALM_OK) {
+            if (status == 0)
+                stats->new_items++;
+            else
+                stats->updated_items++;
+        }
+    }
+    if (!PQpipelineSync(pg->conn) && rc == ALM_OK)
+        rc = pg_fail(pg, NULL);
+    /* every result, then the sync's: the pipeline must be drained whatever
+     * failed (after a failure the rest answer PGRES_PIPELINE_ABORTED) */
+    for (int nulls = 0;;) {
+        PGresult *res = PQgetResult(pg->conn);
+        ExecStatusType s;
+
+        /* NULL ends one query's results; two in a row: nothing more will
+         * come (the connection failed, or the sync was never sent) */
+        if (res == NULL) {
+            if (++nulls == 2 || PQstatus(pg->conn) != CONNECTION_OK)
+                break;
+            continue;
+        }
+        nulls = 0;
+        s = PQresultStatus(res);
+        if (s == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED &&
+            first == ALM_OK)
+            first = pg_fail(pg, res);
+        PQclear(res);
+    }
+    if (!PQexitPipelineMode(pg->conn) && rc == ALM_OK && first == ALM_OK)
+        rc = pg_fail(pg, NULL);
+    return rc != ALM_OK ? rc : first;
 }
 
 /*
@@ -277,6 +382,8 @@ put_row(struct pg_store *pg, int64_t source_id, const struct store_row *r, time_
  * source at once (two `almanac ingest` started together) would both find an
  * entry new and both insert it: a transaction-level advisory lock on the
  * source makes the second wait for the first's commit, then find its rows.
+ * Within a feed every ident is distinct (ingest/rows.c keeps the first of
+ * entries listed twice).
  */
 int
 pg_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows, time_t now,
@@ -286,14 +393,20 @@ pg_put_rows(struct store *st, int64_t source_id, const struct store_rows *rows, 
     struct pg_store *pg = PG(st);
     struct put_stats local = { 0, 0, rows->duplicates };
     struct pg_params p = { 0 };
-    int rc;
+    struct known *known = NULL;
+    PGresult *res = NULL;
+    int rc, nknown = 0;
 
     if ((rc = pg_tx_begin(pg)) != ALM_OK)
         return rc;
     pg_p_i64(&p, source_id);
     rc = pg_cmd_kept(pg, lock_sql, &p);
-    for (size_t i = 0; i < rows->n && rc == ALM_OK; i++)
-        rc = put_row(pg, source_id, &rows->v[i], rows->undated, now, &local);
+    if (rc == ALM_OK && rows->n > 0)
+        rc = lookup_rows(pg, source_id, rows, &res, &known, &nknown);
+    if (rc == ALM_OK && rows->n > 0)
+        rc = write_rows(pg, source_id, rows, known, nknown, now, &local);
+    PQclear(res);
+    free(known);
     if (rc != ALM_OK || (rc = pg_tx_commit(pg)) != ALM_OK) {
         pg_tx_rollback(pg);
         return rc;

@@ -74,6 +74,8 @@ PGresult *pg_query(struct pg_store *pg, const char *sql, const struct pg_params 
  * once per connection and found again by its address. */
 PGresult *pg_query_kept(struct pg_store *pg, const char *sql, const struct pg_params *p,
                         int *rc);
+/* Prepares sql (a string literal) once per connection and gives its name. */
+int pg_kept(struct pg_store *pg, const char *sql, char name[16]);
 /* Runs a statement whose rows (if any) do not matter: ALM_OK or the failure. */
 int pg_cmd(struct pg_store *pg, const char *sql, const struct pg_params *p);
 int pg_cmd_kept(struct pg_store *pg, const char *sql, const struct pg_params *p);

@@ -4,6 +4,7 @@
 # trust authentication for the role "almanac".
 #
 #   tests/pg/cluster.sh start [DIR]   starts one (DIR: default a new mktemp -d), prints its DIR
+#                                     (as root, DIR's parents must let the owner in: /tmp does)
 #   tests/pg/cluster.sh url DIR [DB]  creates DB (default almanac_test) if missing, prints its DSN
 #   tests/pg/cluster.sh stop DIR      stops it and removes DIR
 #
