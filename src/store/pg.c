@@ -159,6 +159,31 @@ static const char *const migrations[] = {
     "  slug TEXT PRIMARY KEY, title TEXT NOT NULL, level TEXT NOT NULL, summary TEXT,"
     "  steps TEXT NOT NULL, rank INTEGER NOT NULL DEFAULT 0"
     ");",
+    /* 2: the change counter (pg_data_version, pg_web.c). Every statement
+     * that writes a table the site shows sends NOTIFY almanac_changed,
+     * which PostgreSQL delivers when its transaction commits (once per
+     * transaction: equal notifications are folded); a web node LISTENs on
+     * the connection that watches for changes. */
+    "CREATE FUNCTION almanac_changed() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN PERFORM pg_notify('almanac_changed', ''); RETURN NULL; END$$;"
+    "CREATE TRIGGER sources_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sources"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER items_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON items"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON events"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER related_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON related"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER stories_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON stories"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER guides_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON guides"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER entities_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON entities"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER paths_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON paths"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER articles_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON articles"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();",
 };
 
 int
