@@ -418,7 +418,13 @@ pg_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
     PGresult *r;
     int rc, n;
 
-    snprintf(sql, sizeof(sql), GUIDE_SELECT " ORDER BY lower(g.title COLLATE \"C\")", "NULL");
+    /* Every guide's counts in one pass over event_guides: a count and a max
+     * for each guide read the items 20 times (7-9 ms against 1-3). */
+    snprintf(sql, sizeof(sql), "SELECT g.slug, g.title, g.summary, NULL, coalesce(c.n, 0),"
+             " c.newest FROM guides g LEFT JOIN (SELECT eg.slug, count(*) AS n,"
+             " max(i.published) AS newest FROM event_guides eg JOIN items i"
+             " ON i.id = eg.event_id GROUP BY eg.slug) c ON c.slug = g.slug"
+             " ORDER BY lower(g.title COLLATE \"C\")");
     if ((r = pgq_run(st, sql, NULL, 0, &rc)) == NULL)
         return rc;
     n = PQntuples(r);
@@ -499,8 +505,15 @@ pg_list_source_info(struct store *st, int (*fn)(const struct source_info *s, voi
     PGresult *r;
     int rc, n;
 
-    r = pgq_run(st, SOURCE_SELECT " ORDER BY so.tier, lower(so.name COLLATE \"C\")", NULL, 0,
-                &rc);
+    /* Every source's counts in one pass over the items. */
+    r = pgq_run(st, "SELECT so.id, so.slug, so.name, so.author, so.kind, so.feed_url,"
+                    " so.site_url, so.tier, so.enabled, so.last_fetch, so.last_success,"
+                    " so.next_due, so.last_status, so.failures, so.last_error,"
+                    " coalesce(c.n, 0), coalesce(c.ne, 0), c.newest FROM sources so"
+                    " LEFT JOIN (SELECT i.source_id, count(*) AS n, count(e.id) AS ne,"
+                    " max(i.published) AS newest FROM items i LEFT JOIN events e ON e.id = i.id"
+                    " GROUP BY i.source_id) c ON c.source_id = so.id"
+                    " ORDER BY so.tier, lower(so.name COLLATE \"C\")", NULL, 0, &rc);
     if (r == NULL)
         return rc;
     n = PQntuples(r);
