@@ -183,7 +183,23 @@ static const char *const migrations[] = {
     "CREATE TRIGGER paths_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON paths"
     "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
     "CREATE TRIGGER articles_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON articles"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();",
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    /* Search keeps stop words, as SQLite's porter unicode61 does: the text
+     * search configuration "almanac" is 'english' with its stemmer and no
+     * stop word list (with them, "AND OR" found nothing where SQLite found
+     * 294, and a phrase matched any word in a stop word's place). The
+     * vector is generated again with it. */
+    "CREATE TEXT SEARCH DICTIONARY almanac_stem (TEMPLATE = snowball, Language = english);"
+    "CREATE TEXT SEARCH CONFIGURATION almanac (COPY = english);"
+    "ALTER TEXT SEARCH CONFIGURATION almanac ALTER MAPPING FOR asciiword, asciihword,"
+    "  hword_asciipart, word, hword, hword_part WITH almanac_stem;"
+    "ALTER TABLE items DROP COLUMN search;"
+    "ALTER TABLE items ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "    setweight(to_tsvector('almanac', coalesce(title, '')), 'A') ||"
+    "    setweight(to_tsvector('almanac', coalesce(text, '')), 'B') ||"
+    "    setweight(to_tsvector('almanac', coalesce(article_text, '')), 'C') ||"
+    "    setweight(to_tsvector('almanac', coalesce(byline, '')), 'D')) STORED;"
+    "CREATE INDEX items_search ON items USING GIN (search);",
 };
 
 int

@@ -19,9 +19,10 @@
 
 #define PGQ_MAXARGS 20
 
-/* The text search configuration of the items' search column (pg.c's schema). */
+/* The text search configuration of the items' search column (pg.c's
+ * schema 2: 'english' stemming without its stop words). */
 #ifndef PG_TS_CONFIG
-#define PG_TS_CONFIG "english"
+#define PG_TS_CONFIG "almanac"
 #endif
 /* The items' tsvector column (title A, text B, article_text C, byline D). */
 #ifndef PG_FTS_COL
