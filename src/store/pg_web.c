@@ -362,7 +362,7 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
     buf_puts(&topts, "HighlightAll=true");
     put_option(&sopts, "StartSel", open);
     put_option(&sopts, "StopSel", close);
-    buf_puts(&sopts, "MaxWords=32, MinWords=16, MaxFragments=1");
+    buf_puts(&sopts, "MaxWords=32, MinWords=16");
     pgq_text(&a, 12, buf_cstr(&topts));
     pgq_text(&a, 13, open);
     pgq_text(&a, 17, buf_cstr(&sopts));
