@@ -10,7 +10,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libcurl libxml-2.0 sqlite3 libpq libcjson inih libutf8proc libmicrohttpd zlib libcmark gumbo
+PKGS    := libcurl libxml-2.0 sqlite3 libpq libcjson inih libutf8proc libmicrohttpd zlib libcmark gumbo libcrypto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
 SAN     ?=

@@ -26,6 +26,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_analyze.h"
 
 #define BODY_SCAN ((size_t)64 << 10)  /* text read for entities, kind and terms */
 #define KEEP_TERMS 96                 /* terms kept per event for related events */
@@ -488,18 +489,16 @@ on_item(const struct item *it, const char *hash, void *arg)
     return 0;
 }
 
-/* Splits a '\n'-separated list into hashed ids. */
+/* A list of names (or, with g, of guide slugs) as hashed ids. */
 static size_t
-split_ids(const char *s, int32_t **out, const struct guide_set *g)
+split_ids(const struct str_list *l, int32_t **out, const struct guide_set *g)
 {
-    size_t n = 0, cap = 4;
-    int32_t *v = xmalloc(cap * sizeof(*v));
+    size_t n = 0;
+    int32_t *v = xmalloc((l->n ? l->n : 1) * sizeof(*v));
 
-    while (s && *s) {
-        const char *e = strchr(s, '\n');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (n == cap)
-            v = xrealloc(v, (cap *= 2) * sizeof(*v));
+    for (size_t i = 0; i < l->n; i++) {
+        const char *s = l->v[i];
+        size_t len = strlen(s);
         if (g) {
             char slug[256];
             snprintf(slug, sizeof(slug), "%.*s", (int)len, s);
@@ -509,7 +508,6 @@ split_ids(const char *s, int32_t **out, const struct guide_set *g)
         } else {
             v[n++] = name_id(s, len);
         }
-        s = e ? e + 1 : NULL;
     }
     *out = v;
     return n;
@@ -541,8 +539,8 @@ on_old(const struct event_index_row *row, void *arg)
     if (row->nterms)
         memcpy(o->terms, row->terms, row->nterms * sizeof(uint64_t));
     o->ntitle = title_nterms(r->a->stem, row->title);
-    o->nents = split_ids(row->entities, &o->ents, NULL);
-    o->nguides = split_ids(row->guides, &o->guides, r->a->guides);
+    o->nents = split_ids(&row->entities, &o->ents, NULL);
+    o->nguides = split_ids(&row->guides, &o->guides, r->a->guides);
     o->work = -1;
     return 0;
 }
@@ -717,7 +715,8 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
     struct event_entity *ents = xcalloc(w->nhits + 1, sizeof(*ents));
     struct event_guide *gs = xcalloc(w->ngh + 1, sizeof(*gs));
     size_t ng = 0, nt = 0;
-    char *summary, *reasons;
+    struct event_reason *reasons;
+    char *summary;
     int rc;
 
     analysis_input(w, &in);
@@ -742,14 +741,17 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
             tops[nt++] = w->hits[i].name;
     }
     summary = summary_make(&in, w->kind, gtitles, ng, tops, nt);
-    reasons = score_reasons_json(&sc);
+    reasons = xcalloc(sc.n + 1, sizeof(*reasons));
+    for (size_t i = 0; i < sc.n; i++)
+        reasons[i] = (struct event_reason){ sc.v[i].points, sc.v[i].text };
     struct event_rec ev = {
         .id = w->id,
         .score = sc.value,
         .kind = event_kind_name(w->kind),
         .summary = summary,
         .story_id = w->story,
-        .reasons_json = reasons,
+        .reasons = reasons,
+        .nreasons = sc.n,
         .content_hash = w->hash,
         .simhash = w->simhash,
         .terms = w->terms,

@@ -10,12 +10,14 @@
 #include "base/err.h"
 #include "base/url.h"
 #include "base/xalloc.h"
-#include "store/store.h"
+#include "store/store_analyze.h"
 
 #define SLUG_MAX 60
 
 struct entry {
-    char *slug, *name, *kind, *aliases, *description;
+    char *slug, *name, *kind, *description;
+    char **aliases;          /* the dictionary's '|'-separated field, split */
+    size_t naliases;
     int salience, rank;
 };
 
@@ -101,10 +103,17 @@ read_dictionary(struct entity_table *t, const char *path, char *err, size_t errl
             .slug = slug,
             .name = xstrdup(f[0]),
             .kind = xstrdup(f[1]),
-            .aliases = xstrdup(nf > 2 ? f[2] : ""),
+
             .salience = nf > 3 ? atoi(f[3]) : 1,
             .rank = (int)t->n,
         };
+        for (const char *a = nf > 2 ? f[2] : ""; *a;) {
+            const char *bar = strchr(a, '|');
+            size_t n = bar ? (size_t)(bar - a) : strlen(a);
+            e->aliases = xrealloc(e->aliases, (e->naliases + 1) * sizeof(*e->aliases));
+            e->aliases[e->naliases++] = xstrndup(a, n);
+            a += n + (bar != NULL);
+        }
         t->n++;
     }
     fclose(fp);
@@ -178,6 +187,8 @@ entity_table_free(struct entity_table *t)
         free(t->v[i].slug);
         free(t->v[i].name);
         free(t->v[i].kind);
+        for (size_t k = 0; k < t->v[i].naliases; k++)
+            free(t->v[i].aliases[k]);
         free(t->v[i].aliases);
         free(t->v[i].description);
     }
@@ -214,7 +225,8 @@ entity_table_put(const struct entity_table *t, struct store *st)
 {
     for (size_t i = 0; i < t->n; i++) {
         const struct entry *e = &t->v[i];
-        int rc = store_put_entity(st, e->slug, e->name, e->kind, e->aliases, e->salience,
+        int rc = store_put_entity(st, e->slug, e->name, e->kind,
+                                  (const char *const *)e->aliases, e->naliases, e->salience,
                                   e->description, e->rank);
         if (rc != ALM_OK)
             return rc;

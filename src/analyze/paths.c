@@ -21,11 +21,12 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_analyze.h"
 
 struct path {
     char *slug, *title, *level, *summary;
-    struct buf steps;
-    int nsteps;
+    struct path_step *steps;
+    int nsteps, capsteps;
 };
 
 struct path_set {
@@ -93,8 +94,11 @@ parse_step(struct path *p, char *v, const char *path, int lineno, char *err, siz
     if ((strcmp(kind, "guide") != 0 && strcmp(kind, "entity") != 0) ||
         !valid_slug(slug, strlen(slug)) || *why == '\0' || strchr(why, '\n'))
         goto bad;
-    buf_printf(&p->steps, "%s|%s|%s\n", kind, slug, why);
-    p->nsteps++;
+    if (p->nsteps == p->capsteps) {
+        p->capsteps = p->capsteps ? p->capsteps * 2 : 8;
+        p->steps = xrealloc(p->steps, (size_t)p->capsteps * sizeof(*p->steps));
+    }
+    p->steps[p->nsteps++] = (struct path_step){ xstrdup(kind), xstrdup(slug), xstrdup(why) };
     return ALM_OK;
 bad:
     err_set(err, errlen, "%s:%d: a step is 'step: guide SLUG | why' or 'step: entity SLUG |"
@@ -109,7 +113,12 @@ path_fini(struct path *p)
     free(p->title);
     free(p->level);
     free(p->summary);
-    buf_fini(&p->steps);
+    for (int i = 0; i < p->nsteps; i++) {
+        free(p->steps[i].kind);
+        free(p->steps[i].slug);
+        free(p->steps[i].why);
+    }
+    free(p->steps);
 }
 
 int
@@ -161,7 +170,6 @@ paths_load(const char *root, struct path_set **out, char *err, size_t errlen)
             cur = &s->v[s->n++];
             memset(cur, 0, sizeof(*cur));
             cur->slug = xstrdup(v);
-            buf_init(&cur->steps, 1 << 16);
         } else if (cur == NULL) {
             err_set(err, errlen, "%s:%d: '%s' before the first 'path:'", path, lineno, l);
             rc = ALM_EINVAL;
@@ -217,8 +225,8 @@ paths_put(const struct path_set *s, struct store *st)
 
     for (size_t i = 0; rc == ALM_OK && i < s->n; i++) {
         const struct path *p = &s->v[i];
-        rc = store_put_path(st, p->slug, p->title, p->level, p->summary, buf_cstr(&p->steps),
-                            (int)i);
+        rc = store_put_path(st, p->slug, p->title, p->level, p->summary, p->steps,
+                            (size_t)p->nsteps, (int)i);
     }
     return rc;
 }

@@ -32,20 +32,3 @@ score_format(const struct score *s, struct buf *out)
     }
     return ALM_OK;
 }
-
-char *
-score_reasons_json(const struct score *s)
-{
-    struct buf b = BUF_INIT((size_t)1 << 20);
-
-    buf_putc(&b, '[');
-    for (size_t i = 0; i < s->n; i++) {
-        if (i)
-            buf_putc(&b, ',');
-        buf_printf(&b, "{\"points\":%.2f,\"text\":", s->v[i].points);
-        buf_append_json(&b, s->v[i].text);
-        buf_putc(&b, '}');
-    }
-    buf_putc(&b, ']');
-    return buf_take(&b);
-}

@@ -20,7 +20,4 @@
 /* Appends one line per reason, "+1.25  kind: release", to out. ALM_OK or ALM_ETOOBIG. */
 int score_format(const struct score *s, struct buf *out);
 
-/* The reasons as JSON, [{"points":1.25,"text":"..."}, ...]; malloc'd. */
-char *score_reasons_json(const struct score *s);
-
 #endif

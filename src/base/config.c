@@ -32,7 +32,12 @@ const char *const config_kinds[] = {
     "lab", "company", "newsletter", "press", "research", "policy", "community", NULL,
 };
 
-enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE };
+const char *const config_event_kinds[] = {
+    "release", "research", "policy", "business", "security", "commentary", "digest",
+    "tutorial", "other", NULL,
+};
+
+enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE, SEC_ALERT, SEC_SMTP };
 
 /* Keys of [almanac], then keys of [source]: a bit each in the "seen" masks. */
 enum key {
@@ -41,6 +46,9 @@ enum key {
     K_FEED_SCORES,
     K_NAME, K_AUTHOR, K_FEED, K_SITE, K_TIER, K_KIND, K_SNAPSHOT, K_LOCAL,
     K_ENABLED, K_SRC_INTERVAL, K_FULLTEXT,
+    K_MIN_SCORE, K_GUIDE, K_ENTITY, K_SOURCE, K_EVKIND, K_QUIET, K_MAX_AGE, K_ATTEMPTS,
+    K_WEBHOOK, K_SECRET_ENV, K_EMAIL, K_ALERT_LOCAL,
+    K_SMTP_URL, K_SMTP_FROM, K_SMTP_USER, K_SMTP_PASSWORD_ENV, K_SMTP_STARTTLS, K_SMTP_LOCAL, K_SMTP_CA_FILE,
     K_COUNT
 };
 
@@ -72,6 +80,25 @@ static const struct {
     { "enabled", SEC_SOURCE, K_ENABLED },
     { "interval", SEC_SOURCE, K_SRC_INTERVAL },
     { "fulltext", SEC_SOURCE, K_FULLTEXT },
+    { "min_score", SEC_ALERT, K_MIN_SCORE },
+    { "guide", SEC_ALERT, K_GUIDE },
+    { "entity", SEC_ALERT, K_ENTITY },
+    { "source", SEC_ALERT, K_SOURCE },
+    { "kind", SEC_ALERT, K_EVKIND },
+    { "quiet_hours", SEC_ALERT, K_QUIET },
+    { "max_age", SEC_ALERT, K_MAX_AGE },
+    { "attempts", SEC_ALERT, K_ATTEMPTS },
+    { "webhook", SEC_ALERT, K_WEBHOOK },
+    { "secret_env", SEC_ALERT, K_SECRET_ENV },
+    { "email", SEC_ALERT, K_EMAIL },
+    { "local", SEC_ALERT, K_ALERT_LOCAL },
+    { "url", SEC_SMTP, K_SMTP_URL },
+    { "from", SEC_SMTP, K_SMTP_FROM },
+    { "user", SEC_SMTP, K_SMTP_USER },
+    { "password_env", SEC_SMTP, K_SMTP_PASSWORD_ENV },
+    { "starttls", SEC_SMTP, K_SMTP_STARTTLS },
+    { "local", SEC_SMTP, K_SMTP_LOCAL },
+    { "ca_file", SEC_SMTP, K_SMTP_CA_FILE },
 };
 
 /* What we remember about a source section while parsing, beside the source. */
@@ -89,7 +116,11 @@ struct parse {
     struct config *c;
     struct src_meta *meta;   /* parallel to c->sources */
     size_t cap;
+    struct src_meta *ameta;  /* parallel to c->alerts */
+    size_t acap;
     int glob_line[K_COUNT];
+    int smtp_line[K_COUNT];
+    int smtp_header;         /* line of [smtp], 0 = none */
     int stop;                /* the reader found an error: feed inih no more */
     int errline;             /* first error we found; 0 = none */
     char msg[256];
@@ -328,6 +359,46 @@ open_source(struct parse *p, const char *slug, size_t n, int line)
     return ALM_OK;
 }
 
+/* Opens a new [alert NAME] section; line is its header. */
+static int
+open_alert(struct parse *p, const char *name, size_t n, int line)
+{
+    struct config *c = p->c;
+    struct alert_rule *a;
+    char *copy = xstrndup(name, n);
+    const char *why = slug_problem(copy);
+
+    if (why != NULL) {
+        fail(p, line, "[alert %.70s]: name: %s", copy, why);
+        free(copy);
+        return ALM_ECONFIG;
+    }
+    for (size_t i = 0; i < c->nalerts; i++) {
+        if (strcmp(c->alerts[i].name, copy) == 0) {
+            fail(p, line, "duplicate alert \"%s\" (first defined on line %d)", copy,
+                 p->ameta[i].line);
+            free(copy);
+            return ALM_ECONFIG;
+        }
+    }
+    if (c->nalerts == p->acap) {
+        p->acap = p->acap ? p->acap * 2 : 8;
+        c->alerts = xrealloc(c->alerts, p->acap * sizeof(*c->alerts));
+        p->ameta = xrealloc(p->ameta, p->acap * sizeof(*p->ameta));
+    }
+    a = &c->alerts[c->nalerts];
+    memset(a, 0, sizeof(*a));
+    a->name = copy;
+    a->quiet_start = a->quiet_end = -1;
+    a->max_age = 48;
+    a->attempts = 5;
+    memset(&p->ameta[c->nalerts], 0, sizeof(p->ameta[0]));
+    p->ameta[c->nalerts].line = line;
+    c->nalerts++;
+    p->section = SEC_ALERT;
+    return ALM_OK;
+}
+
 /*
  * Looks at a line before inih does: a line whose first non-blank character is
  * '[' is a section header. We accept [almanac] and [source "slug"] only.
@@ -369,6 +440,24 @@ read_header(struct parse *p, const char *line)
         p->section = SEC_ALMANAC;
         return ALM_OK;
     }
+    if ((size_t)(in_end - in) == 4 && memcmp(in, "smtp", 4) == 0) {
+        if (p->smtp_header != 0) {
+            fail(p, p->lineno, "duplicate [smtp] (first on line %d)", p->smtp_header);
+            return ALM_ECONFIG;
+        }
+        p->smtp_header = p->lineno;
+        p->section = SEC_SMTP;
+        return ALM_OK;
+    }
+    if (in_end - in > 5 && memcmp(in, "alert", 5) == 0 && (in[5] == ' ' || in[5] == '\t')) {
+        const char *q = in + 5;
+
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (q < in_end - 1 && *q == '"' && in_end[-1] == '"')
+            return open_alert(p, q + 1, (size_t)(in_end - 1 - (q + 1)), p->lineno);
+        return open_alert(p, q, (size_t)(in_end - q), p->lineno);
+    }
     if (in_end - in > 6 && memcmp(in, "source", 6) == 0 && (in[6] == ' ' || in[6] == '\t')) {
         const char *q = in + 6;
 
@@ -377,7 +466,8 @@ read_header(struct parse *p, const char *line)
         if (q < in_end - 1 && *q == '"' && in_end[-1] == '"')
             return open_source(p, q + 1, (size_t)(in_end - 1 - (q + 1)), p->lineno);
     }
-    fail(p, p->lineno, "unknown section [%.*s] (expected [almanac] or [source \"slug\"])",
+    fail(p, p->lineno, "unknown section [%.*s] (expected [almanac], [source \"slug\"], "
+         "[alert NAME] or [smtp])",
          (int)((in_end - in) > 60 ? 60 : (in_end - in)), in);
     return ALM_ECONFIG;
 }
@@ -560,6 +650,232 @@ handle_source(struct parse *p, enum key k, const char *name, const char *v)
     }
 }
 
+/* "HH:MM" into minutes after midnight; -1 when it is not one. */
+static int
+parse_hhmm(const char *v, size_t n)
+{
+    int h, m;
+
+    if (n != 5 || v[2] != ':')
+        return -1;
+    for (size_t i = 0; i < 5; i++)
+        if (i != 2 && (v[i] < '0' || v[i] > '9'))
+            return -1;
+    h = (v[0] - '0') * 10 + (v[1] - '0');
+    m = (v[3] - '0') * 10 + (v[4] - '0');
+    if (h > 23 || m > 59)
+        return -1;
+    return h * 60 + m;
+}
+
+static int
+event_kind_valid(const char *kind)
+{
+    for (size_t i = 0; config_event_kinds[i] != NULL; i++)
+        if (strcmp(kind, config_event_kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* An e-mail address as far as we need one: local@domain, no spaces, no
+ * characters that could end an SMTP command or a header. */
+static int
+email_valid(const char *v)
+{
+    const char *at = strchr(v, '@');
+
+    if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+        return 0;
+    for (const unsigned char *q = (const unsigned char *)v; *q; q++)
+        if (*q <= ' ' || *q == 0x7f || *q == '<' || *q == '>' || *q == ',' || *q == '"' ||
+            *q == '(' || *q == ')' || *q == ';' || *q == '\\')
+            return 0;
+    return strlen(v) <= 254;
+}
+
+/* An environment variable's name: [A-Za-z_][A-Za-z0-9_]*. */
+static int
+env_name_valid(const char *v)
+{
+    if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') || *v == '_'))
+        return 0;
+    for (; *v; v++)
+        if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') || *v == '_' ||
+              (*v >= '0' && *v <= '9')))
+            return 0;
+    return 1;
+}
+
+static int
+handle_alert(struct parse *p, enum key k, const char *name, const char *v)
+{
+    struct alert_rule *a = &p->c->alerts[p->c->nalerts - 1];
+    long long n;
+    const char *dash;
+
+    switch (k) {
+    case K_MIN_SCORE:
+        if (!set_number(p, name, v, 1, 10, &n))
+            return 0;
+        a->min_score = (int)n;
+        return 1;
+    case K_MAX_AGE:
+        if (!set_number(p, name, v, 1, 24 * 366, &n))
+            return 0;
+        a->max_age = (int)n;
+        return 1;
+    case K_ATTEMPTS:
+        if (!set_number(p, name, v, 1, 50, &n))
+            return 0;
+        a->attempts = (int)n;
+        return 1;
+    case K_GUIDE:
+    case K_SOURCE:
+        if (slug_problem(v) != NULL) {
+            fail(p, p->lineno, "%s: \"%.40s\" is not a slug (a-z, 0-9 and -)", name, v);
+            return 0;
+        }
+        replace_str(k == K_GUIDE ? &a->guide : &a->source, v);
+        return 1;
+    case K_ENTITY:
+        if (*v == '\0') {
+            fail(p, p->lineno, "%s: empty value", name);
+            return 0;
+        }
+        replace_str(&a->entity, v);
+        return 1;
+    case K_EVKIND:
+        if (!event_kind_valid(v)) {
+            fail(p, p->lineno, "unknown kind \"%.40s\" (expected release, research, policy, "
+                 "business, security, commentary, digest, tutorial or other)", v);
+            return 0;
+        }
+        replace_str(&a->kind, v);
+        return 1;
+    case K_QUIET:
+        dash = strchr(v, '-');
+        if (dash == NULL || (a->quiet_start = parse_hhmm(v, (size_t)(dash - v))) < 0 ||
+            (a->quiet_end = parse_hhmm(dash + 1, strlen(dash + 1))) < 0 ||
+            a->quiet_start == a->quiet_end) {
+            a->quiet_start = a->quiet_end = -1;
+            fail(p, p->lineno, "%s: expected HH:MM-HH:MM (UTC, start and end differ), got "
+                 "\"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    case K_WEBHOOK:
+        replace_str(&a->webhook, v);
+        return 1;
+    case K_SECRET_ENV:
+        if (!env_name_valid(v)) {
+            fail(p, p->lineno, "%s: \"%.40s\" is not an environment variable's name", name, v);
+            return 0;
+        }
+        replace_str(&a->secret_env, v);
+        return 1;
+    case K_EMAIL:
+        if (!email_valid(v)) {
+            fail(p, p->lineno, "%s: \"%.60s\" is not an e-mail address", name, v);
+            return 0;
+        }
+        replace_str(&a->email, v);
+        return 1;
+    case K_ALERT_LOCAL:
+        if (parse_bool(v, &a->local) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+handle_smtp(struct parse *p, enum key k, const char *name, const char *v)
+{
+    struct smtp_conf *m = &p->c->smtp;
+
+    switch (k) {
+    case K_SMTP_URL:
+        if (!has_prefix_ci(v, "smtp://") && !has_prefix_ci(v, "smtps://")) {
+            fail(p, p->lineno, "%s: must start with smtp:// or smtps://", name);
+            return 0;
+        }
+        for (const unsigned char *q = (const unsigned char *)v; *q; q++) {
+            if (*q <= ' ' || *q == 0x7f) {
+                fail(p, p->lineno, "%s: holds a space or control character", name);
+                return 0;
+            }
+        }
+        replace_str(&m->url, v);
+        return 1;
+    case K_SMTP_FROM:
+        if (!email_valid(v)) {
+            fail(p, p->lineno, "%s: \"%.60s\" is not an e-mail address", name, v);
+            return 0;
+        }
+        replace_str(&m->from, v);
+        return 1;
+    case K_SMTP_USER:
+    case K_SMTP_CA_FILE:
+        replace_str(k == K_SMTP_USER ? &m->user : &m->ca_file, v);
+        return 1;
+    case K_SMTP_PASSWORD_ENV:
+        if (!env_name_valid(v)) {
+            fail(p, p->lineno, "%s: \"%.40s\" is not an environment variable's name", name, v);
+            return 0;
+        }
+        replace_str(&m->password_env, v);
+        return 1;
+    case K_SMTP_STARTTLS:
+        if (strcmp(v, "required") == 0) {
+            m->starttls_optional = 0;
+        } else if (strcmp(v, "optional") == 0) {
+            m->starttls_optional = 1;
+        } else {
+            fail(p, p->lineno, "%s: expected required or optional, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    case K_SMTP_LOCAL:
+        if (parse_bool(v, &m->local) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int
+config_url_is_loopback(const char *url)
+{
+    const char *h, *end;
+    size_t n;
+
+    if (url == NULL || (h = strstr(url, "://")) == NULL)
+        return 0;
+    h += 3;
+    if ((end = strchr(h, '@')) != NULL && end < h + strcspn(h, "/"))
+        h = end + 1;
+    if (*h == '[') {
+        end = strchr(h, ']');
+        return end != NULL && (size_t)(end - h) == 4 && memcmp(h, "[::1", 4) == 0;
+    }
+    n = strcspn(h, ":/?#");
+    if (n == 9 && strncasecmp(h, "localhost", 9) == 0)
+        return 1;
+    if (n >= 4 && memcmp(h, "127.", 4) == 0) {
+        for (size_t i = 4; i < n; i++)
+            if (!((h[i] >= '0' && h[i] <= '9') || h[i] == '.'))
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* inih's handler: returns nonzero to go on, 0 to record an error. */
 static int
 conf_handler(void *user, const char *section, const char *name, const char *value)
@@ -578,6 +894,8 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
         if (keys[i].sec != p->section || strcmp(keys[i].name, name) != 0)
             continue;
         seen = p->section == SEC_ALMANAC ? p->glob_line
+               : p->section == SEC_SMTP  ? p->smtp_line
+               : p->section == SEC_ALERT ? p->ameta[p->c->nalerts - 1].key_line
                                          : p->meta[p->c->nsources - 1].key_line;
         if (seen[keys[i].key] != 0 && keys[i].key != K_SNAPSHOT) {
             fail(p, p->lineno, "%s given twice (also on line %d; an indented line "
@@ -587,10 +905,15 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
         seen[keys[i].key] = p->lineno;
         if (p->section == SEC_ALMANAC)
             return handle_almanac(p, keys[i].key, name, value);
+        if (p->section == SEC_ALERT)
+            return handle_alert(p, keys[i].key, name, value);
+        if (p->section == SEC_SMTP)
+            return handle_smtp(p, keys[i].key, name, value);
         return handle_source(p, keys[i].key, name, value);
     }
     fail(p, p->lineno, "unknown key \"%.40s\" in [%s]", name,
-         p->section == SEC_ALMANAC ? "almanac" : "source");
+         p->section == SEC_ALMANAC ? "almanac" : p->section == SEC_ALERT ? "alert"
+         : p->section == SEC_SMTP ? "smtp" : "source");
     return 0;
 }
 
@@ -613,6 +936,43 @@ check_sources(struct parse *p)
         else if (config_source_validate(s, why2, sizeof(why2)) != ALM_OK)
             fail(p, m->line, "source \"%s\": %s", s->slug, why2);
     }
+}
+
+/* An alert has one target; e-mail needs [smtp]; STARTTLS may be optional
+ * only on loopback. */
+static void
+check_alerts(struct parse *p)
+{
+    const struct config *c = p->c;
+    const struct smtp_conf *m = &c->smtp;
+    int mail = 0;
+
+    for (size_t i = 0; i < c->nalerts && p->errline == 0; i++) {
+        const struct alert_rule *a = &c->alerts[i];
+        const struct src_meta *am = &p->ameta[i];
+        const char *why;
+
+        if ((a->webhook == NULL) == (a->email == NULL))
+            fail(p, am->line, "alert \"%s\": give one target, webhook = URL or email = ADDRESS",
+                 a->name);
+        else if (a->webhook && (why = url_problem(a->webhook, 0)) != NULL)
+            fail(p, am->key_line[K_WEBHOOK], "webhook: %s", why);
+        else if (a->secret_env && a->webhook == NULL)
+            fail(p, am->key_line[K_SECRET_ENV], "secret_env is for webhooks");
+        mail |= a->email != NULL;
+    }
+    if (p->errline != 0)
+        return;
+    if (p->smtp_header != 0 && (m->url == NULL || m->from == NULL))
+        fail(p, p->smtp_header, "[smtp] needs url and from");
+    else if (mail && p->smtp_header == 0)
+        fail(p, 0, "an alert sends e-mail but there is no [smtp] section");
+    else if (m->password_env && m->user == NULL)
+        fail(p, p->smtp_line[K_SMTP_PASSWORD_ENV], "password_env needs user");
+    else if (m->starttls_optional && (!config_url_is_loopback(m->url) ||
+                                      has_prefix_ci(m->url, "smtps://")))
+        fail(p, p->smtp_line[K_SMTP_STARTTLS], "starttls = optional is only for a "
+             "loopback smtp:// url (localhost, 127.0.0.1, ::1)");
 }
 
 static int
@@ -721,6 +1081,8 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     }
     if (p.errline == 0)
         check_sources(&p);
+    if (p.errline == 0)
+        check_alerts(&p);
     if (p.errline == 0) {
         c->dir = base_dir(path);
         if (c->dir == NULL)
@@ -728,6 +1090,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     }
     free(data);
     free(p.meta);
+    free(p.ameta);
     if (p.errline != 0 || p.msg[0] != '\0') {
         if (p.errline > 0)
             err_set(err, errlen, "%s:%d: %s", path, p.errline, p.msg);
@@ -872,6 +1235,23 @@ config_free(struct config *c)
     for (size_t i = 0; i < c->nsources; i++)
         source_fini(&c->sources[i]);
     free(c->sources);
+    for (size_t i = 0; i < c->nalerts; i++) {
+        struct alert_rule *a = &c->alerts[i];
+        free(a->name);
+        free(a->guide);
+        free(a->entity);
+        free(a->source);
+        free(a->kind);
+        free(a->webhook);
+        free(a->secret_env);
+        free(a->email);
+    }
+    free(c->alerts);
+    free(c->smtp.url);
+    free(c->smtp.from);
+    free(c->smtp.user);
+    free(c->smtp.password_env);
+    free(c->smtp.ca_file);
     free(c->path);
     free(c->dir);
     free(c->database);
@@ -888,6 +1268,17 @@ config_find(const struct config *c, const char *slug)
     for (size_t i = 0; i < c->nsources; i++)
         if (strcmp(c->sources[i].slug, slug) == 0)
             return &c->sources[i];
+    return NULL;
+}
+
+const struct alert_rule *
+config_find_alert(const struct config *c, const char *name)
+{
+    if (c == NULL || name == NULL)
+        return NULL;
+    for (size_t i = 0; i < c->nalerts; i++)
+        if (strcmp(c->alerts[i].name, name) == 0)
+            return &c->alerts[i];
     return NULL;
 }
 

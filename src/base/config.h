@@ -37,6 +37,34 @@ struct source {
     int fulltext;        /* fetch every item's linked article, not only short ones */
 };
 
+/*
+ * One [alert NAME] section: which events (every filter given must hold) and
+ * where they go (a webhook or an e-mail address, one of the two).
+ */
+struct alert_rule {
+    char *name;          /* a slug */
+    int min_score;       /* 0: any */
+    char *guide, *entity, *source, *kind; /* NULL: any; kind is an event kind */
+    int quiet_start, quiet_end; /* quiet hours, minutes after 00:00 UTC; -1: none */
+    int max_age;         /* hours: events published longer ago are not alerted (default 48) */
+    int attempts;        /* deliveries tried this many times end as dead letters (default 5) */
+    char *webhook;       /* http(s) URL, or NULL */
+    char *secret_env;    /* the environment variable holding the HMAC key, or NULL */
+    char *email;         /* an address, or NULL */
+    int local;           /* the webhook may be on a loopback/private address */
+};
+
+/* The [smtp] section, for rules with email. */
+struct smtp_conf {
+    char *url;           /* smtp://host[:port] or smtps://host[:port]; NULL: no section */
+    char *from;
+    char *user;          /* NULL: no authentication */
+    char *password_env;  /* the environment variable holding the password */
+    int starttls_optional; /* only for a loopback url: STARTTLS when offered */
+    int local;           /* the server may be on a loopback/private address */
+    char *ca_file;       /* a CA bundle to verify the server's certificate, or NULL */
+};
+
 struct config {
     char *path;          /* the file it was read from, as given */
     /*
@@ -56,7 +84,19 @@ struct config {
     long long article_max_bytes;
     struct source *sources;
     size_t nsources;
+    struct alert_rule *alerts;
+    size_t nalerts;
+    struct smtp_conf smtp;
 };
+
+/* The event kinds an alert rule's kind may name; NULL-terminated. */
+extern const char *const config_event_kinds[];
+
+/* The rule named name, or NULL. */
+const struct alert_rule *config_find_alert(const struct config *c, const char *name);
+
+/* 1 when url's host is a loopback name or address (localhost, 127.x, ::1). */
+int config_url_is_loopback(const char *url);
 
 /*
  * Reads and checks the file at path. Returns ALM_OK and sets *out, or

@@ -61,5 +61,12 @@ int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
 /* prune --older-than AGE [--dry-run]: retention (ops.c). */
 int cmd_prune(struct cli *c, int argc, char **argv);
+/* alerts [--limit N]: rules, recent deliveries, retries, dead letters;
+ * alerts send: queue and deliver what is due (alerts.c). */
+int cmd_alerts(struct cli *c, int argc, char **argv);
+/* Queues the deliveries the rules match and sends what is due, with one
+ * summary line (none when quiet and there are no rules): 0, or 1 when the
+ * store failed. */
+int cli_alerts(struct cli *c, int quiet);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "cli/cli.h"
+#include "store/store.h"
 
 struct config *
 cli_config(struct cli *c)

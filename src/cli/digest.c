@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "present/digest.h"
+#include "store/store.h"
 
 static int
 usage_digest(void)

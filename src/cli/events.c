@@ -2,7 +2,6 @@
  * events.c - `almanac events`, `almanac event ID`, `almanac explain ID` and
  * `almanac analyze`: events as the seed page shows them.
  */
-#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,10 @@
 #include "ingest/rows.h"
 #include "parse/date.h"
 #include "present/json.h"
+#include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_ingest.h"
+#include "store/store_web.h"
 
 /* "Interconnects (Nathan Lambert)", or the name alone. */
 static void
@@ -237,18 +240,11 @@ list_entity(const char *name, const char *kind, int mentions, void *arg)
 
 /* Prints the stored reasons, one per line. */
 static void
-print_reasons(const char *json, int score)
+print_reasons(const struct event *e)
 {
-    cJSON *r = cJSON_Parse(json ? json : "[]"), *it;
-
-    cJSON_ArrayForEach(it, r) {
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
-        if (cJSON_IsNumber(p) && cJSON_IsString(t))
-            printf("  %+6.2f  %s\n", p->valuedouble, t->valuestring);
-    }
-    printf("  = %d (the sum: a whole number from 1 to 10)\n", score);
-    cJSON_Delete(r);
+    for (size_t i = 0; i < e->nreasons; i++)
+        printf("  %+6.2f  %s\n", e->reasons[i].points, e->reasons[i].text);
+    printf("  = %d (the sum: a whole number from 1 to 10)\n", e->score);
 }
 
 /* An event ID argument of command cmd; prints why not. */
@@ -297,7 +293,7 @@ cmd_event(struct cli *c, int argc, char **argv)
     if (json) {
         event_json(&b, &e, c->now);
         buf_puts(&b, ",\"reasons\":");
-        buf_puts(&b, e.reasons ? e.reasons : "[]");
+        json_reasons(&b, &e);
         buf_puts(&b, ",\"entities\":[");
         en.json = 1;
         store_event_entities(c->st, id, list_entity, &en);
@@ -308,24 +304,17 @@ cmd_event(struct cli *c, int argc, char **argv)
         fwrite(b.data, 1, b.len, stdout);
     } else {
         struct list tl = { .c = c, .json = 0, .out = BUF_INIT(1 << 20) };
-        const char *g = e.guides;
-        int ng = 0;
         printf("← Events\n\n");
         event_text(&e, c->now, "");
-        for (const char *p = g; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-            ng++;
-        printf("Related guides (%d)\n", ng);
-        while (g && *g) {
-            const char *end = strchr(g, '\n');
-            printf("  %.*s\n", (int)(end ? end - g : (long)strlen(g)), g);
-            g = end ? end + 1 : NULL;
-        }
+        printf("Related guides (%zu)\n", e.guides.n);
+        for (size_t i = 0; i < e.guides.n; i++)
+            printf("  %s\n", e.guides.v[i]);
         printf("\nRelated events\n");
         store_related_events(c->st, id, list_event, &tl);
         if (tl.n == 0)
             printf("  (none yet)\n\n");
         printf("Why %d:\n", e.score);
-        print_reasons(e.reasons, e.score);
+        print_reasons(&e);
         store_event_entities(c->st, id, list_entity, &en);
         printf("\nEntities: %s\n", en.n ? buf_cstr(&b) : "none found");
         printf("Story: #%lld\n", (long long)e.story_id);
@@ -374,7 +363,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
            e.item.source_name, e.item.tier == 1 ? "tier 1" : e.item.tier == 2 ? "tier 2" : "tier 3",
            e.kind);
     print_dates(c, &e);
-    print_reasons(e.reasons, e.score);
+    print_reasons(&e);
     event_fini(&e);
     return 0;
 }

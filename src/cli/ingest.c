@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "ingest/ingest.h"
+#include "store/store_admin.h"
 
 /* Where the database is, for messages. */
 static const char *
@@ -62,6 +63,33 @@ print_report(const struct ingest_report *r, void *arg)
                 r->succeeded, r->failed, r->new_items);
 }
 
+/* How long a worker's analysis holds the store's "analyze" lease at most:
+ * a worker killed while analysing keeps others from it this long. */
+#define ANALYZE_LEASE 3600
+
+/*
+ * A worker analyses only while no other worker does (the "analyze" lease),
+ * so each new item is analysed once whichever worker stored it; items
+ * stored while another analyses are taken by the next worker's run.
+ */
+static int
+analyse_as_worker(struct cli *c, const char *worker)
+{
+    int rc = store_take_lease(c->st, "analyze", worker, time(NULL), ANALYZE_LEASE);
+
+    if (rc == ALM_EDENIED) {
+        printf("analysis: another worker is analysing; its next run takes what is left\n");
+        return 0;
+    }
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: analysis lease: %s\n", store_error(c->st));
+        return 1;
+    }
+    rc = cli_analyze(c, 0);
+    (void)store_drop_lease(c->st, "analyze", worker);
+    return rc;
+}
+
 int
 cli_ingest(struct cli *c, const struct ingest_options *opts)
 {
@@ -95,8 +123,13 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
         fprintf(stderr, "almanac: cannot start the writer thread\n");
         return 1;
     }
-    if (rc != ALM_OK)
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: ingest: %s\n", store_error(c->st));
         return 1;
+    }
+    if (res.foreign > 0)
+        fprintf(stderr, "almanac: %d claimed source%s not in %s: left to a worker that has "
+                        "them\n", res.foreign, res.foreign == 1 ? "" : "s", c->cfg->path);
     if (res.fetches == 0 && res.unplanned > 0) {
         fprintf(stderr, "almanac: nothing ingested: the store failed for %d source%s\n",
                 res.unplanned, res.unplanned == 1 ? "" : "s");
@@ -129,7 +162,11 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
         (res.new_items + res.updated_items + res.articles.fetched > 0 ||
          store_count_events(c->st, &events) != ALM_OK ||
          store_count_items(c->st, 0, &items) != ALM_OK || events < items))
-        analysed = cli_analyze(c, 0);
+        analysed = o.worker ? analyse_as_worker(c, o.worker) : cli_analyze(c, 0);
+    /* Alerts go out after the analysis that scored the events; a store
+     * failure there fails the run, a failed delivery does not. */
+    if (!c->no_analyze && analysed == 0 && c->cfg->nalerts > 0)
+        analysed = cli_alerts(c, 1);
     /* Non-zero when nothing could be ingested at all, or the analysis of
      * what was failed (it is retried on the next run). */
     return res.succeeded == 0 || analysed != 0 ? 1 : 0;
@@ -139,7 +176,9 @@ int
 cmd_ingest(struct cli *c, int argc, char **argv)
 {
     struct ingest_options o = { 0 };
-    int snapshot = 0, all = 0, i;
+    int snapshot = 0, all = 0, worker = 0, i;
+    char id[300];
+    const char *name = NULL;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--snapshot") == 0) {
@@ -148,12 +187,45 @@ cmd_ingest(struct cli *c, int argc, char **argv)
             all = 1;
         } else if (strcmp(argv[i], "--no-analyze") == 0) {
             c->no_analyze = 1; /* a bulk load: `almanac analyze` later */
+        } else if (strcmp(argv[i], "--worker") == 0) {
+            worker = 1;
+        } else if (strcmp(argv[i], "--worker-id") == 0 && i + 1 < argc && argv[i + 1][0]) {
+            name = argv[++i];
+        } else if (strcmp(argv[i], "--lease") == 0 && i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 10 || v > 86400) {
+                fprintf(stderr, "almanac: ingest: --lease '%s': seconds from 10 to 86400\n",
+                        argv[i]);
+                return 2;
+            }
+            o.lease_secs = (int)v;
         } else {
             fprintf(stderr, "almanac: ingest: unknown option '%s'\n", argv[i]);
             fprintf(stderr, "usage: almanac ingest [--snapshot] [--all] [--no-analyze] "
                             "[SOURCE...]\n");
             return 2;
         }
+    }
+    if ((name || o.lease_secs) && !worker) {
+        fprintf(stderr, "almanac: ingest: --worker-id and --lease go with --worker\n");
+        return 2;
+    }
+    if (worker && (snapshot || all || i < argc)) {
+        fprintf(stderr, "almanac: ingest: --worker takes the due sources of the whole "
+                        "configuration: not with --snapshot, --all or SOURCEs\n");
+        return 2;
+    }
+    if (worker) {
+        if (name == NULL) {
+            char host[256];
+            if (gethostname(host, sizeof(host)) != 0)
+                snprintf(host, sizeof(host), "localhost");
+            host[sizeof(host) - 1] = '\0';
+            snprintf(id, sizeof(id), "%s:%ld", host, (long)getpid());
+            name = id;
+        }
+        o.worker = name;
     }
     o.only = (const char *const *)(argv + i);
     o.nonly = (size_t)(argc - i);

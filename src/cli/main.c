@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "fetch/fetch.h"
 #include "parse/date.h"
+#include "store/store.h"
 #include "version.h"
 
 static const struct command {
@@ -20,12 +21,18 @@ static const struct command {
     const char *help;   /* `almanac help NAME`, `almanac NAME --help` */
 } commands[] = {
     { "ingest", cmd_ingest, "ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]  fetch, parse, store, analyse",
-      "usage: almanac ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]\n\n"
+      "usage: almanac ingest [--snapshot] [--all] [--no-analyze] [SOURCE...]\n"
+      "       almanac ingest --worker [--worker-id NAME] [--lease SECONDS] [--no-analyze]\n\n"
       "Fetches the sources that are due (or the SOURCEs named, by slug), parses and stores\n"
       "their entries, then analyses what changed.\n\n"
       "  --snapshot     read each source's bundled snapshot files instead of the network\n"
       "  --all          every enabled source, due or not\n"
-      "  --no-analyze   store only; run `almanac analyze` later (bulk loads)\n\n"
+      "  --no-analyze   store only; run `almanac analyze` later (bulk loads)\n"
+      "  --worker       share the sources with other workers on one database: claim due\n"
+      "                 sources under a lease, batch by batch, until none is due; then\n"
+      "                 analyse unless another worker is analysing\n"
+      "  --worker-id NAME  the name leases are held under (default HOST:PID)\n"
+      "  --lease SECONDS   how long a claim lasts without a heartbeat (default 300)\n\n"
       "Exit status: 0, 1 when nothing was ingested or the analysis failed, 2 for a usage\n"
       "error or an unknown source.\n" },
     { "fetch", cmd_fetch, "fetch [SOURCE...]         fetch sources now, due or not",
@@ -135,6 +142,22 @@ static const struct command {
       "  --dry-run          count what would go, remove nothing\n\n"
       "An entry a feed still lists comes back as new at the next ingest.\n\n"
       "Exit status: 0, 1 when the database failed, 2 for a usage error.\n" },
+    { "alerts", cmd_alerts, "alerts [--limit N] | alerts send\n"
+                            "         alert rules, deliveries, retries, dead letters; deliver what is due",
+      "usage: almanac alerts [--limit N]\n"
+      "       almanac alerts send\n\n"
+      "Lists the [alert NAME] rules of the configuration, the latest deliveries, the\n"
+      "pending retries and the dead letters (deliveries that failed every attempt).\n\n"
+      "  --limit N   at most N recent deliveries and dead letters (default 20)\n\n"
+      "`alerts send` records a delivery for every event a rule matches that has none for\n"
+      "it yet (each event alerts once per rule), then sends those that are due: a webhook\n"
+      "gets a JSON POST signed with HMAC-SHA256 (X-Almanac-Signature: sha256=HEX), an\n"
+      "e-mail address a text and HTML message over SMTP. A failure is tried again after\n"
+      "1, 2, 4... minutes (a longer Retry-After wins) until the rule's attempts run out;\n"
+      "quiet hours hold deliveries until they end. `ingest` does the same after its\n"
+      "analysis.\n\n"
+      "Exit status: 0 (failed deliveries included: they are kept), 1 when the database\n"
+      "failed, 2 for a usage error.\n" },
 };
 
 static const char version_text[] =

@@ -14,6 +14,9 @@
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_web.h"
 
 /* The database's file: --db, $ALMANAC_DB, else the configuration's; without
  * "sqlite:". NULL (reason printed) when the configuration must say and

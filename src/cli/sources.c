@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "parse/opml.h"
+#include "store/store_ingest.h"
 
 static const char *
 health(const struct source_state *ss, int known)

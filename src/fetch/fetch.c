@@ -403,6 +403,18 @@ describe_failure(const struct run *r, const struct xfer *x, CURLcode cc)
     return xstrdup(detail);
 }
 
+long
+fetch_retry_after(const char *v)
+{
+    return v ? retry_after_seconds(v) : 0;
+}
+
+const char *
+fetch_addr_reason(const struct sockaddr *sa)
+{
+    return sa ? addr_reason(sa) : "no address";
+}
+
 static struct fetch_result *
 xfer_result(const struct run *r, struct xfer *x, CURLcode cc)
 {

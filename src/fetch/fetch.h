@@ -109,6 +109,57 @@ void fetch_result_free(struct fetch_result *r);
  */
 int fetch_addr_is_public(const struct sockaddr *sa);
 
+/* Why sa may not be reached without permission ("a loopback address",
+ * "a private address", ...), or NULL when it is public. */
+const char *fetch_addr_reason(const struct sockaddr *sa);
+
+/* The seconds a Retry-After value (delta-seconds or an HTTP date) asks
+ * for, at most 30 days; 0 for NULL or a date in the past. */
+long fetch_retry_after(const char *v);
+
+/* ---- sending (send.c): one request at a time, never redirected ---- */
+
+/* A POST. Every pointer is borrowed. */
+struct fetch_post_req {
+    const char *url;                 /* http:// or https:// */
+    const char *const *headers;      /* "Name: value" lines, NULL-terminated; may be NULL */
+    const char *body;
+    size_t len;
+    int allow_local;                 /* may reach loopback/private addresses */
+};
+
+/*
+ * POSTs body to req->url with o's user agent, timeouts and SSRF guard; no
+ * redirect is followed (a 3xx is a failure). On ALM_OK *out holds the
+ * result: ok for a 2xx, the status, retry_after (from a 429/503), the first
+ * bytes of the response body, and the error when not ok. The caller frees
+ * it.
+ */
+int fetch_post(const struct fetch_opts *o, const struct fetch_post_req *req,
+               struct fetch_result **out);
+
+/* An e-mail to send over SMTP. Every pointer is borrowed. */
+struct fetch_mail_req {
+    const char *url;                 /* smtp://host[:port] or smtps://host[:port] */
+    const char *from;                /* the envelope sender */
+    const char *const *rcpt;         /* the envelope recipients, NULL-terminated */
+    const char *user, *password;     /* NULL: no AUTH */
+    int tls_optional;                /* STARTTLS when offered (loopback tests); else required */
+    const char *ca_file;             /* a CA bundle to verify the server with, or NULL */
+    const char *message;             /* the whole message, CRLF line ends */
+    size_t len;
+    int allow_local;
+};
+
+/*
+ * Sends one message (libcurl's SMTP: MAIL FROM, RCPT TO, DATA), with TLS
+ * required (smtps://, or STARTTLS on smtp://) unless tls_optional. On ALM_OK
+ * *out holds the result: ok when the server took the message, status its
+ * last reply code, error the reason when not. The caller frees it.
+ */
+int fetch_mail(const struct fetch_opts *o, const struct fetch_mail_req *req,
+               struct fetch_result **out);
+
 /*
  * Seconds to wait before trying again after `failures` failures in a row:
  * first, doubled per further failure, at most a day; a server's Retry-After

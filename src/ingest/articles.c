@@ -15,6 +15,7 @@
 #include "fetch/fetch.h"
 #include "ingest/articles.h"
 #include "ingest/robots.h"
+#include "store/store_ingest.h"
 
 #define ROBOTS_MAX_BYTES ((size_t)512 << 10)
 #define ROBOTS_KEEP 86400 /* a host's robots.txt is read again after a day */

@@ -15,6 +15,7 @@
 #include "ingest/rows.h"
 #include "parse/feed.h"
 #include "store/store.h"
+#include "store/store_ingest.h"
 
 struct job {
     const struct source *src;
@@ -56,8 +57,13 @@ struct run {
     struct store *st;
     time_t now;
     const struct ingest_progress *progress;
+    const char *worker;    /* worker mode: the name its leases are held under */
+    int lease_secs;
     struct job *jobs;
     size_t njobs;
+    size_t fetches;        /* jobs run, every batch of a worker's included */
+    const char **mine;     /* worker mode: the slugs it fetched (borrowed from cfg) */
+    size_t nmine;
     /* the queue from the fetching thread to the writer */
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -197,6 +203,21 @@ skip_batch(struct run *r, struct batch *b)
     report(r, &rep, b->j);
 }
 
+/*
+ * Worker mode, writer side: the source is recorded, so it goes back, and
+ * the heartbeat extends what the worker still holds. A failure here only
+ * leaves a lease to run out (the source waits until then): nothing to
+ * report.
+ */
+static void
+give_back(struct run *r, int64_t source_id)
+{
+    time_t now = time(NULL);
+
+    (void)store_release_source(r->st, r->worker, source_id);
+    (void)store_renew_leases(r->st, r->worker, now, r->lease_secs);
+}
+
 /* Writer side: stores one batch, logs the attempt and reports it. */
 static void
 write_batch(struct run *r, struct batch *b)
@@ -254,6 +275,8 @@ write_batch(struct run *r, struct batch *b)
         snprintf(logwhy, sizeof(logwhy), "%s", store_error(r->st));
         rep.log_error = logwhy;
     }
+    if (r->worker)
+        give_back(r, j->source_id);
 
     if (err)
         r->failed++;
@@ -461,48 +484,28 @@ result_from(const struct run *r, struct ingest_result *out)
     snprintf(out->full_why, sizeof(out->full_why), "%s", r->full_why);
 }
 
-int
-ingest_run(const struct config *cfg, struct store *st, const struct ingest_options *o,
-           const struct ingest_progress *progress, struct ingest_result *out)
+/*
+ * Fetches r's jobs and stores them through the writer thread; the jobs are
+ * gone after. ALM_EIO when the writer thread cannot start.
+ */
+static int
+run_jobs(struct run *r, const struct ingest_options *o)
 {
-    struct run r = { .cfg = cfg, .st = st, .now = o->now, .progress = progress };
+    const struct config *cfg = r->cfg;
     struct fetch_opts fo;
     struct fetch_req *reqs;
     pthread_t writer;
-    int rc;
 
-    memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < o->nonly; i++) {
-        if (config_find(cfg, o->only[i]) == NULL)
-            return ALM_ENOTFOUND;
-    }
-    for (size_t i = 0; i < cfg->nsources; i++) {
-        const struct source *src = &cfg->sources[i];
-        int is_named = o->nonly > 0 && named(o, src->slug);
-        if (o->nonly > 0 && !is_named)
-            continue;
-        if (!src->enabled && !is_named)
-            continue;
-        rc = plan_source(&r, src, o->snapshot, o->force_all || (o->force_named && is_named));
-        if (rc == ALM_ENOSPC) {
-            snprintf(out->full_why, sizeof(out->full_why), "%s", store_error(st));
-            out->full = 1;
-            free_jobs(&r);
-            return ALM_ENOSPC;
-        }
-        if (rc != ALM_OK)
-            out->unplanned++;
-    }
     /* Snapshot jobs of one source know their first sibling (the array
      * no longer moves). */
-    for (size_t i = 0; i < r.njobs; i++) {
-        struct job *j = &r.jobs[i];
+    for (size_t i = 0; i < r->njobs; i++) {
+        struct job *j = &r->jobs[i];
         j->first = j;
-        if (i > 0 && r.jobs[i - 1].src == j->src)
-            j->first = r.jobs[i - 1].first;
+        if (i > 0 && r->jobs[i - 1].src == j->src)
+            j->first = r->jobs[i - 1].first;
         j->first->pending++;
     }
-    if (r.njobs == 0)
+    if (r->njobs == 0)
         return ALM_OK;
 
     fetch_opts_default(&fo);
@@ -512,39 +515,203 @@ ingest_run(const struct config *cfg, struct store *st, const struct ingest_optio
     fo.timeout = cfg->timeout;
     fo.max_bytes = (size_t)cfg->max_bytes;
     fo.allow_local_all = o->allow_local_all;
-    reqs = xcalloc(r.njobs, sizeof(*reqs));
-    for (size_t i = 0; i < r.njobs; i++) {
-        reqs[i].url = r.jobs[i].url;
-        reqs[i].etag = r.jobs[i].etag;
-        reqs[i].last_modified = r.jobs[i].last_modified;
-        reqs[i].allow_local = r.jobs[i].snapshot || r.jobs[i].src->local;
-        reqs[i].user = &r.jobs[i];
+    reqs = xcalloc(r->njobs, sizeof(*reqs));
+    for (size_t i = 0; i < r->njobs; i++) {
+        reqs[i].url = r->jobs[i].url;
+        reqs[i].etag = r->jobs[i].etag;
+        reqs[i].last_modified = r->jobs[i].last_modified;
+        reqs[i].allow_local = r->jobs[i].snapshot || r->jobs[i].src->local;
+        reqs[i].user = &r->jobs[i];
     }
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.changed, NULL);
-    if (pthread_create(&writer, NULL, writer_main, &r) != 0) {
-        pthread_cond_destroy(&r.changed);
-        pthread_mutex_destroy(&r.lock);
+    r->closed = 0;
+    r->done = 0;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->changed, NULL);
+    if (pthread_create(&writer, NULL, writer_main, r) != 0) {
+        pthread_cond_destroy(&r->changed);
+        pthread_mutex_destroy(&r->lock);
         free(reqs);
-        free_jobs(&r);
+        free_jobs(r);
         return ALM_EIO;
     }
-    fetch_run(&fo, reqs, r.njobs, on_done, &r);
-    pthread_mutex_lock(&r.lock);
-    r.closed = 1;
-    pthread_cond_broadcast(&r.changed);
-    pthread_mutex_unlock(&r.lock);
+    fetch_run(&fo, reqs, r->njobs, on_done, r);
+    pthread_mutex_lock(&r->lock);
+    r->closed = 1;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
     pthread_join(writer, NULL);
-    pthread_cond_destroy(&r.changed);
-    pthread_mutex_destroy(&r.lock);
-    out->fetches = r.njobs;
-    result_from(&r, out);
-    free_jobs(&r);
+    pthread_cond_destroy(&r->changed);
+    pthread_mutex_destroy(&r->lock);
+    r->fetches += r->njobs;
+    free_jobs(r);
     free(reqs);
+    return ALM_OK;
+}
+
+/* Plans the chosen sources of the configuration (all of them at once). */
+static int
+plan_all(struct run *r, const struct ingest_options *o, struct ingest_result *out)
+{
+    const struct config *cfg = r->cfg;
+
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        const struct source *src = &cfg->sources[i];
+        int is_named = o->nonly > 0 && named(o, src->slug);
+        int rc;
+
+        if (o->nonly > 0 && !is_named)
+            continue;
+        if (!src->enabled && !is_named)
+            continue;
+        rc = plan_source(r, src, o->snapshot, o->force_all || (o->force_named && is_named));
+        if (rc == ALM_ENOSPC)
+            return rc;
+        if (rc != ALM_OK)
+            out->unplanned++;
+    }
+    return ALM_OK;
+}
+
+/* A worker's round claims what it fetches at once (the configuration's
+ * concurrency), at most this many: a larger claim would hold sources other
+ * workers could be fetching. */
+#define CLAIM_MAX 32
+
+/* The configuration's source the store knows as id, else NULL. */
+static const struct source *
+source_of(const struct config *cfg, const int64_t *ids, int64_t id)
+{
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        if (ids[i] == id)
+            return &cfg->sources[i];
+    }
+    return NULL;
+}
+
+/*
+ * Worker mode: every enabled source is synced (the store learns them and
+ * their ids), then rounds of claim, fetch, store, give back until no
+ * source is due and free. A source handled once in this run is not taken
+ * again in it (a round whose claims were all such ends the run): a
+ * recorded fetch moves next_due ahead, so this only happens when recording
+ * failed, and the lease then keeps the source from every worker until it
+ * runs out.
+ */
+static int
+work_rounds(struct run *r, const struct ingest_options *o, struct ingest_result *out)
+{
+    const struct config *cfg = r->cfg;
+    int64_t *ids = xcalloc(cfg->nsources + 1, sizeof(*ids));
+    int64_t *seen = NULL, claimed[CLAIM_MAX];
+    size_t nseen = 0;
+    int rc = ALM_OK, n;
+    int max = cfg->concurrency > 0 && cfg->concurrency < CLAIM_MAX ? cfg->concurrency : CLAIM_MAX;
+
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        ids[i] = -1;
+        if (!cfg->sources[i].enabled)
+            continue;
+        rc = store_sync_source(r->st, &cfg->sources[i], &ids[i]);
+        if (rc == ALM_ENOSPC)
+            goto done;
+        if (rc != ALM_OK)
+            out->unplanned++;
+    }
+    rc = ALM_OK;
+    for (;;) {
+        int fresh = 0;
+
+        rc = store_claim_sources(r->st, r->worker, time(NULL), r->lease_secs, max, claimed,
+                                 &n);
+        if (rc != ALM_OK || n == 0)
+            break;
+        for (int k = 0; k < n; k++) {
+            const struct source *src = source_of(cfg, ids, claimed[k]);
+            int again = 0;
+
+            for (size_t m = 0; m < nseen; m++)
+                again |= seen[m] == claimed[k];
+            if (again)
+                continue;
+            seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+            seen[nseen++] = claimed[k];
+            fresh++;
+            if (src == NULL) {
+                out->foreign++;
+                continue;
+            }
+            rc = plan_source(r, src, 0, 1);
+            if (rc == ALM_ENOSPC)
+                goto done;
+            if (rc != ALM_OK) {
+                out->unplanned++;
+                (void)store_release_source(r->st, r->worker, claimed[k]);
+                continue;
+            }
+            r->mine = xrealloc(r->mine, (r->nmine + 1) * sizeof(*r->mine));
+            r->mine[r->nmine++] = src->slug;
+        }
+        if (fresh == 0)
+            break;
+        if ((rc = run_jobs(r, o)) != ALM_OK)
+            break;
+        if (r->full)
+            break;
+    }
+done:
+    free(ids);
+    free(seen);
+    return rc;
+}
+
+int
+ingest_run(const struct config *cfg, struct store *st, const struct ingest_options *o,
+           const struct ingest_progress *progress, struct ingest_result *out)
+{
+    struct run r = { .cfg = cfg, .st = st, .now = o->now, .progress = progress,
+                     .worker = o->worker, .lease_secs = o->lease_secs > 0 ? o->lease_secs : 300 };
+    const char *const *ao_only = o->only;
+    size_t ao_n = o->nonly;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < o->nonly; i++) {
+        if (config_find(cfg, o->only[i]) == NULL)
+            return ALM_ENOTFOUND;
+    }
+    if (o->worker && (o->nonly > 0 || o->snapshot))
+        return ALM_EINVAL;
+    rc = o->worker ? work_rounds(&r, o, out) : plan_all(&r, o, out);
+    if (rc == ALM_OK && !o->worker)
+        rc = run_jobs(&r, o);
+    if (rc == ALM_ENOSPC) {
+        snprintf(out->full_why, sizeof(out->full_why), "%s", store_error(st));
+        out->full = 1;
+        free_jobs(&r);
+        free(r.mine);
+        return ALM_ENOSPC;
+    }
+    if (rc != ALM_OK) {
+        free_jobs(&r);
+        free(r.mine);
+        return rc;
+    }
+    out->fetches = r.fetches;
+    result_from(&r, out);
+    if (out->fetches == 0) {
+        free(r.mine);
+        return ALM_OK;
+    }
     /* The articles come after every feed is stored: a slow site delays no
      * feed. A snapshot is offline and stays so. */
-    if (!o->snapshot && !out->full) {
-        struct articles_options ao = { .only = o->only, .nonly = o->nonly,
+    /* A worker takes the articles of the sources it fetched: each item's
+     * article is then fetched by one worker. */
+    if (o->worker) {
+        ao_only = r.mine;
+        ao_n = r.nmine;
+    }
+    if (!o->snapshot && !out->full && (!o->worker || ao_n > 0)) {
+        struct articles_options ao = { .only = ao_only, .nonly = ao_n,
                                        .allow_local_all = o->allow_local_all, .now = o->now };
         ingest_articles(cfg, st, &ao, &out->articles);
         if (out->articles.store_full) {
@@ -552,6 +719,7 @@ ingest_run(const struct config *cfg, struct store *st, const struct ingest_optio
             snprintf(out->full_why, sizeof(out->full_why), "%s", store_error(st));
         }
     }
+    free(r.mine);
     return ALM_OK;
 }
 

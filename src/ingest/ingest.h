@@ -28,7 +28,7 @@
 #include "base/config.h"
 #include "ingest/articles.h"
 #include "parse/feed.h"
-#include "store/store.h"
+#include "store/store_ingest.h"
 
 struct ingest_options {
     const char *const *only; /* source slugs: only these (each must be in the config) */
@@ -38,6 +38,12 @@ struct ingest_options {
     int force_named;         /* the sources in only[] now, due or not */
     int allow_local_all;     /* every source may reach local addresses */
     time_t now;              /* the fetch time rows are stamped with (ALMANAC_NOW) */
+    /* Worker mode (not with only[] or snapshot): the due sources are claimed
+     * from the store under this worker's name, lease_secs at a time, batch by
+     * batch until none is left, so that several workers share them (store.h,
+     * "leases"). */
+    const char *worker;
+    int lease_secs;
 };
 
 enum ingest_outcome {
@@ -74,6 +80,8 @@ struct ingest_result {
     size_t fetches;          /* transfers planned (0: nothing was due) */
     int succeeded, failed;
     int unplanned;           /* sources the store failed to plan */
+    int foreign;             /* worker: claimed sources this configuration lacks (left
+                              * to their lease's end for a worker that has them) */
     long long new_items, updated_items;
     size_t unstored;         /* feeds not stored because the disk was full */
     int full;                /* the disk filled up */

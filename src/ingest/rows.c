@@ -14,6 +14,7 @@
 #include "base/xalloc.h"
 #include "html/html.h"
 #include "ingest/rows.h"
+#include "store/store_ingest.h"
 
 
 /* FNV-1a over s (NULL hashes apart from ""), then a field separator. */

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "parse/feed.h"
-#include "store/store.h"
+#include "store/store_ingest.h"
 
 /*
  * How far past the fetch time an entry's date may be and still be taken

@@ -7,6 +7,8 @@
 #include "base/calendar.h"
 #include "base/err.h"
 #include "present/digest.h"
+#include "store/store.h"
+#include "store/store_web.h"
 
 static const char *const months[] = { "January", "February", "March", "April", "May", "June",
                                       "July", "August", "September", "October", "November",
@@ -249,16 +251,14 @@ put_event(const struct event *e, void *arg)
     buf_puts(w->b, w->html ? "</p>\n<p>" : "  \n   ");
     text(w, e->summary);
     buf_puts(w->b, w->html ? "</p>\n" : "\n");
-    if (e->guides && *e->guides) {
+    if (e->guides.n > 0) {
         buf_puts(w->b, w->html ? "<p class=\"guides\">Guides: " : "   Guides: ");
-        for (const char *g = e->guides; *g;) {
-            size_t len = strcspn(g, "\n");
+        for (size_t i = 0; i < e->guides.n; i++) {
             char slug[128];
-            snprintf(slug, sizeof(slug), "%.*s", (int)(len < 127 ? len : 127), g);
-            if (g != e->guides)
+            snprintf(slug, sizeof(slug), "%.127s", e->guides.v[i]);
+            if (i > 0)
                 buf_puts(w->b, ", ");
             text(w, slug);
-            g += len + (g[len] == '\n');
         }
         buf_puts(w->b, w->html ? "</p>\n" : "\n");
     }

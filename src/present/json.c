@@ -24,23 +24,32 @@ json_time(struct buf *b, time_t t)
 }
 
 void
-json_slugs(struct buf *b, const char *list, int lead)
+json_slugs(struct buf *b, const struct str_list *list, int lead)
 {
     int n = 0;
 
-    while (list && *list) {
-        const char *end = strchr(list, '\n');
-        size_t len = end ? (size_t)(end - list) : strlen(list);
-        char tmp[SLUG_MAX];
-        if (len > 0 && len < sizeof(tmp)) {
-            memcpy(tmp, list, len);
-            tmp[len] = '\0';
+    for (size_t i = 0; i < list->n; i++) {
+        size_t len = strlen(list->v[i]);
+        if (len > 0 && len < SLUG_MAX) {
             if (lead || n++)
                 buf_putc(b, ',');
-            buf_append_json(b, tmp);
+            buf_append_json(b, list->v[i]);
         }
-        list = end ? end + 1 : NULL;
     }
+}
+
+void
+json_reasons(struct buf *b, const struct event *e)
+{
+    buf_putc(b, '[');
+    for (size_t i = 0; i < e->nreasons; i++) {
+        if (i)
+            buf_putc(b, ',');
+        buf_printf(b, "{\"points\":%.2f,\"text\":", e->reasons[i].points);
+        buf_append_json(b, e->reasons[i].text);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
 }
 
 void
@@ -73,7 +82,7 @@ json_event_fields(struct buf *b, const struct event *e, const struct json_event_
     buf_printf(b, ",\"score\":%d,\"kind\":", e->score);
     buf_append_json(b, e->kind);
     buf_printf(b, ",\"story\":%lld,\"guides\":[", (long long)e->story_id);
-    json_slugs(b, e->guides, 0);
+    json_slugs(b, &e->guides, 0);
     buf_puts(b, "],\"summary\":");
     buf_append_json(b, e->summary);
     if (o->url) {

@@ -31,8 +31,11 @@ struct json_event_opts {
 void json_event_fields(struct buf *b, const struct event *e, const struct json_event_opts *o);
 /* An RFC 3339 time as a JSON string; null for t <= 0. */
 void json_time(struct buf *b, time_t t);
-/* The slugs of a '\n'-separated list as JSON strings, comma-separated (each
- * preceded by a comma when lead); empty and over-long ones are left out. */
-void json_slugs(struct buf *b, const char *list, int lead);
+/* The slugs of a list as JSON strings, comma-separated (each preceded by a
+ * comma when lead); empty and over-long ones are left out. */
+void json_slugs(struct buf *b, const struct str_list *list, int lead);
+/* An event's reasons as the JSON array [{"points":1.25,"text":"..."}, ...]
+ * (points with two decimals; the CLI's event --json). */
+void json_reasons(struct buf *b, const struct event *e);
 
 #endif

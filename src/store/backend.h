@@ -11,6 +11,11 @@
 #define ALMANAC_STORE_BACKEND_H
 
 #include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_alerts.h"
+#include "store/store_analyze.h"
+#include "store/store_ingest.h"
+#include "store/store_web.h"
 
 struct store_ops {
     const char *engine; /* "sqlite", ... */

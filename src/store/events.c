@@ -105,6 +105,8 @@ sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
      * cascade, the event's related list, which is kept apart. An old event
      * analysed again keeps its content hash (and must exist). */
     sqlite3_stmt *s = sq_stmt(st, ev->content_hash ? event_upsert : event_rescore);
+    char *reasons;
+    int rc;
 
     if (s == NULL)
         return ALM_ESTORE;
@@ -113,12 +115,15 @@ sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sq_bind_text(s, 3, ev->kind);
     sq_bind_text(s, 4, ev->summary);
     sqlite3_bind_int64(s, 5, ev->story_id);
-    sq_bind_text(s, 6, ev->reasons_json);
+    reasons = sq_reasons_json(ev->reasons, ev->nreasons);
+    sq_bind_text(s, 6, reasons);
     sqlite3_bind_blob(s, 7, ev->terms, (int)(ev->nterms * sizeof(uint64_t)), SQLITE_STATIC);
     sq_bind_text(s, 8, ev->content_hash);
     sqlite3_bind_int64(s, 9, now);
     sqlite3_bind_int64(s, 10, (sqlite3_int64)ev->simhash);
-    if (sq_run(st, s) != ALM_OK)
+    rc = sq_run(st, s);
+    free(reasons);
+    if (rc != ALM_OK)
         return ALM_ESTORE;
     for (size_t i = 0; i < 3; i++) /* entities, guides, candidates */
         if (clear_rows(st, i, ev->id) != ALM_OK)
@@ -240,14 +245,18 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .published = sqlite3_column_int64(s, 5),
             .terms = sqlite3_column_blob(s, 6),
             .nterms = (size_t)sqlite3_column_bytes(s, 6) / sizeof(uint64_t),
-            .entities = (const char *)sqlite3_column_text(s, 7),
-            .guides = (const char *)sqlite3_column_text(s, 8),
             .org = (const char *)sqlite3_column_text(s, 9),
             .kind = (const char *)sqlite3_column_text(s, 10),
             .simhash = (uint64_t)sqlite3_column_int64(s, 11),
             .title = (const char *)sqlite3_column_text(s, 12),
         };
-        if (fn(&row, arg))
+        int stop;
+        sq_split((const char *)sqlite3_column_text(s, 7), '\n', &row.entities);
+        sq_split((const char *)sqlite3_column_text(s, 8), '\n', &row.guides);
+        stop = fn(&row, arg);
+        str_list_fini(&row.entities);
+        str_list_fini(&row.guides);
+        if (stop)
             break;
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -267,8 +276,10 @@ event_fini(struct event *e)
     item_fini(&e->item);
     free(e->kind);
     free(e->summary);
+    for (size_t i = 0; i < e->nreasons; i++)
+        free(e->reasons[i].text);
     free(e->reasons);
-    free(e->guides);
+    str_list_fini(&e->guides);
     memset(e, 0, sizeof(*e));
 }
 
@@ -284,9 +295,9 @@ event_read(sqlite3_stmt *s, struct event *e)
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);
-    e->reasons = sq_col_str(s, 21);
+    sq_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
     e->story_id = sqlite3_column_int64(s, 22);
-    e->guides = sq_col_str(s, 23);
+    sq_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
     e->weight = 0;
 }
 

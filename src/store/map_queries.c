@@ -23,7 +23,7 @@ entity_info_fini(struct entity_info *e)
     free(e->slug);
     free(e->name);
     free(e->kind);
-    free(e->aliases);
+    str_list_fini(&e->aliases);
     free(e->description);
     memset(e, 0, sizeof(*e));
 }
@@ -34,20 +34,26 @@ static const char entity_upsert[] =
 
 int
 sq_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
-                 const char *aliases, int salience, const char *description, int rank)
+                 const char *const *aliases, size_t naliases, int salience,
+                 const char *description, int rank)
 {
     sqlite3_stmt *s = sq_stmt(st, entity_upsert);
+    char *joined;
+    int rc;
 
     if (s == NULL)
         return ALM_ESTORE;
+    joined = sq_join(aliases, naliases, '|');
     sq_bind_text(s, 1, slug);
     sq_bind_text(s, 2, name);
     sq_bind_text(s, 3, kind);
-    sq_bind_text(s, 4, aliases);
+    sq_bind_text(s, 4, joined);
     sqlite3_bind_int(s, 5, salience);
     sq_bind_text(s, 6, description);
     sqlite3_bind_int(s, 7, rank);
-    return sq_run(st, s);
+    rc = sq_run(st, s);
+    free(joined);
+    return rc;
 }
 
 int
@@ -76,7 +82,7 @@ read_entity(sqlite3_stmt *s, struct entity_info *e)
     e->slug = sq_col_str(s, 0);
     e->name = sq_col_str(s, 1);
     e->kind = sq_col_str(s, 2);
-    e->aliases = sq_col_str(s, 3);
+    sq_split((const char *)sqlite3_column_text(s, 3), '|', &e->aliases);
     e->description = sq_col_str(s, 4);
     e->salience = sqlite3_column_int(s, 5);
     e->events = sqlite3_column_int64(s, 6);
@@ -310,6 +316,11 @@ path_info_fini(struct path_info *p)
     free(p->title);
     free(p->level);
     free(p->summary);
+    for (size_t i = 0; i < p->nsteps; i++) {
+        free(p->steps[i].kind);
+        free(p->steps[i].slug);
+        free(p->steps[i].why);
+    }
     free(p->steps);
     memset(p, 0, sizeof(*p));
 }
@@ -326,19 +337,24 @@ static const char path_insert[] =
 
 int
 sq_put_path(struct store *st, const char *slug, const char *title, const char *level,
-               const char *summary, const char *steps, int rank)
+               const char *summary, const struct path_step *steps, size_t nsteps, int rank)
 {
     sqlite3_stmt *s = sq_stmt(st, path_insert);
+    char *text;
+    int rc;
 
     if (s == NULL)
         return ALM_ESTORE;
+    text = sq_steps_text(steps, nsteps);
     sq_bind_text(s, 1, slug);
     sq_bind_text(s, 2, title);
     sq_bind_text(s, 3, level);
     sq_bind_text(s, 4, summary);
-    sq_bind_text(s, 5, steps);
+    sq_bind_text(s, 5, text);
     sqlite3_bind_int(s, 6, rank);
-    return sq_run(st, s);
+    rc = sq_run(st, s);
+    free(text);
+    return rc;
 }
 
 static void
@@ -349,7 +365,7 @@ read_path(sqlite3_stmt *s, struct path_info *p)
     p->title = sq_col_str(s, 1);
     p->level = sq_col_str(s, 2);
     p->summary = sq_col_str(s, 3);
-    p->steps = sq_col_str(s, 4);
+    sq_steps_read((const char *)sqlite3_column_text(s, 4), &p->steps, &p->nsteps);
 }
 
 int

@@ -185,6 +185,7 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
                cn = BUF_INIT(BUF_MAX_DEFAULT);
     /* SQLite stores no terms (a blob of no bytes) as NULL */
     char *terms = ev->nterms ? hex_bytea(ev->terms, ev->nterms) : NULL;
+    char *reasons = sq_reasons_json(ev->reasons, ev->nreasons);
     int rc;
 
     for (size_t i = 0; i < ev->nentities; i++) {
@@ -204,7 +205,7 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
     pg_p_text(&p, ev->kind);
     pg_p_text(&p, ev->summary);
     pg_p_i64(&p, ev->story_id);
-    pg_p_text(&p, ev->reasons_json);
+    pg_p_text(&p, reasons);
     pg_p_text(&p, terms);
     pg_p_text(&p, ev->content_hash);
     pg_p_i64(&p, (int64_t)now);
@@ -224,6 +225,7 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
         PQclear(r);
     }
     free(terms);
+    free(reasons);
     buf_fini(&en);
     buf_fini(&ek);
     buf_fini(&em);
@@ -329,14 +331,16 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .published = (time_t)pg_col_i64(r, row, 5),
             .terms = tlen ? (const uint64_t *)(const void *)terms : NULL,
             .nterms = tlen / sizeof(uint64_t),
-            .entities = pg_col_text(r, row, 7),
-            .guides = pg_col_text(r, row, 8),
             .org = pg_col_text(r, row, 9),
             .kind = pg_col_text(r, row, 10),
             .simhash = (uint64_t)pg_col_i64(r, row, 11),
             .title = pg_col_text(r, row, 12),
         };
+        sq_split(pg_col_text(r, row, 7), '\n', &ir.entities);
+        sq_split(pg_col_text(r, row, 8), '\n', &ir.guides);
         stop = fn(&ir, arg);
+        str_list_fini(&ir.entities);
+        str_list_fini(&ir.guides);
         if (terms)
             PQfreemem(terms);
         if (stop)
@@ -361,9 +365,9 @@ event_read(const PGresult *r, int row, struct event *e)
     e->score = (int)pg_col_i64(r, row, 18);
     e->kind = pg_col_str(r, row, 19);
     e->summary = pg_col_str(r, row, 20);
-    e->reasons = pg_col_str(r, row, 21);
+    sq_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
     e->story_id = pg_col_i64(r, row, 22);
-    e->guides = pg_col_str(r, row, 23);
+    sq_split(pg_col_text(r, row, 23), '\n', &e->guides);
     e->weight = 0;
 }
 

@@ -18,29 +18,35 @@
 #include "store/pg_internal.h"
 #include "store/pg_q.h"
 #include "store/store.h"
+#include "store/store_web.h"
 
 #define C " COLLATE \"C\""
 
 int
 pg_put_entity(struct store *st, const char *slug, const char *name, const char *kind,
-              const char *aliases, int salience, const char *description, int rank)
+              const char *const *aliases, size_t naliases, int salience,
+              const char *description, int rank)
 {
     struct pgq_args a;
+    char *joined = sq_join(aliases, naliases, '|');
+    int rc;
 
     pgq_init(&a);
     pgq_text(&a, 1, slug);
     pgq_text(&a, 2, name);
     pgq_text(&a, 3, kind);
-    pgq_text(&a, 4, aliases);
+    pgq_text(&a, 4, joined);
     pgq_int(&a, 5, salience);
     pgq_text(&a, 6, description);
     pgq_int(&a, 7, rank);
-    return pgq_exec(st, "INSERT INTO entities (slug, name, kind, aliases, salience,"
-                        " description, rank) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                        " ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name,"
-                        " kind = EXCLUDED.kind, aliases = EXCLUDED.aliases,"
-                        " salience = EXCLUDED.salience, description = EXCLUDED.description,"
-                        " rank = EXCLUDED.rank", &a);
+    rc = pgq_exec(st, "INSERT INTO entities (slug, name, kind, aliases, salience,"
+                      " description, rank) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                      " ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name,"
+                      " kind = EXCLUDED.kind, aliases = EXCLUDED.aliases,"
+                      " salience = EXCLUDED.salience, description = EXCLUDED.description,"
+                      " rank = EXCLUDED.rank", &a);
+    free(joined);
+    return rc;
 }
 
 int
@@ -60,7 +66,7 @@ read_entity(const PGresult *r, int row, struct entity_info *e)
     e->slug = pg_col_str(r, row, 0);
     e->name = pg_col_str(r, row, 1);
     e->kind = pg_col_str(r, row, 2);
-    e->aliases = pg_col_str(r, row, 3);
+    sq_split(pg_col_text(r, row, 3), '|', &e->aliases);
     e->description = pg_col_str(r, row, 4);
     e->salience = (int)pg_col_i64(r, row, 5);
     e->events = pg_col_i64(r, row, 6);
@@ -300,22 +306,26 @@ pg_clear_paths(struct store *st)
 
 int
 pg_put_path(struct store *st, const char *slug, const char *title, const char *level,
-            const char *summary, const char *steps, int rank)
+            const char *summary, const struct path_step *steps, size_t nsteps, int rank)
 {
     struct pgq_args a;
+    char *text = sq_steps_text(steps, nsteps);
+    int rc;
 
     pgq_init(&a);
     pgq_text(&a, 1, slug);
     pgq_text(&a, 2, title);
     pgq_text(&a, 3, level);
     pgq_text(&a, 4, summary);
-    pgq_text(&a, 5, steps);
+    pgq_text(&a, 5, text);
     pgq_int(&a, 6, rank);
-    return pgq_exec(st, "INSERT INTO paths (slug, title, level, summary, steps, rank)"
-                        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO UPDATE SET"
-                        " title = EXCLUDED.title, level = EXCLUDED.level,"
-                        " summary = EXCLUDED.summary, steps = EXCLUDED.steps,"
-                        " rank = EXCLUDED.rank", &a);
+    rc = pgq_exec(st, "INSERT INTO paths (slug, title, level, summary, steps, rank)"
+                      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO UPDATE SET"
+                      " title = EXCLUDED.title, level = EXCLUDED.level,"
+                      " summary = EXCLUDED.summary, steps = EXCLUDED.steps,"
+                      " rank = EXCLUDED.rank", &a);
+    free(text);
+    return rc;
 }
 
 static void
@@ -326,7 +336,7 @@ read_path(const PGresult *r, int row, struct path_info *p)
     p->title = pg_col_str(r, row, 1);
     p->level = pg_col_str(r, row, 2);
     p->summary = pg_col_str(r, row, 3);
-    p->steps = pg_col_str(r, row, 4);
+    sq_steps_read(pg_col_text(r, row, 4), &p->steps, &p->nsteps);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "store/pg_internal.h"
 #include "store/pg_q.h"
+#include "store/store_web.h"
 
 /* Type oids of the catalog (pg_type.dat): fixed since PostgreSQL 7. */
 #define OID_BYTEA 17
@@ -158,31 +159,24 @@ word_byte(unsigned char c)
            c >= 0x80;
 }
 
-/* A byte FTS5 takes in a bareword. */
-static int
-bare_byte(unsigned char c)
-{
-    return word_byte(c) || c == '_';
-}
-
 /*
- * Appends the phrase s[0..n) as tsquery text: its words quoted (they hold
- * only word bytes, so no quote needs escaping), joined by <-> (followed by),
- * the last ending in :* for a prefix. Returns the number of words.
+ * Appends the words of s as tsquery text: each quoted (they hold only word
+ * bytes, so no quote needs escaping), joined by <-> (followed by), the last
+ * ending in :* for a prefix. Returns the number of words.
  */
 static int
-put_phrase(struct buf *b, const char *s, size_t n, int prefix)
+put_phrase(struct buf *b, const char *s, int prefix)
 {
     size_t start = b->len;
     int words = 0;
 
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; s[i];) {
         size_t j = i;
         if (!word_byte((unsigned char)s[i])) {
             i++;
             continue;
         }
-        while (j < n && word_byte((unsigned char)s[j]))
+        while (s[j] && word_byte((unsigned char)s[j]))
             j++;
         buf_puts(b, words ? " <-> '" : "'");
         buf_append(b, s + i, j - i);
@@ -195,9 +189,7 @@ put_phrase(struct buf *b, const char *s, size_t n, int prefix)
     if (prefix)
         buf_puts(b, ":*");
     if (words > 1) { /* (a <-> b) binds as one operand */
-        char *w = xmalloc(b->len - start + 1);
-        memcpy(w, b->data + start, b->len - start);
-        w[b->len - start] = '\0';
+        char *w = xstrdup(b->data + start);
         b->len = start;
         buf_putc(b, '(');
         buf_puts(b, w);
@@ -208,102 +200,28 @@ put_phrase(struct buf *b, const char *s, size_t n, int prefix)
 }
 
 int
-pg_tsquery_from(const char *match, char **out)
+pg_tsquery_from(const struct text_query *t, char **out)
 {
-    struct buf b = BUF_INIT(256);
-    struct buf phrase = BUF_INIT(128);
-    const char *p = match;
-    int operand = 0; /* the last thing written was an operand or ')' */
-    int depth = 0, pending_op = 0;
+    struct buf b = BUF_INIT((size_t)1 << 20);
 
     *out = NULL;
-    if (match == NULL)
-        goto bad;
-    while (*p) {
-        const char *w;
-        size_t n;
-        int prefix = 0;
-        if (strchr(" \t\r\n\f\v", *p)) {
-            p++;
-            continue;
+    if (t == NULL || t->n == 0)
+        return ALM_EINVAL;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t before = b.len;
+        if (b.len)
+            buf_puts(&b, " & ");
+        if (put_phrase(&b, t->v[i].text ? t->v[i].text : "", t->v[i].prefix) == 0) {
+            b.len = before; /* no word: FTS5 matches it everywhere */
+            if (b.data)
+                b.data[b.len] = '\0';
         }
-        if (*p == '(' || *p == ')') {
-            if (*p == '(') {
-                if (operand)
-                    buf_puts(&b, " & ");
-                buf_putc(&b, '(');
-                depth++;
-                operand = 0;
-            } else {
-                if (!operand || --depth < 0)
-                    goto bad;
-                buf_putc(&b, ')');
-            }
-            pending_op = 0;
-            p++;
-            continue;
-        }
-        phrase.len = 0;
-        if (*p == '"') {
-            for (p++;; p++) {
-                if (*p == '\0')
-                    goto bad; /* unterminated string */
-                if (*p == '"' && p[1] == '"') {
-                    buf_putc(&phrase, '"');
-                    p++;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    buf_putc(&phrase, *p);
-                }
-            }
-        } else if (bare_byte((unsigned char)*p)) {
-            for (w = p; bare_byte((unsigned char)*p); p++)
-                ;
-            n = (size_t)(p - w);
-            if (*p != '*' && ((n == 3 && memcmp(w, "AND", 3) == 0) ||
-                              (n == 2 && memcmp(w, "OR", 2) == 0) ||
-                              (n == 3 && memcmp(w, "NOT", 3) == 0))) {
-                if (!operand)
-                    goto bad;
-                buf_puts(&b, *w == 'A' ? " & " : *w == 'O' ? " | " : " & !");
-                operand = 0;
-                pending_op = 1;
-                continue;
-            }
-            buf_append(&phrase, w, n);
-        } else {
-            goto bad; /* FTS5 syntax this translation does not know */
-        }
-        if (*p == '*') {
-            prefix = 1;
-            p++;
-        }
-        {
-            size_t before = b.len;
-            if (operand)
-                buf_puts(&b, " & ");
-            if (put_phrase(&b, phrase.data ? phrase.data : "", phrase.len, prefix) == 0) {
-                /* No word (a phrase of punctuation): FTS5 matches it
-                 * everywhere, so it is left out of the conjunction. */
-                b.len = before;
-                if (b.data)
-                    b.data[b.len] = '\0';
-                continue;
-            }
-        }
-        operand = 1;
-        pending_op = 0;
     }
-    if (depth != 0 || pending_op)
-        goto bad;
-    buf_fini(&phrase);
+    if (buf_cut(&b)) {
+        buf_fini(&b);
+        return ALM_ETOOBIG;
+    }
     *out = xstrdup(buf_cstr(&b));
     buf_fini(&b);
     return ALM_OK;
-bad:
-    buf_fini(&phrase);
-    buf_fini(&b);
-    return ALM_EINVAL;
 }

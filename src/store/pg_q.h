@@ -56,11 +56,27 @@ int pgq_exec(struct store *st, const char *sql, const struct pgq_args *a);
 /* A query of one number (count(*)), into *out. */
 int pgq_count(struct store *st, const char *sql, int64_t *out);
 
-/* The reader's search as an FTS5 query (what the web builds: words,
- * "phrases", prefix*, and FTS5's AND, OR, NOT and parentheses) translated
- * to the text of a tsquery for to_tsquery(PG_TS_CONFIG, ...): a phrase is
- * its words joined by <->, a prefix ends in :*. ALM_EINVAL when malformed;
- * the caller frees *out. */
-int pg_tsquery_from(const char *match, char **out);
+/* The reader's search (store_web.h's text_query: terms, each a phrase of
+ * the words in it, the last a prefix when the term is) as the text of a
+ * tsquery for to_tsquery(PG_TS_CONFIG, ...): a term's words joined by <->
+ * (followed by), the last ending in :* for a prefix, terms joined by &.
+ * Words are what FTS5's unicode61 tokenizer keeps (letters and digits, any
+ * non-ASCII character). ALM_EINVAL for a query of no terms; a term with no
+ * word is left out (FTS5 matches it everywhere). The caller frees *out. */
+struct text_query;
+int pg_tsquery_from(const struct text_query *t, char **out);
+
+/* The columns' text shapes are SQLite's (sqlite_codec.c, engine-free: a
+ * JSON array of reasons, aliases joined by '|', steps as lines, lists
+ * joined by '\n'), so that both engines keep the same text. */
+struct str_list;
+struct event_reason;
+struct path_step;
+void sq_split(const char *s, char sep, struct str_list *out);
+char *sq_join(const char *const *v, size_t n, char sep);
+char *sq_reasons_json(const struct event_reason *v, size_t n);
+void sq_reasons_read(const char *json, struct event_reason **v, size_t *n);
+char *sq_steps_text(const struct path_step *v, size_t n);
+void sq_steps_read(const char *text, struct path_step **v, size_t *n);
 
 #endif

@@ -10,13 +10,13 @@
  * SQLite's BINARY collation orders it; SQLite's NOCASE is lower() of the
  * "C" collation, which folds ASCII letters only, as NOCASE does.
  *
- * Search: the FTS5 query the caller gives is translated into a tsquery
+ * Search: the reader's terms (store_web.h's text_query) become a tsquery
  * (pg_tsquery_from(), pg_q.c) and matched against the items' tsvector
  * column; ts_rank_cd weighs a title hit 4 times a hit in the text or the
  * article, a byline hit half (SQLite's bm25 weights, scaled by 1/4: a
  * tsquery weight may not exceed 1), normalized by the log of the length.
  *
- * The change counter (pg_data_version): PostgreSQL has no PRAGMA
+ * The change token (pg_change_token): PostgreSQL has no PRAGMA
  * data_version. Every statement that writes a table the web shows sends
  * NOTIFY almanac_changed (a statement trigger, pg.c's schema), which
  * PostgreSQL delivers when the transaction commits; the first call LISTENs
@@ -33,6 +33,7 @@
 #include "store/pg_internal.h"
 #include "store/pg_q.h"
 #include "store/store.h"
+#include "store/store_web.h"
 
 /* ---- events ---- */
 
@@ -78,7 +79,7 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int e
         buf_puts(sql, " AND ee.name = $14");
     else if (q->entity)
         buf_printf(sql, " AND %s IN (SELECT event_id FROM event_entities WHERE name = $14)", id);
-    if (q->match)
+    if (q->text)
         buf_puts(sql, " AND i." PG_FTS_COL " @@ " TSQUERY);
     if (q->sync)
         buf_puts(sql, " AND (e.analyzed > $15 OR (e.analyzed = $15 AND e.id > $16))");
@@ -88,7 +89,7 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int e
 static int
 on_events(const struct event_query *q)
 {
-    return q->min_score > 0 || q->kind || q->story || q->match || q->sync;
+    return q->min_score > 0 || q->kind || q->story || q->text || q->sync;
 }
 
 static int
@@ -111,8 +112,8 @@ bind_filters(struct pgq_args *a, const struct event_query *q, char **tsq)
 {
     *tsq = NULL;
     pgq_init(a);
-    if (q->match) {
-        if (pg_tsquery_from(q->match, tsq) != ALM_OK)
+    if (q->text) {
+        if (pg_tsquery_from(q->text, tsq) != ALM_OK)
             return ALM_EINVAL;
         pgq_text(a, 1, *tsq);
     }
@@ -168,11 +169,11 @@ pg_count_matching(struct store *st, const struct event_query *q, int64_t *out)
         where_clause(&sql, q, "ee.event_id", 1);
     } else {
         buf_puts(&sql, " FROM events e");
-        if (on_items(q) || q->match)
+        if (on_items(q) || q->text)
             buf_puts(&sql, " JOIN items i ON i.id = e.id");
         where_clause(&sql, q, "e.id", 0);
     }
-    r = pgq_run(st, buf_cstr(&sql), &a, q->match != NULL, &rc);
+    r = pgq_run(st, buf_cstr(&sql), &a, q->text != NULL, &rc);
     buf_fini(&sql);
     free(tsq);
     if (r == NULL)
@@ -214,7 +215,7 @@ pg_events_per_week(struct store *st, const struct event_query *q, time_t first, 
     }
     pgq_int(&a, 10, (int64_t)first);
     pgq_int(&a, 11, (int64_t)first + (int64_t)nweeks * 604800);
-    r = pgq_run(st, buf_cstr(&sql), &a, q->match != NULL, &rc);
+    r = pgq_run(st, buf_cstr(&sql), &a, q->text != NULL, &rc);
     buf_fini(&sql);
     free(tsq);
     if (r == NULL)
@@ -238,9 +239,9 @@ read_event(const PGresult *r, int row, struct event *e)
     e->score = (int)pg_col_i64(r, row, 18);
     e->kind = pg_col_str(r, row, 19);
     e->summary = pg_col_str(r, row, 20);
-    e->reasons = pg_col_str(r, row, 21);
+    sq_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
     e->story_id = pg_col_i64(r, row, 22);
-    e->guides = pg_col_str(r, row, 23);
+    sq_split(pg_col_text(r, row, 23), '\n', &e->guides);
     e->analyzed = (time_t)pg_col_i64(r, row, 24);
 }
 
@@ -267,7 +268,7 @@ pg_list_events(struct store *st, const struct event_query *q,
 
     if (bind_filters(&a, q, &tsq) != ALM_OK)
         return bad_search(st);
-    if (q->entity && !q->by_score && !q->match && !q->sync) {
+    if (q->entity && !q->by_score && !q->text && !q->sync) {
         /* An entity's newest first: its rows by date, as SQLite walks them. */
         buf_puts(&sql, "SELECT " EVENT_COLS " FROM event_entities ee"
                        " JOIN events e ON e.id = ee.event_id JOIN items i ON i.id = e.id"
@@ -286,7 +287,7 @@ pg_list_events(struct store *st, const struct event_query *q,
     }
     buf_puts(&sql, " LIMIT $10 OFFSET $11");
     bind_page(&a, q);
-    r = pgq_run(st, buf_cstr(&sql), &a, q->match != NULL, &rc);
+    r = pgq_run(st, buf_cstr(&sql), &a, q->text != NULL, &rc);
     buf_fini(&sql);
     free(tsq);
     if (r == NULL)
@@ -331,7 +332,7 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
     PGresult *r;
     int rc, n;
 
-    if (q->match == NULL)
+    if (q->text == NULL)
         return ALM_EINVAL;
     if (bind_filters(&a, q, &tsq) != ALM_OK)
         return bad_search(st);
@@ -569,9 +570,9 @@ pg_last_change(struct store *st, time_t *analyzed, time_t *fetched)
 }
 
 int
-pg_data_version(struct store *st, int64_t *out)
+pg_change_token(struct store *st, struct store_change *out)
 {
-    struct pg_store *pg = (struct pg_store *)(void *)st;
+    struct pg_store *pg = PG(st);
     PGnotify *n;
     int rc;
 
@@ -582,14 +583,13 @@ pg_data_version(struct store *st, int64_t *out)
     }
     /* Notifications that arrived while other queries ran are queued by
      * libpq already; those on the socket are read now. */
-    if (!PQconsumeInput(pg->conn)) {
-        snprintf(pg->err, sizeof(pg->err), "%s", PQerrorMessage(pg->conn));
-        return ALM_ESTORE;
-    }
+    if (!PQconsumeInput(pg->conn))
+        return pg_fail(pg, NULL);
     while ((n = PQnotifies(pg->conn)) != NULL) {
         pg->changes++;
         PQfreemem(n);
     }
-    *out = pg->changes;
+    out->word[0] = (uint64_t)pg->changes;
+    out->word[1] = 0;
     return ALM_OK;
 }

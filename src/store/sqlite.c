@@ -268,6 +268,37 @@ static const char *const migrations[] = {
     "  INSERT INTO items_fts(items_fts, rowid, title, text, article_text, byline)"
     "    VALUES ('delete', old.id, old.title, old.text, old.article_text, old.byline);"
     "END;",
+    /* 14: workers that share the sources (leases.c): who holds a source
+     * and until when (0: nobody), and named leases for work one worker does
+     * at a time (the analysis). */
+    "ALTER TABLE sources ADD COLUMN lease_owner TEXT;"
+    "ALTER TABLE sources ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE leases ("
+    "  name TEXT PRIMARY KEY,"
+    "  owner TEXT NOT NULL,"
+    "  until INTEGER NOT NULL"
+    ");",
+    /* 15: alerts (store/alerts.c): one row per rule and event, made when the event first
+     * matches the rule, so an event alerts once per rule; the row is the
+     * delivery's state: pending (next_try is when it is due), sent, or dead
+     * (a dead letter: attempts ran out). rule is the [alert NAME] of the
+     * configuration; a rule removed from it leaves its rows behind. */
+    "CREATE TABLE alert_deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rule TEXT NOT NULL,"
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL,"
+    "  next_try INTEGER NOT NULL,"
+    "  last_try INTEGER,"
+    "  sent INTEGER,"
+    "  status INTEGER,"
+    "  error TEXT,"
+    "  UNIQUE (rule, event_id)"
+    ");"
+    "CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_try);"
+    "CREATE INDEX alert_deliveries_event ON alert_deliveries(event_id);",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

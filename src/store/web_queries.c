@@ -19,7 +19,37 @@
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
-/* A malformed FTS5 query is the user's mistake, not the store's. */
+/*
+ * The FTS5 query for a text_query (store.h): each term an FTS5 string
+ * ("word", quotes doubled), so no text is FTS5 syntax, followed by '*' for
+ * a prefix; terms separated by spaces (FTS5's implicit AND). A string is a
+ * phrase of the words the tokenizer finds in it, and "word"* makes the
+ * phrase's last word a prefix.
+ */
+static char *
+fts_query(const struct text_query *t)
+{
+    struct buf b = BUF_INIT((size_t)1 << 20);
+
+    for (size_t i = 0; i < t->n; i++) {
+        const char *p = t->v[i].text ? t->v[i].text : "";
+        if (i)
+            buf_putc(&b, ' ');
+        buf_putc(&b, '"');
+        for (; *p; p++) {
+            if (*p == '"')
+                buf_putc(&b, '"');
+            buf_putc(&b, *p);
+        }
+        buf_putc(&b, '"');
+        if (t->v[i].prefix)
+            buf_putc(&b, '*');
+    }
+    return buf_take(&b);
+}
+
+/* A full-text query FTS5 refused (no terms) is the caller's mistake, not
+ * the store's. */
 static int
 search_error(struct store *st)
 {
@@ -38,12 +68,12 @@ search_error(struct store *st)
  * stopped), else the error, ALM_EINVAL for a bad full-text query.
  */
 static int
-finish(struct store *st, sqlite3_stmt *s, int r, const char *match)
+finish(struct store *st, sqlite3_stmt *s, int r, int search)
 {
     int rc = ALM_OK;
 
     if (r != SQLITE_ROW && r != SQLITE_DONE)
-        rc = match ? search_error(st) : sq_fail(st, ALM_ESTORE);
+        rc = search ? search_error(st) : sq_fail(st, ALM_ESTORE);
     sqlite3_finalize(s);
     return rc;
 }
@@ -115,7 +145,7 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
         buf_puts(sql, " AND ee.name = ?14");
     else if (q->entity)
         buf_printf(sql, " AND %s IN (SELECT event_id FROM event_entities WHERE name = ?14)", id);
-    if (q->match)
+    if (q->text)
         buf_puts(sql, " AND items_fts MATCH ?1");
     if (q->sync)
         buf_puts(sql, " AND (e.analyzed > ?15 OR (e.analyzed = ?15 AND e.id > ?16))");
@@ -125,7 +155,7 @@ where_clause(struct buf *sql, const struct event_query *q, const char *id, int g
 static int
 on_events(const struct event_query *q)
 {
-    return q->min_score > 0 || q->kind || q->story || q->match || q->sync;
+    return q->min_score > 0 || q->kind || q->story || q->text || q->sync;
 }
 
 /* Whether q filters on a column of items. */
@@ -147,8 +177,11 @@ entity_only(const struct event_query *q)
 static void
 bind_filters(sqlite3_stmt *s, const struct event_query *q)
 {
-    if (q->match)
-        sq_bind_text(s, 1, q->match);
+    if (q->text) {
+        char *m = fts_query(q->text);
+        sq_bind_text(s, 1, m);
+        free(m);
+    }
     if (q->min_score > 0)
         sqlite3_bind_int(s, 2, q->min_score);
     if (q->source)
@@ -193,7 +226,7 @@ count_clause(struct buf *sql, const struct event_query *q)
         where_clause(sql, q, "g.event_id", GUIDE_DRIVES, W_SCORE_INDEX);
         return;
     }
-    if (q->match)
+    if (q->text)
         buf_puts(sql, " FROM items_fts JOIN events e ON e.id = items_fts.rowid");
     else
         buf_puts(sql, " FROM events e");
@@ -218,7 +251,7 @@ sq_count_matching(struct store *st, const struct event_query *q, int64_t *out)
     bind_filters(s, q);
     r = sqlite3_step(s);
     if (r != SQLITE_ROW)
-        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, q->match);
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, q->text != NULL);
     *out = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
     return ALM_OK;
@@ -246,7 +279,7 @@ sq_events_per_week(struct store *st, const struct event_query *q, time_t first, 
         buf_puts(&sql, " AND ee.published >= ?10 AND ee.published < ?11 GROUP BY w");
     } else {
         buf_puts(&sql, "SELECT (i.published - ?10) / 604800 AS w, count(*)");
-        if (q->match)
+        if (q->text)
             buf_puts(&sql, " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
                            " JOIN events e ON e.id = i.id");
         else if (q->guide && !on_events(q))
@@ -268,7 +301,7 @@ sq_events_per_week(struct store *st, const struct event_query *q, time_t first, 
         if (w >= 0 && w < nweeks)
             counts[w] = sqlite3_column_int(s, 1);
     }
-    return finish(st, s, r, q->match);
+    return finish(st, s, r, q->text != NULL);
 }
 
 /* Reads a row of EVENT_COLS; mirrors event_read() in events.c. */
@@ -280,9 +313,9 @@ read_event(sqlite3_stmt *s, struct event *e)
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);
-    e->reasons = sq_col_str(s, 21);
+    sq_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
     e->story_id = sqlite3_column_int64(s, 22);
-    e->guides = sq_col_str(s, 23);
+    sq_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
     e->analyzed = (time_t)sqlite3_column_int64(s, 24);
 }
 
@@ -294,7 +327,7 @@ sq_list_events(struct store *st, const struct event_query *q,
     sqlite3_stmt *s;
     int r;
 
-    if (q->entity && !q->by_score && !q->match && !q->sync) {
+    if (q->entity && !q->by_score && !q->text && !q->sync) {
         /* An entity's newest first walk its index backwards (name, date,
          * event id) and stop at the limit: no sort of all its events. */
         buf_puts(&sql, "SELECT " EVENT_COLS " FROM event_entities ee"
@@ -307,7 +340,7 @@ sq_list_events(struct store *st, const struct event_query *q,
          * rowid, both descending) and stops at the limit. */
         buf_puts(&sql, "SELECT " EVENT_COLS " FROM events e JOIN items i ON i.id = e.id"
                        " JOIN sources s ON s.id = i.source_id");
-        if (q->match)
+        if (q->text)
             buf_puts(&sql, " JOIN items_fts ON items_fts.rowid = i.id");
         where_clause(&sql, q, "e.id", GUIDE_PROBE,
                      (q->by_score && !q->sync ? W_SCORE_INDEX : 0) | W_SOURCES);
@@ -334,7 +367,7 @@ sq_list_events(struct store *st, const struct event_query *q,
         if (stop)
             break;
     }
-    return finish(st, s, r, q->match);
+    return finish(st, s, r, q->text != NULL);
 }
 
 int
@@ -348,7 +381,7 @@ sq_search_events(struct store *st, const struct event_query *q, const char *open
     sqlite3_stmt *s;
     int r;
 
-    if (q->match == NULL)
+    if (q->text == NULL)
         return ALM_EINVAL;
     /* highlight() gives the whole title marked; snippet() the best window
      * of about 32 tokens of the text, or of the linked article's text when
@@ -383,7 +416,7 @@ sq_search_events(struct store *st, const struct event_query *q, const char *open
         if (stop)
             break;
     }
-    return finish(st, s, r, q->match);
+    return finish(st, s, r, q->text != NULL);
 }
 
 /* ---- guides ---- */
@@ -441,7 +474,7 @@ sq_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
         if (stop)
             break;
     }
-    return finish(st, s, r, NULL);
+    return finish(st, s, r, 0);
 }
 
 int
@@ -530,7 +563,7 @@ sq_list_source_info(struct store *st, int (*fn)(const struct source_info *s, voi
         if (stop)
             break;
     }
-    return finish(st, s, r, NULL);
+    return finish(st, s, r, 0);
 }
 
 int
@@ -560,7 +593,7 @@ sq_last_change(struct store *st, time_t *analyzed, time_t *fetched)
         return ALM_ESTORE;
     r = sqlite3_step(s);
     if (r != SQLITE_ROW)
-        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, NULL);
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, 0);
     if (analyzed)
         *analyzed = sqlite3_column_int64(s, 0);
     if (fetched)
@@ -569,8 +602,10 @@ sq_last_change(struct store *st, time_t *analyzed, time_t *fetched)
     return ALM_OK;
 }
 
+/* PRAGMA data_version: it moves whenever another connection commits
+ * (comparable on this connection only, as store.h's tokens are). */
 int
-sq_data_version(struct store *st, int64_t *out)
+sq_change_token(struct store *st, struct store_change *out)
 {
     sqlite3_stmt *s = sq_prepare(st, "PRAGMA data_version");
     int r;
@@ -579,8 +614,9 @@ sq_data_version(struct store *st, int64_t *out)
         return ALM_ESTORE;
     r = sqlite3_step(s);
     if (r != SQLITE_ROW)
-        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, NULL);
-    *out = sqlite3_column_int64(s, 0);
+        return finish(st, s, r == SQLITE_DONE ? SQLITE_ERROR : r, 0);
+    out->word[0] = (uint64_t)sqlite3_column_int64(s, 0);
+    out->word[1] = 0;
     sqlite3_finalize(s);
     return ALM_OK;
 }

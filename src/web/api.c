@@ -2,9 +2,8 @@
  * api.c - the JSON API: events (with the pages' filters), one event with
  * everything the event page shows, guides, sources and search.
  *
- * Strings go through buf_append_json(); the stored reasons are parsed
- * and printed again with cJSON, so a damaged row cannot break the
- * document.
+ * Strings go through buf_append_json(); an event's reasons (typed, from
+ * the store) are printed with cJSON, their points rounded to hundredths.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -19,6 +18,8 @@
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/http.h"
+#include "store/store.h"
+#include "store/store_web.h"
 #include "web/search_query.h"
 #include "web/render.h"
 
@@ -414,28 +415,22 @@ put_entity(const char *name, const char *kind, int mentions, void *arg)
     return 0;
 }
 
-/* The stored reasons, parsed and printed again: always a valid array. */
+/* The event's reasons as a JSON array, points rounded to two decimals. */
 static void
-put_reasons(struct buf *b, const char *json)
+put_reasons(struct buf *b, const struct event *e)
 {
-    cJSON *in = cJSON_Parse(json ? json : "[]"), *out = cJSON_CreateArray(), *it;
+    cJSON *out = cJSON_CreateArray();
     char *text;
 
-    cJSON_ArrayForEach(it, in) {
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
-        cJSON *o;
-        if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
-            continue;
-        o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "points", round(p->valuedouble * 100) / 100);
-        cJSON_AddStringToObject(o, "text", t->valuestring);
+    for (size_t i = 0; i < e->nreasons; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "points", round(e->reasons[i].points * 100) / 100);
+        cJSON_AddStringToObject(o, "text", e->reasons[i].text);
         cJSON_AddItemToArray(out, o);
     }
     text = cJSON_PrintUnformatted(out);
     buf_puts(b, text ? text : "[]");
     cJSON_free(text);
-    cJSON_Delete(in);
     cJSON_Delete(out);
 }
 
@@ -480,7 +475,7 @@ web_api_event(const struct web_ctx *ctx, const struct web_request *req,
     buf_putc(b, '{');
     api_event_fields(b, ctx, &e);
     buf_puts(b, ",\"reasons\":");
-    put_reasons(b, e.reasons);
+    put_reasons(b, &e);
 
     struct list ents = { .b = b, .ctx = ctx };
     buf_puts(b, ",\"entities\":[");
@@ -830,7 +825,7 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct store *st;
     const char *why;
-    char *match = NULL;
+    struct text_query *match = NULL;
     int limit, offset, rc;
     int64_t total = 0;
 
@@ -856,14 +851,14 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                                                " before the *, and q at most 3 prefixes"
                                              : "q has no words");
     if ((st = web_store(ctx)) == NULL) {
-        free(match);
+        text_query_free(match);
         return api_error(resp, 500, "the store is not available");
     }
     render_filter_query(&f, web_now(ctx), &q);
-    q.match = match;
+    q.text = match;
     rc = store_count_matching(st, &q, &total);
     if (rc != ALM_OK) {
-        free(match);
+        text_query_free(match);
         return rc == ALM_EINVAL ? api_error(resp, 400, "q could not be understood")
                                 : api_error(resp, 500, "the store failed");
     }
@@ -877,7 +872,7 @@ web_api_search(const struct web_ctx *ctx, const struct web_request *req,
     buf_putc(b, ']');
     put_next(b, ctx, "/api/v1/search", &f, text, 0, l.more, limit, offset);
     buf_puts(b, "}\n");
-    free(match);
+    text_query_free(match);
     if (rc != ALM_OK)
         return api_error(resp, 500, "the store failed");
     api_ok(resp, MAX_AGE_LIST, st);

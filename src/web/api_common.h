@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/request.h"
 
 /* {"error":{"status":N,"message":"..."}} with the status (503 when the

@@ -14,7 +14,7 @@
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "present/json.h"
-#include "store/store.h"
+#include "store/store_web.h"
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/entity_view.h"
@@ -46,15 +46,10 @@ put_entity_head(struct buf *b, const struct web_ctx *ctx, const struct entity_in
     buf_puts(b, ",\"kind\":");
     buf_append_json(b, e->kind);
     buf_puts(b, ",\"aliases\":[");
-    for (const char *a = e->aliases ? e->aliases : ""; *a;) {
-        const char *bar = strchr(a, '|');
-        size_t n = bar ? (size_t)(bar - a) : strlen(a);
-        char *one = xstrndup(a, n);
-        if (a != e->aliases)
+    for (size_t i = 0; i < e->aliases.n; i++) {
+        if (i > 0)
             buf_putc(b, ',');
-        buf_append_json(b, one);
-        free(one);
-        a += n + (bar != NULL);
+        buf_append_json(b, e->aliases.v[i]);
     }
     buf_printf(b, "],\"salience\":%d,\"events\":%lld,\"url\":", e->salience,
                (long long)e->events);

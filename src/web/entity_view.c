@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/entity_view.h"
 #include "web/render.h"
 
@@ -99,7 +100,7 @@ take_member(const struct entity_info *e, void *arg)
     m->slug = dup_or_null(e->slug);
     m->name = dup_or_null(e->name);
     m->kind = dup_or_null(e->kind);
-    m->aliases = NULL;
+    m->aliases = (struct str_list){ NULL, 0 };
     m->description = NULL;
     return 0;
 }
@@ -284,15 +285,12 @@ entity_view_describe(struct buf *b, const struct entity_page *p)
     else if (p->family_name)
         buf_printf(b, ", the name of a family of %d model%s", p->nfamily,
                    p->nfamily == 1 ? "" : "s");
-    if (e->aliases && *e->aliases) {
+    if (e->aliases.n > 0) {
         buf_puts(b, ", also called ");
-        for (const char *a = e->aliases; *a;) {
-            const char *bar = strchr(a, '|');
-            size_t n = bar ? (size_t)(bar - a) : strlen(a);
+        for (size_t i = 0; i < e->aliases.n; i++) {
             if (shown++)
-                buf_puts(b, bar ? ", " : " or ");
-            buf_append(b, a, n);
-            a += n + (bar != NULL);
+                buf_puts(b, i + 1 < e->aliases.n ? ", " : " or ");
+            buf_puts(b, e->aliases.v[i]);
         }
     }
     buf_printf(b, ". Named in %lld event%s", (long long)e->events, e->events == 1 ? "" : "s");

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/render.h"
 
 #define ENTITY_CHART_WEEKS 26

@@ -12,6 +12,7 @@
 #include "base/timefmt.h"
 #include "present/digest.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/feeds.h"
 #include "web/render.h"
 

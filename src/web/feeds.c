@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "present/json.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/feeds.h"
 #include "web/render.h"
 
@@ -329,7 +331,7 @@ atom_entry(const struct event *e, void *arg)
         buf_fini(&u);
     }
     buf_puts(b, "\"/>\n");
-    render_each_slug(e->guides, atom_category, &cat);
+    render_each_slug(&e->guides, atom_category, &cat);
     summary_html(&h, fc, e);
     buf_puts(b, "<summary type=\"html\">");
     xml(b, buf_cstr(&h));
@@ -458,7 +460,7 @@ json_item(const struct event *e, void *arg)
     buf_append_json(b, buf_cstr(&who));
     buf_puts(b, "}],\"tags\":[");
     buf_append_json(b, e->kind);
-    json_slugs(b, e->guides, 1);
+    json_slugs(b, &e->guides, 1);
     buf_printf(b, "],\"_almanac\":{\"score\":%d,\"tier\":%d,\"story\":%lld,\"source\":",
                e->score, e->item.tier, (long long)e->story_id);
     buf_append_json(b, e->item.source_slug);

@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/learn_view.h"
 #include "web/render.h"
 
@@ -79,27 +80,20 @@ step_gather(struct store *st, struct step *s)
 int
 learn_path_gather(struct store *st, struct path_info *p, struct path_view *v)
 {
-    const char *line = p->steps ? p->steps : "";
-
     v->p = *p;
     memset(p, 0, sizeof(*p));
-    while (*line && v->n < PATH_MAX_STEPS) {
-        const char *nl = strchr(line, '\n'), *end = nl ? nl : line + strlen(line);
-        const char *b1 = memchr(line, '|', (size_t)(end - line));
-        const char *b2 = b1 ? memchr(b1 + 1, '|', (size_t)(end - b1 - 1)) : NULL;
-        if (b1 && b2) {
-            struct step *s = &v->steps[v->n++];
-            s->entity = strncmp(line, "entity", 6) == 0;
-            s->slug = xstrndup(b1 + 1, (size_t)(b2 - b1 - 1));
-            s->why = xstrndup(b2 + 1, (size_t)(end - b2 - 1));
-            if (render_valid_slug(s->slug)) {
-                int rc = step_gather(st, s);
-                if (rc != ALM_OK)
-                    return rc;
-            }
-            v->minutes += s->minutes;
+    for (size_t i = 0; i < v->p.nsteps && v->n < PATH_MAX_STEPS; i++) {
+        const struct path_step *ps = &v->p.steps[i];
+        struct step *s = &v->steps[v->n++];
+        s->entity = strncmp(ps->kind, "entity", 6) == 0;
+        s->slug = xstrdup(ps->slug);
+        s->why = xstrdup(ps->why);
+        if (render_valid_slug(s->slug)) {
+            int rc = step_gather(st, s);
+            if (rc != ALM_OK)
+                return rc;
         }
-        line = nl ? nl + 1 : end;
+        v->minutes += s->minutes;
     }
     return ALM_OK;
 }
@@ -125,8 +119,13 @@ take_path(const struct path_info *p, void *arg)
         .slug = xstrdup(p->slug), .title = xstrdup(p->title ? p->title : p->slug),
         .level = xstrdup(p->level ? p->level : ""),
         .summary = p->summary ? xstrdup(p->summary) : NULL,
-        .steps = p->steps ? xstrdup(p->steps) : NULL,
+        .steps = p->nsteps ? xcalloc(p->nsteps, sizeof(*copy.steps)) : NULL,
+        .nsteps = p->nsteps,
     };
+
+    for (size_t i = 0; i < p->nsteps; i++)
+        copy.steps[i] = (struct path_step){ xstrdup(p->steps[i].kind), xstrdup(p->steps[i].slug),
+                                            xstrdup(p->steps[i].why) };
 
     if (ps->n == ps->cap) {
         ps->cap = ps->cap ? ps->cap * 2 : 8;

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "store/store.h"
+#include "store/store_web.h"
 
 #define PATH_MAX_STEPS 40
 

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/page.h"
 #include "web/render.h"
 

@@ -2,7 +2,6 @@
  * page_event.c - "/events/ID-slug": one event, its story, reasons, entities
  * and related events.
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/page.h"
 #include "web/pages.h"
 #include "web/render.h"
@@ -229,19 +229,15 @@ story_free(struct story *s)
 static void
 reasons_section(struct buf *b, const struct event *e)
 {
-    cJSON *r = cJSON_Parse(e->reasons ? e->reasons : "[]"), *it;
     int n = 0;
 
     buf_puts(b, "<section class=\"block\" aria-labelledby=\"why\">\n"
                 "<h2 id=\"why\">Why this score</h2>\n<ol class=\"reasons\">\n");
-    cJSON_ArrayForEach(it, r) {
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "points");
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
-        if (!cJSON_IsNumber(p) || !cJSON_IsString(t))
-            continue;
+    for (size_t i = 0; i < e->nreasons; i++) {
+        const struct event_reason *r = &e->reasons[i];
         buf_printf(b, "<li><span class=\"pts%s\">%+.2f</span><span>",
-                   p->valuedouble < 0 ? " neg" : "", p->valuedouble);
-        render_text(b, t->valuestring);
+                   r->points < 0 ? " neg" : "", r->points);
+        render_text(b, r->text);
         buf_puts(b, "</span></li>\n");
         n++;
     }
@@ -249,7 +245,6 @@ reasons_section(struct buf *b, const struct event *e)
         buf_puts(b, "<li>No reasons were recorded.</li>\n");
     buf_printf(b, "<li class=\"total\"><span class=\"pts\">%d</span><span>Score: the sum, a whole"
                   " number from 1 to 10</span></li>\n</ol>\n</section>\n", e->score);
-    cJSON_Delete(r);
 }
 
 struct ents {
@@ -331,7 +326,7 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
     if (gl->n > 0) {
         struct guide_writer w = { b, gl, 0 };
         buf_puts(b, "<ul class=\"chips\">");
-        render_each_slug(e->guides, put_guide_link, &w);
+        render_each_slug(&e->guides, put_guide_link, &w);
         buf_puts(b, "</ul>\n");
     } else {
         buf_puts(b, "<p class=\"none\">This event joins no guide.</p>\n");
@@ -406,7 +401,7 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
 
     /* Everything the page shows is read before its markup is written: the
      * guides' titles (one query), related events, the story, the entities. */
-    render_each_slug(e.guides, count_slug, &nguides);
+    render_each_slug(&e.guides, count_slug, &nguides);
     struct guide_links gl = {
         .slugs = xcalloc((size_t)nguides + 1, sizeof(char *)),
         .titles = xcalloc((size_t)nguides + 1, sizeof(char *)),
@@ -417,7 +412,7 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
     struct ents en = { .b = &ents, .st = st };
     struct story *story = xcalloc(1, sizeof(*story));
 
-    render_each_slug(e.guides, collect_slug, &gl);
+    render_each_slug(&e.guides, collect_slug, &gl);
     rc = gl.n > 0 ? store_list_guides(st, take_title, &gl) : ALM_OK;
     if (rc == ALM_OK)
         rc = store_related_events(st, id, page_put_row, &r);

@@ -11,10 +11,10 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "store/store.h"
+#include "store/store_web.h"
+#include "web/learn_view.h"
 #include "web/page.h"
 #include "web/pages.h"
-#include "web/learn_view.h"
 #include "web/render.h"
 
 static void

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages.h"
@@ -174,7 +175,7 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
     struct event_query q;
     struct store *st;
     const char *why;
-    char *match = NULL;
+    struct text_query *match = NULL;
     time_t now = web_now(ctx);
     int64_t total = 0, pages = 0;
     int rc, status = 200;
@@ -205,29 +206,29 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         }
     }
     render_filter_query(&f, now, &q);
-    q.match = match;
+    q.text = match;
     if (match) {
         rc = store_count_matching(st, &q, &total);
         if (rc == ALM_EINVAL) {
-            free(match);
+            text_query_free(match);
             match = NULL;
-            q.match = NULL;
+            q.text = NULL;
             problem = "That search could not be understood; try plain words.";
         } else if (rc != ALM_OK) {
-            free(match);
+            text_query_free(match);
             return page_fail(ctx, resp, 500, NULL);
         }
         pages = (total + RENDER_PAGE_SIZE - 1) / RENDER_PAGE_SIZE;
         /* A page past the last is a 404 (docs/api.md), found by the count
          * alone: the ranked query is not run for it. */
         if (match && f.page > (pages > 0 ? pages : 1)) {
-            free(match);
+            text_query_free(match);
             return page_fail(ctx, resp, 404, NULL);
         }
     }
     /* An entity or guide of this name answers first, on the first page. */
     if (match && f.page == 1 && answers_gather(st, text, &ans) != ALM_OK) {
-        free(match);
+        text_query_free(match);
         buf_fini(&ans.entities);
         buf_fini(&ans.guides);
         return page_fail(ctx, resp, 500, NULL);
@@ -260,7 +261,7 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
         rc = total > 0 ? store_search_events(st, &q, "\x01", "\x02", put_hit, &h) : ALM_OK;
         buf_puts(b, "</div>\n");
         if (rc != ALM_OK) {
-            free(match);
+            text_query_free(match);
             buf_fini(&ans.entities);
             buf_fini(&ans.guides);
             return page_fail(ctx, resp, 500, NULL);
@@ -273,7 +274,7 @@ web_page_search(const struct web_ctx *ctx, const struct web_request *req,
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_LIST, page_last_analysis(st));
     resp->status = status;
-    free(match);
+    text_query_free(match);
     buf_fini(&ans.entities);
     buf_fini(&ans.guides);
     return 0;

@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "store/store.h"
+#include "store/store_web.h"
 #include "web/page.h"
 #include "web/pages.h"
 #include "web/render.h"

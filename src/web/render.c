@@ -9,10 +9,12 @@
 
 #include "analyze/model.h"
 #include "base/err.h"
-#include "base/url.h"
 #include "base/timefmt.h"
-#include "web/style.h"
+#include "base/url.h"
+#include "store/store.h"
+#include "store/store_web.h"
 #include "web/render.h"
+#include "web/style.h"
 
 /* ---- filters ---- */
 
@@ -555,15 +557,13 @@ render_pager(struct buf *b, const char *prev, const char *next, int page, int64_
 }
 
 void
-render_each_slug(const char *list, void (*fn)(const char *slug, size_t len, void *arg),
-                 void *arg)
+render_each_slug(const struct str_list *list,
+                 void (*fn)(const char *slug, size_t len, void *arg), void *arg)
 {
-    while (list && *list) {
-        const char *end = strchr(list, '\n');
-        size_t len = end ? (size_t)(end - list) : strlen(list);
+    for (size_t i = 0; i < list->n; i++) {
+        size_t len = strlen(list->v[i]);
         if (len > 0)
-            fn(list, len, arg);
-        list = end ? end + 1 : NULL;
+            fn(list->v[i], len, arg);
     }
 }
 

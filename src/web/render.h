@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/request.h"
 
 #define RENDER_PAGE_SIZE 30       /* events per HTML page */
@@ -140,8 +141,8 @@ void render_pager(struct buf *b, const char *prev, const char *next, int page, i
 void render_error_page(const struct web_ctx *ctx, int status, const char *detail,
                        struct web_response *resp);
 
-/* Calls fn for each slug of a '\n'-separated list (an event's guides). */
-void render_each_slug(const char *list, void (*fn)(const char *slug, size_t len, void *arg),
-                      void *arg);
+/* Calls fn for each non-empty slug of a list (an event's guides). */
+void render_each_slug(const struct str_list *list,
+                      void (*fn)(const char *slug, size_t len, void *arg), void *arg);
 
 #endif

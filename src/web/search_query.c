@@ -1,11 +1,12 @@
 /*
- * search_query.c - what a reader typed as an FTS5 query (search_query.h).
+ * search_query.c - what a reader typed as a full-text query (search_query.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/err.h"
+#include "base/xalloc.h"
+#include "store/store_web.h"
 #include "web/search_query.h"
 
 #define SEARCH_MAX_WORDS 32
@@ -24,9 +25,9 @@ utf8_chars(const char *s, size_t n)
 }
 
 int
-web_search_query(const char *text, char **out)
+web_search_query(const char *text, struct text_query **out)
 {
-    struct buf b = BUF_INIT(8 * SEARCH_MAX + 64);
+    struct text_query *q = xcalloc(1, sizeof(*q));
     const char *p = text;
     int words = 0, prefixes = 0;
 
@@ -38,7 +39,7 @@ web_search_query(const char *text, char **out)
         if (n == 0)
             break;
         if (++words > SEARCH_MAX_WORDS) {
-            buf_fini(&b);
+            text_query_free(q);
             return ALM_ETOOBIG;
         }
         /* "agent*" keeps its meaning as a prefix search; other syntax is text.
@@ -47,28 +48,21 @@ web_search_query(const char *text, char **out)
          * query at most SEARCH_MAX_PREFIXES of them. */
         if (n > 1 && p[n - 1] == '*') {
             if (utf8_chars(p, n - 1) < SEARCH_MIN_PREFIX || ++prefixes > SEARCH_MAX_PREFIXES) {
-                buf_fini(&b);
+                text_query_free(q);
                 return ALM_EDENIED;
             }
             prefix = 1;
         }
-        if (b.len)
-            buf_putc(&b, ' ');
-        buf_putc(&b, '"');
-        for (size_t i = 0; i < n - (size_t)prefix; i++) {
-            if (p[i] == '"')
-                buf_putc(&b, '"');
-            buf_putc(&b, p[i]);
-        }
-        buf_putc(&b, '"');
-        if (prefix)
-            buf_putc(&b, '*');
+        q->v = xrealloc(q->v, (q->n + 1) * sizeof(*q->v));
+        q->v[q->n].text = xstrndup(p, n - (size_t)prefix);
+        q->v[q->n].prefix = prefix;
+        q->n++;
         p += n;
     }
-    if (b.len == 0) {
-        buf_fini(&b);
+    if (q->n == 0) {
+        text_query_free(q);
         return ALM_EINVAL;
     }
-    *out = buf_take(&b);
+    *out = q;
     return ALM_OK;
 }

@@ -18,8 +18,8 @@
  * The cache keeps rendered 200s by request target (a handler sees nothing
  * else), for their max-age and at most CACHE_TTL seconds, since pages say
  * "5m ago". It is emptied when the store changes: at most every
- * CACHE_CHECK_MS a request looks at the store's data version, which moves
- * when any other connection commits (an ingest, in this process or not).
+ * CACHE_CHECK_MS a request reads the store's change token, which differs
+ * when anything was committed (an ingest, in this process or not).
  * A page rendered from the old data is never put after that (generations).
  * While one thread renders a missing page, requests for it on the other
  * threads wait, suspended, and are answered from the cache when it is in:
@@ -48,12 +48,13 @@
 #include <zlib.h>
 
 #include "base/buf.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "base/hash.h"
-#include "base/config.h"
-#include "base/xalloc.h"
 #include "base/timefmt.h"
+#include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/access_log.h"
 #include "web/cache.h"
 #include "web/conns.h"
@@ -104,10 +105,10 @@ struct web_server {
     struct web_status status;   /* counters, in flight, stopping: /metrics' */
     struct web_cache *cache;    /* NULL: none */
     pthread_mutex_t watch_lock; /* guards the three below */
-    struct store *watch;        /* reads the store's data version */
-    int64_t version;
+    struct store *watch;        /* reads the store's change token */
+    struct store_change version;
     int have_version;
-    atomic_llong next_check;    /* monotonic ms of the next look at the version */
+    atomic_llong next_check;    /* monotonic ms of the next look at the token */
     pthread_mutex_t flights_lock; /* guards the flights and the render gate */
     struct flight *flights;     /* renders in progress */
     int grounded;               /* stopping: no request waits for a render */
@@ -866,15 +867,16 @@ mono_ms(void)
 
 /*
  * Empties the cache when the store changed. At most every CACHE_CHECK_MS
- * one thread asks the watch connection for the store's data version, which
- * moves whenever another connection commits (an ingest in another process,
- * or run's own). When the version cannot be read, nothing cached is kept.
+ * one thread reads the store's change token through the watch connection
+ * (which only reads); it differs once anything was committed (an ingest in
+ * another process, or run's own). When it cannot be read, nothing cached
+ * is kept.
  */
 static void
 watch_store(struct web_server *s, int64_t now)
 {
     char err[256];
-    int64_t v;
+    struct store_change v;
 
     if (now < atomic_load_explicit(&s->next_check, memory_order_relaxed) ||
         pthread_mutex_trylock(&s->watch_lock) != 0)
@@ -884,8 +886,8 @@ watch_store(struct web_server *s, int64_t now)
         if (s->watch == NULL &&
             store_open_readonly(s->ctx.db_path, &s->watch, err, sizeof(err)) != ALM_OK)
             s->watch = NULL;
-        if (s->watch && store_data_version(s->watch, &v) == ALM_OK) {
-            if (!s->have_version || v != s->version)
+        if (s->watch && store_change_token(s->watch, &v) == ALM_OK) {
+            if (!s->have_version || !store_change_equal(&v, &s->version))
                 web_cache_clear(s->cache);
             s->version = v;
             s->have_version = 1;
@@ -1624,7 +1626,7 @@ web_server_start(const struct web_ctx *ctx, const struct web_server_opts *o,
         s->cache = web_cache_new(mb << 20, CACHE_ENTRY_MAX, CACHE_ENTRIES);
         /* The version the cache starts from; without it the first request looks. */
         if (store_open_readonly(ctx->db_path, &s->watch, err, errlen) == ALM_OK &&
-            store_data_version(s->watch, &s->version) == ALM_OK)
+            store_change_token(s->watch, &s->version) == ALM_OK)
             s->have_version = 1;
         atomic_store(&s->next_check, mono_ms() + CACHE_CHECK_MS);
     }

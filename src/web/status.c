@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "store/store.h"
+#include "store/store_admin.h"
 #include "web/cache.h"
 #include "web/conns.h"
 #include "web/status.h"

@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_web.h"
 #include "web/story_view.h"
 
 struct collect {
@@ -40,8 +41,12 @@ copy_event(struct event *d, const struct event *s)
     d->item.image = s->item.image ? xstrdup(s->item.image) : NULL;
     d->kind = s->kind ? xstrdup(s->kind) : NULL;
     d->summary = s->summary ? xstrdup(s->summary) : NULL;
-    d->reasons = s->reasons ? xstrdup(s->reasons) : NULL;
-    d->guides = s->guides ? xstrdup(s->guides) : NULL;
+    d->nreasons = s->nreasons;
+    d->reasons = s->nreasons ? xcalloc(s->nreasons, sizeof(*d->reasons)) : NULL;
+    for (size_t i = 0; i < s->nreasons; i++)
+        d->reasons[i] = (struct event_reason){ s->reasons[i].points,
+                                               xstrdup(s->reasons[i].text) };
+    str_list_copy(&d->guides, &s->guides);
 }
 
 static int

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "store/store.h"
+#include "store/store_web.h"
 
 #define STORY_VIEW_MAX 200     /* reports read */
 #define STORY_VIEW_BUCKETS 14  /* columns of the coverage chart */

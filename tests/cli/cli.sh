@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/lib.bash"
 
-COMMANDS='ingest fetch parse extract sources analyze events event explain digest opml serve run backup doctor prune'
+COMMANDS='ingest fetch parse extract sources analyze events event explain digest opml serve run backup doctor prune alerts'
 
 begin
 run "$T/v" "$ALMANAC" --version
@@ -71,7 +71,7 @@ run "$T/u" "$ALMANAC" --db "$T/x.db" events --frobnicate
 [ "$rc" -eq 2 ] && grep -q -- "--frobnicate" "$T/u.err" || fail "events --frobnicate: $rc"
 run "$T/u" "$ALMANAC" --db "$T/x.db" sources --frobnicate
 [ "$rc" -eq 2 ] && grep -q -- "--frobnicate" "$T/u.err" || fail "sources --frobnicate: $rc"
-for cmd in ingest fetch parse extract analyze serve run backup doctor prune; do
+for cmd in ingest fetch parse extract analyze serve run backup doctor prune alerts; do
     run "$T/u" "$ALMANAC" --db "$T/x.db" "$cmd" --frobnicate
     [ "$rc" -eq 2 ] || fail "$cmd --frobnicate: exit status $rc"
     grep -q -- "--frobnicate" "$T/u.err" || fail "$cmd --frobnicate: not named: $(errtext "$T/u")"

@@ -154,6 +154,33 @@ static const struct {
       "name = A\nfeed = https://a.example/feed\n", 1, "longer than 64" },
     { "name = A\n", 1, "before any [section]" },
     { "[sources]\nname = A\n", 1, "unknown section [sources]" },
+    { "[alert big]\nmin_score = 11\nwebhook = https://h.example/\n", 2,
+      "min_score: expected a whole number from 1 to 10" },
+    { "[alert Big]\nwebhook = https://h.example/\n", 1, "name: slug may only hold" },
+    { "[alert a]\nwebhook = https://h.example/\n[alert a]\nwebhook = https://h.example/\n",
+      3, "duplicate alert \"a\" (first defined on line 1)" },
+    { "[alert a]\nmin_score = 8\n", 1, "give one target" },
+    { "[alert a]\nwebhook = https://h.example/\nemail = a@b.example\n[smtp]\n"
+      "url = smtp://m.example\nfrom = x@m.example\n", 1, "give one target" },
+    { "[alert a]\nwebhook = ftp://h.example/\n", 2, "webhook: URL must start with http" },
+    { "[alert a]\nkind = lab\n", 2, "unknown kind \"lab\" (expected release" },
+    { "[alert a]\nwebhook = https://h.example/\nquiet_hours = 22:00-22:00\n", 3,
+      "quiet_hours: expected HH:MM-HH:MM" },
+    { "[alert a]\nwebhook = https://h.example/\nsecret_env = MY-KEY\n", 3,
+      "not an environment variable" },
+    { "[alert a]\nemail = a@b.example\n", 0, "no [smtp] section" },
+    { "[alert a]\nemail = a@b.example\r\nBcc: x@y.example\n", 3, "unknown key \"Bcc\"" },
+    { "[alert a]\nemail = <a@b.example>\n", 2, "not an e-mail address" },
+    { "[smtp]\nurl = http://m.example\nfrom = x@m.example\n", 2, "smtp:// or smtps://" },
+    { "[smtp]\nurl = smtp://m.example\n", 1, "[smtp] needs url and from" },
+    { "[smtp]\nurl = smtp://m.example\nfrom = x@m.example\nstarttls = optional\n", 4,
+      "only for a loopback" },
+    { "[smtp]\nurl = smtps://127.0.0.1\nfrom = x@m.example\nstarttls = optional\n", 4,
+      "only for a loopback" },
+    { "[smtp]\nurl = smtp://m.example\nfrom = x@m.example\npassword_env = P\n", 4,
+      "password_env needs user" },
+    { "[smtp]\nurl = smtp://m.example\nfrom = x@m.example\n[smtp]\n", 4,
+      "duplicate [smtp]" },
     { "[almanac\n", 1, "without ]" },
     { "[almanac] junk\n", 1, "text after" },
     { "[almanac]\nconcurrency = 0\n", 2, "concurrency" },
@@ -193,12 +220,70 @@ test_bad(void **state)
         if (rc != ALM_ECONFIG)
             fail_msg("case %zu: accepted", i);
         assert_null(c);
-        snprintf(want, sizeof(want), "bad.conf:%d: ", bad[i].line);
+        if (bad[i].line > 0)
+            snprintf(want, sizeof(want), "bad.conf:%d: ", bad[i].line);
+        else
+            snprintf(want, sizeof(want), "bad.conf: ");
         if (strstr(err, want) == NULL || strstr(err, bad[i].what) == NULL)
             fail_msg("case %zu: got \"%s\", want line %d and \"%s\"", i, err,
                      bad[i].line, bad[i].what);
         assert_int_equal(strncmp(err, path, strlen(path)), 0);
     }
+}
+
+static void
+test_alerts(void **state)
+{
+    struct config *c = NULL;
+    char err[512] = "";
+    const struct alert_rule *r;
+    const char *path = write_tmp("alerts.conf",
+        "[almanac]\n"
+        "[alert \"big-releases\"]\n"
+        "min_score = 8\nkind = release\nguide = agents\nsource = openai\n"
+        "entity = Claude\nquiet_hours = 22:30-07:00\nmax_age = 24\nattempts = 3\n"
+        "webhook = https://hooks.example/x?token=t\nsecret_env = HOOK_KEY\n"
+        "[alert mail]\nemail = me@example.org\n"
+        "[smtp]\nurl = smtp://localhost:2525\nfrom = almanac@example.org\n"
+        "user = u\npassword_env = SMTP_PW\nstarttls = optional\nca_file = /x.pem\nlocal = yes\n");
+
+    (void)state;
+    if (config_load(path, &c, err, sizeof(err)) != ALM_OK)
+        fail_msg("%s", err);
+    assert_int_equal(c->nalerts, 2);
+    r = config_find_alert(c, "big-releases");
+    assert_non_null(r);
+    assert_int_equal(r->min_score, 8);
+    assert_string_equal(r->kind, "release");
+    assert_string_equal(r->guide, "agents");
+    assert_string_equal(r->source, "openai");
+    assert_string_equal(r->entity, "Claude");
+    assert_int_equal(r->quiet_start, 22 * 60 + 30);
+    assert_int_equal(r->quiet_end, 7 * 60);
+    assert_int_equal(r->max_age, 24);
+    assert_int_equal(r->attempts, 3);
+    assert_string_equal(r->secret_env, "HOOK_KEY");
+    assert_null(r->email);
+    r = config_find_alert(c, "mail");
+    assert_non_null(r);
+    assert_int_equal(r->quiet_start, -1);
+    assert_int_equal(r->max_age, 48);
+    assert_int_equal(r->attempts, 5);
+    assert_string_equal(r->email, "me@example.org");
+    assert_null(config_find_alert(c, "nope"));
+    assert_string_equal(c->smtp.url, "smtp://localhost:2525");
+    assert_string_equal(c->smtp.password_env, "SMTP_PW");
+    assert_string_equal(c->smtp.ca_file, "/x.pem");
+    assert_int_equal(c->smtp.starttls_optional, 1);
+    assert_int_equal(c->smtp.local, 1);
+    config_free(c);
+
+    assert_true(config_url_is_loopback("smtp://127.0.0.1:25"));
+    assert_true(config_url_is_loopback("smtp://user@localhost"));
+    assert_true(config_url_is_loopback("smtp://[::1]:25"));
+    assert_false(config_url_is_loopback("smtp://127.0.0.1.evil.example"));
+    assert_false(config_url_is_loopback("smtp://localhost.evil.example"));
+    assert_false(config_url_is_loopback("smtp://mail.example"));
 }
 
 static void
@@ -462,6 +547,7 @@ main(void)
         cmocka_unit_test(test_shipped),
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_good),
+        cmocka_unit_test(test_alerts),
         cmocka_unit_test(test_dir_rule),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_replace),

@@ -1,8 +1,9 @@
 /*
- * tests/unit/pg_tsquery.c - the reader's search (the FTS5 query the web
- * builds) as PostgreSQL tsquery text: words, "phrases" (words joined by
- * <->), prefix* (:*), FTS5's AND, OR, NOT and parentheses; malformed
- * queries are ALM_EINVAL. No server is needed: this is text.
+ * tests/unit/pg_tsquery.c - the reader's search (store_web.h's text_query)
+ * as PostgreSQL tsquery text: a term is a phrase of its words (<->), a
+ * prefix term's last word ends in :*, terms are joined by &; words are
+ * what FTS5's unicode61 tokenizer keeps. No terms is ALM_EINVAL. No server
+ * is needed: this is text.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,89 +14,82 @@
 
 #include "base/err.h"
 #include "store/pg_q.h"
+#include "store/store_web.h"
 
+/* terms: "word" or "word*" (a prefix) */
 static void
-expect(const char *match, const char *want)
+expect(const char *const *terms, size_t n, const char *want)
 {
+    struct text_term v[8];
+    struct text_query q = { v, n };
+    char bufs[8][64];
     char *out = NULL;
 
-    assert_int_equal(pg_tsquery_from(match, &out), ALM_OK);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(terms[i]);
+        memcpy(bufs[i], terms[i], len + 1);
+        v[i].prefix = len > 1 && bufs[i][len - 1] == '*';
+        if (v[i].prefix)
+            bufs[i][len - 1] = '\0';
+        v[i].text = bufs[i];
+    }
+    assert_int_equal(pg_tsquery_from(&q, &out), ALM_OK);
     assert_non_null(out);
     if (strcmp(out, want) != 0)
-        fail_msg("%s -> [%s], want [%s]", match, out, want);
+        fail_msg("%s... -> [%s], want [%s]", terms[0], out, want);
     free(out);
 }
 
+#define E(want, ...) \
+    do { \
+        const char *t_[] = { __VA_ARGS__ }; \
+        expect(t_, sizeof(t_) / sizeof(t_[0]), want); \
+    } while (0)
+
 static void
-refused(const char *match)
+test_terms(void **state)
 {
+    (void)state;
+    E("'claude'", "claude");
+    E("'open' & 'weights'", "open", "weights");
+    E("'agent':*", "agent*");
+    E("'agent':* & 'tool'", "agent*", "tool");
+    E("('model' <-> 'release')", "model release");
+    E("('model' <-> 'release':*)", "model release*");
+    /* a word FTS5 splits is a phrase of its parts */
+    E("('gpt' <-> '4o')", "gpt-4o");
+    E("('claude' <-> 's')", "claude's");
+    /* quotes and tsquery syntax are separators, never syntax */
+    E("('say' <-> 'hi')", "say\"hi");
+    E("('a' <-> 'b' <-> 'c')", "a'b|c");
+    E("('x' <-> 'y')", "x & !y");
+    /* non-ASCII letters are word characters */
+    E("'café'", "café");
+    /* a term of punctuation alone is left out */
+    E("'model'", "--", "model");
+    E("", "--");
+}
+
+static void
+test_no_terms(void **state)
+{
+    struct text_query q = { NULL, 0 };
     char *out = (char *)"untouched";
 
-    if (pg_tsquery_from(match, &out) != ALM_EINVAL)
-        fail_msg("%s was taken as [%s]", match, out ? out : "(null)");
+    (void)state;
+    assert_int_equal(pg_tsquery_from(NULL, &out), ALM_EINVAL);
     assert_null(out);
-}
-
-/* What web_search_query() builds: each word quoted, a prefix's * outside. */
-static void
-test_web_queries(void **state)
-{
-    (void)state;
-    expect("\"claude\"", "'claude'");
-    expect("\"open\" \"weights\"", "'open' & 'weights'");
-    expect("\"agent\"*", "'agent':*");
-    expect("\"agent\"* \"tool\"", "'agent':* & 'tool'");
-    /* a word FTS5 splits is a phrase of its parts */
-    expect("\"gpt-4o\"", "('gpt' <-> '4o')");
-    expect("\"claude's\"", "('claude' <-> 's')");
-    /* a quote inside a word ("" in FTS5) separates, as FTS5's tokenizer does */
-    expect("\"say\"\"hi\"", "('say' <-> 'hi')");
-    /* non-ASCII letters are word characters */
-    expect("\"café\"", "'café'");
-    /* punctuation alone is no word: left out */
-    expect("\"--\" \"model\"", "'model'");
-    expect("\"--\"", "");
-}
-
-static void
-test_fts5_syntax(void **state)
-{
-    (void)state;
-    expect("\"model release\"", "('model' <-> 'release')");
-    expect("\"model release\"*", "('model' <-> 'release':*)");
-    expect("claude OR gemini", "'claude' | 'gemini'");
-    expect("claude AND gemini", "'claude' & 'gemini'");
-    expect("claude NOT gemini", "'claude' & !'gemini'");
-    expect("(claude OR gemini) release", "('claude' | 'gemini') & 'release'");
-    expect("agent*", "'agent':*");
-    /* lower-case operators are words, as in FTS5 */
-    expect("and or", "'and' & 'or'");
-}
-
-static void
-test_malformed(void **state)
-{
-    (void)state;
-    refused(NULL);
-    refused("\"unterminated");
-    refused("OR claude");
-    refused("claude AND");
-    refused("claude NOT");
-    refused("(claude");
-    refused("claude)");
-    refused("()");
-    refused("title:claude");
-    refused("claude + gemini");
-    refused("'claude'");
+    out = (char *)"untouched";
+    assert_int_equal(pg_tsquery_from(&q, &out), ALM_EINVAL);
+    assert_null(out);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_web_queries),
-        cmocka_unit_test(test_fts5_syntax),
-        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_no_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

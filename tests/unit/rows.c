@@ -12,6 +12,7 @@
 
 #include "ingest/rows.h"
 #include "parse/feed.h"
+#include "store/store_ingest.h"
 
 #define FEED_URL "https://example.org/blog/feed.xml"
 

@@ -26,8 +26,10 @@
 #include "parse/date.h"
 #include "parse/feed.h"
 #include "store/store.h"
-#include "web/routes.h"
+#include "store/store_analyze.h"
+#include "store/store_ingest.h"
 #include "web/request.h"
+#include "web/routes.h"
 #include "web/story_view.h"
 
 #define CONFIG "etc/almanac.conf"
@@ -1079,8 +1081,9 @@ test_entity_hostile(void **state)
     sqlite3 *db = raw_db();
 
     (void)state;
+    static const char *const aliases[] = { "<b>x</b>", "\"y\"" };
     assert_int_equal(store_put_entity(writer, "zz-hostile-entity", "<script>alert(6)</script>",
-                                      "lab", "<b>x</b>|\"y\"", 3, "<img src=x onerror=alert(7)>",
+                                      "lab", aliases, 2, 3, "<img src=x onerror=alert(7)>",
                                       9999), ALM_OK);
     snprintf(sql, sizeof(sql), "INSERT INTO event_entities (event_id, name, kind, mentions,"
                                " in_title) VALUES (%lld, '<script>alert(6)</script>', 'lab', 1, 0)",
@@ -1345,11 +1348,14 @@ test_learn(void **state)
     assert_int_equal(a->r.status, 404);
     done(a);
 
+    struct path_step psteps[] = {
+        { "guide", "no-such-guide", "<b>why</b>" },
+        { "entity", "anthropic", "\"quoted\" & more" },
+        { "guide", "../../etc", "nope" },
+    };
     assert_int_equal(store_put_path(writer, "zz-hostile-path", "<script>alert(8)</script>",
-                                    "beginner", "<img src=x onerror=alert(9)>",
-                                    "guide|no-such-guide|<b>why</b>\n"
-                                    "entity|anthropic|\"quoted\" & more\n"
-                                    "guide|../../etc|nope\n", 99), ALM_OK);
+                                    "beginner", "<img src=x onerror=alert(9)>", psteps, 3, 99),
+                     ALM_OK);
     a = get("/learn/zz-hostile-path");
     assert_int_equal(a->r.status, 200);
     assert_lacks(body(a), "<script>alert");
