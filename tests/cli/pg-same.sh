@@ -150,16 +150,19 @@ end "every page, event page and API answer the same on both ($(grep -o '[0-9,]* 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-serve() { # DB LOG: starts a server, prints its port
-    local p; p=$(free_port)
-    "$ALMANAC" --config "$conf" --db "$1" serve --listen "127.0.0.1:$p" >"$2" 2>&1 &
+# serve DB LOG: starts a server (not in a subshell: stop_all must know its
+# pid), its port in $sport
+serve() {
+    sport=$(free_port)
+    "$ALMANAC" --config "$conf" --db "$1" serve --listen "127.0.0.1:$sport" >"$2" 2>&1 &
     spids+=($!)
-    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/healthz" && break; sleep 0.1; done
-    echo "$p"
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$sport/healthz" && break; sleep 0.1; done
 }
 begin
-psq=$(serve "$T/sq.db" "$T/sq.serve")
-ppg=$(serve "$dsn" "$T/pg.serve")
+serve "$T/sq.db" "$T/sq.serve"
+psq=$sport
+serve "$dsn" "$T/pg.serve"
+ppg=$sport
 queries=(claude agents "open weights" '"model release"' openai anthropic llama safety
          "export controls" benchmark reasoning robotics gemini mistral chips copyright
          'agent*' "hugging face" fine-tuning "state of the art" "AND OR")
