@@ -144,6 +144,11 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     if (res.fetches == 0) {
         printf("nothing to do: no source is due%s\n",
                o.snapshot ? " (no source has a snapshot)" : "");
+        /* A worker may find items other workers stored while someone else
+         * was analysing: it analyses them now. */
+        if (o.worker && !c->no_analyze && store_count_events(c->st, &events) == ALM_OK &&
+            store_count_items(c->st, 0, &items) == ALM_OK && events < items)
+            return analyse_as_worker(c, o.worker);
         return 0;
     }
     if (live)

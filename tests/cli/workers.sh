@@ -60,11 +60,14 @@ if [ "$rc" -ne 0 ] || [ "${ref_items:-0}" -lt 100 ]; then
 fi
 touch "$T/requests.log"
 
+# Long enough for the survivors to finish (and analyse) on a loaded machine
+# before it runs out: the next check needs the killed worker's claims held.
+lease=30
 begin
 wpids=
 for w in 1 2 3 4; do
     "$ALMANAC" --config "$T/workers.conf" --db "$db" ingest --worker --worker-id "w$w" \
-        --lease 10 >"$T/w$w.out" 2>"$T/w$w.err" </dev/null &
+        --lease "$lease" >"$T/w$w.out" 2>"$T/w$w.err" </dev/null &
     wpids="$wpids $!"
 done
 set -- $wpids
@@ -72,6 +75,7 @@ set -- $wpids
 sleep 1.5
 kill -9 "$1"
 killed_at=$(date +%s)
+claimed_by=$((killed_at - 2)) # its last claim was made before the kill
 for p in $2 $3 $4; do wait "$p" || fail "a worker failed: $(cat "$T"/w*.err | head -c 300)"; done
 wait "$1" 2>/dev/null
 wpids=
@@ -81,16 +85,24 @@ held=$(grep '^/feed/' "$T/requests.log" | grep -v 'ref=1' | wc -l)
 end "four workers, one killed with SIGKILL mid-lease: the others finish" "($held of 24 fetched)"
 
 begin
+started=$(date +%s)
 run "$T/early" "$ALMANAC" --config "$T/workers.conf" --db "$db" ingest --worker --worker-id w5 \
     --no-analyze
 after_early=$(grep '^/feed/' "$T/requests.log" | grep -v 'ref=1' | wc -l)
-[ "$after_early" -eq "$held" ] ||
-    fail "a worker fetched a source whose lease had not run out ($held -> $after_early)"
-end "a source another worker holds is not fetched while its lease lasts"
+if [ $((started - claimed_by)) -ge "$lease" ]; then
+    # The machine was too slow for the lease to outlast the survivors: the
+    # claims may have run out, which is what they are for.
+    skip "a source another worker holds is not fetched while its lease lasts" \
+        "the survivors took $((started - claimed_by)) s, the lease $lease s"
+else
+    [ "$after_early" -eq "$held" ] ||
+        fail "a worker fetched a source whose lease had not run out ($held -> $after_early)"
+    end "a source another worker holds is not fetched while its lease lasts"
+fi
 
 begin
-# The killed worker's last claim ran out 10 s after it was made (before the kill).
-wait_s=$((killed_at + 11 - $(date +%s)))
+# The killed worker's last claim runs out $lease s after it was made (before the kill).
+wait_s=$((killed_at + lease + 1 - $(date +%s)))
 [ "$wait_s" -gt 0 ] && sleep "$wait_s"
 run "$T/late" "$ALMANAC" --config "$T/workers.conf" --db "$db" ingest --worker --worker-id w6
 [ "$rc" -eq 0 ] || fail "takeover worker: rc=$rc $(errtext "$T/late")"
@@ -137,4 +149,5 @@ n_events=$("$ALMANAC" --config "$T/workers.conf" --db "$db" events --json --limi
 end "nothing lost or doubled: the same items as one ingest, each analysed once" \
     "($(cat "$T/check") items)"
 
+[ -n "${WORKERS_KEEP:-}" ] && cp -r "$T" "$WORKERS_KEEP"
 finish
