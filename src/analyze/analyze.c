@@ -168,7 +168,7 @@ struct work {
     int novel;                /* first to name one of its specific entities */
     int article;              /* text is the linked article's, not the feed's */
     time_t published;
-    char *title, *text, *url, *source_name, *source_author, *source_kind, *hash;
+    char *title, *text, *url, *cats, *source_name, *source_author, *source_kind, *hash;
     struct entity_hit *hits;
     size_t nhits;
     enum event_kind kind;
@@ -193,6 +193,7 @@ work_fini(struct work *w)
     free(w->title);
     free(w->text);
     free(w->url);
+    free(w->cats);
     free(w->source_name);
     free(w->source_author);
     free(w->source_kind);
@@ -233,6 +234,7 @@ analysis_input(const struct work *w, struct analysis_input *in)
     in->title = w->title;
     in->text = w->text;
     in->url = w->url;
+    in->categories = w->cats;
     in->source_name = w->source_name;
     in->source_author = w->source_author;
     in->source_kind = w->source_kind;
@@ -320,6 +322,7 @@ work_fill(struct work *w, const struct item *it, const char *hash)
         w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
     }
     w->url = it->url ? xstrdup(it->url) : NULL;
+    w->cats = it->categories ? xstrdup(it->categories) : NULL;
     w->source_name = xstrdup(it->source_name);
     w->source_author = xstrdup(it->source_author);
     w->source_kind = xstrdup(it->source_kind);

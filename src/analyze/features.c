@@ -15,7 +15,7 @@
 static const char *const dense_names[F_COUNT] = { FEATURES_DENSE(FEATURES_NAME) };
 #undef FEATURES_NAME
 
-static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e', 's', 'u' };
+static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e', 's', 'u', 'c' };
 
 const char *
 features_name(int id)
@@ -281,6 +281,39 @@ url_features(const char *url, struct features *f)
     }
 }
 
+/* The feed's categories of the item, at most eight, each "cat=" and its name
+ * folded to lower case with its spaces trimmed: ["Policy"] -> "cat=policy". */
+static void
+category_features(const char *json, struct features *f)
+{
+    const char *p = json;
+    int taken = 0;
+
+    while (p && *p && taken < 8) {
+        char w[64] = "cat=";
+        size_t n = 4;
+        if ((p = strchr(p, '"')) == NULL)
+            break;
+        for (p++; *p && *p != '"'; p++) {
+            char c = *p;
+            if (c == '\\' && p[1])
+                c = *++p;
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (n + 1 < sizeof(w) && !(c == ' ' && (n == 4 || w[n - 1] == ' ')))
+                w[n++] = c;
+        }
+        while (n > 4 && w[n - 1] == ' ')
+            n--;
+        if (*p == '"')
+            p++;
+        if (n > 4) {
+            add_sparse(f, NS_CAT, w, n, ns_hash(NS_CAT, w, n));
+            taken++;
+        }
+    }
+}
+
 static void
 source_features(const struct analysis_input *in, double *d)
 {
@@ -364,6 +397,7 @@ features_make(const struct analysis_input *in, const struct tokens *title,
     hash_words(out, body, FEATURES_LEAD_WORDS, NS_LEAD, stem, 0);
     shape_features(in->title, title, d);
     url_features(in->url, out);
+    category_features(in->categories, out);
 }
 
 int

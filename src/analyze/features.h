@@ -66,8 +66,9 @@ enum feature_id { FEATURES_DENSE(FEATURES_ID) F_COUNT };
 
 /* Where a sparse feature came from: it says which words explain a score.
  * NS_URL: the link's host and directories ("host=arxiv.org", "dir=research"),
+ * NS_CAT: the feed's categories of the item ("cat=research", "cat=customers"),
  * read by the kind model only. */
-enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_SOURCE, NS_URL, NS_COUNT };
+enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_SOURCE, NS_URL, NS_CAT, NS_COUNT };
 
 struct sparse_feature {
     uint32_t bucket;

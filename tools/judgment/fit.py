@@ -48,13 +48,14 @@ def read_features(path):
 
 
 def kind_only(name):
-    """The title's shapes and the link's host and directories: evidence of an
+    """The title's shapes, the link's host and directories and the feed's
+    categories: evidence of an
     item's kind, read by the kind model only (no importance or AI weight)."""
-    return name.startswith(("shape:", "u:"))
+    return name.startswith(("shape:", "u:", "c:"))
 
 
 def col_scale(name):
-    return 1.0 if (len(name) > 1 and name[0] in "tplesu" and name[1] == ":" and
+    return 1.0 if (len(name) > 1 and name[0] in "tplesuc" and name[1] == ":" and
                    name[2:].isdigit()) else DENSE_SCALE
 
 
