@@ -172,6 +172,7 @@ struct work {
     struct entity_hit *hits;
     size_t nhits;
     enum event_kind kind;
+    int roundup;              /* read as a digest by the classifier or the rule reader */
     struct judge_item judged;   /* kind, about AI, importance before stories */
     char *features;             /* the features as text, when they are written out */
     struct guide_hit *gh;     /* the guides it joins */
@@ -357,6 +358,10 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
         features_make(&in, &tt, &bt, w->hits, w->nhits, rule, stem, f);
         judge_item(a->judge, f, &in, &w->judged);
         w->kind = w->judged.kind;
+        /* Stories take a digest only as a copy: a roundup is one when either
+         * reader says so (the classifier reads a list of headlines as a release
+         * now and then). */
+        w->roundup = w->kind == KIND_DIGEST || rule == KIND_DIGEST;
         if (a->features) {
             struct buf fb = BUF_INIT((size_t)1 << 16);
             features_format(f, &fb);
@@ -614,7 +619,7 @@ cluster(struct run *r)
             d.nterms = w->nterms;
             d.ntitle = w->ntitle;
             d.simhash = w->simhash;
-            d.weak = w->kind == KIND_DIGEST;
+            d.weak = w->roundup;
             d.title_key = w->title_key;
             d.specific = w->ent_ids;
             d.nspecific = w->nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
@@ -990,7 +995,7 @@ relate(struct run *r, int *lists)
         related_add(ix, &d);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
                                                   w->org, w->published,
-                                                  w->kind == KIND_DIGEST, w->ent_ids, w->nhits,
+                                                  w->roundup, w->ent_ids, w->nhits,
                                                   w->nspecific };
     }
     qsort(rw.keys, rw.nkeys, sizeof(*rw.keys), cmp_title_key);
