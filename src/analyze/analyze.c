@@ -169,10 +169,11 @@ struct work {
     int novel;                /* first to name one of its specific entities */
     int article;              /* text is the linked article's, not the feed's */
     time_t published;
-    char *title, *text, *source_name, *source_author, *source_kind, *hash;
+    char *title, *text, *url, *cats, *source_name, *source_author, *source_kind, *hash;
     struct entity_hit *hits;
     size_t nhits;
     enum event_kind kind;
+    int roundup;              /* read as a digest by the classifier or the rule reader */
     struct judge_item judged;   /* kind, about AI, importance before stories */
     char *features;             /* the features as text, when they are written out */
     struct guide_hit *gh;     /* the guides it joins */
@@ -193,6 +194,8 @@ work_fini(struct work *w)
 {
     free(w->title);
     free(w->text);
+    free(w->url);
+    free(w->cats);
     free(w->source_name);
     free(w->source_author);
     free(w->source_kind);
@@ -232,6 +235,8 @@ analysis_input(const struct work *w, struct analysis_input *in)
     in->id = w->id;
     in->title = w->title;
     in->text = w->text;
+    in->url = w->url;
+    in->categories = w->cats;
     in->source_name = w->source_name;
     in->source_author = w->source_author;
     in->source_kind = w->source_kind;
@@ -318,6 +323,8 @@ work_fill(struct work *w, const struct item *it, const char *hash)
     } else {
         w->text = xstrndup(it->text ? it->text : "", blen < BODY_SCAN ? blen : BODY_SCAN);
     }
+    w->url = it->url ? xstrdup(it->url) : NULL;
+    w->cats = it->categories ? xstrdup(it->categories) : NULL;
     w->source_name = xstrdup(it->source_name);
     w->source_author = xstrdup(it->source_author);
     w->source_kind = xstrdup(it->source_kind);
@@ -352,6 +359,10 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
         features_make(&in, &tt, &bt, w->hits, w->nhits, rule, stem, f);
         judge_item(a->judge, f, &in, &w->judged);
         w->kind = w->judged.kind;
+        /* Stories take a digest only as a copy: a roundup is one when either
+         * reader says so (the classifier reads a list of headlines as a release
+         * now and then). */
+        w->roundup = w->kind == KIND_DIGEST || rule == KIND_DIGEST;
         if (a->features) {
             struct buf fb = BUF_INIT((size_t)1 << 16);
             features_format(f, &fb);
@@ -607,7 +618,7 @@ cluster(struct run *r)
             d.nterms = w->nterms;
             d.ntitle = w->ntitle;
             d.simhash = w->simhash;
-            d.weak = w->kind == KIND_DIGEST;
+            d.weak = w->roundup;
             d.title_key = w->title_key;
             d.specific = w->ent_ids;
             d.nspecific = w->nspecific = keep_specific(r->a, w->ent_ids, w->nhits);
@@ -989,7 +1000,7 @@ relate(struct run *r, int *lists)
         related_add(ix, &d);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
                                                   w->org, w->published,
-                                                  w->kind == KIND_DIGEST, w->ent_ids, w->nhits,
+                                                  w->roundup, w->ent_ids, w->nhits,
                                                   w->nspecific };
     }
     qsort(rw.keys, rw.nkeys, sizeof(*rw.keys), cmp_title_key);

@@ -15,7 +15,7 @@
 static const char *const dense_names[F_COUNT] = { FEATURES_DENSE(FEATURES_NAME) };
 #undef FEATURES_NAME
 
-static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e', 's' };
+static const char ns_tag[NS_COUNT] = { 't', 'p', 'l', 'e', 's', 'u', 'c' };
 
 const char *
 features_name(int id)
@@ -134,6 +134,186 @@ hash_words(struct features *f, const struct tokens *t, size_t limit, enum featur
     }
 }
 
+/* Whether one of the cues is in the title (any place), or, with first, begins it. */
+static int
+title_cue(const struct tokens *title, const char *const *cues, size_t n, int first)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t at = kind_cue(title, SIZE_MAX, cues[i]);
+        if (at > 0 && (!first || at == 1))
+            return 1;
+    }
+    return 0;
+}
+
+#define TITLE_CUE(d, id, title, first, ...)                                        \
+    do {                                                                           \
+        static const char *const cues_[] = { __VA_ARGS__ };                        \
+        (d)[id] = title_cue(title, cues_, LEN(cues_), first);                      \
+    } while (0)
+
+/* The shapes of a title an editor reads a kind from: "Introducing X", "X is now
+ * available", "How we...", "[paper title]: ...", "Q&A", "Webinar", a list of
+ * headlines ("A, B, C"), words of security, policy, customers, money, papers. */
+static void
+shape_features(const char *raw, const struct tokens *t, double *d)
+{
+    int commas = 0, version = 0, number = 0;
+
+    TITLE_CUE(d, F_SH_INTRO, t, 1, "introducing", "announcing", "meet", "presenting",
+              "unveiling", "welcome", "say hello");
+    TITLE_CUE(d, F_SH_AVAILABLE, t, 0, "now available", "generally available", "is available",
+              "are available", "available in", "available on", "now supports", "now in",
+              "launches", "launch", "launching", "released", "release", "releases", "is here",
+              "are here", "rolling out", "new in", "now open", "open sourcing", "open source");
+    TITLE_CUE(d, F_SH_ASKS, t, 1, "how", "why", "what", "when", "where", "who", "can", "should",
+              "is", "are", "does", "do", "will");
+    TITLE_CUE(d, F_SH_HOWTO, t, 0, "how to", "guide", "tutorial", "step by step",
+              "getting started", "get started", "build", "building", "best practices", "tips",
+              "deploy", "deploying", "fine tuning", "fine tune", "walkthrough", "cookbook",
+              "hands on", "course", "lesson", "using", "with");
+    TITLE_CUE(d, F_SH_TALK, t, 0, "interview", "podcast", "episode", "conversation",
+              "fireside chat", "ama", "ep", "talks with", "in conversation");
+    TITLE_CUE(d, F_SH_EVENT, t, 0, "webinar", "summit", "conference", "meetup", "join us",
+              "event", "events", "workshop", "keynote", "livestream", "register", "booth",
+              "hackathon", "recap");
+    TITLE_CUE(d, F_SH_ISSUE, t, 0, "issue", "issue #", "weekly", "roundup", "round up",
+              "newsletter", "this week", "digest", "last week", "week in", "highlights",
+              "news and insights", "the batch", "import ai", "links");
+    TITLE_CUE(d, F_SH_SECURITY, t, 0, "security", "secure", "securing", "vulnerability",
+              "vulnerabilities", "attack", "attacks", "threat", "threats", "malware", "exploit",
+              "exploits", "jailbreak", "jailbreaks", "red team", "red teaming", "cyber",
+              "cybersecurity", "phishing", "disrupting", "misuse", "malicious",
+              "influence operations", "fraud", "scam", "scams", "prompt injection", "abuse",
+              "espionage", "hacking", "hackers", "breach");
+    TITLE_CUE(d, F_SH_POLICY, t, 0, "policy", "policies", "regulation", "regulations",
+              "regulatory", "act", "law", "laws", "government", "governments", "senate",
+              "congress", "commission", "testimony", "comments", "executive order", "export",
+              "export controls", "election", "elections", "legislation", "bill", "governance",
+              "public sector", "federal", "white house", "parliament", "ministry", "treaty",
+              "lawmakers", "court", "ruling", "lawsuit", "copyright", "national security");
+    TITLE_CUE(d, F_SH_CUSTOMER, t, 0, "customer", "customers", "case study", "customer story",
+              "uses", "partner", "partners", "partnership", "powered by", "helps", "how",
+              "transforms", "scales");
+    TITLE_CUE(d, F_SH_BUSINESS, t, 0, "raises", "raised", "funding", "acquires", "acquire",
+              "acquisition", "acquired", "series a", "series b", "series c", "series d",
+              "valuation", "deal", "ipo", "revenue", "investment", "invests", "hires",
+              "appoints", "joins", "office", "offices", "expands", "expansion", "opens",
+              "ceo", "billion", "million", "board", "layoffs", "stock", "shares");
+    TITLE_CUE(d, F_SH_RESEARCH, t, 0, "paper", "papers", "study", "findings", "benchmark",
+              "dataset", "towards", "toward", "via", "scaling", "evaluating", "understanding",
+              "measuring", "learning", "neural", "analysis of", "we find", "arxiv", "theory",
+              "interpretability", "alignment", "emergent", "probing", "mechanistic");
+    for (const char *p = raw; p && *p; p++) {
+        commas += *p == ',';
+        if (*p >= '0' && *p <= '9' && p[1] == '.' && p[2] >= '0' && p[2] <= '9')
+            version = 1;
+        if ((*p == 'v' || *p == 'V') && p[1] >= '0' && p[1] <= '9' &&
+            (p == raw || p[-1] == ' ' || p[-1] == '-'))
+            version = 1;
+        if (*p == '#' && p[1] >= '0' && p[1] <= '9')
+            number = 1;
+    }
+    d[F_SH_COLON] = raw && (strchr(raw, ':') || strstr(raw, " - ") || strstr(raw, " | "));
+    d[F_SH_QUESTION] = raw && *raw && raw[strlen(raw) - 1] == '?';
+    d[F_SH_VERSION] = version;
+    d[F_SH_LIST] = commas >= 2;
+    if (number)
+        d[F_SH_ISSUE] = 1;
+    if (raw && (strstr(raw, "Q&A") || strstr(raw, "Q&amp;A")))
+        d[F_SH_TALK] = 1;
+}
+
+/* One "host=..." or "dir=..." feature of the link, folded to lower case. */
+static void
+add_url_part(struct features *f, const char *tag, const char *s, size_t n)
+{
+    char w[80];
+    size_t k = strlen(tag), i;
+
+    if (n == 0 || k + n >= sizeof(w))
+        return;
+    memcpy(w, tag, k);
+    for (i = 0; i < n; i++)
+        w[k + i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    add_sparse(f, NS_URL, w, k + n, ns_hash(NS_URL, w, k + n));
+}
+
+/* The link's host (without "www.") and up to three of its directories (the
+ * path's parts before the last, all-digit ones such as years skipped; the last
+ * too when it is one short word: ".../releases", "/research"). */
+static void
+url_features(const char *url, struct features *f)
+{
+    const char *p = url ? strstr(url, "://") : NULL, *h, *seg[16];
+    size_t len[16], nseg = 0, dirs = 0;
+
+    if (p == NULL)
+        return;
+    h = p + 3;
+    p = h + strcspn(h, "/?#");
+    if (p - h > 4 && strncmp(h, "www.", 4) == 0)
+        h += 4;
+    add_url_part(f, "host=", h, (size_t)(p - h));
+    while (*p == '/' && nseg < LEN(seg)) {
+        size_t n;
+        p++;
+        n = strcspn(p, "/?#");
+        if (n > 0) {
+            seg[nseg] = p;
+            len[nseg++] = n;
+        }
+        p += n;
+    }
+    for (size_t i = 0; i < nseg && dirs < 3; i++) {
+        int word = len[i] <= 20, digits = 1;
+        for (size_t j = 0; j < len[i]; j++) {
+            char c = seg[i][j];
+            if (!(c >= '0' && c <= '9') && c != '-' && c != '_')
+                digits = 0;
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+                word = 0;
+        }
+        if (digits || (i + 1 == nseg && !word))
+            continue;
+        add_url_part(f, "dir=", seg[i], len[i]);
+        dirs++;
+    }
+}
+
+/* The feed's categories of the item, at most eight, each "cat=" and its name
+ * folded to lower case with its spaces trimmed: ["Policy"] -> "cat=policy". */
+static void
+category_features(const char *json, struct features *f)
+{
+    const char *p = json;
+    int taken = 0;
+
+    while (p && *p && taken < 8) {
+        char w[64] = "cat=";
+        size_t n = 4;
+        if ((p = strchr(p, '"')) == NULL)
+            break;
+        for (p++; *p && *p != '"'; p++) {
+            char c = *p;
+            if (c == '\\' && p[1])
+                c = *++p;
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (n + 1 < sizeof(w) && !(c == ' ' && (n == 4 || w[n - 1] == ' ')))
+                w[n++] = c;
+        }
+        while (n > 4 && w[n - 1] == ' ')
+            n--;
+        if (*p == '"')
+            p++;
+        if (n > 4) {
+            add_sparse(f, NS_CAT, w, n, ns_hash(NS_CAT, w, n));
+            taken++;
+        }
+    }
+}
+
 static void
 source_features(const struct analysis_input *in, double *d)
 {
@@ -215,6 +395,9 @@ features_make(const struct analysis_input *in, const struct tokens *title,
                    ns_hash(NS_SOURCE, in->source_name, strlen(in->source_name)));
     hash_words(out, title, 32, NS_TITLE, stem, 1);
     hash_words(out, body, FEATURES_LEAD_WORDS, NS_LEAD, stem, 0);
+    shape_features(in->title, title, d);
+    url_features(in->url, out);
+    category_features(in->categories, out);
 }
 
 int

@@ -4,7 +4,10 @@
  * An item becomes named dense features (its source's tier and kind, what the
  * rule-based kind reader says, its entities, money, text length...) and
  * hashed sparse ones (stemmed title words and word pairs, the lead's words,
- * entity names, the source's name: what a source usually publishes), each sparse feature a bucket of 2^FEATURES_BITS. The same
+ * entity names, the source's name: what a source usually publishes), each sparse feature a bucket of 2^FEATURES_BITS.
+ * The kind model also reads the title's shape (dense "shape:*") and the
+ * link's host and directories (NS_URL): "/research/", "/customers/",
+ * arxiv.org, ".../releases". The same
  * features feed the kind classifier, the about-AI classifier and the
  * importance model (judge.h), and `almanac analyze` can write them out
  * (ALMANAC_FEATURES) for tools/judgment/fit.py, so what is fitted is exactly
@@ -43,14 +46,29 @@
     X(F_MONEY8, "money:1e8") X(F_MONEY9, "money:1e9") X(F_MONEY10, "money:1e10") \
     X(F_MAGNITUDE, "cues:magnitude") X(F_POLICY_TOPIC, "cues:policy_topic") \
     X(F_HAS_TEXT, "text:present") X(F_TEXT_LEN, "text:log_words") \
-    X(F_TITLE_LEN, "title:words")
+    X(F_TITLE_LEN, "title:words") \
+    X(F_SH_INTRO, "shape:introducing") X(F_SH_AVAILABLE, "shape:available") \
+    X(F_SH_ASKS, "shape:question_word") X(F_SH_HOWTO, "shape:howto") \
+    X(F_SH_COLON, "shape:colon") X(F_SH_TALK, "shape:interview") \
+    X(F_SH_EVENT, "shape:event") X(F_SH_QUESTION, "shape:question") \
+    X(F_SH_VERSION, "shape:version") X(F_SH_LIST, "shape:list") \
+    X(F_SH_ISSUE, "shape:issue") X(F_SH_SECURITY, "shape:security") \
+    X(F_SH_POLICY, "shape:policy") X(F_SH_CUSTOMER, "shape:customer") \
+    X(F_SH_BUSINESS, "shape:business") X(F_SH_RESEARCH, "shape:research")
 
 #define FEATURES_ID(id, name) id,
 enum feature_id { FEATURES_DENSE(FEATURES_ID) F_COUNT };
 #undef FEATURES_ID
 
-/* Where a sparse feature came from: it says which words explain a score. */
-enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_SOURCE, NS_COUNT };
+/* The first of the title's shapes ("Introducing X", "How we...", "A, B, C"):
+ * read by the kind model only (fit.py gives them no importance or AI weight). */
+#define F_SHAPE_FIRST F_SH_INTRO
+
+/* Where a sparse feature came from: it says which words explain a score.
+ * NS_URL: the link's host and directories ("host=arxiv.org", "dir=research"),
+ * NS_CAT: the feed's categories of the item ("cat=research", "cat=customers"),
+ * read by the kind model only. */
+enum feature_ns { NS_TITLE, NS_PAIR, NS_LEAD, NS_ENTITY, NS_SOURCE, NS_URL, NS_CAT, NS_COUNT };
 
 struct sparse_feature {
     uint32_t bucket;

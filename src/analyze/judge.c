@@ -66,7 +66,7 @@ judge_related(const struct judge_model *m, const double *f)
     return 1.0 / (1.0 + exp(-z)); /* a relatedness in 0..1, in the blend's order */
 }
 
-static const char ns_tags[NS_COUNT + 1] = "tples";
+static const char ns_tags[NS_COUNT + 1] = "tplesuc";
 
 static int
 cmp_key(const void *a, const void *b)
@@ -345,6 +345,8 @@ dense_part(int id)
         return J_ENTITIES;
     if (id <= F_POLICY_TOPIC)
         return J_MAGNITUDE;
+    if (id >= F_SHAPE_FIRST) /* the kind model's alone: no importance weight */
+        return J_KIND;
     return J_TEXT;
 }
 

@@ -37,6 +37,8 @@ struct analysis_input {
     int64_t id;
     const char *title;         /* plain text, may be NULL */
     const char *text;          /* plain text of the body, may be NULL */
+    const char *url;           /* the item's link, may be NULL */
+    const char *categories;    /* the feed's categories (a JSON array of strings), may be NULL */
     const char *source_name;   /* "Interconnects" */
     const char *source_author; /* "Nathan Lambert", may be NULL */
     const char *source_kind;   /* lab, company, newsletter, press, research, policy, community */

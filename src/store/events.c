@@ -22,7 +22,7 @@ sq_items_to_analyze(struct store *st, int rebuild,
     /* The version analysed is the feed entry's hash, and the article's when
      * one was extracted: a new article makes the event be analysed again. */
     sqlite3_stmt *s = sq_prepare(st, ITEM_SELECT ", i.content_hash || coalesce('+' || a.hash, ''),"
-                               " i.article_text FROM items i"
+                               " i.article_text, i.categories FROM items i"
                                " JOIN sources s ON s.id = i.source_id"
                                " LEFT JOIN events e ON e.id = i.id"
                                " LEFT JOIN articles a ON a.item_id = i.id AND a.ok"
@@ -40,6 +40,7 @@ sq_items_to_analyze(struct store *st, int rebuild,
         int stop;
         sq_item_read(s, &it);
         it.article_text = sq_col_str(s, SQ_ITEM_NCOLS + 1);
+        it.categories = sq_col_str(s, SQ_ITEM_NCOLS + 2);
         stop = fn(&it, (const char *)sqlite3_column_text(s, SQ_ITEM_NCOLS), arg);
         item_fini(&it);
         if (stop)

@@ -1100,6 +1100,7 @@ item_fini(struct item *it)
     free(it->text);
     free(it->image);
     free(it->article_text);
+    free(it->categories);
     memset(it, 0, sizeof(*it));
 }
 

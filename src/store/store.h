@@ -80,6 +80,8 @@ struct item {
     char *summary_html, *content_html, *text, *image;
     char *article_text;   /* the linked article's main text; only
                            * store_items_to_analyze reads it, else NULL */
+    char *categories;     /* the feed's categories, a JSON array of strings;
+                           * only store_items_to_analyze reads it, else NULL */
 };
 void item_free(struct item *it);
 

@@ -456,6 +456,85 @@ test_components(void **state)
     assert_int_equal(judge_load("/nonexistent/model.tsv", &m, err, sizeof(err)), ALM_EIO);
 }
 
+/* Whether f holds the sparse feature of namespace ns that hashed word. */
+static int
+has_sparse(const struct features *f, enum feature_ns ns, const char *word)
+{
+    for (size_t i = 0; i < f->nsparse; i++)
+        if (f->sparse[i].ns == ns && strcmp(f->sparse[i].word, word) == 0)
+            return 1;
+    return 0;
+}
+
+/* The evidence of a kind an editor reads beside the words: the title's shape,
+ * the link's host and directories, the feed's categories; and a model file
+ * may weigh them. */
+static void
+test_kind_evidence(void **state)
+{
+    struct analysis_input in = { 0 };
+    struct tokens title = { 0 }, body = { 0 };
+    struct features *f = malloc(sizeof(*f));
+    struct judge_model *m = NULL;
+    struct judge_item ji;
+    char path[] = "/tmp/almanac-model-XXXXXX", err[256], line[128];
+    uint32_t dir = 0;
+    int fd;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(f);
+    in.title = "Introducing Foo 2.0: faster, cheaper, safer";
+    in.url = "https://www.Example.com/Research/2025/foo-2-0/?utm=x";
+    in.categories = "[\"Policy\", \" Customer  Stories \", \"say \\\"hi\\\"\"]";
+    in.source_name = "Example";
+    in.source_kind = "lab";
+    in.tier = 1;
+    text_tokenize(in.title, strlen(in.title), &title);
+    features_make(&in, &title, &body, NULL, 0, KIND_OTHER, stem, f);
+    assert_true(f->dense[F_SH_INTRO] == 1);
+    assert_true(f->dense[F_SH_VERSION] == 1);
+    assert_true(f->dense[F_SH_COLON] == 1);
+    assert_true(f->dense[F_SH_LIST] == 1);
+    assert_true(f->dense[F_SH_QUESTION] == 0);
+    assert_true(f->dense[F_SH_SECURITY] == 0);
+    assert_true(has_sparse(f, NS_URL, "host=example.com"));
+    assert_true(has_sparse(f, NS_URL, "dir=research"));
+    assert_false(has_sparse(f, NS_URL, "dir=2025"));     /* a year is no directory */
+    assert_false(has_sparse(f, NS_URL, "dir=foo-2-0"));  /* the post's own slug */
+    assert_true(has_sparse(f, NS_CAT, "cat=policy"));
+    assert_true(has_sparse(f, NS_CAT, "cat=customer stories"));
+    assert_true(has_sparse(f, NS_CAT, "cat=say \"hi\""));
+    for (size_t i = 0; i < f->nsparse; i++)
+        if (f->sparse[i].ns == NS_URL && strcmp(f->sparse[i].word, "dir=research") == 0)
+            dir = f->sparse[i].bucket;
+
+    /* A kind weight on that directory's bucket ("u:N") moves the class. */
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    snprintf(line, sizeof(line), "kind\tresearch\tu:%u\t5\n", (unsigned)dir);
+    fputs("version\t1\nkind\trelease\tbias\t1\n", fp);
+    fputs(line, fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
+    judge_item(m, f, &in, &ji);
+    assert_int_equal(ji.kind, KIND_RESEARCH);
+    judge_item_fini(&ji);
+    judge_free(m);
+    in.url = "https://example.com/news/foo-2-0";
+    features_make(&in, &title, &body, NULL, 0, KIND_OTHER, stem, f);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
+    judge_item(m, f, &in, &ji);
+    assert_int_equal(ji.kind, KIND_RELEASE);
+    judge_item_fini(&ji);
+    judge_free(m);
+    unlink(path);
+    free(f);
+    tokens_fini(&title);
+    tokens_fini(&body);
+}
+
 int
 main(void)
 {
@@ -464,6 +543,7 @@ main(void)
         cmocka_unit_test(test_seed_calibration),
         cmocka_unit_test(test_anchors),
         cmocka_unit_test(test_components),
+        cmocka_unit_test(test_kind_evidence),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -47,8 +47,15 @@ def read_features(path):
     return out
 
 
+def kind_only(name):
+    """The title's shapes, the link's host and directories and the feed's
+    categories: evidence of an
+    item's kind, read by the kind model only (no importance or AI weight)."""
+    return name.startswith(("shape:", "u:", "c:"))
+
+
 def col_scale(name):
-    return 1.0 if (len(name) > 1 and name[0] in "tples" and name[1] == ":" and
+    return 1.0 if (len(name) > 1 and name[0] in "tplesuc" and name[1] == ":" and
                    name[2:].isdigit()) else DENSE_SCALE
 
 
@@ -142,7 +149,8 @@ def main():
     Wk = softmax_fit(Xs, kind_y, len(common.KINDS), L2_CLASS, weight, iters=300)
     # About AI is a matter of what an item says, not of who says it: a general
     # paper's AI story is about AI. The source's columns stay out of this model.
-    by_source = np.array([c.startswith(("s:", "source:", "tier:")) for c in columns])
+    by_source = np.array([c.startswith(("s:", "source:", "tier:")) or kind_only(c)
+                          for c in columns])
     Xa = Xs * ~by_source
     Wa = softmax_fit(Xa, ai_y, 2, L2_CLASS, weight, iters=300)
     # The binary model as one logit: class 1 minus class 0.
@@ -166,6 +174,7 @@ def main():
     silent = np.array([c in DIGEST_SILENT for c in columns])
     Xs_imp = Xs.copy()
     Xs_imp[np.ix_(digest, silent)] = 0
+    Xs_imp[:, np.array([kind_only(c) for c in columns])] = 0
     Xi = np.hstack([Xs_imp, E * DENSE_SCALE])
     # Weighted ridge: each row counts weight times, by scaling it with its root.
     mean = float((imp_y * weight).sum() / weight.sum())
