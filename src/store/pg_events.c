@@ -26,8 +26,8 @@ pg_items_to_analyze(struct store *st, int rebuild,
     /* The version analysed is the feed entry's hash, and the article's when
      * one was extracted: a new article makes the event be analysed again. */
     static const char sql[] =
-        ITEM_SELECT ", i.content_hash || coalesce('+' || a.hash, ''), i.article_text"
-        " FROM items i JOIN sources s ON s.id = i.source_id"
+        ITEM_SELECT ", i.content_hash || coalesce('+' || a.hash, ''), i.article_text,"
+        " i.categories FROM items i JOIN sources s ON s.id = i.source_id"
         " LEFT JOIN events e ON e.id = i.id"
         " LEFT JOIN articles a ON a.item_id = i.id AND a.ok::int = 1"
         " AND i.article_text IS NOT NULL"
@@ -48,6 +48,7 @@ pg_items_to_analyze(struct store *st, int rebuild,
         int stop;
         pg_item_read(r, row, &it);
         it.article_text = pg_col_str(r, row, PG_ITEM_NCOLS + 1);
+        it.categories = pg_col_str(r, row, PG_ITEM_NCOLS + 2);
         stop = fn(&it, pg_col_text(r, row, PG_ITEM_NCOLS), arg);
         item_fini(&it);
         if (stop)
