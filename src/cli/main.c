@@ -122,7 +122,7 @@ static const struct command {
       "  --force   replace FILE if it exists (refused otherwise)\n\n"
       "Exit status: 0, 1 when FILE exists or the copy failed, 2 for a usage error.\n" },
     { "migrate-to", cmd_migrate_to, "migrate-to DSN            copy this SQLite almanac into an empty PostgreSQL database",
-      "usage: almanac [--db FILE] migrate-to DSN\n\n"
+      "usage: almanac migrate-to DSN\n\n"
       "Copies the almanac this command opens (a SQLite database: --db, $ALMANAC_DB or\n"
       "the configuration's `database`) into the empty PostgreSQL database DSN names\n"
       "(postgres://... or postgresql://...): every table, with its ids; the identity\n"
