@@ -65,6 +65,14 @@ fail_msg(struct store *sq, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Records SQLite's message for the last failure; its ALM_* code. */
+static int
+sq_err(struct copy *c)
+{
+    sq_fail(c->sq, ALM_ESTORE);
+    return sq_failure(c->sq);
+}
+
 /* The target's message (pg_fail recorded it) as the source's. */
 static int
 pg_msg(struct copy *c, const char *what, int rc)
@@ -98,15 +106,19 @@ sq_has_column(struct copy *c, const char *table, const char *col)
     int found = 0, rc;
 
     if (sqlite3_prepare_v2(c->sq->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-                           -1, &s, NULL) != SQLITE_OK)
-        return sq_fail(c->sq, sqlite3_errcode(c->sq->db)), -1;
+                           -1, &s, NULL) != SQLITE_OK) {
+        sq_err(c);
+        return -1;
+    }
     sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         found = 1;
-    else if (rc != SQLITE_DONE)
+    else if (rc != SQLITE_DONE) {
+        sq_err(c);
         found = -1;
+    }
     sqlite3_finalize(s);
     return found;
 }
@@ -138,7 +150,7 @@ load_tables(struct copy *c)
         if (sqlite3_prepare_v2(c->sq->db,
                                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
                                -1, &s, NULL) != SQLITE_OK)
-            return sq_fail(c->sq, sqlite3_errcode(c->sq->db));
+            return sq_err(c);
         sqlite3_bind_text(s, 1, t->name, -1, SQLITE_STATIC);
         t->in_sqlite = sqlite3_step(s) == SQLITE_ROW;
         sqlite3_finalize(s);
@@ -205,7 +217,7 @@ check_source_fits(struct copy *c)
                            "       AND m.name LIKE v.name || '\\_%' ESCAPE '\\')"
                            " ORDER BY m.name, p.cid",
                            -1, &s, NULL) != SQLITE_OK)
-        return sq_fail(c->sq, sqlite3_errcode(c->sq->db));
+        return sq_err(c);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *table = (const char *)sqlite3_column_text(s, 0);
         const char *col = (const char *)sqlite3_column_text(s, 1);
@@ -231,7 +243,7 @@ check_source_fits(struct copy *c)
         }
     }
     if (rc == ALM_OK && step != SQLITE_DONE)
-        rc = sq_fail(c->sq, step);
+        rc = sq_err(c);
     sqlite3_finalize(s);
     return rc;
 }
@@ -429,7 +441,7 @@ copy_table(struct copy *c, struct table *t)
             buf_printf(&sel, "%s\"%s\"", k ? ", " : "", t->cols[k]);
         buf_printf(&sel, " FROM \"%s\"", t->name);
         if (sqlite3_prepare_v2(c->sq->db, buf_cstr(&sel), -1, &s, NULL) != SQLITE_OK) {
-            rc = sq_fail(c->sq, sqlite3_errcode(c->sq->db));
+            rc = sq_err(c);
             goto out;
         }
     }
@@ -458,7 +470,7 @@ copy_table(struct copy *c, struct table *t)
             break;
     }
     if (rc == ALM_OK && step != SQLITE_DONE)
-        rc = sq_fail(c->sq, step);
+        rc = sq_err(c);
     if (rc == ALM_OK)
         rc = flush(c, &b);
     if (PQputCopyEnd(c->pg->conn, rc == ALM_OK ? NULL : "almanac: the copy failed") != 1 &&
@@ -532,9 +544,13 @@ check_counts(struct copy *c)
 
             snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", t->name);
             if (sqlite3_prepare_v2(c->sq->db, sql, -1, &s, NULL) != SQLITE_OK)
-                return sq_fail(c->sq, sqlite3_errcode(c->sq->db));
-            if (sqlite3_step(s) == SQLITE_ROW)
-                want = sqlite3_column_int64(s, 0);
+                return sq_err(c);
+            if (sqlite3_step(s) != SQLITE_ROW) {
+                rc = sq_err(c);
+                sqlite3_finalize(s);
+                return rc;
+            }
+            want = sqlite3_column_int64(s, 0);
             sqlite3_finalize(s);
         }
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", t->name);
