@@ -503,7 +503,8 @@ split_ids(const struct str_list *l, int32_t **out, const struct guide_set *g)
             char slug[256];
             snprintf(slug, sizeof(slug), "%.*s", (int)len, s);
             size_t k = guides_find(g, slug);
-            if (k < guides_count(g))
+            /* Related events share topic guides, never threads. */
+            if (k < guides_count(g) && !guides_get(g, k)->thread)
                 v[n++] = (int32_t)k;
         } else {
             v[n++] = name_id(s, len);
@@ -726,9 +727,11 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
         fprintf(r->a->features, "%lld\t%s\tsources=%d tiers=%d novel=%d\n", (long long)w->id,
                 w->features, si ? si->sources : 1, si ? si->tiers_mask : (1 << w->tier),
                 w->novel);
-    for (size_t i = 0; i < w->ngh && ng < GUIDES_MAX_HITS; i++) {
+    for (size_t i = 0; i < w->ngh; i++) {
         const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
-        gtitles[ng++] = g->title;
+        /* The summary names the topic guides; threads follow them. */
+        if (!g->thread && ng < GUIDES_MAX_HITS)
+            gtitles[ng++] = g->title;
         gs[i].slug = g->slug;
         gs[i].weight = w->gh[i].weight;
     }

@@ -41,6 +41,7 @@ struct occs {
 struct guide_set {
     struct guide *v;
     size_t n;
+    size_t ntopic;            /* guides that are not threads (the IDF's N) */
     struct termvec *vec;      /* one per guide */
     uint64_t *vocab;          /* sorted terms of all guides ... */
     uint32_t *df;             /* ... and how many guides have each */
@@ -168,7 +169,7 @@ idf_of(const struct guide_set *g, uint64_t h)
     const uint64_t *p = bsearch(&h, g->vocab, g->nvocab, sizeof(*g->vocab), text_cmp_u64);
     double df = p ? g->df[p - g->vocab] : 1;
 
-    return log(1.0 + (double)g->n / df);
+    return log(1.0 + (double)g->ntopic / df);
 }
 
 static void
@@ -331,7 +332,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
 {
     size_t weak_line = 0;
     static const char *const keys[] = { "slug", "title", "summary", "entities", "keywords",
-                                         "weak" };
+                                         "weak", "kind" };
     size_t i = 0, line = 1, bad;
     int closed = 0, seen[LEN(keys)] = { 0 };
 
@@ -410,10 +411,21 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
         case 4:
             list_split(val, vlen, &gd->keywords, &gd->nkeywords);
             break;
-        default:
+        case 5:
             list_split(val, vlen, &gd->weak, &gd->nweak);
             weak_line = line;
             break;
+        default: {
+            char *kind = trim_dup(val, vlen);
+            int ok = strcmp(kind, "topic") == 0 || strcmp(kind, "thread") == 0;
+            gd->thread = strcmp(kind, "thread") == 0;
+            free(kind);
+            if (!ok) {
+                err_set(err, errlen, "%s:%zu: kind must be 'topic' or 'thread'", name, line);
+                return ALM_EINVAL;
+            }
+            break;
+        }
         }
     }
     if (!closed) {
@@ -582,9 +594,14 @@ index_set(struct guide_set *g, struct stemmer *st)
             add_terms(st, gd->keywords[k], 2, &t, &nt);
         add_terms(st, gd->body, 1, &t, &nt);
         vec_from_terms(&g->vec[i], t, nt);
-        all = xrealloc(all, (nall + g->vec[i].n + 1) * sizeof(*all));
-        memcpy(all + nall, g->vec[i].h, g->vec[i].n * sizeof(*all));
-        nall += g->vec[i].n;
+        /* The IDF table is the topic guides': adding a thread guide leaves
+         * every topic guide's similarity as it was. */
+        if (!gd->thread) {
+            all = xrealloc(all, (nall + g->vec[i].n + 1) * sizeof(*all));
+            memcpy(all + nall, g->vec[i].h, g->vec[i].n * sizeof(*all));
+            nall += g->vec[i].n;
+            g->ntopic++;
+        }
         g->kw_first[i] = g->nkw;
         g->ent_first[i] = g->nent;
         g->nkw += gd->nkeywords;
@@ -877,13 +894,27 @@ cmp_hit(const void *a, const void *b)
     return x->guide < y->guide ? -1 : x->guide > y->guide;
 }
 
-/* The best GUIDES_MAX_HITS of v[0..n), or NULL when n is 0; takes v. */
+/* The best GUIDES_MAX_HITS topic guides of v[0..n), then the best
+ * GUIDES_MAX_THREAD_HITS thread guides, or NULL when there are none; takes v. */
 static size_t
-best_hits(struct guide_hit *v, size_t n, struct guide_hit **out)
+best_hits(const struct guide_set *g, struct guide_hit *v, size_t n, struct guide_hit **out)
 {
+    size_t topics = 0, threads = 0;
+    struct guide_hit *th;
+
     qsort(v, n, sizeof(*v), cmp_hit);
-    if (n > GUIDES_MAX_HITS)
-        n = GUIDES_MAX_HITS;
+    th = xmalloc((n ? n : 1) * sizeof(*th));
+    for (size_t i = 0; i < n; i++) {
+        if (!g->v[v[i].guide].thread) {
+            if (topics < GUIDES_MAX_HITS)
+                v[topics++] = v[i];
+        } else if (threads < GUIDES_MAX_THREAD_HITS) {
+            th[threads++] = v[i];
+        }
+    }
+    memcpy(v + topics, th, threads * sizeof(*th));
+    free(th);
+    n = topics + threads;
     if (n == 0) {
         free(v);
         v = NULL;
@@ -1022,7 +1053,7 @@ guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *t
          * wrong more often than right in the labelled sample. */
         /* A topic: any of its names or words in the title, two of its
          * entities, or its names and words in a text close in words. */
-        if (w >= GUIDES_MIN_WEIGHT &&
+        if (w >= GUIDES_MIN_WEIGHT && !g->v[i].thread &&
             (in_title || weak_title || n >= 2 || (n + distinct >= 3 && s >= 0.5) ||
              (distinct >= 1 && s >= 1))) {
             tops[ntops].guide = i;
@@ -1038,9 +1069,9 @@ guides_match_topics(const struct guide_set *g, struct stemmer *st, const char *t
             nhits++;
         }
     }
-    nhits = best_hits(hits, nhits, out);
+    nhits = best_hits(g, hits, nhits, out);
     if (topics != NULL)
-        *ntopics = best_hits(tops, ntops, topics);
+        *ntopics = best_hits(g, tops, ntops, topics);
     else
         free(tops);
 

@@ -17,7 +17,8 @@
  * the first colon, value trimmed, no quoting, no blank or comment lines)
  * up to the next "---". slug (1-64 of a-z 0-9 -, the file name without
  * ".md"), title and summary are required; entities and keywords are
- * comma-separated lists (empty items ignored), and so is weak. Any other key, a repeated
+ * comma-separated lists (empty items ignored), and so is weak; kind is
+ * "topic" (the default) or "thread". Any other key, a repeated
  * key or a malformed line is an error. The rest is the markdown body.
  *
  * guides_load() reads every .md file of a directory but README.md and
@@ -61,7 +62,12 @@
  * its entities and keywords that are not weak in a text with S of at least
  * GUIDES_TEXT_SIMILARITY; or a text that reads like the guide (S at its cap,
  * with one keyword that is not weak). Names or words in passing are not
- * enough. Hits are kept best first, at most GUIDES_MAX_HITS.
+ * enough. Hits are kept best first, at most GUIDES_MAX_HITS topic guides,
+ * then at most GUIDES_MAX_THREAD_HITS thread guides (best first among
+ * themselves). A thread guide is a storyline followed over years: it takes
+ * no place from the topic guides, its terms are not in the IDF table (N and
+ * df count the topic guides only, so a new thread changes no topic guide's
+ * S), and it is never a shared topic for related events.
  */
 #ifndef ALMANAC_GUIDES_H
 #define ALMANAC_GUIDES_H
@@ -75,6 +81,10 @@
  * Gemma or Devstral belongs to open-weight models even with a bare title. */
 #define GUIDES_MIN_WEIGHT 0.2
 #define GUIDES_MAX_HITS 5
+/* Thread guides (kind: thread) are matched by the same rule but kept apart:
+ * an event joins at most GUIDES_MAX_HITS topic guides and, after them, at
+ * most this many thread guides. */
+#define GUIDES_MAX_THREAD_HITS 3
 /* Without the guide's subject in the title, an event joins only on this many
  * of its entities and keywords (weak ones not counted) in the text, and this
  * much similarity (S). */
@@ -92,6 +102,7 @@ struct guide {
     char **weak;                          /* entities and keywords that are not */
     size_t nweak;                         /* evidence on their own */
     char *path;                           /* the file it came from */
+    int thread;                           /* kind: thread (a storyline) */
 };
 
 struct guide_hit {
@@ -122,8 +133,8 @@ size_t guides_find(const struct guide_set *g, const char *slug);
  * entity names may be NULL; entity_in_title (NULL: none) says which of the
  * event's entities its title names, which is specific evidence; st may be
  * NULL (one is made for the call). Returns the number of hits and sets *out
- * to a malloc'd array sorted by weight, highest first (NULL when there are
- * none).
+ * to a malloc'd array: the topic guides by weight, highest first, then the
+ * thread guides by weight (NULL when there are none).
  */
 size_t guides_match(const struct guide_set *g, struct stemmer *st, const char *title,
                     const char *text, const char *const *entity_names,

@@ -1,15 +1,20 @@
 /*
- * url.c - RFC 3986 reference resolution and the identity form of URLs.
+ * url.c - RFC 3986 reference resolution (libcurl's URL API does it; the
+ * bytes it would rewrite are kept as written) and the identity form of
+ * URLs, with what curl does not do: tracking parameters dropped, default
+ * ports, spaces, hosts lower-cased.
  *
- * Everything works on views (pointer and length) into the caller's
- * string: a URL is split once into its five components and reassembled
- * into one exact-size allocation, so hostile input costs memory in
- * proportion to its length and nothing more.
+ * The identity form works on views (pointer and length) into the caller's
+ * string: a URL is split once into its five components and written into
+ * one allocation, so hostile input costs memory in proportion to its
+ * length and nothing more.
  */
 #include "base/url.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include "base/err.h"
 #include "base/xalloc.h"
@@ -147,8 +152,9 @@ drop_last_segment(const char *out, size_t o)
 }
 
 /*
- * RFC 3986 5.2.4 remove_dot_segments on path[0..n). The output is never
- * longer than the input; out needs n + 1 bytes. Returns its length.
+ * RFC 3986 5.2.4 remove_dot_segments on path[0..n), for the canonical
+ * form (resolution leaves it to libcurl). The output is never longer than
+ * the input; out needs n + 1 bytes. Returns its length.
  */
 static size_t
 remove_dots(const char *path, size_t n, char *out)
@@ -198,104 +204,297 @@ put(char **o, const char *s, size_t n)
     *o += n;
 }
 
-/* RFC 3986 5.3: joins the components into a new string. */
-static char *
-uri_join(const struct uri *u)
-{
-    size_t n = u->scheme.len + u->auth.len + u->path.len + u->query.len + u->frag.len + 6;
-    char *s = xmalloc(n), *o = s;
+/*
+ * The resolution itself is libcurl's (curl_url: the base set, then the
+ * reference set on top of it). Its quirks are undone around it:
+ *
+ * - curl percent-encodes bytes >= 0x80 of a relative reference as %xx,
+ *   writes its spaces %20 in the path and '+' in the query, and refuses
+ *   control characters. Every '%', space and control byte of the base and
+ *   the reference is passed escaped ('%' as "%25", protect_percent), so
+ *   that afterwards every %xx is either one of those or one curl wrote,
+ *   and unescape_curl turns all of them back: the bytes come out as
+ *   written.
+ * - curl drops an empty query ("?"); it is written back.
+ * - curl 7.88 resolves "" and "#frag" against the base's directory (RFC
+ *   3986 keeps the base's path and query), and "./?q" to "dir?q" (the
+ *   directory's '/' lost): curl resolves the reference's authority and
+ *   path only, its query and fragment are set as parts.
+ * - A relative path whose first segment has a ':' ("2024:review") would be
+ *   taken for a scheme; it is passed as "./2024:review".
+ * - curl writes an empty path as "/"; when the resolved path is empty
+ *   (RFC 3986 keeps it so) that '/' is taken out again (drop_root_slash).
+ * - curl drops an empty fragment ("g#"); it is written back.
+ * - curl wants an absolute base; a relative one ("/feeds/rss.xml", as a
+ *   feed read from a file may have) is resolved below a placeholder
+ *   origin that is taken off afterwards. So is a file: base, whose query
+ *   curl would drop; its own "file://authority" is put back.
+ *
+ * What curl refuses (control characters, a malformed authority) comes
+ * back as the reference as written, trimmed.
+ */
+#define PLACEHOLDER "http://almanac.invalid"
 
-    if (u->scheme.def) {
-        put(&o, u->scheme.p, u->scheme.len);
-        put(&o, ":", 1);
-    }
-    if (u->auth.def) {
-        put(&o, "//", 2);
-        put(&o, u->auth.p, u->auth.len);
-    }
-    put(&o, u->path.p, u->path.len);
-    if (u->query.def) {
-        put(&o, "?", 1);
-        put(&o, u->query.p, u->query.len);
-    }
-    if (u->frag.def) {
-        put(&o, "#", 1);
-        put(&o, u->frag.p, u->frag.len);
-    }
-    *o = '\0';
-    return s;
+/* Bytes curl would refuse or rewrite: '%' itself, spaces, controls. */
+static int
+needs_protecting(unsigned char c)
+{
+    return c == '%' || c <= ' ' || c == 0x7f;
 }
 
-/* RFC 3986 5.2.3 merge, then remove_dot_segments. Returns a new string. */
+/* s[0..n) with every byte needs_protecting() says written %xx. */
 static char *
-merge_path(const struct uri *b, const struct part *rpath, size_t *len)
+protect_percent(const char *s, size_t n)
 {
-    size_t keep = 0, n;
-    char *joined, *out;
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0, o = 0;
+    char *r;
 
-    if (b->auth.def && b->path.len == 0) {
-        joined = xmalloc(rpath->len + 2);
-        joined[0] = '/';
-        memcpy(joined + 1, rpath->p, rpath->len);
-        n = rpath->len + 1;
-    } else {
-        for (size_t i = 0; i < b->path.len; i++)
-            if (b->path.p[i] == '/')
-                keep = i + 1;
-        joined = xmalloc(keep + rpath->len + 1);
-        memcpy(joined, b->path.p, keep);
-        memcpy(joined + keep, rpath->p, rpath->len);
-        n = keep + rpath->len;
+    for (size_t i = 0; i < n; i++)
+        k += needs_protecting((unsigned char)s[i]);
+    r = xmalloc(n + 2 * k + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (needs_protecting(c)) {
+            r[o++] = '%';
+            r[o++] = hex[c >> 4];
+            r[o++] = hex[c & 15];
+        } else {
+            r[o++] = (char)c;
+        }
     }
-    out = xmalloc(n + 1);
-    *len = remove_dots(joined, n, out);
-    free(joined);
-    return out;
+    r[o] = '\0';
+    return r;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Every %xx of s becomes its byte (in place). */
+static void
+unescape_curl(char *s)
+{
+    char *o = s;
+
+    for (const char *p = s; *p; p++) {
+        int hi, lo;
+
+        if (*p == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
+            (lo = hexval((unsigned char)p[2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
+/* Takes out the '/' curl writes for an empty path after the authority. */
+static void
+drop_root_slash(char *s)
+{
+    char *p = strstr(s, "://");
+
+    if (p == NULL)
+        return;
+    p += 3;
+    while (*p && *p != '/' && *p != '?' && *p != '#')
+        p++;
+    if (*p == '/' && (p[1] == '\0' || p[1] == '?' || p[1] == '#'))
+        memmove(p, p + 1, strlen(p + 1) + 1);
+}
+
+/* s (taken) with a '?' before its fragment, or at its end, unless it has
+ * one there already. */
+static char *
+put_empty_query(char *s)
+{
+    char *hash = strchr(s, '#'), *q = strchr(s, '?');
+    size_t at = hash ? (size_t)(hash - s) : strlen(s), n = strlen(s);
+    char *r;
+
+    if (q != NULL && (hash == NULL || q < hash))
+        return s;
+    r = xmalloc(n + 2);
+    memcpy(r, s, at);
+    r[at] = '?';
+    memcpy(r + at + 1, s + at, n - at + 1);
+    free(s);
+    return r;
+}
+
+/* s (taken) with a '#' at its end. */
+static char *
+put_empty_fragment(char *s)
+{
+    size_t n = strlen(s);
+    char *r = xmalloc(n + 2);
+
+    memcpy(r, s, n);
+    r[n] = '#';
+    r[n + 1] = '\0';
+    free(s);
+    return r;
+}
+
+/* curl's answer for ref against base, both trimmed; NULL when curl refuses. */
+static char *
+curl_resolve(const char *base, const struct part *r, int *path_empty, int *empty_query)
+{
+    const unsigned flags = CURLU_NON_SUPPORT_SCHEME;
+    CURLU *h = curl_url();
+    char *ref = protect_percent(r->p, r->len), *got = NULL, *res = NULL, *query, *frag;
+    struct uri u;
+    size_t seg = 0; /* the length of the reference's first path segment */
+    CURLUcode rc;
+
+    if (h == NULL) {
+        free(ref);
+        return NULL;
+    }
+    uri_split(r->p, r->len, &u);
+    while (seg < u.path.len && u.path.p[seg] != '/')
+        seg++;
+    if (!u.auth.def && seg > 0 && memchr(u.path.p, ':', seg) != NULL) {
+        /* "2024:review" is a path (no scheme starts with a digit), which
+         * curl would take for a scheme: written "./2024:review", as RFC
+         * 3986 4.2 says such a reference should be. */
+        char *dot = xmalloc(strlen(ref) + 3);
+
+        memcpy(dot, "./", 2);
+        memcpy(dot + 2, ref, strlen(ref) + 1);
+        free(ref);
+        ref = dot;
+    }
+    *empty_query = u.query.def && u.query.len == 0;
+    /* The reference's path is resolved by curl; its query and fragment
+     * are set as parts after (curl 7.88 resolves "./?q" to "dir?q", and
+     * "" or "#f" to the base's directory). */
+    if ((frag = strchr(ref, '#')) != NULL)
+        *frag++ = '\0';
+    if ((query = strchr(ref, '?')) != NULL)
+        *query++ = '\0';
+    rc = curl_url_set(h, CURLUPART_URL, base, flags);
+    if (rc == CURLUE_OK && !u.auth.def && u.path.len == 0) {
+        /* "", "?q", "#f", "?q#f": the base's path, and its query unless
+         * the reference has one. */
+        struct uri b;
+
+        if (query)
+            rc = curl_url_set(h, CURLUPART_QUERY, query, 0);
+        uri_split(base, strlen(base), &b);
+        *path_empty = b.path.len == 0;
+    } else if (rc == CURLUE_OK) {
+        *path_empty = u.auth.def && u.path.len == 0;
+        rc = curl_url_set(h, CURLUPART_URL, ref, flags);
+        if (rc == CURLUE_OK)
+            rc = curl_url_set(h, CURLUPART_QUERY, query, 0);
+    }
+    if (rc == CURLUE_OK)
+        rc = curl_url_set(h, CURLUPART_FRAGMENT, frag, 0);
+    if (rc == CURLUE_OK && curl_url_get(h, CURLUPART_URL, &got, 0) == CURLUE_OK)
+        res = xstrdup(got);
+    curl_free(got);
+    curl_url_cleanup(h);
+    free(ref);
+    return res;
+}
+
+/* The length of "file://authority" at the start of s, 0 for another scheme. */
+static size_t
+file_origin_len(const struct part *s)
+{
+    size_t i = 7;
+
+    if (s->len < 7 || !part_eq(s->p, 7, "file://"))
+        return 0;
+    while (i < s->len && s->p[i] != '/' && s->p[i] != '?' && s->p[i] != '#')
+        i++;
+    return i;
+}
+
+/* s (taken) with its first skip bytes replaced by the n bytes of with. */
+static char *
+swap_prefix(char *s, size_t skip, const char *with, size_t n)
+{
+    size_t len = strlen(s + skip);
+    char *r = xmalloc(n + len + 1);
+
+    memcpy(r, with, n);
+    memcpy(r + n, s + skip, len + 1);
+    free(s);
+    return r;
 }
 
 char *
 url_resolve(const char *base, const char *ref)
 {
-    struct part r, bs;
-    struct uri b, t, u;
-    char *path = NULL, *res;
-    size_t plen;
+    const size_t plen = strlen(PLACEHOLDER);
+    struct part r, bs, rest;
+    struct uri ru;
+    char *b, *pb, *res;
+    int relative_base, path_empty = 0, empty_query = 0;
+    size_t forigin = 0, n;
 
     if (ref == NULL)
         return NULL;
     r = trim(ref);
-    if (base == NULL || trim(base).len == 0 || scheme_len(r.p, r.len) > 0)
+    bs = base ? trim(base) : (struct part){ "", 0, 1 };
+    if (bs.len == 0 || scheme_len(r.p, r.len) > 0)
         return xstrndup(r.p, r.len);
-    bs = trim(base);
-    uri_split(bs.p, bs.len, &b);
-    uri_split(r.p, r.len, &u);
-    /* RFC 3986 5.2.2, the branch for a reference without a scheme. */
-    t.scheme = b.scheme;
-    t.frag = u.frag;
-    if (u.auth.def) {
-        t.auth = u.auth;
-        path = xmalloc(u.path.len + 1);
-        plen = remove_dots(u.path.p, u.path.len, path);
-        t.query = u.query;
+    /* A relative base, or a file: one (curl drops the query of file:
+     * URLs), is resolved as the path of the placeholder origin. */
+    relative_base = scheme_len(bs.p, bs.len) == 0;
+    forigin = relative_base ? 0 : file_origin_len(&bs);
+    rest = (struct part){ bs.p + forigin, bs.len - forigin, 1 };
+    pb = protect_percent(rest.p, rest.len);
+    if (relative_base || forigin > 0) {
+        int slash = rest.len == 0 || rest.p[0] != '/';
+
+        n = strlen(pb);
+        b = xmalloc(plen + 1 + n + 1);
+        memcpy(b, PLACEHOLDER "/", plen + (size_t)slash);
+        memcpy(b + plen + (size_t)slash, pb, n + 1);
+        free(pb);
     } else {
-        t.auth = b.auth;
-        if (u.path.len == 0) {
-            path = xstrndup(b.path.p, b.path.len);
-            plen = b.path.len;
-            t.query = u.query.def ? u.query : b.query;
-        } else {
-            if (u.path.p[0] == '/') {
-                path = xmalloc(u.path.len + 1);
-                plen = remove_dots(u.path.p, u.path.len, path);
-            } else {
-                path = merge_path(&b, &u.path, &plen);
-            }
-            t.query = u.query;
-        }
+        b = pb;
     }
-    t.path = (struct part){ path, plen, 1 };
-    res = uri_join(&t);
-    free(path);
+    res = curl_resolve(b, &r, &path_empty, &empty_query);
+    free(b);
+    if (res == NULL)
+        return xstrndup(r.p, r.len);
+    unescape_curl(res);
+    if (path_empty)
+        drop_root_slash(res);
+    if (empty_query)
+        res = put_empty_query(res);
+    uri_split(r.p, r.len, &ru);
+    if (ru.frag.def && ru.frag.len == 0 && res[strlen(res) - 1] != '#')
+        res = put_empty_fragment(res);
+    if (relative_base) {
+        if (strncmp(res, PLACEHOLDER, plen) == 0)
+            /* "feeds/x" + "g" is "feeds/g", + "/g" is "/g" */
+            res = swap_prefix(res, plen + (bs.p[0] != '/' && !(r.len > 0 && r.p[0] == '/')),
+                              "", 0);
+        else if (strncmp(res, "http:", 5) == 0)
+            res = swap_prefix(res, 5, "", 0); /* "//host/x" */
+    } else if (forigin > 0) {
+        if (strncmp(res, PLACEHOLDER, plen) == 0)
+            res = swap_prefix(res, plen, bs.p, forigin);
+        else if (strncmp(res, "http:", 5) == 0)
+            res = swap_prefix(res, 5, "file:", 5);
+    }
     return res;
 }
 

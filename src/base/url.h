@@ -14,9 +14,11 @@
 #include "base/err.h"
 
 /*
- * Resolves ref against base (RFC 3986 section 5.2, strict). Surrounding
- * ASCII whitespace is trimmed from both. If base is NULL or empty, or ref
- * has a scheme, the result is ref as written (trimmed). NULL ref: NULL.
+ * Resolves ref against base (RFC 3986 section 5.2, strict), by libcurl's
+ * URL API; the bytes of both come out as written (curl's escaping is
+ * undone). Surrounding ASCII whitespace is trimmed from both. If base is
+ * NULL or empty, or ref has a scheme, or curl refuses the pair, the result
+ * is ref as written (trimmed). NULL ref: NULL.
  */
 char *url_resolve(const char *base, const char *ref);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/logfmt.h"
 #include "cli/cli.h"
 #include "ingest/ingest.h"
 #include "store/store_admin.h"
@@ -30,7 +31,8 @@ print_report(const struct ingest_report *r, void *arg)
 
     switch (r->outcome) {
     case INGEST_PLAN_FAILED:
-        fprintf(stderr, "almanac: %s: %s\n", r->slug, r->error);
+        logfmt_print(stderr, "error", "source not fetched: the store failed", "source", r->slug,
+                     "error", r->error, (char *)NULL);
         return;
     case INGEST_NOT_STORED:
         if (live)
@@ -46,7 +48,8 @@ print_report(const struct ingest_report *r, void *arg)
         break;
     }
     if (r->log_error)
-        fprintf(stderr, "almanac: %s: cannot log the fetch: %s\n", r->slug, r->log_error);
+        logfmt_print(stderr, "warn", "cannot log the fetch", "source", r->slug, "error",
+                     r->log_error, (char *)NULL);
     if (live)
         fprintf(stderr, "\r\033[K");
     if (r->outcome == INGEST_FAILED)
@@ -115,12 +118,12 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     o.allow_local_all = local && strcmp(local, "1") == 0;
     rc = ingest_run(c->cfg, c->st, &o, &progress, &res);
     if (rc == ALM_ENOSPC) {
-        fprintf(stderr, "almanac: no space left for the database %s: %s; nothing was "
-                        "fetched\n", db_name(c), res.full_why);
+        logfmt_print(stderr, "error", "no space left for the database; nothing was fetched",
+                     "db", db_name(c), "error", res.full_why, (char *)NULL);
         return 1;
     }
     if (rc == ALM_EIO) {
-        fprintf(stderr, "almanac: cannot start the writer thread\n");
+        logfmt_print(stderr, "error", "cannot start the writer thread", (char *)NULL);
         return 1;
     }
     if (rc != ALM_OK) {
@@ -131,8 +134,11 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
         fprintf(stderr, "almanac: %d claimed source%s not in %s: left to a worker that has "
                         "them\n", res.foreign, res.foreign == 1 ? "" : "s", c->cfg->path);
     if (res.fetches == 0 && res.unplanned > 0) {
-        fprintf(stderr, "almanac: nothing ingested: the store failed for %d source%s\n",
-                res.unplanned, res.unplanned == 1 ? "" : "s");
+        char n[16];
+
+        snprintf(n, sizeof(n), "%d", res.unplanned);
+        logfmt_print(stderr, "error", "nothing ingested: the store failed", "sources", n,
+                     (char *)NULL);
         return 1;
     }
     if (res.fetches == 0) {
@@ -152,9 +158,14 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
                "robots.txt\n", res.articles.planned, res.articles.fetched,
                res.articles.not_modified, res.articles.failed, res.articles.refused);
     if (res.full) {
-        fprintf(stderr, "almanac: stopped: no space left for the database %s: %s. What was "
-                        "stored is kept (%d feeds); the %zu not stored are fetched again on "
-                        "the next run\n", db_name(c), res.full_why, res.succeeded, res.unstored);
+        char kept[16], again[24];
+
+        snprintf(kept, sizeof(kept), "%d", res.succeeded);
+        snprintf(again, sizeof(again), "%zu", res.unstored);
+        logfmt_print(stderr, "error", "stopped: no space left for the database; what was stored "
+                     "is kept, the feeds not stored are fetched again on the next run",
+                     "db", db_name(c), "error", res.full_why, "stored_feeds", kept,
+                     "unstored_feeds", again, (char *)NULL);
         return 1;
     }
     /* Analysis runs over whatever was stored, even after partial failure. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/logfmt.h"
 #include "base/err.h"
 #include "cli/cli.h"
 #include "web/server.h"
@@ -240,7 +241,8 @@ serve(struct cli *c, int argc, char **argv, int run)
                 break;
         }
     }
-    fprintf(stderr, "almanac: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
+    logfmt_print(stderr, "info", "stopping", "signal", sig == SIGINT ? "INT" : "TERM",
+                 (char *)NULL);
     web_server_stop(srv);
     if (log != stderr)
         fclose(log);

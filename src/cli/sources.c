@@ -12,17 +12,8 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "parse/opml.h"
+#include "present/json.h"
 #include "store/store_ingest.h"
-
-static const char *
-health(const struct source_state *ss, int known)
-{
-    if (!known || ss->last_fetch == 0)
-        return "never fetched";
-    if (ss->failures == 0)
-        return "ok";
-    return ss->failures >= 5 ? "failing" : "retrying";
-}
 
 int
 cmd_sources(struct cli *c, int argc, char **argv)
@@ -59,37 +50,12 @@ cmd_sources(struct cli *c, int argc, char **argv)
         if (json) {
             if (i)
                 buf_putc(&out, ',');
-            buf_puts(&out, "{\"slug\":");
-            buf_append_json(&out, s->slug);
-            buf_puts(&out, ",\"name\":");
-            buf_append_json(&out, s->name);
-            buf_puts(&out, ",\"author\":");
-            buf_append_json(&out, s->author);
-            buf_puts(&out, ",\"feed_url\":");
-            buf_append_json(&out, known ? ss.feed_url : s->feed_url);
-            buf_puts(&out, ",\"site_url\":");
-            buf_append_json(&out, s->site_url);
-            buf_printf(&out, ",\"tier\":%d,\"kind\":", s->tier);
-            buf_append_json(&out, s->kind);
-            buf_printf(&out, ",\"enabled\":%s,\"health\":", s->enabled ? "true" : "false");
-            buf_append_json(&out, health(&ss, known));
-            buf_printf(&out, ",\"items\":%lld,\"failures\":%d,\"last_status\":%ld,"
-                             "\"last_fetch\":%lld,\"last_error\":",
-                       (long long)ss.items, ss.failures, ss.last_status,
-                       (long long)ss.last_fetch);
-            buf_append_json(&out, ss.last_error);
-            if (ss.articles_ok + ss.articles_failed > 0) {
-                /* only where articles were fetched: a snapshot's output is as it was */
-                buf_printf(&out, ",\"articles\":{\"fetched\":%lld,\"failed\":%lld,"
-                                 "\"last_error\":",
-                           (long long)ss.articles_ok, (long long)ss.articles_failed);
-                buf_append_json(&out, ss.article_error);
-                buf_putc(&out, '}');
-            }
+            buf_putc(&out, '{');
+            json_source_state_fields(&out, s, known ? &ss : NULL);
             buf_putc(&out, '}');
         } else {
             printf("%-28s %-4d %-10s %-14s %6lld  %-10s %s%s%s\n", s->slug, s->tier, s->kind,
-                   health(&ss, known), (long long)ss.items, last, s->name,
+                   json_source_health(known ? &ss : NULL), (long long)ss.items, last, s->name,
                    ss.last_error ? "  -- " : "", ss.last_error ? ss.last_error : "");
             if (ss.articles_ok + ss.articles_failed > 0)
                 printf("%-28s articles: %lld fetched, %lld failed%s%s\n", "",

@@ -1,5 +1,5 @@
 /*
- * json.c - an event as JSON (json.h).
+ * json.c - an event and a source as JSON (json.h).
  */
 #include <string.h>
 
@@ -88,5 +88,81 @@ json_event_fields(struct buf *b, const struct event *e, const struct json_event_
     if (o->url) {
         buf_puts(b, ",\"url\":");
         buf_append_json(b, o->url);
+    }
+}
+
+void
+json_source_info_fields(struct buf *b, const struct source_info *s)
+{
+    buf_puts(b, "\"slug\":");
+    buf_append_json(b, s->slug);
+    buf_puts(b, ",\"name\":");
+    buf_append_json(b, s->name);
+    buf_puts(b, ",\"author\":");
+    buf_append_json(b, s->author);
+    buf_printf(b, ",\"tier\":%d,\"kind\":", s->tier);
+    buf_append_json(b, s->kind);
+    buf_puts(b, ",\"feed_url\":");
+    buf_append_json(b, s->feed_url);
+    buf_puts(b, ",\"site_url\":");
+    buf_append_json(b, s->site_url);
+    buf_printf(b, ",\"enabled\":%s,\"items\":%lld,\"events\":%lld,\"newest\":",
+               s->enabled ? "true" : "false", (long long)s->items, (long long)s->events);
+    json_time(b, s->newest);
+    buf_puts(b, ",\"health\":{\"last_fetch\":");
+    json_time(b, s->last_fetch);
+    buf_puts(b, ",\"last_success\":");
+    json_time(b, s->last_success);
+    buf_puts(b, ",\"next_due\":");
+    json_time(b, s->next_due);
+    if (s->last_status > 0)
+        buf_printf(b, ",\"last_status\":%ld", s->last_status);
+    else
+        buf_puts(b, ",\"last_status\":null");
+    buf_printf(b, ",\"failures\":%d,\"last_error\":", s->failures);
+    buf_append_json(b, s->last_error);
+    buf_puts(b, "}");
+}
+
+const char *
+json_source_health(const struct source_state *ss)
+{
+    if (ss == NULL || ss->last_fetch == 0)
+        return "never fetched";
+    if (ss->failures == 0)
+        return "ok";
+    return ss->failures >= 5 ? "failing" : "retrying";
+}
+
+void
+json_source_state_fields(struct buf *b, const struct source *s, const struct source_state *ss)
+{
+    static const struct source_state never;
+    const struct source_state *st = ss ? ss : &never;
+
+    buf_puts(b, "\"slug\":");
+    buf_append_json(b, s->slug);
+    buf_puts(b, ",\"name\":");
+    buf_append_json(b, s->name);
+    buf_puts(b, ",\"author\":");
+    buf_append_json(b, s->author);
+    buf_puts(b, ",\"feed_url\":");
+    buf_append_json(b, ss ? ss->feed_url : s->feed_url);
+    buf_puts(b, ",\"site_url\":");
+    buf_append_json(b, s->site_url);
+    buf_printf(b, ",\"tier\":%d,\"kind\":", s->tier);
+    buf_append_json(b, s->kind);
+    buf_printf(b, ",\"enabled\":%s,\"health\":", s->enabled ? "true" : "false");
+    buf_append_json(b, json_source_health(ss));
+    buf_printf(b, ",\"items\":%lld,\"failures\":%d,\"last_status\":%ld,"
+                  "\"last_fetch\":%lld,\"last_error\":",
+               (long long)st->items, st->failures, st->last_status, (long long)st->last_fetch);
+    buf_append_json(b, st->last_error);
+    if (st->articles_ok + st->articles_failed > 0) {
+        /* only where articles were fetched: a snapshot's output is as it was */
+        buf_printf(b, ",\"articles\":{\"fetched\":%lld,\"failed\":%lld,\"last_error\":",
+                   (long long)st->articles_ok, (long long)st->articles_failed);
+        buf_append_json(b, st->article_error);
+        buf_putc(b, '}');
     }
 }

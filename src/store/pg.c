@@ -178,6 +178,53 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_try);"
     "CREATE INDEX alert_deliveries_event ON alert_deliveries(event_id);",
+    /* 3: the change counter (pg_change_token, pg_web.c). Every statement
+     * that writes a table the site shows sends NOTIFY almanac_changed,
+     * which PostgreSQL delivers when its transaction commits (once per
+     * transaction: equal notifications are folded); a web node LISTENs on
+     * the connection that watches for changes. */
+    "CREATE FUNCTION almanac_changed() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN PERFORM pg_notify('almanac_changed', ''); RETURN NULL; END$$;"
+    /* a source's lease (lease_owner, lease_until: workers' heartbeats) is
+     * no change the site shows */
+    "CREATE TRIGGER sources_changed AFTER INSERT OR DELETE OR TRUNCATE ON sources"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER sources_updated AFTER UPDATE OF slug, name, author, config_url, feed_url,"
+    "  site_url, tier, kind, local, enabled, etag, last_modified, next_due, failures,"
+    "  last_fetch, last_success, last_status, last_error ON sources"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER items_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON items"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON events"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER related_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON related"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER stories_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON stories"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER guides_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON guides"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER entities_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON entities"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER paths_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON paths"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    "CREATE TRIGGER articles_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON articles"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION almanac_changed();"
+    /* Search keeps stop words, as SQLite's porter unicode61 does: the text
+     * search configuration "almanac" is 'english' with its stemmer and no
+     * stop word list (with them, "AND OR" found nothing where SQLite found
+     * 294, and a phrase matched any word in a stop word's place). The
+     * vector is generated again with it. */
+    "CREATE TEXT SEARCH DICTIONARY almanac_stem (TEMPLATE = snowball, Language = english);"
+    "CREATE TEXT SEARCH CONFIGURATION almanac (COPY = english);"
+    "ALTER TEXT SEARCH CONFIGURATION almanac ALTER MAPPING FOR asciiword, asciihword,"
+    "  hword_asciipart, word, hword, hword_part WITH almanac_stem;"
+    "ALTER TABLE items DROP COLUMN search;"
+    "ALTER TABLE items ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "    setweight(to_tsvector('almanac', coalesce(title, '')), 'A') ||"
+    "    setweight(to_tsvector('almanac', coalesce(text, '')), 'B') ||"
+    "    setweight(to_tsvector('almanac', coalesce(article_text, '')), 'C') ||"
+    "    setweight(to_tsvector('almanac', coalesce(byline, '')), 'D')) STORED;"
+    "CREATE INDEX items_search ON items USING GIN (search);",
 };
 
 int

@@ -31,6 +31,8 @@ struct pg_store {
     int timed_out;          /* the last failure was a statement cancelled for its budget */
     const char *kept[PG_STMTS]; /* the SQL of prepared statement "a<i>" */
     int nkept;
+    int listening;          /* LISTEN almanac_changed was sent (pg_data_version) */
+    int64_t changes;        /* the notifications received since */
 };
 
 #define PG(st) ((struct pg_store *)(void *)(st))

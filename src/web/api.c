@@ -18,6 +18,7 @@
 #include "web/api.h"
 #include "web/api_common.h"
 #include "web/http.h"
+#include "web/milestones.h"
 #include "store/store.h"
 #include "store/store_web.h"
 #include "web/search_query.h"
@@ -619,6 +620,48 @@ api_events_page(struct buf *b, const struct web_ctx *ctx, struct store *st,
     return rc;
 }
 
+/* ',"milestones":[...]': the guide's milestones (milestones.h), oldest first. */
+static void
+put_milestones(struct buf *b, const struct web_ctx *ctx, const struct milestones *m)
+{
+    buf_puts(b, ",\"milestones\":[");
+    for (size_t i = 0; i < m->n; i++) {
+        const struct milestone *x = &m->v[i];
+        struct buf page = BUF_INIT(4096);
+        struct tm tm;
+        time_t t = x->published;
+
+        gmtime_r(&t, &tm);
+        render_absolute(&page, ctx, "");
+        render_event_path(&page, x->id, x->title);
+        buf_printf(b, "%s{\"year\":%d,\"date\":", i ? "," : "", tm.tm_year + 1900);
+        json_time(b, x->published);
+        buf_printf(b, ",\"id\":%lld,\"story\":", (long long)x->id);
+        if (x->story)
+            buf_printf(b, "%lld", (long long)x->story);
+        else
+            buf_puts(b, "null");
+        buf_printf(b, ",\"score\":%d,\"title\":", x->score);
+        buf_append_json(b, x->title);
+        buf_puts(b, ",\"url\":");
+        buf_append_json(b, buf_cstr(&page));
+        buf_puts(b, ",\"link\":");
+        if (render_is_http(x->url))
+            buf_append_json(b, x->url);
+        else
+            buf_puts(b, "null");
+        buf_puts(b, ",\"source\":{\"slug\":");
+        buf_append_json(b, x->source_slug);
+        buf_puts(b, ",\"name\":");
+        buf_append_json(b, x->source_name);
+        buf_printf(b, ",\"tier\":%d},\"line\":", x->tier);
+        buf_append_json(b, x->line);
+        buf_putc(b, '}');
+        buf_fini(&page);
+    }
+    buf_putc(b, ']');
+}
+
 int
 web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
               struct web_response *resp)
@@ -628,6 +671,7 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct web_filter f, only;
     struct event_query q;
     struct guide_info g;
+    struct milestones ms;
     struct store *st;
     int limit, offset, counts[CHART_WEEKS], rc;
     time_t now = web_now(ctx), first;
@@ -645,6 +689,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         guide_info_fini(&g);
         return api_error(resp, 500, "the store failed");
     }
+    if (milestones_load(st, g.slug, &ms) != ALM_OK) {
+        guide_info_fini(&g);
+        return api_error(resp, 500, "the store failed");
+    }
     buf_puts(b, "{\"guide\":{");
     put_guide(b, ctx, &g);
     buf_puts(b, ",\"body\":");
@@ -655,7 +703,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         timefmt_rfc3339(first + (time_t)i * 604800, iso);
         buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
     }
-    buf_puts(b, "]}");
+    buf_putc(b, ']');
+    put_milestones(b, ctx, &ms);
+    milestones_fini(&ms);
+    buf_putc(b, '}');
     snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);
     /* The weeks count the whole guide; the reader's filters narrow the list. */
     f.guide = g.slug;
@@ -671,39 +722,6 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
 
 /* ---- sources ---- */
 
-static void
-put_source(struct buf *b, const struct source_info *s)
-{
-    buf_puts(b, "\"slug\":");
-    buf_append_json(b, s->slug);
-    buf_puts(b, ",\"name\":");
-    buf_append_json(b, s->name);
-    buf_puts(b, ",\"author\":");
-    buf_append_json(b, s->author);
-    buf_printf(b, ",\"tier\":%d,\"kind\":", s->tier);
-    buf_append_json(b, s->kind);
-    buf_puts(b, ",\"feed_url\":");
-    buf_append_json(b, s->feed_url);
-    buf_puts(b, ",\"site_url\":");
-    buf_append_json(b, s->site_url);
-    buf_printf(b, ",\"enabled\":%s,\"items\":%lld,\"events\":%lld,\"newest\":",
-               s->enabled ? "true" : "false", (long long)s->items, (long long)s->events);
-    json_time(b, s->newest);
-    buf_puts(b, ",\"health\":{\"last_fetch\":");
-    json_time(b, s->last_fetch);
-    buf_puts(b, ",\"last_success\":");
-    json_time(b, s->last_success);
-    buf_puts(b, ",\"next_due\":");
-    json_time(b, s->next_due);
-    if (s->last_status > 0)
-        buf_printf(b, ",\"last_status\":%ld", s->last_status);
-    else
-        buf_puts(b, ",\"last_status\":null");
-    buf_printf(b, ",\"failures\":%d,\"last_error\":", s->failures);
-    buf_append_json(b, s->last_error);
-    buf_puts(b, "}");
-}
-
 struct sources {
     struct buf *b;
     int n;
@@ -717,7 +735,7 @@ put_source_item(const struct source_info *s, void *arg)
     if (sl->n++)
         buf_putc(sl->b, ',');
     buf_putc(sl->b, '{');
-    put_source(sl->b, s);
+    json_source_info_fields(sl->b, s);
     buf_putc(sl->b, '}');
     return 0;
 }
@@ -768,7 +786,7 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     render_filter_query(&f, web_now(ctx), &q);
     f.source = NULL;
     buf_puts(b, "{\"source\":{");
-    put_source(b, &s);
+    json_source_info_fields(b, &s);
     buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
     rc = api_events_page(b, ctx, st, &q, path, &f, limit, offset);

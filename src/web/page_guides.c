@@ -12,6 +12,7 @@
 #include "base/timefmt.h"
 #include "store/store.h"
 #include "store/store_web.h"
+#include "web/milestones.h"
 #include "web/page.h"
 #include "web/pages.h"
 #include "web/render.h"
@@ -109,6 +110,72 @@ put_markdown(struct buf *b, const char *md)
     cmark_node_free(doc);
 }
 
+/*
+ * The guide's milestones (milestones.h), grouped by year, oldest first:
+ * each with its date, title, source, score and one line.
+ */
+static void
+put_milestones(struct buf *b, const struct milestones *m)
+{
+    static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                       "Sep", "Oct", "Nov", "Dec" };
+    int year = -1;
+
+    buf_puts(b, "<section class=\"block milestones\" aria-labelledby=\"milestones\">\n"
+                "<h2 id=\"milestones\">Milestones <span class=\"count\">(");
+    page_put_count(b, (int64_t)m->n);
+    buf_puts(b, ")</span></h2>\n<p class=\"rule\">The best-scored report of each story in "
+                "this guide (score 6 or more, or 5 when few reach 6), at most one per story, "
+                "oldest first. New events join at the next analysis.</p>\n");
+    for (size_t i = 0; i < m->n; i++) {
+        const struct milestone *x = &m->v[i];
+        struct tm tm;
+        time_t t = x->published;
+
+        gmtime_r(&t, &tm);
+        if (tm.tm_year != year) {
+            if (year != -1)
+                buf_puts(b, "</ol>\n");
+            year = tm.tm_year;
+            buf_printf(b, "<h3 class=\"year\">%d</h3>\n<ol class=\"milestone-list\">\n",
+                       tm.tm_year + 1900);
+        }
+        buf_printf(b, "<li class=\"milestone\"><p class=\"meta\"><time datetime=\""
+                      "%04d-%02d-%02d\">%d %s %d</time><span class=\"dot\" aria-hidden=\"true\">"
+                      "·</span>", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday,
+                   mon[tm.tm_mon], tm.tm_year + 1900);
+        render_score(b, x->score);
+        buf_puts(b, "<a class=\"src\" href=\"/sources/");
+        render_text(b, x->source_slug);
+        buf_puts(b, "\">");
+        render_text(b, x->source_name);
+        buf_puts(b, "</a>");
+        if (render_is_http(x->url)) {
+            buf_puts(b, "<span class=\"dot d-out\" aria-hidden=\"true\">·</span>"
+                        "<a class=\"out\" href=\"");
+            render_text(b, x->url);
+            buf_puts(b, "\" rel=\"noopener noreferrer nofollow\">source ↗</a>");
+        }
+        buf_puts(b, "</p>\n<h4 class=\"title\"><a href=\"");
+        render_event_path(b, x->id, x->title);
+        buf_puts(b, "\">");
+        render_text(b, x->title);
+        buf_puts(b, "</a></h4>\n");
+        if (*x->line) {
+            buf_puts(b, "<p class=\"line\">");
+            render_text(b, x->line);
+            buf_puts(b, "</p>\n");
+        }
+        buf_puts(b, "</li>\n");
+    }
+    if (year != -1)
+        buf_puts(b, "</ol>\n");
+    if (m->n == 0)
+        buf_puts(b, "<p class=\"none\">No milestone yet: none of this guide's events scores "
+                    "5 or more.</p>\n");
+    buf_puts(b, "</section>\n");
+}
+
 /* Timeline rows with a heading at each new month. */
 struct timeline {
     struct buf *b;
@@ -147,6 +214,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct web_filter f;
     struct event_query q;
     struct guide_info g;
+    struct milestones ms = { 0 };
     struct store *st;
     time_t now = web_now(ctx), first;
     int64_t total = 0, pages;
@@ -162,7 +230,8 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
      * timeline (and its pages keep them). The slug is the path's. */
     render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
     first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
-    if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
+    if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK ||
+        (f.page == 1 && milestones_load(st, g.slug, &ms) != ALM_OK)) {
         guide_info_fini(&g);
         return page_fail(ctx, resp, 500, NULL);
     }
@@ -170,11 +239,13 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     render_filter_query(&f, now, &q);
     f.guide = NULL;
     if (store_count_matching(st, &q, &total) != ALM_OK) {
+        milestones_fini(&ms);
         guide_info_fini(&g);
         return page_fail(ctx, resp, 500, NULL);
     }
     pages = (total + RENDER_PAGE_SIZE - 1) / RENDER_PAGE_SIZE;
     if (f.page > 1 && f.page > pages) {
+        milestones_fini(&ms);
         guide_info_fini(&g);
         return page_fail(ctx, resp, 404, "There is no such page of this guide's events.");
     }
@@ -207,6 +278,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
             put_markdown(b, g.body);
             buf_puts(b, "</section>\n");
         }
+        put_milestones(b, &ms);
     }
     buf_puts(b, "<section class=\"block\" aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">"
                 "Timeline <span class=\"count\">(");
@@ -224,6 +296,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_GUIDE, page_last_analysis(st));
     free(fq);
+    milestones_fini(&ms);
     guide_info_fini(&g);
     return rc == ALM_OK ? 0 : page_fail(ctx, resp, 500, NULL);
 }

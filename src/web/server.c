@@ -51,6 +51,7 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "base/hash.h"
+#include "base/logfmt.h"
 #include "base/timefmt.h"
 #include "base/xalloc.h"
 #include "store/store.h"
@@ -435,62 +436,6 @@ elapsed(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-/* An access-log line under construction: a fixed buffer, since a line is
- * bounded (LOG_TARGET_MAX escaped at most 4x, and a few short fields). */
-struct line {
-    char v[4 * LOG_TARGET_MAX + 256];
-    size_t n;
-};
-
-static void
-line_put(struct line *l, const char *s, size_t n)
-{
-    if (n > sizeof(l->v) - l->n)
-        n = sizeof(l->v) - l->n;
-    memcpy(l->v + l->n, s, n);
-    l->n += n;
-}
-
-static void
-line_puts(struct line *l, const char *s)
-{
-    line_put(l, s, strlen(s));
-}
-
-/* Unsigned decimal, then the suffix. */
-static void
-line_num(struct line *l, unsigned long long v, const char *suffix)
-{
-    char d[24];
-    size_t i = sizeof(d);
-
-    do
-        d[--i] = (char)('0' + v % 10);
-    while ((v /= 10) > 0);
-    line_put(l, d + i, sizeof(d) - i);
-    line_puts(l, suffix);
-}
-
-/* Appends s with quotes, backslashes, controls and non-ASCII bytes as \xHH. */
-static void
-log_escape(struct line *l, const char *s, size_t max)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = 0;
-
-    for (; *s && n < max; s++, n++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-            line_put(l, e, 4);
-        } else {
-            line_put(l, (const char *)&c, 1);
-        }
-    }
-    if (*s)
-        line_puts(l, "...");
-}
-
 /* The time of a line: RFC 3339, formatted once a second per thread. */
 static const char *
 log_time(void)
@@ -533,27 +478,22 @@ account(struct web_server *s, struct MHD_Connection *conn, const struct request 
 
     web_status_count(&s->status, (enum web_group)group, status, d, bytes);
     if (s->alog) {
-        struct line l = { .n = 0 };
+        /* ts=... level=info msg="request" addr=127.0.0.1 method=GET path=/x
+         * status=200 bytes=1234 ms=0.123 (logfmt.h) */
+        struct logfmt l;
         char addr[INET6_ADDRSTRLEN + 1];
-        unsigned long long us = (unsigned long long)(d * 1e6);
-        char frac[5] = { '.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
-                         (char)('0' + us % 10), '\0' };
+        size_t n;
 
-        /* "2026-11-28T12:00:00Z 127.0.0.1 GET "/path" 200 1234 0.123ms" */
         log_addr(conn, addr, sizeof(addr));
-        line_puts(&l, log_time());
-        line_puts(&l, " ");
-        line_puts(&l, addr);
-        line_puts(&l, " ");
-        log_escape(&l, method, 16);
-        line_puts(&l, " \"");
-        log_escape(&l, rq->target, LOG_TARGET_MAX);
-        line_puts(&l, "\" ");
-        line_num(&l, (unsigned long long)status, " ");
-        line_num(&l, bytes, " ");
-        line_num(&l, us / 1000, frac);
-        line_puts(&l, "ms\n");
-        access_log_add(s->alog, l.v, l.n);
+        logfmt_begin(&l, log_time(), status >= 500 ? "error" : "info", "request");
+        logfmt_str(&l, "addr", addr, 0);
+        logfmt_str(&l, "method", method, 16);
+        logfmt_str(&l, "path", rq->target, LOG_TARGET_MAX);
+        logfmt_uint(&l, "status", (unsigned long long)status);
+        logfmt_uint(&l, "bytes", bytes);
+        logfmt_ms(&l, "ms", (unsigned long long)(d * 1e6));
+        n = logfmt_end(&l);
+        access_log_add(s->alog, l.v, n);
     }
 }
 

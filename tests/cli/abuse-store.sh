@@ -263,7 +263,7 @@ else
     sql "$db" "SELECT ident FROM items ORDER BY 1" >"$T/f1.items"
     run "$T/f2" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot $BIG
     [ "$rc" = 1 ] || fail "the ingest that filled the disk exited $rc"
-    grep -q 'stopped: no space left for the database .*no space left on device' "$T/f2.err" ||
+    grep -q 'level=error msg="stopped: no space left for the database;.* error=".*no space left on device' "$T/f2.err" ||
         fail "no clear error naming the cause: $(errtext "$T/f2")"
     # the feed that did not fit FAILED (none when the fetch log was what did not fit)
     [ "$(grep -c 'FAILED' "$T/f2")" -le 1 ] || fail "$(grep -c FAILED "$T/f2") feeds FAILED, want the one that did not fit"

@@ -55,8 +55,8 @@ run "$T/ing1" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot
 [ -z "$(analysis_error "$T/ing1")" ] || fail "$(analysis_error "$T/ing1")"
 grep -Eq '^analysed [0-9]+ events' "$T/ing1" ||
     fail "ingest printed no analysis line: $(tail -n1 "$T/ing1")"
-nitems=$(sql "$db" "SELECT count(*) FROM items")
-nevents=$(sql "$db" "SELECT count(*) FROM events")
+nitems=$(stored_items "$db" --config "$conf")
+nevents=$(stored_events "$db" --config "$conf" | wc -l)
 [ "${nitems:-0}" -gt 3000 ] || fail "only ${nitems:-no} items stored (want > 3000)"
 [ "$nevents" = "$nitems" ] || fail "$nevents events for $nitems items"
 run "$T/ev" "$ALMANAC" --config "$conf" --db "$db" events --json
@@ -398,8 +398,8 @@ while read -r id; do
         fail "explain $id exited $rc: $(errtext "$T/x")"
         break
     fi
-    score=$(sql "$db" "SELECT score FROM events WHERE id = $id")
-    kind=$(sql "$db" "SELECT kind FROM events WHERE id = $id")
+    IFS='|' read -r score kind < <("$ALMANAC" --config "$conf" --db "$db" event "$id" --json |
+        python3 -c 'import json, sys; e = json.load(sys.stdin); print("%d|%s" % (e["score"], e["kind"]))')
     # Lines "  +2.33  baseline" and "  = 8 (the sum: ...)".
     sum=$(awk '$1 ~ /^[+-][0-9.]+$/ {s += $1} END {printf "%.0f", s}' "$T/x")
     total=$(awk '$1 == "=" {print $2; exit}' "$T/x")
@@ -612,7 +612,7 @@ EOF
                               AND id <> '${newid:-0}' AND story_id IS NOT '${story:-0}'")
     # Old events are clustered again with the new one (IDF moves a little);
     # at most a handful of them may change story.
-    total=$(sql "$T/new.db" "SELECT count(*) FROM events")
+    total=$(stored_events "$T/new.db" --config "$T/root/etc/plus.conf" | wc -l)
     [ "${others:-0}" -le $(( total / 500 )) ] ||
         fail "$others of $total events outside the new item's story were re-analysed"
 fi
@@ -658,7 +658,7 @@ run "$T/rb" "$ALMANAC" --config "$T/root/etc/plus.conf" --db "$T/reb.db" analyze
 [ "$rc" -eq 0 ] || fail "analyze --rebuild exited $rc: $(errtext "$T/rb")"
 "$ALMANAC" --config "$T/root/etc/plus.conf" --db "$T/reb.db" events --json >"$T/reb.json" \
     2>/dev/null
-ninc=$(sql "$inc" "SELECT count(*) FROM items")
+ninc=$(stored_items "$inc" --config "$T/root/etc/plus.conf")
 res=$(python3 - "$T/inc.json" "$T/reb.json" "$ninc" <<'EOF' 2>&1
 import json, sys
 a = {e["id"]: e for e in json.load(open(sys.argv[1]))}

@@ -97,7 +97,8 @@ end "POST /api/v1/fetch with the token is a 202 and run fetches every source at 
 begin
 stop_almanac
 [ "$rc" = 0 ] || fail "run exited $rc"
-grep -q 'POST "/api/v1/fetch" 202' "$T/access.log" || fail "the access log lacks the write"
+grep -q 'method=POST path=/api/v1/fetch status=202 ' "$T/access.log" ||
+    fail "the access log lacks the write"
 grep -q "$TOKEN" "$T/access.log" "$T/run" "$T/run.err" && fail "the token is in a log"
 end "the token appears in no log; run stops cleanly"
 

@@ -6,10 +6,12 @@
 #
 # The normal build runs every test file; the sanitized build runs only the
 # XSS one (hostile feed content through the parser and the pages, the part
-# where a memory error matters most, and small enough to stay quick).
+# where a memory error matters most, and small enough to stay quick). The
+# axe-core audit of every page kind (axe.test.js) runs on its own after the
+# others, with its own time limit.
 # Without node, npm or chromium it prints a SKIP line, except in CI
 # (CI=true), where they are installed and their absence is a failure.
-# `npm ci` runs only when tests/e2e/node_modules is missing.
+# `npm ci` runs when tests/e2e/node_modules lacks a package of package.json.
 
 . "$(dirname "$0")/lib.bash"
 
@@ -30,7 +32,7 @@ command -v node >/dev/null || missing "node is not installed"
 command -v npm >/dev/null || missing "npm is not installed"
 [ -x "$CHROMIUM" ] || missing "$CHROMIUM is not installed"
 
-if [ ! -d "$E2E/node_modules/playwright-core" ]; then
+if [ ! -d "$E2E/node_modules/playwright-core" ] || [ ! -d "$E2E/node_modules/axe-core" ]; then
     if ! npm ci --prefix "$E2E" --no-audit --no-fund >"$T/npm.out" 2>&1; then
         [ "${CI:-}" = true ] ||
             missing "npm ci failed (offline?): $(tail -n 3 "$T/npm.out" | tr '\n' ' ')"
@@ -49,4 +51,12 @@ TMPDIR=$T timeout 170 node --test --test-reporter=tap --test-concurrency=1 \
     --test-timeout=150000 "${files[@]}"
 rc=$?
 [ "$rc" -eq 124 ] && echo "not ok - e2e: the browser tests took longer than 170 s"
-exit "$rc"
+[ "${BUILD:-build}" = build ] || exit "$rc"
+
+# The audit: about 30 pages, each checked by axe-core in light and dark.
+TMPDIR=$T timeout 170 node --test --test-reporter=tap --test-timeout=150000 \
+    "$E2E/axe.test.js"
+arc=$?
+[ "$arc" -eq 124 ] && echo "not ok - e2e: the axe-core audit took longer than 170 s"
+[ "$rc" -ne 0 ] && exit "$rc"
+exit "$arc"

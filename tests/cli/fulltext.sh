@@ -61,10 +61,19 @@ EOF
 db=$T/site.db
 export ALMANAC_NOW=2026-03-04T00:00:00Z
 
-# The item of a page, by the path of its link.
+# The event of a page, by the path of its link (events --json).
 item() {
-    sql "$db" "SELECT id FROM items WHERE url = '$site$1'"
+    "$ALMANAC" --config "$T/site.conf" --db "$db" events --json --limit 1000000 |
+        python3 -c 'import json, sys
+print("".join(str(e["id"]) for e in json.load(sys.stdin) if e["link"] == sys.argv[1]))' "$site$1"
 }
+# ev_field ID FIELD: one member of `almanac event ID --json`.
+ev_field() {
+    "$ALMANAC" --config "$T/site.conf" --db "$db" event "$1" --json |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]] or "")' "$2"
+}
+# The article text and the fetch state of articles are not shown by almanac
+# whole: those checks read the SQLite store.
 requests() {
     grep -c -x -F "$1" "$T/requests.log"
 }
@@ -96,8 +105,8 @@ end "the extracted article text is stored beside the feed's text"
 begin
 nw_all=
 for id in $quill $act; do
-    s=$(sql "$db" "SELECT summary FROM events WHERE id = $id")
-    title=$(sql "$db" "SELECT title FROM items WHERE id = $id")
+    s=$(ev_field "$id" summary)
+    title=$(ev_field "$id" title)
     case $s in *"no excerpt"*) fail "event $id: '$s'" ;; esac
     case $s in *"$title"*) fail "event $id repeats its title: '$s'" ;; esac
     nw=$(printf '%s' "$s" | wc -w)
@@ -106,17 +115,17 @@ for id in $quill $act; do
     ns=$(printf '%s' "$s" | grep -o '[.!?]\( \|$\)' | wc -l)
     [ "$ns" -ge 2 ] && [ "$ns" -le 4 ] || fail "event $id: $ns sentences: '$s'"
 done
-s=$(sql "$db" "SELECT summary FROM events WHERE id = ${quill:-0}")
+s=$(ev_field "${quill:-0}" summary)
 case $s in *"Today Helios Labs is releasing Quill-7"*) ;; *) fail "quill: what happened missing: '$s'" ;; esac
 case $s in *"This matters because"*) ;; *) fail "quill: why it matters missing: '$s'" ;; esac
 case $s in "It has been a busy spring"*|*"We thank"*) fail "quill: filler chosen: '$s'" ;; esac
-s=$(sql "$db" "SELECT summary FROM events WHERE id = ${act:-0}")
+s=$(ev_field "${act:-0}" summary)
 case $s in *"agreed on Tuesday to delay"*) ;; *) fail "ai-act: what happened missing: '$s'" ;; esac
 case $s in "Brussels was grey"*) fail "ai-act: the scene-setting lead chosen: '$s'" ;; esac
 end "summaries come from the article: 2-4 sentences, 45-90 words, what and why" "(words:$nw_all)"
 
 begin
-s=$(sql "$db" "SELECT summary FROM events WHERE id = $(item /posts/gone.html)")
+s=$(ev_field "$(item /posts/gone.html)" summary)
 case $s in *"the feed has no excerpt"*) ;; *) fail "an item without an article: '$s'" ;; esac
 end "an item whose article failed keeps the feed-only summary"
 
@@ -201,7 +210,7 @@ grep -q '^1 articles: 0 extracted, 1 not modified, 0 failed' "$T/i3" ||
 [ "$(requests '304 /posts/quill.html')" = 1 ] || fail "no conditional request for quill.html"
 t=$(sql "$db" "SELECT article_text FROM items WHERE id = ${quill:-0}")
 case $t in *zanzibarite*) ;; *) fail "the 304 lost the article text" ;; esac
-s=$(sql "$db" "SELECT summary FROM events WHERE id = ${quill:-0}")
+s=$(ev_field "${quill:-0}" summary)
 case $s in *"Today Helios Labs is releasing Quill-7"*) ;; *) fail "summary after the change: '$s'" ;; esac
 end "a changed entry's article is fetched again with a conditional GET"
 

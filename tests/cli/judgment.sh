@@ -16,7 +16,7 @@ db=$T/judgment.db
 begin
 run "$T/ingest" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot
 [ "$rc" -eq 0 ] || fail "ingest of the judgment corpus exited $rc: $(errtext "$T/ingest")"
-end "the judgment corpus ingests offline" "($(sql "$db" "SELECT count(*) FROM events") events)"
+end "the judgment corpus ingests offline" "($(stored_events "$db" --config "$conf" | wc -l) events)"
 
 begin
 python3 tools/judgment/evaluate.py "$db" time --json >"$T/figures.json" 2>"$T/figures.err" ||

@@ -83,7 +83,57 @@ errtext() {
     head -c 300 "$f" 2>/dev/null | tr '\n' ' '
 }
 
+# Observing what almanac stores through almanac itself (issue 13): these
+# ask the CLI, so they hold whatever engine is behind the store. Extra
+# arguments (--config FILE) go before --db.
+#
+# stored_items DB [ARGS...]: the number of items stored, summed over
+# `almanac sources --json`.
+stored_items() {
+    local db=$1
+    shift
+    "$ALMANAC" "$@" --db "$db" sources --json |
+        python3 -c 'import json, sys; print(sum(s["items"] for s in json.load(sys.stdin)))'
+}
+
+# source_json DB SLUG FIELD [ARGS...]: one member of a source's object in
+# `almanac sources --json` (items, failures, last_status, last_error,
+# feed_url...); null prints as nothing, a missing source as "missing".
+source_json() {
+    local db=$1 slug=$2 field=$3
+    shift 3
+    "$ALMANAC" "$@" --db "$db" sources --json |
+        python3 -c 'import json, sys
+s = [x for x in json.load(sys.stdin) if x["slug"] == sys.argv[1]]
+v = s[0].get(sys.argv[2]) if s else "missing"
+print("" if v is None else v)' "$slug" "$field"
+}
+
+# stored_events DB [ARGS...]: every event of `almanac events --json`, one
+# "source<TAB>link<TAB>published<TAB>title" line each, sorted: the set of
+# stored items as a reader sees them (ids differ between databases).
+stored_events() {
+    local db=$1
+    shift
+    "$ALMANAC" "$@" --db "$db" events --json --limit 1000000 |
+        python3 -c 'import json, sys
+for l in sorted("%s\t%s\t%s\t%s" % (e["source"], e["link"], e["published"], e["title"])
+                for e in json.load(sys.stdin)):
+    print(l)'
+}
+
+# stored_event_ids DB [ARGS...]: the ids of every event, sorted, one a line.
+stored_event_ids() {
+    local db=$1
+    shift
+    "$ALMANAC" "$@" --db "$db" events --json --limit 1000000 |
+        python3 -c 'import json, sys
+print("\n".join(str(i) for i in sorted(e["id"] for e in json.load(sys.stdin))))'
+}
+
 # sql DB QUERY: one value (or rows separated by newlines, columns by |).
+# Tests use it for what is about SQLite itself (integrity after a crash,
+# locks, schema upgrades); what almanac stores is asked of almanac.
 sql() {
     sqlite3 -batch -noheader "$1" "$2"
 }

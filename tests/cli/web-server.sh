@@ -32,7 +32,7 @@ requests_total() {
 begin
 run "$T/ingest" "$ALMANAC" --db "$db" ingest --snapshot anthropic openai huggingface
 [ "$rc" -eq 0 ] || fail "ingest --snapshot exited $rc: $(errtext "$T/ingest")"
-nitems=$(sql "$db" "SELECT count(*) FROM items")
+nitems=$(stored_items "$db")
 [ "${nitems:-0}" -gt 0 ] || fail "no items stored"
 start_almanac "$T/serve" --db "$db" serve --listen 127.0.0.1:0 ||
     fail "serve did not print its URL: $(head -c 300 "$T/serve") $(errtext "$T/serve")"
@@ -223,14 +223,17 @@ end "security headers on every response"
 begin
 # Lines are written in batches, within about a second.
 for _ in $(seq 50); do
-    grep -q '"/a%00b" 400 ' "$T/serve.err" && grep -q ' POST "/healthz" 405 ' "$T/serve.err" &&
-        grep -q 'GET "/healthz" 200 ' "$T/serve.err" && break
+    grep -q ' path=/a%00b status=400 ' "$T/serve.err" &&
+        grep -q ' method=POST path=/healthz status=405 ' "$T/serve.err" &&
+        grep -q ' method=GET path=/healthz status=200 ' "$T/serve.err" && break
     sleep 0.1
 done
-grep -q '127\.0\.0\.1 GET "/healthz" 200 3 ' "$T/serve.err" ||
+# logfmt (base/logfmt.h): ts, level, msg first, then the request's fields.
+grep -Eq '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z level=info msg="request" addr=127\.0\.0\.1 method=GET path=/healthz status=200 bytes=3 ms=[0-9]+\.[0-9]{3}$' \
+    "$T/serve.err" ||
     fail "no access-log line for /healthz: $(head -n2 "$T/serve.err" | tr '\n' ' ')"
-grep -q ' POST "/healthz" 405 ' "$T/serve.err" || fail "no access-log line for the POST"
-grep -q '"/a%00b" 400 ' "$T/serve.err" || fail "the NUL path is not logged escaped"
+grep -q ' method=POST path=/healthz status=405 ' "$T/serve.err" || fail "no access-log line for the POST"
+grep -q ' path=/a%00b status=400 ' "$T/serve.err" || fail "the NUL path is not logged escaped"
 end "one access-log line per request on stderr, within a second"
 
 begin

@@ -2,7 +2,8 @@
 /*
  * pages.test.js - the site as a reader uses it, in headless Chromium, on
  * the bundled snapshot: the events list, an event page laid out as
- * shared/seed/almanac-event-page.txt, a related event, a guide, the
+ * shared/seed/almanac-event-page.txt, a related event, a guide, a thread
+ * guide's milestones, the
  * search box, the other pages; no console or page error and no request to
  * another host anywhere; screenshots at desktop and phone widths, light
  * and dark, checked for horizontal overflow and text contrast.
@@ -350,6 +351,39 @@ test('a learning path opens from /learn and its steps lead to their pages', asyn
     assert.equal(lib.problems(log), '');
 });
 
+test('a thread guide shows its milestones by year, and a milestone opens its event',
+     async () => {
+    await visit(page, '/guides/frontier-safety-frameworks');
+    assert.equal(await page.locator('main h1').innerText(), 'Frontier safety frameworks');
+    /* The written introduction links entity pages, and they open. */
+    const intro = page.locator('main section.prose a[href^="/entities/"]');
+    assert.ok(await intro.count() >= 3, 'the introduction links fewer than 3 entity pages');
+    const section = page.locator('main section.milestones');
+    await section.scrollIntoViewIfNeeded();
+    assert.ok(await section.isVisible(), 'no visible milestones section');
+    const years = await section.locator('h3.year').allInnerTexts();
+    assert.ok(years.length >= 2, `milestones in ${years.length} year(s)`);
+    assert.deepEqual([...years].sort(), years, 'the years are not in order');
+    const items = section.locator('li.milestone');
+    const n = await items.count();
+    assert.ok(n >= 5, `only ${n} milestones`);
+    const dates = await items.locator('time').evaluateAll((ts) =>
+        ts.map((t) => t.getAttribute('datetime')));
+    assert.equal(dates.length, n, 'a milestone has no date');
+    assert.deepEqual([...dates].sort(), dates, 'the milestones are not oldest first');
+    for (let i = 0; i < n; i++) {
+        const it = items.nth(i);
+        assert.equal(await it.locator('a.src[href^="/sources/"]').count(), 1, 'no source');
+        assert.equal(await it.locator('h4 a[href^="/events/"]').count(), 1, 'no title link');
+    }
+    const title = await items.first().locator('h4 a').innerText();
+    assert.match(await follow(items.first().locator('h4 a')), /^\/events\/\d+/);
+    assert.equal(await page.locator('main h1').innerText(), title);
+    await visit(page, '/guides/frontier-safety-frameworks');
+    assert.match(await follow(intro.first()), /^\/entities\/[a-z0-9-]+$/);
+    assert.equal(lib.problems(log), '');
+});
+
 test('top, guides, sources and a source page open', async () => {
     for (const p of ['/top', '/guides', '/sources']) {
         await visit(page, p);
@@ -490,6 +524,7 @@ for (const v of VARIANTS) {
             ['entities', '/entities'],
             ['story', found.story || '/'],
             ['path', found.path || '/learn'],
+            ['thread', '/guides/frontier-safety-frameworks'],
         ];
         const issues = [];
         try {

@@ -309,15 +309,24 @@ test_errors_files(void **state)
 static const char *const export_ents[] = { "Nvidia", "U.S. Commerce Department" };
 static const char *const llama_ents[] = { "Meta", "Llama" };
 
+/* At most GUIDES_MAX_HITS topic guides by weight, then at most
+ * GUIDES_MAX_THREAD_HITS threads by weight. */
 static void
-check_hits(const struct guide_hit *h, size_t n)
+check_hits(const struct guide_set *g, const struct guide_hit *h, size_t n)
 {
-    assert_true(n <= GUIDES_MAX_HITS);
+    size_t topics = 0, threads = 0;
+
     for (size_t i = 0; i < n; i++) {
+        int thread = guides_get(g, h[i].guide)->thread;
         assert_true(h[i].weight >= GUIDES_MIN_WEIGHT && h[i].weight <= 1.0);
-        if (i > 0)
+        if (thread)
+            threads++;
+        else
+            assert_int_equal(threads, 0), topics++;
+        if (i > 0 && guides_get(g, h[i - 1].guide)->thread == thread)
             assert_true(h[i - 1].weight >= h[i].weight);
     }
+    assert_true(topics <= GUIDES_MAX_HITS && threads <= GUIDES_MAX_THREAD_HITS);
 }
 
 /* The three events of the brief against the set g. */
@@ -333,7 +342,7 @@ match_three(const struct guide_set *g, struct stemmer *st)
                      "sold to China and added Chinese firms to the entity list. Nvidia said it "
                      "would comply with the new rules.",
                      export_ents, NULL, LEN(export_ents), &h);
-    check_hits(h, n);
+    check_hits(g, h, n);
     assert_true(n >= 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "export-controls-compute-governance");
     free(h);
@@ -342,7 +351,7 @@ match_three(const struct guide_set *g, struct stemmer *st)
                      "Meta released Llama 4 as an open-weight model that developers can "
                      "download, fine-tune and run locally on their own hardware.",
                      llama_ents, NULL, LEN(llama_ents), &h);
-    check_hits(h, n);
+    check_hits(g, h, n);
     for (size_t i = 0; i < n; i++)
         found |= strcmp(guides_get(g, h[i].guide)->slug, "open-weight-models") == 0;
     assert_true(found);
@@ -374,7 +383,7 @@ test_match_small(void **state)
 
     /* "Open-Weight" in a title finds the keywords "open weights" and "open-weight" once */
     n = guides_match(g, st, "An Open-Weight Model Roundup", NULL, NULL, NULL, 0, &h);
-    check_hits(h, n);
+    check_hits(g, h, n);
     assert_true(n >= 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "open-weight-models");
     free(h);
@@ -386,7 +395,7 @@ test_match_small(void **state)
 
     /* "Claude Opus 4.6" stands for "Claude Opus", and "Claude" inside it counts once */
     n = guides_match(g, st, "A quiet week", NULL, family, family_in_title, LEN(family), &h);
-    check_hits(h, n);
+    check_hits(g, h, n);
     assert_int_equal(n, 1);
     assert_string_equal(guides_get(g, h[0].guide)->slug, "anthropic");
     assert_true(h[0].weight >= 0.29 && h[0].weight < 0.34);   /* E = 0.75, not 0.875 */
@@ -419,7 +428,7 @@ test_match_small(void **state)
             text[k] = "export controls "[k % 16];
         text[big] = '\0';
         n = guides_match(g, st, "x", text, NULL, NULL, 0, &h);
-        check_hits(h, n);
+        check_hits(g, h, n);
         assert_true(n >= 1);
         assert_string_equal(guides_get(g, h[0].guide)->slug, "export-controls-compute-governance");
         free(h);
@@ -501,6 +510,84 @@ test_match_weak(void **state)
     stemmer_free(st);
 }
 
+/* Thread guides (kind: thread): matched by the same rule, kept after at most
+ * GUIDES_MAX_HITS topic guides, out of the IDF table and of the topics. */
+static void
+test_threads(void **state)
+{
+    static const char topic_fmt[] =
+        "---\nslug: t%d\ntitle: Topic %d\nsummary: Humanoid robots, part %d.\n"
+        "keywords: humanoid, robot hands\n---\n# Topic %d\n\nHumanoid robots walk.\n";
+    static const char thread[] =
+        "---\nslug: humanoid-story\ntitle: The humanoid story\nkind: thread\n"
+        "summary: Humanoid robots year by year.\nkeywords: humanoid, walking robot\n"
+        "---\n# The humanoid story\n\nFrom the first walking robot to factory humanoids.\n";
+    static const char badkind[] =
+        "---\nslug: bad\ntitle: Bad\nsummary: S.\nkind: storyline\n---\n# Bad\n";
+    char dir[128], one[128], baddir[128];
+    struct guide_set *g = NULL, *g1 = NULL;
+    struct stemmer *st = stemmer_new();
+    struct guide_hit *h = NULL, *h1 = NULL, *t = NULL;
+    char text[512], name[32], err[256] = "";
+    size_t n, n1, nt = 0;
+
+    (void)state;
+    /* subdir() returns one static buffer */
+    snprintf(dir, sizeof(dir), "%s", subdir("threads"));
+    snprintf(one, sizeof(one), "%s", subdir("threads-topic-only"));
+    snprintf(baddir, sizeof(baddir), "%s", subdir("threads-bad"));
+    for (int i = 1; i <= 6; i++) {
+        snprintf(text, sizeof(text), topic_fmt, i, i, i, i);
+        snprintf(name, sizeof(name), "t%d.md", i);
+        write_file(dir, name, text, strlen(text));
+        if (i == 1)
+            write_file(one, name, text, strlen(text));
+    }
+    write_file(dir, "humanoid-story.md", thread, strlen(thread));
+    assert_int_equal(guides_load(dir, &g, err, sizeof(err)), ALM_OK);
+    assert_int_equal(guides_count(g), 7);
+    assert_true(guides_get(g, guides_find(g, "humanoid-story"))->thread);
+    assert_false(guides_get(g, guides_find(g, "t1"))->thread);
+
+    /* six topic guides and the thread match: five topics, then the thread */
+    n = guides_match_topics(g, st, "A humanoid robot learns to fold laundry", NULL, NULL, NULL, 0,
+                            &h, &t, &nt);
+    assert_int_equal(n, GUIDES_MAX_HITS + 1);
+    for (size_t i = 0; i < GUIDES_MAX_HITS; i++)
+        assert_false(guides_get(g, h[i].guide)->thread);
+    assert_string_equal(guides_get(g, h[GUIDES_MAX_HITS].guide)->slug, "humanoid-story");
+    /* the thread is not a topic shared for related events */
+    assert_int_equal(nt, GUIDES_MAX_HITS);
+    for (size_t i = 0; i < nt; i++)
+        assert_false(guides_get(g, t[i].guide)->thread);
+
+    /* a thread changes no topic guide's weight (its terms are not in the IDF) */
+    free(h);
+    free(t);
+    guides_free(g);
+    assert_int_equal(guides_load(one, &g, err, sizeof(err)), ALM_OK);
+    n = guides_match(g, st, "A humanoid robot learns to fold laundry",
+                     "Robot hands grip a towel.", NULL, NULL, 0, &h);
+    assert_int_equal(n, 1);
+    write_file(one, "humanoid-story.md", thread, strlen(thread));
+    assert_int_equal(guides_load(one, &g1, err, sizeof(err)), ALM_OK);
+    n1 = guides_match(g1, st, "A humanoid robot learns to fold laundry",
+                      "Robot hands grip a towel.", NULL, NULL, 0, &h1);
+    assert_int_equal(n1, 2);
+    assert_string_equal(guides_get(g1, h1[0].guide)->slug, "t1");
+    assert_true(h1[0].weight == h[0].weight);
+    free(h);
+    free(h1);
+    guides_free(g);
+    guides_free(g1);
+
+    /* kind is topic or thread */
+    write_file(baddir, "bad.md", badkind, strlen(badkind));
+    assert_int_equal(guides_load(baddir, &g, err, sizeof(err)), ALM_EINVAL);
+    assert_non_null(strstr(err, "bad.md:5: kind must be 'topic' or 'thread'"));
+    stemmer_free(st);
+}
+
 /* The same three events against the shipped guides. */
 static void
 test_match_shipped(void **state)
@@ -529,6 +616,7 @@ main(void)
         cmocka_unit_test(test_match_small),
         cmocka_unit_test(test_match_weak),
         cmocka_unit_test(test_match_shipped),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

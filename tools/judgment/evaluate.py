@@ -153,6 +153,9 @@ def evaluate(db, split):
     out.update(guide_figures(db, "guides.second.tsv", "guide_heldout"))
     out["guide_precision_heldout"] = out.pop("guide_heldout_precision")
     out["guide_recall_heldout"] = out.pop("guide_heldout_recall")
+    # The thread guides (kind: thread): threads.tsv, a seeded draw of their
+    # memberships labelled after their rules were written (see docs/judgment.md).
+    out.update(guide_figures(db, "threads.tsv", "thread"))
     out.update(histogram(db))
     return out
 
