@@ -131,10 +131,10 @@ begin
 kill -TERM "${node_pids[1]}"
 wait "${node_pids[1]}" 2>/dev/null
 node_pids=()
-n1=$(grep -c ' "/' "$T/node1.log")
-n2=$(grep -c ' "/' "$T/node2.log")
-v1=$(grep -c ' "/static/style' "$T/node1.log")
-v2=$(grep -c ' "/static/style' "$T/node2.log")
+n1=$(grep -Ec ' path="?/' "$T/node1.log")
+n2=$(grep -Ec ' path="?/' "$T/node2.log")
+v1=$(grep -Ec ' path="?/static/style' "$T/node1.log")
+v2=$(grep -Ec ' path="?/static/style' "$T/node2.log")
 [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "requests: $n1 on node 1, $n2 on node 2"
 [ $((v1 + v2)) -eq 1 ] || fail "the stylesheet reached the nodes $((v1 + v2)) times, not once"
 end "nginx spread the requests over both nodes; the stylesheet reached them once" \
