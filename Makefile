@@ -143,7 +143,8 @@ BINDIR  := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/almanac
 MANDIR  := $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
-UNITS   := almanac.service almanac-ingest.service almanac-ingest.timer
+UNITS   := almanac.service almanac-ingest.service almanac-ingest.timer \
+           almanac-worker.service almanac-worker.timer
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(DATADIR)/data \

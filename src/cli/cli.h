@@ -59,6 +59,9 @@ int cmd_run(struct cli *c, int argc, char **argv);
  * the installation's checks, exit 0 when all are ok (ops.c). */
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
+/* migrate-to DSN: the SQLite almanac copied into an empty PostgreSQL
+ * database, a line per table (ops.c). */
+int cmd_migrate_to(struct cli *c, int argc, char **argv);
 /* prune --older-than AGE [--dry-run]: retention (ops.c). */
 int cmd_prune(struct cli *c, int argc, char **argv);
 /* alerts [--limit N]: rules, recent deliveries, retries, dead letters;

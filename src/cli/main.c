@@ -121,6 +121,18 @@ static const struct command {
       "copy is written to FILE.tmp, then renamed to FILE; `almanac --db FILE` opens it.\n\n"
       "  --force   replace FILE if it exists (refused otherwise)\n\n"
       "Exit status: 0, 1 when FILE exists or the copy failed, 2 for a usage error.\n" },
+    { "migrate-to", cmd_migrate_to, "migrate-to DSN            copy this SQLite almanac into an empty PostgreSQL database",
+      "usage: almanac migrate-to DSN\n\n"
+      "Copies the almanac this command opens (a SQLite database: --db, $ALMANAC_DB or\n"
+      "the configuration's `database`) into the empty PostgreSQL database DSN names\n"
+      "(postgres://... or postgresql://...): every table, with its ids; the identity\n"
+      "sequences move past the largest id and the search vectors fill themselves. One\n"
+      "transaction on PostgreSQL: a failure leaves it as it was. A line per table, then\n"
+      "a check that every table holds as many rows on both sides. Stop ingests first:\n"
+      "what they write during the copy stays in SQLite. Then point `database` (or\n"
+      "ALMANAC_DB) at DSN. docs/deploy.md tells the whole move.\n\n"
+      "Exit status: 0, 1 when the target is not empty, the source is not SQLite or\n"
+      "the copy failed (nothing is kept), 2 for a usage error.\n" },
     { "doctor", cmd_doctor, "doctor [--json]           check configuration, database, disk, sources, clock",
       "usage: almanac doctor [--json]\n\n"
       "Checks the installation and prints one line each: the configuration loads (and\n"

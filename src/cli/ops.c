@@ -1,6 +1,8 @@
 /*
  * ops.c - the operator's commands: `almanac backup FILE` (an online copy of
- * the database) and `almanac doctor` (is this installation well?).
+ * the database), `almanac migrate-to DSN` (the SQLite almanac copied into
+ * an empty PostgreSQL database) and `almanac doctor` (is this installation
+ * well?).
  */
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -86,6 +89,91 @@ cmd_backup(struct cli *c, int argc, char **argv)
         return 1;
     }
     printf("backed up %s to %s\n", db, file);
+    return 0;
+}
+
+/* ---- migrate-to ---- */
+
+static double
+seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+struct copied {
+    struct timespec t0;
+    int64_t rows;
+    int tables;
+};
+
+static void
+copied_table(const char *table, int64_t rows, void *arg)
+{
+    struct copied *k = arg;
+
+    k->rows += rows;
+    k->tables++;
+    printf("%-18s %10lld rows  (%.2f s)\n", table, (long long)rows, seconds_since(&k->t0));
+    fflush(stdout);
+}
+
+int
+cmd_migrate_to(struct cli *c, int argc, char **argv)
+{
+    const char *dsn = NULL, *db;
+    struct copied k = { 0 };
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "almanac: migrate-to: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, "usage: almanac migrate-to DSN\n");
+            return 2;
+        } else if (dsn == NULL) {
+            dsn = argv[i];
+        } else {
+            fprintf(stderr, "almanac: migrate-to: one DSN only ('%s')\n", argv[i]);
+            return 2;
+        }
+    }
+    if (dsn == NULL || *dsn == '\0') {
+        fprintf(stderr, "usage: almanac migrate-to DSN\n");
+        return 2;
+    }
+    if (strncmp(dsn, "postgres://", 11) != 0 && strncmp(dsn, "postgresql://", 13) != 0) {
+        fprintf(stderr, "almanac: migrate-to: %s is not a PostgreSQL DSN"
+                        " (postgres://... or postgresql://...)\n", dsn);
+        return 2;
+    }
+    db = db_file(c);
+    if (db == NULL)
+        return 1;
+    if (on_server(db)) {
+        fprintf(stderr, "almanac: migrate-to: the almanac to copy must be a SQLite database"
+                        " (--db FILE); %s is not\n", db);
+        return 1;
+    }
+    if (access(db, F_OK) != 0) {
+        fprintf(stderr, "almanac: migrate-to: no database at %s\n", db);
+        return 1;
+    }
+    if (cli_store(c) == NULL)
+        return 1;
+    clock_gettime(CLOCK_MONOTONIC, &k.t0);
+    rc = store_copy_to(c->st, dsn, copied_table, &k);
+    if (rc == ALM_ENOTSUP) {
+        fprintf(stderr, "almanac: migrate-to: the almanac to copy is not a SQLite database\n");
+        return 1;
+    }
+    if (rc != ALM_OK) {
+        fprintf(stderr, "almanac: migrate-to: %s\n", store_error(c->st));
+        return 1;
+    }
+    printf("copied %s to PostgreSQL: %d tables, %lld rows, counts equal, in %.2f s\n", db,
+           k.tables, (long long)k.rows, seconds_since(&k.t0));
     return 0;
 }
 

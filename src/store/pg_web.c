@@ -425,7 +425,7 @@ pg_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
              " c.newest FROM guides g LEFT JOIN (SELECT eg.slug, count(*) AS n,"
              " max(i.published) AS newest FROM event_guides eg JOIN items i"
              " ON i.id = eg.event_id GROUP BY eg.slug) c ON c.slug = g.slug"
-             " ORDER BY lower(g.title COLLATE \"C\")");
+             " ORDER BY lower(g.title COLLATE \"C\"), g.slug COLLATE \"C\"");
     if ((r = pgq_run(st, sql, NULL, 0, &rc)) == NULL)
         return rc;
     n = PQntuples(r);

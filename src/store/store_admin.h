@@ -63,4 +63,23 @@ int store_count_items(struct store *st, int64_t source_id, int64_t *out);
 /* Analysed events, into *out. */
 int store_count_events(struct store *st, int64_t *out);
 
+/* ---- moving to PostgreSQL (migrate.c) ---- */
+
+/* Called after each table is copied, with the rows it got. */
+typedef void (*store_copy_progress)(const char *table, int64_t rows, void *arg);
+
+/*
+ * Copies the almanac `from` (a SQLite store) into the empty PostgreSQL
+ * database dsn names, losslessly: every table, ids kept, identity sequences
+ * moved past the largest id, search vectors filled by the target's
+ * generated column; one transaction on the target (all or nothing), one
+ * read transaction on the source; each table's rows counted on both sides
+ * before the commit. progress (may be NULL) hears of each table in
+ * foreign-key order. ALM_ENOTSUP when from is not SQLite (from's message
+ * is then untouched); ALM_EDENIED when the target holds any row;
+ * ALM_EINVAL when dsn is not a PostgreSQL DSN; ALM_ESTORE (ALM_ENOSPC,
+ * ALM_ETOOBIG) otherwise. Other failures' reasons are in store_error(from).
+ */
+int store_copy_to(struct store *from, const char *dsn, store_copy_progress progress, void *arg);
+
 #endif

@@ -462,7 +462,7 @@ sq_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
     sqlite3_stmt *s;
     int r;
 
-    snprintf(sql, sizeof(sql), GUIDE_SELECT " ORDER BY g.title COLLATE NOCASE", "NULL");
+    snprintf(sql, sizeof(sql), GUIDE_SELECT " ORDER BY g.title COLLATE NOCASE, g.slug", "NULL");
     if ((s = sq_prepare(st, sql)) == NULL)
         return ALM_ESTORE;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {

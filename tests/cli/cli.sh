@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/lib.bash"
 
-COMMANDS='ingest fetch parse extract sources analyze events event explain digest opml serve run backup doctor prune alerts'
+COMMANDS='ingest fetch parse extract sources analyze events event explain digest opml serve run backup migrate-to doctor prune alerts'
 
 begin
 run "$T/v" "$ALMANAC" --version
@@ -115,7 +115,8 @@ if command -v groff >/dev/null; then
     [ -s "$T/groff.err" ] && fail "groff warnings: $(head -c 200 "$T/groff.err")"
 fi
 for cmd in $COMMANDS help; do
-    grep -Eq "^\.(B|BR|BI) \"?$cmd\b" docs/almanac.1 || fail "the man page does not describe $cmd"
+    sed 's/\\-/-/g' docs/almanac.1 | grep -Eq "^\.(B|BR|BI) \"?$cmd\b" ||
+        fail "the man page does not describe $cmd"
 done
 # almanac.conf(5) describes every key the configuration reader knows
 for key in $(grep -o '{ "[a-z_]*", SEC_' src/base/config.c | cut -d'"' -f2 | sort -u); do
@@ -128,7 +129,8 @@ if ! command -v systemd-analyze >/dev/null; then
     skip "systemd units verify" "no systemd-analyze"
 else
     mkdir -p "$T/units"
-    for u in almanac.service almanac-ingest.service almanac-ingest.timer; do
+    for u in almanac.service almanac-ingest.service almanac-ingest.timer \
+             almanac-worker.service almanac-worker.timer; do
         sed -e "s|@BINDIR@|$(dirname "$ALMANAC")|g" -e "s|@DATADIR@|$ROOT|g" "etc/$u" >"$T/units/$u"
     done
     systemd-analyze verify --man=no "$T/units/"* >"$T/sa" 2>&1 || fail "$(head -c 300 "$T/sa")"
