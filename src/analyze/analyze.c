@@ -427,6 +427,7 @@ struct old {
     size_t nents, nguides, nspecific;
     int64_t new_story;
     long work;               /* index in run.w when re-analysed, else -1 */
+    double related_floor;    /* its related list's floor (store_put_related), < 0 unknown */
 };
 
 static struct work *
@@ -542,6 +543,7 @@ on_old(const struct event_index_row *row, void *arg)
     o->nents = split_ids(&row->entities, &o->ents, NULL);
     o->nguides = split_ids(&row->guides, &o->guides, r->a->guides);
     o->work = -1;
+    o->related_floor = row->related_floor;
     return 0;
 }
 
@@ -953,7 +955,8 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
         ids[kept] = rk[i].h.id;
         wt[kept++] = rk[i].blend; /* the order's own measure: best first */
     }
-    rw->rc = store_put_related(rw->st, id, ids, wt, kept);
+    rw->rc = store_put_related(rw->st, id, ids, wt, kept,
+                               related_floor(h, n, RELATED_MAX_K, RELATED_THRESHOLD));
     rw->lists++;
 }
 
@@ -974,7 +977,7 @@ relate(struct run *r, int *lists)
             continue;
         struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
                                  o->nguides, o->published };
-        related_add(ix, &d);
+        related_add_listed(ix, &d, o->related_floor);
         rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key, o->new_story,
                                                   o->source_id, o->org, o->published, o->weak,
                                                   o->ents, o->nents, o->nspecific };
@@ -993,9 +996,15 @@ relate(struct run *r, int *lists)
     if (r->rebuild || r->nold == 0) {
         related_build_all(ix, RELATED_MAX_K, RELATED_THRESHOLD, write_related, &rw);
     } else {
-        for (size_t i = 0; i < r->nw && rw.rc == ALM_OK; i++)
-            related_update_for(ix, r->w[i].id, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
-                               &rw);
+        /* The new and re-analysed events' lists, and the old lists one of
+         * them enters (by the floors kept with the lists): the cost follows
+         * what is new, not the corpus (related.h, related_update_new). */
+        int64_t *ids = xmalloc((r->nw + 1) * sizeof(*ids));
+        for (size_t i = 0; i < r->nw; i++)
+            ids[i] = r->w[i].id;
+        related_update_new(ix, ids, r->nw, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
+                           &rw, NULL);
+        free(ids);
     }
     related_free(ix);
     free(rw.keys);

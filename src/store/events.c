@@ -73,6 +73,7 @@ static const char candidate_insert[] =
     "INSERT OR IGNORE INTO candidates (event_id, name) VALUES (?, ?)";
 static const char related_insert[] =
     "INSERT INTO related (event_id, rank, related_id, weight) VALUES (?, ?, ?, ?)";
+static const char related_floor_set[] = "UPDATE events SET related_floor = ? WHERE id = ?";
 static const char story_upsert[] =
     "INSERT OR REPLACE INTO stories (id, first_event, events, sources, tiers, first_seen,"
     " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -161,11 +162,17 @@ sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
 
 int
 sq_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
-                  size_t n)
+                  size_t n, double floor)
 {
     sqlite3_stmt *s;
 
     if (clear_rows(st, 3, id) != ALM_OK)
+        return ALM_ESTORE;
+    if ((s = sq_stmt(st, related_floor_set)) == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_double(s, 1, floor);
+    sqlite3_bind_int64(s, 2, id);
+    if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     for (size_t i = 0; i < n; i++) {
         if ((s = sq_stmt(st, related_insert)) == NULL)
@@ -228,7 +235,7 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
         "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
         " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
         " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id),"
-        " coalesce(so.author, so.name), e.kind, e.simhash, i.title"
+        " coalesce(so.author, so.name), e.kind, e.simhash, i.title, e.related_floor"
         " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
         " ORDER BY i.published, e.id");
     int r;
@@ -249,6 +256,8 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .kind = (const char *)sqlite3_column_text(s, 10),
             .simhash = (uint64_t)sqlite3_column_int64(s, 11),
             .title = (const char *)sqlite3_column_text(s, 12),
+            .related_floor = sqlite3_column_type(s, 13) == SQLITE_NULL
+                                 ? -1.0 : sqlite3_column_double(s, 13),
         };
         int stop;
         sq_split((const char *)sqlite3_column_text(s, 7), '\n', &row.entities);

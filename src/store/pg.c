@@ -178,6 +178,9 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_try);"
     "CREATE INDEX alert_deliveries_event ON alert_deliveries(event_id);",
+    /* 3: SQLite's 16: the raw weight a candidate must beat to enter an
+     * event's related list (analyze.c relate()); NULL: not known yet */
+    "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;",
 };
 
 int

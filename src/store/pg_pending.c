@@ -39,8 +39,10 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
 }
 
 int
-pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights, size_t n)
+pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights, size_t n,
+               double floor)
 {
+    (void)floor;
     (void)id;
     (void)ids;
     (void)weights;
