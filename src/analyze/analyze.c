@@ -970,6 +970,16 @@ relate(struct run *r, int *lists)
     if (dump && *dump && (rw.dump = fopen(dump, "w")) == NULL)
         return ALM_EIO;
 
+    /* The floors of the re-analysed old events' lists (their terms are the
+     * ones stored: only their story changed), by work index; -1 for the
+     * fresh items, whose lists are computed. */
+    double *floors = xmalloc((r->nw + 1) * sizeof(*floors));
+    for (size_t i = 0; i < r->nw; i++)
+        floors[i] = -1.0;
+    for (size_t i = 0; i < r->nold; i++)
+        if (r->old[i].work >= 0 && !is_fresh_id(r, r->old[i].id))
+            floors[r->old[i].work] = r->old[i].related_floor;
+
     rw.keys = xmalloc((r->nold + r->nw + 1) * sizeof(*rw.keys));
     for (size_t i = 0; i < r->nold; i++) {
         struct old *o = &r->old[i];
@@ -986,7 +996,7 @@ relate(struct run *r, int *lists)
         struct work *w = &r->w[i];
         struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
                                  w->guide_ids, w->ngt, w->published };
-        related_add(ix, &d);
+        related_add_listed(ix, &d, floors[i]);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
                                                   w->org, w->published,
                                                   w->kind == KIND_DIGEST, w->ent_ids, w->nhits,
@@ -996,17 +1006,22 @@ relate(struct run *r, int *lists)
     if (r->rebuild || r->nold == 0) {
         related_build_all(ix, RELATED_MAX_K, RELATED_THRESHOLD, write_related, &rw);
     } else {
-        /* The new and re-analysed events' lists, and the old lists one of
-         * them enters (by the floors kept with the lists): the cost follows
-         * what is new, not the corpus (related.h, related_update_new). */
+        /* The new or changed items' lists, and the old lists one of them
+         * enters (by the floors kept with the lists): the cost follows what
+         * is new, not the corpus (related.h, related_update_new). An old
+         * event re-analysed because its story changed keeps its list unless
+         * a new one enters it (most often the one that joined its story). */
         int64_t *ids = xmalloc((r->nw + 1) * sizeof(*ids));
+        size_t nids = 0;
         for (size_t i = 0; i < r->nw; i++)
-            ids[i] = r->w[i].id;
-        related_update_new(ix, ids, r->nw, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
+            if (floors[i] < 0)
+                ids[nids++] = r->w[i].id;
+        related_update_new(ix, ids, nids, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
                            &rw, NULL);
         free(ids);
     }
     related_free(ix);
+    free(floors);
     free(rw.keys);
     if (rw.dump)
         fclose(rw.dump);
