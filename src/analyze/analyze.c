@@ -955,9 +955,36 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
         ids[kept] = rk[i].h.id;
         wt[kept++] = rk[i].blend; /* the order's own measure: best first */
     }
-    rw->rc = store_put_related(rw->st, id, ids, wt, kept,
-                               related_floor(h, n, RELATED_MAX_K, RELATED_THRESHOLD));
+    {
+        int64_t rid[RELATED_MAX_K];
+        double rwt[RELATED_MAX_K];
+        struct related_raw raw = { rid, rwt, n,
+                                   related_floor(h, n, RELATED_MAX_K, RELATED_THRESHOLD) };
+        for (size_t i = 0; i < n; i++) {
+            rid[i] = h[i].id;
+            rwt[i] = h[i].weight;
+        }
+        rw->rc = store_put_related(rw->st, id, ids, wt, kept, &raw);
+    }
     rw->lists++;
+}
+
+/* related_raw_fn: the raw list kept in the store. */
+static int
+read_raw(int64_t id, struct related_hit *out, size_t k, size_t *n, void *arg)
+{
+    struct rel_write *rw = arg;
+    int64_t ids[RELATED_MAX_K];
+    double w[RELATED_MAX_K];
+
+    if (rw->rc != ALM_OK || k > RELATED_MAX_K ||
+        store_get_related_raw(rw->st, id, ids, w, k, n) != ALM_OK)
+        return ALM_ENOTFOUND;
+    for (size_t i = 0; i < *n; i++) {
+        out[i].id = ids[i];
+        out[i].weight = w[i];
+    }
+    return ALM_OK;
 }
 
 static int
@@ -1016,8 +1043,8 @@ relate(struct run *r, int *lists)
         for (size_t i = 0; i < r->nw; i++)
             if (floors[i] < 0)
                 ids[nids++] = r->w[i].id;
-        related_update_new(ix, ids, nids, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
-                           &rw, NULL);
+        related_update_new(ix, ids, nids, RELATED_MAX_K, RELATED_THRESHOLD, read_raw,
+                           write_related, &rw, NULL);
         free(ids);
     }
     related_free(ix);

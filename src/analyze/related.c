@@ -920,17 +920,58 @@ epoch_next(struct related_index *ix)
         memset(ix->mark, 0, ix->capdocs * sizeof(*ix->mark));
         ix->epoch = 1;
     }
-    ix->nchanged = 0;
+}
+
+/* A new document q entering old document c's list with BM25 sum s. */
+struct entry {
+    uint32_t c, q;
+    uint64_t s;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+
+    if (x->c != y->c)
+        return x->c < y->c ? -1 : 1;
+    return (x->q > y->q) - (x->q < y->q);
+}
+
+/*
+ * c's kept list into l (dense indexes), from raw; 0 when there is none or
+ * it names a document not in the index or a new one (floor < 0).
+ */
+static int
+kept_list(struct related_index *ix, uint32_t c, related_raw_fn *raw, void *arg,
+          struct list *l)
+{
+    struct related_hit h[RELATED_MAX_K];
+    size_t n = 0;
+
+    if (raw == NULL || raw(ix->docs[c].id, h, l->k, &n, arg) != ALM_OK || n > l->k)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d;
+        if (id_find(ix, h[i].id, &d) != ALM_OK || ix->docs[d].floor < 0 || d == c)
+            return 0;
+        l->idx[i] = d;
+        l->w[i] = h[i].weight;
+    }
+    l->n = n;
+    return 1;
 }
 
 int
 related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_t k,
-                   double threshold, related_fn *fn, void *arg, size_t *nlisted)
+                   double threshold, related_raw_fn *raw, related_fn *fn, void *arg,
+                   size_t *nlisted)
 {
     uint32_t idx[RELATED_MAX_K], one_idx;
     double w[RELATED_MAX_K], one_w;
     uint32_t *news;
-    size_t nold;
+    struct entry *ent = NULL;
+    size_t nent = 0, capent = 0, nold = 0;
 
     if (nlisted)
         *nlisted = 0;
@@ -948,12 +989,13 @@ related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_
         ix->mark[news[i]] = ix->epoch;
     }
     for (size_t d = 0; d < ix->ndocs; d++)
-        if (ix->mark[d] != ix->epoch && !(ix->docs[d].floor >= 0)) {
+        if (!(ix->docs[d].floor >= 0) && ix->mark[d] != ix->epoch) {
             free(news);
             return related_build_all(ix, k, threshold, fn, arg);
         }
+    for (size_t i = 0; i < n; i++)
+        ix->docs[news[i]].floor = -1.0; /* new: never an old list's kept member */
     stats_ensure(ix);
-    /* mark[d] == epoch: a new document, or an old one already to recompute */
     for (size_t i = 0; i < n; i++) {
         uint32_t q = news[i];
         const struct doc *dq = &ix->docs[q];
@@ -977,28 +1019,37 @@ related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_
         }
         for (size_t p = 0; p < nt; p++) {
             uint32_t c = touched[p];
-            if (ix->mark[c] != ix->epoch) {
-                /* would q enter c's list? A hair below the floor: an equal
-                 * weight may go in by its id, and then c is recomputed */
-                struct list one = { &one_idx, &one_w, 0, 1 };
-                double fl = ix->docs[c].floor;
-                if (offer(ix, &one, fl - 1e-12 * (fl + 1.0), c, q, acc_b[c]))
-                    changed_add(ix, c);
+            double fl = ix->docs[c].floor;
+            /* would q enter c's list? A hair below the floor: an equal
+             * weight may go in by its id, and offer() decides that below */
+            struct list one = { &one_idx, &one_w, 0, 1 };
+            if (fl >= 0 && offer(ix, &one, fl - 1e-12 * (fl + 1.0), c, q, acc_b[c])) {
+                ent = grow(ent, &capent, nent + 1, sizeof(*ent), 64);
+                ent[nent++] = (struct entry){ c, q, acc_b[c] };
             }
             acc_b[c] = 0;
         }
         rank(ix, q, threshold, acc_a, nt, &l);
         report(ix, q, &l, fn, arg);
     }
-    nold = ix->nchanged;
-    qsort(ix->changed, nold, sizeof(*ix->changed), cmp_u32);
-    for (size_t i = 0; i < nold; i++) {
+    qsort(ent, nent, sizeof(*ent), cmp_entry);
+    for (size_t i = 0, j; i < nent; i = j) {
+        uint32_t c = ent[i].c;
         struct list l = { idx, w, 0, k };
-        score_doc(ix, ix->changed[i], (uint32_t)ix->ndocs, threshold, &l);
-        report(ix, ix->changed[i], &l, fn, arg);
+        for (j = i; j < nent && ent[j].c == c; j++)
+            ;
+        if (kept_list(ix, c, raw, arg, &l)) {
+            for (size_t e = i; e < j; e++)
+                offer(ix, &l, threshold, c, ent[e].q, ent[e].s);
+        } else {
+            score_doc(ix, c, (uint32_t)ix->ndocs, threshold, &l);
+        }
+        report(ix, c, &l, fn, arg);
+        nold++;
     }
     if (nlisted)
         *nlisted = nold;
+    free(ent);
     free(news);
     return ALM_OK;
 }

@@ -178,9 +178,10 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_try);"
     "CREATE INDEX alert_deliveries_event ON alert_deliveries(event_id);",
-    /* 3: SQLite's 16: the raw weight a candidate must beat to enter an
-     * event's related list (analyze.c relate()); NULL: not known yet */
-    "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;",
+    /* 3: SQLite's 16: an event's raw related list and the raw weight a
+     * candidate must beat to enter it (analyze.c relate()); NULL: not known */
+    "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
+    "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
 };
 
 int

@@ -39,10 +39,22 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
 }
 
 int
-pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights, size_t n,
-               double floor)
+pg_get_related_raw(struct store *st, int64_t id, int64_t *ids, double *weights, size_t cap,
+                   size_t *n)
 {
-    (void)floor;
+    (void)id;
+    (void)ids;
+    (void)weights;
+    (void)cap;
+    *n = 0;
+    return pending(st, "get_related_raw");
+}
+
+int
+pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights, size_t n,
+               const struct related_raw *raw)
+{
+    (void)raw;
     (void)id;
     (void)ids;
     (void)weights;

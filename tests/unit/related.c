@@ -484,6 +484,19 @@ test_incremental_equals_rebuild(void **state)
     }
 }
 
+/* related_raw_fn over a struct lists: the list kept for id. */
+static int
+raw_of(int64_t id, struct related_hit *out, size_t k, size_t *n, void *arg)
+{
+    const struct lists *l = arg;
+
+    if (id < 1 || id > RN || l->n[id] > k)
+        return ALM_ENOTFOUND;
+    memcpy(out, l->h[id], l->n[id] * sizeof(*out));
+    *n = l->n[id];
+    return ALM_OK;
+}
+
 /*
  * Lists kept outside the index (the store) with their floors: 300
  * documents built (their lists and floors kept), then an index of the same
@@ -502,12 +515,13 @@ test_update_new_equals_rebuild(void **state)
     int64_t ids[RN];
 
     (void)state;
-    for (size_t p = 0; p < LEN(params); p++) {
+    for (size_t p = 0; p < 2 * LEN(params); p++) {
         struct related_index *a = related_new(), *b = related_new();
-        size_t k = params[p].k, nids = 0, nlisted = 0, reported = 0;
-        double thr = params[p].threshold;
+        size_t k = params[p / 2].k, nids = 0, nlisted = 0, reported = 0;
+        double thr = params[p / 2].threshold;
+        int with_raw = p % 2; /* kept lists merged, or recomputed */
 
-        make_corpus(v, params[p].seed + 200);
+        make_corpus(v, params[p / 2].seed + 200);
         memset(&kept, 0, sizeof(kept));
         memset(&full, 0, sizeof(full));
         for (size_t i = 0; i < 300; i++)
@@ -531,8 +545,8 @@ test_update_new_equals_rebuild(void **state)
         }
         for (size_t id = 1; id <= RN; id++)
             kept.seen[id] = 0;
-        assert_int_equal(related_update_new(b, ids, nids, k, thr, record, &kept, &nlisted),
-                         ALM_OK);
+        assert_int_equal(related_update_new(b, ids, nids, k, thr, with_raw ? raw_of : NULL,
+                                            record, &kept, &nlisted), ALM_OK);
         for (size_t id = 1; id <= RN; id++)
             reported += (size_t)kept.seen[id];
         for (size_t i = 300; i < RN; i++)
@@ -567,7 +581,7 @@ test_update_new_unknown_floor(void **state)
         assert_int_equal(related_add_listed(b, &rd, i == 20 ? -1.0 : 0.5), ALM_OK);
         radd(a, v, i);
     }
-    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, record, &got,
+    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, raw_of, record, &got,
                                         &nlisted), ALM_OK);
     assert_int_equal(nlisted, 0);
     assert_int_equal(related_build_all(a, 8, RELATED_THRESHOLD, record, &full), ALM_OK);
@@ -575,10 +589,10 @@ test_update_new_unknown_floor(void **state)
         assert_true(got.seen[i]);
     assert_same_lists(&got, &full, 50);
     id = 99;
-    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, NULL, NULL, NULL),
-                     ALM_ENOTFOUND);
-    assert_int_equal(related_update_new(b, &id, 1, 0, RELATED_THRESHOLD, NULL, NULL, NULL),
-                     ALM_EINVAL);
+    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, NULL, NULL, NULL,
+                                        NULL), ALM_ENOTFOUND);
+    assert_int_equal(related_update_new(b, &id, 1, 0, RELATED_THRESHOLD, NULL, NULL, NULL,
+                                        NULL), ALM_EINVAL);
     related_free(a);
     related_free(b);
 }
