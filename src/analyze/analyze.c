@@ -438,6 +438,7 @@ struct old {
     size_t nents, nguides, nspecific;
     int64_t new_story;
     long work;               /* index in run.w when re-analysed, else -1 */
+    double related_floor;    /* its related list's floor (store_put_related), < 0 unknown */
 };
 
 static struct work *
@@ -554,6 +555,7 @@ on_old(const struct event_index_row *row, void *arg)
     o->nents = split_ids(&row->entities, &o->ents, NULL);
     o->nguides = split_ids(&row->guides, &o->guides, r->a->guides);
     o->work = -1;
+    o->related_floor = row->related_floor;
     return 0;
 }
 
@@ -967,8 +969,36 @@ write_related(int64_t id, const struct related_hit *h, size_t n, void *arg)
         ids[kept] = rk[i].h.id;
         wt[kept++] = rk[i].blend; /* the order's own measure: best first */
     }
-    rw->rc = store_put_related(rw->st, id, ids, wt, kept);
+    {
+        int64_t rid[RELATED_MAX_K];
+        double rwt[RELATED_MAX_K];
+        struct related_raw raw = { rid, rwt, n,
+                                   related_floor(h, n, RELATED_MAX_K, RELATED_THRESHOLD) };
+        for (size_t i = 0; i < n; i++) {
+            rid[i] = h[i].id;
+            rwt[i] = h[i].weight;
+        }
+        rw->rc = store_put_related(rw->st, id, ids, wt, kept, &raw);
+    }
     rw->lists++;
+}
+
+/* related_raw_fn: the raw list kept in the store. */
+static int
+read_raw(int64_t id, struct related_hit *out, size_t k, size_t *n, void *arg)
+{
+    struct rel_write *rw = arg;
+    int64_t ids[RELATED_MAX_K];
+    double w[RELATED_MAX_K];
+
+    if (rw->rc != ALM_OK || k > RELATED_MAX_K ||
+        store_get_related_raw(rw->st, id, ids, w, k, n) != ALM_OK)
+        return ALM_ENOTFOUND;
+    for (size_t i = 0; i < *n; i++) {
+        out[i].id = ids[i];
+        out[i].weight = w[i];
+    }
+    return ALM_OK;
 }
 
 static int
@@ -981,6 +1011,16 @@ relate(struct run *r, int *lists)
     if (dump && *dump && (rw.dump = fopen(dump, "w")) == NULL)
         return ALM_EIO;
 
+    /* The floors of the re-analysed old events' lists (their terms are the
+     * ones stored: only their story changed), by work index; -1 for the
+     * fresh items, whose lists are computed. */
+    double *floors = xmalloc((r->nw + 1) * sizeof(*floors));
+    for (size_t i = 0; i < r->nw; i++)
+        floors[i] = -1.0;
+    for (size_t i = 0; i < r->nold; i++)
+        if (r->old[i].work >= 0 && !is_fresh_id(r, r->old[i].id))
+            floors[r->old[i].work] = r->old[i].related_floor;
+
     rw.keys = xmalloc((r->nold + r->nw + 1) * sizeof(*rw.keys));
     for (size_t i = 0; i < r->nold; i++) {
         struct old *o = &r->old[i];
@@ -988,7 +1028,7 @@ relate(struct run *r, int *lists)
             continue;
         struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
                                  o->nguides, o->published };
-        related_add(ix, &d);
+        related_add_listed(ix, &d, o->related_floor);
         rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key, o->new_story,
                                                   o->source_id, o->org, o->published, o->weak,
                                                   o->ents, o->nents, o->nspecific };
@@ -997,7 +1037,7 @@ relate(struct run *r, int *lists)
         struct work *w = &r->w[i];
         struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
                                  w->guide_ids, w->ngt, w->published };
-        related_add(ix, &d);
+        related_add_listed(ix, &d, floors[i]);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
                                                   w->org, w->published,
                                                   w->roundup, w->ent_ids, w->nhits,
@@ -1007,11 +1047,22 @@ relate(struct run *r, int *lists)
     if (r->rebuild || r->nold == 0) {
         related_build_all(ix, RELATED_MAX_K, RELATED_THRESHOLD, write_related, &rw);
     } else {
-        for (size_t i = 0; i < r->nw && rw.rc == ALM_OK; i++)
-            related_update_for(ix, r->w[i].id, RELATED_MAX_K, RELATED_THRESHOLD, write_related,
-                               &rw);
+        /* The new or changed items' lists, and the old lists one of them
+         * enters (by the floors kept with the lists): the cost follows what
+         * is new, not the corpus (related.h, related_update_new). An old
+         * event re-analysed because its story changed keeps its list unless
+         * a new one enters it (most often the one that joined its story). */
+        int64_t *ids = xmalloc((r->nw + 1) * sizeof(*ids));
+        size_t nids = 0;
+        for (size_t i = 0; i < r->nw; i++)
+            if (floors[i] < 0)
+                ids[nids++] = r->w[i].id;
+        related_update_new(ix, ids, nids, RELATED_MAX_K, RELATED_THRESHOLD, read_raw,
+                           write_related, &rw, NULL);
+        free(ids);
     }
     related_free(ix);
+    free(floors);
     free(rw.keys);
     if (rw.dump)
         fclose(rw.dump);

@@ -63,6 +63,7 @@ struct doc {
     uint64_t self;              /* sum of its scored contributions: its own BM25 */
     uint32_t toff, tn, dl;      /* distinct terms in ix->dterms; dl counts repeats */
     uint32_t eoff, goff;        /* sorted entity and guide ids in ix->ints */
+    double floor;               /* related_add_listed's; < 0 (related_add) unknown */
 };
 
 /*
@@ -411,6 +412,7 @@ related_add(struct related_index *ix, const struct related_doc *d)
     doc = &ix->docs[ix->ndocs];
     memset(doc, 0, sizeof(*doc));
     doc->id = d->id;
+    doc->floor = -1.0;
     hot = &ix->hot[ix->ndocs];
     memset(hot, 0, sizeof(*hot));
     hot->published = d->published;
@@ -451,6 +453,16 @@ related_add(struct related_index *ix, const struct related_doc *d)
     else
         ix->islot[slot] = (uint32_t)ix->ndocs;
     return ALM_OK;
+}
+
+int
+related_add_listed(struct related_index *ix, const struct related_doc *d, double floor)
+{
+    int rc = related_add(ix, d);
+
+    if (rc == ALM_OK)
+        ix->docs[ix->ndocs - 1].floor = floor;
+    return rc;
 }
 
 /* ---- statistics ---- */
@@ -892,5 +904,152 @@ related_update_for(struct related_index *ix, int64_t new_id, size_t k, double th
         struct list l = kept(ix, ix->changed[i]);
         report(ix, ix->changed[i], &l, fn, arg);
     }
+    return ALM_OK;
+}
+
+double
+related_floor(const struct related_hit *hits, size_t n, size_t k, double threshold)
+{
+    return n >= k && n > 0 ? hits[n - 1].weight : threshold;
+}
+
+static void
+epoch_next(struct related_index *ix)
+{
+    if (++ix->epoch == 0) {
+        memset(ix->mark, 0, ix->capdocs * sizeof(*ix->mark));
+        ix->epoch = 1;
+    }
+}
+
+/* A new document q entering old document c's list with BM25 sum s. */
+struct entry {
+    uint32_t c, q;
+    uint64_t s;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+
+    if (x->c != y->c)
+        return x->c < y->c ? -1 : 1;
+    return (x->q > y->q) - (x->q < y->q);
+}
+
+/*
+ * c's kept list into l (dense indexes), from raw; 0 when there is none or
+ * it names a document not in the index or a new one (floor < 0).
+ */
+static int
+kept_list(struct related_index *ix, uint32_t c, related_raw_fn *raw, void *arg,
+          struct list *l)
+{
+    struct related_hit h[RELATED_MAX_K];
+    size_t n = 0;
+
+    if (raw == NULL || raw(ix->docs[c].id, h, l->k, &n, arg) != ALM_OK || n > l->k)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d;
+        if (id_find(ix, h[i].id, &d) != ALM_OK || ix->docs[d].floor < 0 || d == c)
+            return 0;
+        l->idx[i] = d;
+        l->w[i] = h[i].weight;
+    }
+    l->n = n;
+    return 1;
+}
+
+int
+related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_t k,
+                   double threshold, related_raw_fn *raw, related_fn *fn, void *arg,
+                   size_t *nlisted)
+{
+    uint32_t idx[RELATED_MAX_K], one_idx;
+    double w[RELATED_MAX_K], one_w;
+    uint32_t *news;
+    struct entry *ent = NULL;
+    size_t nent = 0, capent = 0, nold = 0;
+
+    if (nlisted)
+        *nlisted = 0;
+    if (ix == NULL || k == 0 || k > RELATED_MAX_K || (n && ids == NULL))
+        return ALM_EINVAL;
+    if (ix->ndocs == 0)
+        return n ? ALM_ENOTFOUND : ALM_OK;
+    news = xmalloc((n ? n : 1) * sizeof(*news));
+    epoch_next(ix);
+    for (size_t i = 0; i < n; i++) {
+        if (id_find(ix, ids[i], &news[i]) != ALM_OK) {
+            free(news);
+            return ALM_ENOTFOUND;
+        }
+        ix->mark[news[i]] = ix->epoch;
+    }
+    for (size_t d = 0; d < ix->ndocs; d++)
+        if (!(ix->docs[d].floor >= 0) && ix->mark[d] != ix->epoch) {
+            free(news);
+            return related_build_all(ix, k, threshold, fn, arg);
+        }
+    for (size_t i = 0; i < n; i++)
+        ix->docs[news[i]].floor = -1.0; /* new: never an old list's kept member */
+    stats_ensure(ix);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t q = news[i];
+        const struct doc *dq = &ix->docs[q];
+        uint64_t *acc_a = ix->acc_a, *acc_b = ix->acc_b;
+        uint32_t *touched = ix->touched;
+        struct list l = { idx, w, 0, k };
+        size_t nt = 0;
+
+        for (uint32_t j = 0; j < dq->tn; j++) {
+            const struct dterm *dt = &ix->dterms[dq->toff + j];
+            const struct term *t = &ix->terms[dt->term];
+            if (term_idf(ix, dt->term) < 0)
+                continue;
+            for (uint32_t p = 0; p < t->n; p++) {
+                uint32_t c = t->p[p].doc;
+                if (acc_a[c] == 0)
+                    touched[nt++] = c;
+                acc_a[c] += t->p[p].c;
+                acc_b[c] += dt->c;
+            }
+        }
+        for (size_t p = 0; p < nt; p++) {
+            uint32_t c = touched[p];
+            double fl = ix->docs[c].floor;
+            /* would q enter c's list? A hair below the floor: an equal
+             * weight may go in by its id, and offer() decides that below */
+            struct list one = { &one_idx, &one_w, 0, 1 };
+            if (fl >= 0 && offer(ix, &one, fl - 1e-12 * (fl + 1.0), c, q, acc_b[c])) {
+                ent = grow(ent, &capent, nent + 1, sizeof(*ent), 64);
+                ent[nent++] = (struct entry){ c, q, acc_b[c] };
+            }
+            acc_b[c] = 0;
+        }
+        rank(ix, q, threshold, acc_a, nt, &l);
+        report(ix, q, &l, fn, arg);
+    }
+    qsort(ent, nent, sizeof(*ent), cmp_entry);
+    for (size_t i = 0, j; i < nent; i = j) {
+        uint32_t c = ent[i].c;
+        struct list l = { idx, w, 0, k };
+        for (j = i; j < nent && ent[j].c == c; j++)
+            ;
+        if (kept_list(ix, c, raw, arg, &l)) {
+            for (size_t e = i; e < j; e++)
+                offer(ix, &l, threshold, c, ent[e].q, ent[e].s);
+        } else {
+            score_doc(ix, c, (uint32_t)ix->ndocs, threshold, &l);
+        }
+        report(ix, c, &l, fn, arg);
+        nold++;
+    }
+    if (nlisted)
+        *nlisted = nold;
+    free(ent);
+    free(news);
     return ALM_OK;
 }

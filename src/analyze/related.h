@@ -82,6 +82,13 @@ void related_free(struct related_index *ix);
  */
 int related_add(struct related_index *ix, const struct related_doc *d);
 
+/*
+ * related_add() of a document whose list is kept elsewhere, with that
+ * list's floor (related_floor; negative when not known) for
+ * related_update_new().
+ */
+int related_add_listed(struct related_index *ix, const struct related_doc *d, double floor);
+
 size_t related_size(const struct related_index *ix);
 
 /*
@@ -122,5 +129,44 @@ int related_build_all(struct related_index *ix, size_t k, double threshold, rela
  */
 int related_update_for(struct related_index *ix, int64_t new_id, size_t k, double threshold,
                        related_fn *fn, void *arg);
+
+/*
+ * The floor of a list fn got: the weight a candidate must beat to enter it,
+ * its k-th weight when it is full, else the threshold.
+ */
+double related_floor(const struct related_hit *hits, size_t n, size_t k, double threshold);
+
+/*
+ * Incremental update when the lists are kept outside the index (the store):
+ * every document other than ids[0..n) was added with related_add_listed(),
+ * with its list's floor when it was last computed, and raw (may be NULL)
+ * gives such a list itself (the hits fn got, best first) when it is kept.
+ * Computes the list of each of ids and offers each of them to every other
+ * document it shares a scored term with. Each document one of them enters
+ * (weight above its floor) gets its list: the kept one with them inserted,
+ * or, when raw gives none or it names one of ids (a changed document) or a
+ * document not in the index, computed afresh. fn gets these lists (the new
+ * ones first, in the order of ids, then the others in the order they were
+ * added). Nothing is kept in the index.
+ *
+ * The cost follows the new documents: their postings, and one kept list
+ * read per list they enter, not the whole index. New weights are computed
+ * against the current statistics snapshot; kept lists and floors against
+ * the one they were made with (another N, average length and so idf).
+ * Under one snapshot, fn's lists are those related_build_all would give.
+ * A document of ids that was in the index before (a changed one) is not
+ * taken out of the lists it was in when it no longer belongs there.
+ *
+ * When a document other than ids has no floor (< 0: a store from before
+ * floors were kept) this is related_build_all: every list, fn for each.
+ * ALM_ENOTFOUND when an id is not in the index, ALM_EINVAL when k is 0 or
+ * above RELATED_MAX_K. *nlisted, when not NULL, gets how many lists were
+ * reported besides those of ids.
+ */
+typedef int related_raw_fn(int64_t id, struct related_hit *out, size_t k, size_t *n, void *arg);
+
+int related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_t k,
+                       double threshold, related_raw_fn *raw, related_fn *fn, void *arg,
+                       size_t *nlisted);
 
 #endif

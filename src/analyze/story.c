@@ -143,6 +143,8 @@ struct story_index {
     size_t ndocs;
     struct story *stories;
     size_t nstories, capstories;
+    time_t *last_seen;       /* per story, its info.last_seen: best_story reads it for
+                              * every posting, and a story is 1 KB apart from the next */
     struct u64map by_id;     /* story id -> index */
     struct u64map by_title;  /* title key -> story index + 1 (the latest) */
     struct u64map bands[4];  /* simhash band -> story index + 1 */
@@ -209,6 +211,7 @@ story_free(struct story_index *ix)
     free(ix->post);
     free(ix->df);
     free(ix->stories);
+    free(ix->last_seen);
     map_free(&ix->terms);
     map_free(&ix->by_id);
     map_free(&ix->by_title);
@@ -457,8 +460,7 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         /* Newest postings are at the end; a bounded walk back keeps one
          * query cheap however long the history grows. */
         for (uint32_t k = p->n, seen = 0; k-- > 0 && seen < 4096; seen++) {
-            struct story *s = &ix->stories[p->v[k]];
-            if (s->info.last_seen + ix->o.window < d->published)
+            if (ix->last_seen[p->v[k]] + ix->o.window < d->published)
                 continue;
             if (ix->acc[p->v[k]] == 0)
                 ix->touched[ntouched++] = p->v[k];
@@ -597,6 +599,7 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     }
     if (d->published > s->info.last_seen)
         s->info.last_seen = d->published;
+    ix->last_seen[si] = s->info.last_seen;
     if (d->weak)
         return;
     k = s->mem_next++ % STORY_MEMBERS;
@@ -653,6 +656,7 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
         if (ix->nstories == ix->capstories) {
             ix->capstories = ix->capstories ? ix->capstories * 2 : 256;
             ix->stories = xrealloc(ix->stories, ix->capstories * sizeof(*ix->stories));
+            ix->last_seen = xrealloc(ix->last_seen, ix->capstories * sizeof(*ix->last_seen));
         }
         si = (long)ix->nstories++;
         s = &ix->stories[si];

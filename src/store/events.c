@@ -14,6 +14,8 @@
 #include "store/store.h"
 
 #define ITEM_SELECT "SELECT " SQ_ITEM_COLS
+#define RAW_MAX 64                       /* longest raw related list kept */
+#define RAW_PAIR (sizeof(int64_t) + sizeof(double))
 
 int
 sq_items_to_analyze(struct store *st, int rebuild,
@@ -74,6 +76,9 @@ static const char candidate_insert[] =
     "INSERT OR IGNORE INTO candidates (event_id, name) VALUES (?, ?)";
 static const char related_insert[] =
     "INSERT INTO related (event_id, rank, related_id, weight) VALUES (?, ?, ?, ?)";
+static const char related_raw_set[] =
+    "UPDATE events SET related_floor = ?, related_raw = ? WHERE id = ?";
+static const char related_raw_get[] = "SELECT related_raw FROM events WHERE id = ?";
 static const char story_upsert[] =
     "INSERT OR REPLACE INTO stories (id, first_event, events, sources, tiers, first_seen,"
     " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -162,11 +167,27 @@ sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
 
 int
 sq_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
-                  size_t n)
+                  size_t n, const struct related_raw *raw)
 {
     sqlite3_stmt *s;
+    unsigned char blob[RAW_MAX * RAW_PAIR];
+    size_t nraw = raw ? (raw->n < RAW_MAX ? raw->n : RAW_MAX) : 0;
 
     if (clear_rows(st, 3, id) != ALM_OK)
+        return ALM_ESTORE;
+    if ((s = sq_stmt(st, related_raw_set)) == NULL)
+        return ALM_ESTORE;
+    for (size_t i = 0; i < nraw; i++) {
+        memcpy(blob + i * RAW_PAIR, &raw->ids[i], sizeof(int64_t));
+        memcpy(blob + i * RAW_PAIR + sizeof(int64_t), &raw->weights[i], sizeof(double));
+    }
+    if (raw) {
+        sqlite3_bind_double(s, 1, raw->floor);
+        /* a zero-length blob, not NULL, for an empty list */
+        sqlite3_bind_blob(s, 2, blob, (int)(nraw * RAW_PAIR), SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(s, 3, id);
+    if (sq_run(st, s) != ALM_OK)
         return ALM_ESTORE;
     for (size_t i = 0; i < n; i++) {
         if ((s = sq_stmt(st, related_insert)) == NULL)
@@ -178,6 +199,41 @@ sq_put_related(struct store *st, int64_t id, const int64_t *ids, const double *w
         if (sq_run(st, s) != ALM_OK)
             return ALM_ESTORE;
     }
+    return ALM_OK;
+}
+
+int
+sq_get_related_raw(struct store *st, int64_t id, int64_t *ids, double *weights, size_t cap,
+                   size_t *n)
+{
+    sqlite3_stmt *s = sq_stmt(st, related_raw_get);
+    const unsigned char *p;
+    size_t len;
+    int r;
+
+    *n = 0;
+    if (s == NULL)
+        return ALM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    r = sqlite3_step(s);
+    if (r != SQLITE_ROW) {
+        sqlite3_reset(s);
+        if (r == SQLITE_DONE)
+            return ALM_ENOTFOUND;
+        return sq_fail(st, ALM_ESTORE);
+    }
+    if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+        sqlite3_reset(s);
+        return ALM_ENOTFOUND;
+    }
+    p = sqlite3_column_blob(s, 0);
+    len = (size_t)sqlite3_column_bytes(s, 0) / RAW_PAIR;
+    for (size_t i = 0; i < len && i < cap; i++) {
+        memcpy(&ids[i], p + i * RAW_PAIR, sizeof(int64_t));
+        memcpy(&weights[i], p + i * RAW_PAIR + sizeof(int64_t), sizeof(double));
+        (*n)++;
+    }
+    sqlite3_reset(s);
     return ALM_OK;
 }
 
@@ -229,7 +285,7 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
         "SELECT e.id, e.story_id, i.source_id, so.tier, e.score, i.published, e.terms,"
         " (SELECT group_concat(name, char(10)) FROM event_entities WHERE event_id = e.id),"
         " (SELECT group_concat(slug, char(10)) FROM event_guides WHERE event_id = e.id),"
-        " coalesce(so.author, so.name), e.kind, e.simhash, i.title"
+        " coalesce(so.author, so.name), e.kind, e.simhash, i.title, e.related_floor"
         " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
         " ORDER BY i.published, e.id");
     int r;
@@ -250,6 +306,8 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .kind = (const char *)sqlite3_column_text(s, 10),
             .simhash = (uint64_t)sqlite3_column_int64(s, 11),
             .title = (const char *)sqlite3_column_text(s, 12),
+            .related_floor = sqlite3_column_type(s, 13) == SQLITE_NULL
+                                 ? -1.0 : sqlite3_column_double(s, 13),
         };
         int stop;
         sq_split((const char *)sqlite3_column_text(s, 7), '\n', &row.entities);

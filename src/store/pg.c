@@ -225,6 +225,10 @@ static const char *const migrations[] = {
     "    setweight(to_tsvector('almanac', coalesce(article_text, '')), 'C') ||"
     "    setweight(to_tsvector('almanac', coalesce(byline, '')), 'D')) STORED;"
     "CREATE INDEX items_search ON items USING GIN (search);",
+    /* 4: SQLite's 16: an event's raw related list and the raw weight a
+     * candidate must beat to enter it (analyze.c relate()); NULL: not known */
+    "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
+    "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
 };
 
 int

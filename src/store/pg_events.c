@@ -154,13 +154,12 @@ arr_end(struct buf *b)
     return buf_cstr(b);
 }
 
-/* The terms as bytea's hex text form ("\x0a1b..."), for a text parameter. */
+/* n bytes as bytea's hex text form ("\x0a1b..."), for a text parameter. */
 static char *
-hex_bytea(const uint64_t *terms, size_t nterms)
+hex_bytes(const void *bytes, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)terms;
-    size_t n = nterms * sizeof(uint64_t);
+    const unsigned char *p = bytes;
     char *s = xmalloc(2 * n + 3), *o = s;
 
     *o++ = '\\';
@@ -171,6 +170,13 @@ hex_bytea(const uint64_t *terms, size_t nterms)
     }
     *o = '\0';
     return s;
+}
+
+/* The terms as bytea's hex text form. */
+static char *
+hex_bytea(const uint64_t *terms, size_t nterms)
+{
+    return hex_bytes(terms, nterms * sizeof(uint64_t));
 }
 
 int
@@ -237,12 +243,20 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
     return rc;
 }
 
+/* A raw related list is kept as SQLite's events.c keeps it: pairs of the
+ * id and the weight, as the machine writes them, at most RAW_MAX. */
+#define RAW_MAX 64
+#define RAW_PAIR (sizeof(int64_t) + sizeof(double))
+
 int
 pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
-               size_t n)
+               size_t n, const struct related_raw *raw)
 {
-    struct pg_params p = { 0 };
+    struct pg_params p = { 0 }, q = { 0 };
     struct buf a1 = BUF_INIT(BUF_MAX_DEFAULT), a2 = BUF_INIT(BUF_MAX_DEFAULT);
+    unsigned char blob[RAW_MAX * RAW_PAIR];
+    size_t nraw = raw ? (raw->n < RAW_MAX ? raw->n : RAW_MAX) : 0;
+    char *hex = NULL;
     int rc;
 
     for (size_t i = 0; i < n; i++) {
@@ -256,7 +270,57 @@ pg_put_related(struct store *st, int64_t id, const int64_t *ids, const double *w
     rc = pg_cmd_kept(PG(st), related_put, &p);
     buf_fini(&a1);
     buf_fini(&a2);
+    if (rc != ALM_OK)
+        return rc;
+    for (size_t i = 0; i < nraw; i++) {
+        memcpy(blob + i * RAW_PAIR, &raw->ids[i], sizeof(int64_t));
+        memcpy(blob + i * RAW_PAIR + sizeof(int64_t), &raw->weights[i], sizeof(double));
+    }
+    if (raw) {
+        hex = hex_bytes(blob, nraw * RAW_PAIR);
+        pg_p_f64(&q, raw->floor);
+        pg_p_text(&q, hex);
+    } else {
+        pg_p_null(&q);
+        pg_p_null(&q);
+    }
+    pg_p_i64(&q, id);
+    rc = pg_cmd_kept(PG(st), "UPDATE events SET related_floor = $1, related_raw = $2::bytea"
+                             " WHERE id = $3", &q);
+    free(hex);
     return rc;
+}
+
+int
+pg_get_related_raw(struct store *st, int64_t id, int64_t *ids, double *weights, size_t cap,
+                   size_t *n)
+{
+    struct pg_params p = { 0 };
+    unsigned char *blob;
+    size_t len;
+    PGresult *r;
+    int rc;
+
+    *n = 0;
+    pg_p_i64(&p, id);
+    r = pg_query_kept(PG(st), "SELECT related_raw FROM events WHERE id = $1", &p, &rc);
+    if (r == NULL)
+        return rc;
+    if (PQntuples(r) < 1 || PQgetisnull(r, 0, 0)) {
+        PQclear(r);
+        return ALM_ENOTFOUND;
+    }
+    blob = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &len);
+    PQclear(r);
+    if (blob == NULL)
+        return ALM_ESTORE;
+    for (size_t i = 0; i < len / RAW_PAIR && i < cap; i++) {
+        memcpy(&ids[i], blob + i * RAW_PAIR, sizeof(int64_t));
+        memcpy(&weights[i], blob + i * RAW_PAIR + sizeof(int64_t), sizeof(double));
+        (*n)++;
+    }
+    PQfreemem(blob);
+    return ALM_OK;
 }
 
 int
@@ -308,7 +372,7 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
         "   WHERE event_id = e.id),"
         " (SELECT string_agg(slug, E'\\n' ORDER BY slug COLLATE \"C\") FROM event_guides"
         "   WHERE event_id = e.id),"
-        " coalesce(so.author, so.name), e.kind, e.simhash, i.title"
+        " coalesce(so.author, so.name), e.kind, e.simhash, i.title, e.related_floor"
         " FROM events e JOIN items i ON i.id = e.id JOIN sources so ON so.id = i.source_id"
         " ORDER BY i.published, e.id";
     PGresult *r;
@@ -336,6 +400,7 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .kind = pg_col_text(r, row, 10),
             .simhash = (uint64_t)pg_col_i64(r, row, 11),
             .title = pg_col_text(r, row, 12),
+            .related_floor = PQgetisnull(r, row, 13) ? -1 : pg_col_f64(r, row, 13),
         };
         sq_split(pg_col_text(r, row, 7), '\n', &ir.entities);
         sq_split(pg_col_text(r, row, 8), '\n', &ir.guides);

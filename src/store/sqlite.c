@@ -299,6 +299,15 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_try);"
     "CREATE INDEX alert_deliveries_event ON alert_deliveries(event_id);",
+    /* 16: an event's related list as the index made it, before the blend
+     * reranked it (related_raw: n pairs of a native int64 id and double
+     * weight), and the raw weight a candidate must beat to enter it (its
+     * k-th, or the threshold when the list is short), so an incremental
+     * analysis touches only the old lists a new event enters (analyze.c
+     * relate()). NULL: not known yet, and the next analysis computes every
+     * list. */
+    "ALTER TABLE events ADD COLUMN related_floor REAL;"
+    "ALTER TABLE events ADD COLUMN related_raw BLOB;",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

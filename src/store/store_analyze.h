@@ -58,9 +58,25 @@ struct event_rec {
  * content_hash the event must exist (a re-scored old event). */
 int store_put_event(struct store *st, const struct event_rec *ev, time_t now);
 
-/* Replaces the related list of an event. */
+/* What the next incremental analysis needs of a related list (analyze.c
+ * relate()): the index's list before the blend reranked it, best first,
+ * and its floor, the raw weight a candidate must beat to enter it. */
+struct related_raw {
+    const int64_t *ids;
+    const double *weights;
+    size_t n;
+    double floor;
+};
+
+/* Replaces the related list of an event, keeping raw (NULL: forgets what
+ * was kept). The floor comes back in event_index_row.related_floor. */
 int store_put_related(struct store *st, int64_t id, const int64_t *ids, const double *weights,
-                      size_t n);
+                      size_t n, const struct related_raw *raw);
+
+/* The raw list kept with an event's related list, at most cap, into ids and
+ * weights and *n; ALM_ENOTFOUND when none is kept. */
+int store_get_related_raw(struct store *st, int64_t id, int64_t *ids, double *weights,
+                          size_t cap, size_t *n);
 
 /* Writes a story's counts. */
 int store_put_story(struct store *st, int64_t story_id, int64_t first_event, int events,
@@ -86,6 +102,7 @@ struct event_index_row {
     struct str_list entities; /* canonical names, in no set order */
     struct str_list guides;   /* slugs, in no set order */
     const char *title;        /* the item's, or NULL */
+    double related_floor;     /* see store_put_related; -1 when not known */
 };
 /* Every event, oldest first; the row (lists included) is borrowed for the
  * call, fn returns non-zero to stop. */

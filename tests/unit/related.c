@@ -484,6 +484,119 @@ test_incremental_equals_rebuild(void **state)
     }
 }
 
+/* related_raw_fn over a struct lists: the list kept for id. */
+static int
+raw_of(int64_t id, struct related_hit *out, size_t k, size_t *n, void *arg)
+{
+    const struct lists *l = arg;
+
+    if (id < 1 || id > RN || l->n[id] > k)
+        return ALM_ENOTFOUND;
+    memcpy(out, l->h[id], l->n[id] * sizeof(*out));
+    *n = l->n[id];
+    return ALM_OK;
+}
+
+/*
+ * Lists kept outside the index (the store) with their floors: 300
+ * documents built (their lists and floors kept), then an index of the same
+ * 300 added with those floors, its snapshot taken at 300 as the first
+ * index's was, the 200 new ones added and related_update_new. The lists it
+ * reports, laid over the kept ones, must be the lists of a full build of
+ * the 500 on that snapshot (the first index after related_update_for on
+ * the 200), and it reports fewer lists than there are.
+ */
+static void
+test_update_new_equals_rebuild(void **state)
+{
+    static struct rdoc v[RN];
+    static struct lists kept, full;
+    struct related_hit h[RELATED_MAX_K];
+    int64_t ids[RN];
+
+    (void)state;
+    for (size_t p = 0; p < 2 * LEN(params); p++) {
+        struct related_index *a = related_new(), *b = related_new();
+        size_t k = params[p / 2].k, nids = 0, nlisted = 0, reported = 0;
+        double thr = params[p / 2].threshold;
+        int with_raw = p % 2; /* kept lists merged, or recomputed */
+
+        make_corpus(v, params[p / 2].seed + 200);
+        memset(&kept, 0, sizeof(kept));
+        memset(&full, 0, sizeof(full));
+        for (size_t i = 0; i < 300; i++)
+            radd(a, v, i);
+        assert_int_equal(related_build_all(a, k, thr, record, &kept), ALM_OK);
+        for (size_t i = 0; i < 300; i++) {
+            const struct rdoc *d = &v[i];
+            struct related_doc rd = { (int64_t)i + 1, d->terms, d->nterms, d->ents, d->nents,
+                                      d->guides, d->nguides, d->published };
+            double fl = related_floor(kept.h[i + 1], kept.n[i + 1], k, thr);
+            assert_true(fl >= thr);
+            assert_int_equal(related_add_listed(b, &rd, fl), ALM_OK);
+        }
+        related_query(b, 1, k, thr, h); /* the snapshot, at 300 */
+        for (size_t i = 300; i < RN; i++) {
+            radd(a, v, i);
+            radd(b, v, i);
+            ids[nids++] = (int64_t)i + 1;
+            assert_int_equal(related_update_for(a, (int64_t)i + 1, k, thr, NULL, NULL),
+                             ALM_OK);
+        }
+        for (size_t id = 1; id <= RN; id++)
+            kept.seen[id] = 0;
+        assert_int_equal(related_update_new(b, ids, nids, k, thr, with_raw ? raw_of : NULL,
+                                            record, &kept, &nlisted), ALM_OK);
+        for (size_t id = 1; id <= RN; id++)
+            reported += (size_t)kept.seen[id];
+        for (size_t i = 300; i < RN; i++)
+            assert_true(kept.seen[i + 1]);
+        assert_int_equal(reported, nids + nlisted);
+        assert_true(nlisted > 0 && nlisted < 300);
+        assert_int_equal(related_build_all(a, k, thr, record, &full), ALM_OK);
+        assert_same_lists(&kept, &full, RN);
+        related_free(a);
+        related_free(b);
+    }
+}
+
+/* Without every old floor, related_update_new is a full build. */
+static void
+test_update_new_unknown_floor(void **state)
+{
+    static struct rdoc v[RN];
+    static struct lists got, full;
+    struct related_index *a = related_new(), *b = related_new();
+    int64_t id = 50;
+    size_t nlisted = 7;
+
+    (void)state;
+    make_corpus(v, 77);
+    memset(&got, 0, sizeof(got));
+    memset(&full, 0, sizeof(full));
+    for (size_t i = 0; i < 50; i++) {
+        const struct rdoc *d = &v[i];
+        struct related_doc rd = { (int64_t)i + 1, d->terms, d->nterms, d->ents, d->nents,
+                                  d->guides, d->nguides, d->published };
+        assert_int_equal(related_add_listed(b, &rd, i == 20 ? -1.0 : 0.5), ALM_OK);
+        radd(a, v, i);
+    }
+    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, raw_of, record, &got,
+                                        &nlisted), ALM_OK);
+    assert_int_equal(nlisted, 0);
+    assert_int_equal(related_build_all(a, 8, RELATED_THRESHOLD, record, &full), ALM_OK);
+    for (size_t i = 1; i <= 50; i++)
+        assert_true(got.seen[i]);
+    assert_same_lists(&got, &full, 50);
+    id = 99;
+    assert_int_equal(related_update_new(b, &id, 1, 8, RELATED_THRESHOLD, NULL, NULL, NULL,
+                                        NULL), ALM_ENOTFOUND);
+    assert_int_equal(related_update_new(b, &id, 1, 0, RELATED_THRESHOLD, NULL, NULL, NULL,
+                                        NULL), ALM_EINVAL);
+    related_free(a);
+    related_free(b);
+}
+
 /*
  * The lists against a plain O(n^2) evaluation of the formula in doubles: the
  * index's pruning must never drop a hit. Weights agree to within the index's
@@ -614,6 +727,8 @@ main(void)
         cmocka_unit_test(test_df_cap),
         cmocka_unit_test(test_incremental_from_empty),
         cmocka_unit_test(test_incremental_equals_rebuild),
+        cmocka_unit_test(test_update_new_equals_rebuild),
+        cmocka_unit_test(test_update_new_unknown_floor),
         cmocka_unit_test(test_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
