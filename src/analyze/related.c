@@ -1032,7 +1032,8 @@ related_update_new(struct related_index *ix, const int64_t *ids, size_t n, size_
         rank(ix, q, threshold, acc_a, nt, &l);
         report(ix, q, &l, fn, arg);
     }
-    qsort(ent, nent, sizeof(*ent), cmp_entry);
+    if (nent > 1) /* ent is NULL when no new event enters an old list */
+        qsort(ent, nent, sizeof(*ent), cmp_entry);
     for (size_t i = 0, j; i < nent; i = j) {
         uint32_t c = ent[i].c;
         struct list l = { idx, w, 0, k };
