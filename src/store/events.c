@@ -121,7 +121,7 @@ sq_put_event(struct store *st, const struct event_rec *ev, time_t now)
     sq_bind_text(s, 3, ev->kind);
     sq_bind_text(s, 4, ev->summary);
     sqlite3_bind_int64(s, 5, ev->story_id);
-    reasons = sq_reasons_json(ev->reasons, ev->nreasons);
+    reasons = col_reasons_json(ev->reasons, ev->nreasons);
     sq_bind_text(s, 6, reasons);
     sqlite3_bind_blob(s, 7, ev->terms, (int)(ev->nterms * sizeof(uint64_t)), SQLITE_STATIC);
     sq_bind_text(s, 8, ev->content_hash);
@@ -310,8 +310,8 @@ sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
                                  ? -1.0 : sqlite3_column_double(s, 13),
         };
         int stop;
-        sq_split((const char *)sqlite3_column_text(s, 7), '\n', &row.entities);
-        sq_split((const char *)sqlite3_column_text(s, 8), '\n', &row.guides);
+        col_split((const char *)sqlite3_column_text(s, 7), '\n', &row.entities);
+        col_split((const char *)sqlite3_column_text(s, 8), '\n', &row.guides);
         stop = fn(&row, arg);
         str_list_fini(&row.entities);
         str_list_fini(&row.guides);
@@ -354,9 +354,9 @@ event_read(sqlite3_stmt *s, struct event *e)
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);
-    sq_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
+    col_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
     e->story_id = sqlite3_column_int64(s, 22);
-    sq_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
+    col_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
     e->weight = 0;
 }
 

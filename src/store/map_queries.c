@@ -43,7 +43,7 @@ sq_put_entity(struct store *st, const char *slug, const char *name, const char *
 
     if (s == NULL)
         return ALM_ESTORE;
-    joined = sq_join(aliases, naliases, '|');
+    joined = col_join(aliases, naliases, '|');
     sq_bind_text(s, 1, slug);
     sq_bind_text(s, 2, name);
     sq_bind_text(s, 3, kind);
@@ -82,7 +82,7 @@ read_entity(sqlite3_stmt *s, struct entity_info *e)
     e->slug = sq_col_str(s, 0);
     e->name = sq_col_str(s, 1);
     e->kind = sq_col_str(s, 2);
-    sq_split((const char *)sqlite3_column_text(s, 3), '|', &e->aliases);
+    col_split((const char *)sqlite3_column_text(s, 3), '|', &e->aliases);
     e->description = sq_col_str(s, 4);
     e->salience = sqlite3_column_int(s, 5);
     e->events = sqlite3_column_int64(s, 6);
@@ -345,7 +345,7 @@ sq_put_path(struct store *st, const char *slug, const char *title, const char *l
 
     if (s == NULL)
         return ALM_ESTORE;
-    text = sq_steps_text(steps, nsteps);
+    text = col_steps_text(steps, nsteps);
     sq_bind_text(s, 1, slug);
     sq_bind_text(s, 2, title);
     sq_bind_text(s, 3, level);
@@ -365,7 +365,7 @@ read_path(sqlite3_stmt *s, struct path_info *p)
     p->title = sq_col_str(s, 1);
     p->level = sq_col_str(s, 2);
     p->summary = sq_col_str(s, 3);
-    sq_steps_read((const char *)sqlite3_column_text(s, 4), &p->steps, &p->nsteps);
+    col_steps_read((const char *)sqlite3_column_text(s, 4), &p->steps, &p->nsteps);
 }
 
 int

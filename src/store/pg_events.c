@@ -192,7 +192,7 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
                cn = BUF_INIT(BUF_MAX_DEFAULT);
     /* SQLite stores no terms (a blob of no bytes) as NULL */
     char *terms = ev->nterms ? hex_bytea(ev->terms, ev->nterms) : NULL;
-    char *reasons = sq_reasons_json(ev->reasons, ev->nreasons);
+    char *reasons = col_reasons_json(ev->reasons, ev->nreasons);
     int rc;
 
     for (size_t i = 0; i < ev->nentities; i++) {
@@ -402,8 +402,8 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
             .title = pg_col_text(r, row, 12),
             .related_floor = PQgetisnull(r, row, 13) ? -1 : pg_col_f64(r, row, 13),
         };
-        sq_split(pg_col_text(r, row, 7), '\n', &ir.entities);
-        sq_split(pg_col_text(r, row, 8), '\n', &ir.guides);
+        col_split(pg_col_text(r, row, 7), '\n', &ir.entities);
+        col_split(pg_col_text(r, row, 8), '\n', &ir.guides);
         stop = fn(&ir, arg);
         str_list_fini(&ir.entities);
         str_list_fini(&ir.guides);
@@ -431,9 +431,9 @@ event_read(const PGresult *r, int row, struct event *e)
     e->score = (int)pg_col_i64(r, row, 18);
     e->kind = pg_col_str(r, row, 19);
     e->summary = pg_col_str(r, row, 20);
-    sq_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
+    col_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
     e->story_id = pg_col_i64(r, row, 22);
-    sq_split(pg_col_text(r, row, 23), '\n', &e->guides);
+    col_split(pg_col_text(r, row, 23), '\n', &e->guides);
     e->weight = 0;
 }
 

@@ -28,7 +28,7 @@ pg_put_entity(struct store *st, const char *slug, const char *name, const char *
               const char *description, int rank)
 {
     struct pgq_args a;
-    char *joined = sq_join(aliases, naliases, '|');
+    char *joined = col_join(aliases, naliases, '|');
     int rc;
 
     pgq_init(&a);
@@ -66,7 +66,7 @@ read_entity(const PGresult *r, int row, struct entity_info *e)
     e->slug = pg_col_str(r, row, 0);
     e->name = pg_col_str(r, row, 1);
     e->kind = pg_col_str(r, row, 2);
-    sq_split(pg_col_text(r, row, 3), '|', &e->aliases);
+    col_split(pg_col_text(r, row, 3), '|', &e->aliases);
     e->description = pg_col_str(r, row, 4);
     e->salience = (int)pg_col_i64(r, row, 5);
     e->events = pg_col_i64(r, row, 6);
@@ -309,7 +309,7 @@ pg_put_path(struct store *st, const char *slug, const char *title, const char *l
             const char *summary, const struct path_step *steps, size_t nsteps, int rank)
 {
     struct pgq_args a;
-    char *text = sq_steps_text(steps, nsteps);
+    char *text = col_steps_text(steps, nsteps);
     int rc;
 
     pgq_init(&a);
@@ -336,7 +336,7 @@ read_path(const PGresult *r, int row, struct path_info *p)
     p->title = pg_col_str(r, row, 1);
     p->level = pg_col_str(r, row, 2);
     p->summary = pg_col_str(r, row, 3);
-    sq_steps_read(pg_col_text(r, row, 4), &p->steps, &p->nsteps);
+    col_steps_read(pg_col_text(r, row, 4), &p->steps, &p->nsteps);
 }
 
 int

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/columns.h"
 #include "store/pg_internal.h"
 
 #define PGQ_MAXARGS 20
@@ -66,17 +67,5 @@ int pgq_count(struct store *st, const char *sql, int64_t *out);
 struct text_query;
 int pg_tsquery_from(const struct text_query *t, char **out);
 
-/* The columns' text shapes are SQLite's (sqlite_codec.c, engine-free: a
- * JSON array of reasons, aliases joined by '|', steps as lines, lists
- * joined by '\n'), so that both engines keep the same text. */
-struct str_list;
-struct event_reason;
-struct path_step;
-void sq_split(const char *s, char sep, struct str_list *out);
-char *sq_join(const char *const *v, size_t n, char sep);
-char *sq_reasons_json(const struct event_reason *v, size_t n);
-void sq_reasons_read(const char *json, struct event_reason **v, size_t *n);
-char *sq_steps_text(const struct path_step *v, size_t n);
-void sq_steps_read(const char *text, struct path_step **v, size_t *n);
 
 #endif

@@ -239,9 +239,9 @@ read_event(const PGresult *r, int row, struct event *e)
     e->score = (int)pg_col_i64(r, row, 18);
     e->kind = pg_col_str(r, row, 19);
     e->summary = pg_col_str(r, row, 20);
-    sq_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
+    col_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
     e->story_id = pg_col_i64(r, row, 22);
-    sq_split(pg_col_text(r, row, 23), '\n', &e->guides);
+    col_split(pg_col_text(r, row, 23), '\n', &e->guides);
     e->analyzed = (time_t)pg_col_i64(r, row, 24);
 }
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store/backend.h"
+#include "store/columns.h"
 
 /* Statements a connection keeps prepared, found by their SQL's address. */
 #define SQ_STMTS 32
@@ -74,19 +75,6 @@ int sq_one_row(struct store *st, sqlite3_stmt *s);
 char *sq_col_str(sqlite3_stmt *s, int i);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 
-/* The columns' shapes of store.h's lists (sqlite_codec.c). */
-/* s split at each sep into out (s NULL or empty: none; a sep at the end
- * closes the last element). */
-void sq_split(const char *s, char sep, struct str_list *out);
-/* v joined by sep (malloc'd). */
-char *sq_join(const char *const *v, size_t n, char sep);
-/* Reasons as the JSON array [{"points":1.25,"text":"..."}, ...] (malloc'd),
- * and back (entries not of that shape skipped; *v malloc'd, NULL when none). */
-char *sq_reasons_json(const struct event_reason *v, size_t n);
-void sq_reasons_read(const char *json, struct event_reason **v, size_t *n);
-/* Path steps as lines "kind|slug|why\n" (malloc'd), and back. */
-char *sq_steps_text(const struct path_step *v, size_t n);
-void sq_steps_read(const char *text, struct path_step **v, size_t *n);
 
 struct item;
 /* The columns every item query selects first, in this order (items i,

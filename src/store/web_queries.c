@@ -313,9 +313,9 @@ read_event(sqlite3_stmt *s, struct event *e)
     e->score = sqlite3_column_int(s, 18);
     e->kind = sq_col_str(s, 19);
     e->summary = sq_col_str(s, 20);
-    sq_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
+    col_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
     e->story_id = sqlite3_column_int64(s, 22);
-    sq_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
+    col_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
     e->analyzed = (time_t)sqlite3_column_int64(s, 24);
 }
 

@@ -1,8 +1,8 @@
 /*
- * sqlite_codec.c - how the SQLite backend keeps store.h's lists in its
- * columns: an event's reasons as a JSON array, an entity's aliases joined
- * by '|', a path's steps as lines "kind|slug|why", lists aggregated by
- * group_concat joined by '\n'. The shapes stay inside the backend.
+ * columns.c - the text shapes both backends keep store.h's lists in
+ * (columns.h): an event's reasons as a JSON array, an entity's aliases
+ * joined by '|', a path's steps as lines "kind|slug|why", aggregated lists
+ * joined by '\n'. The shapes stay inside the store.
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "store/sqlite_internal.h"
+#include "store/columns.h"
 
 void
-sq_split(const char *s, char sep, struct str_list *out)
+col_split(const char *s, char sep, struct str_list *out)
 {
     size_t n = 0, i = 0;
 
@@ -38,7 +38,7 @@ sq_split(const char *s, char sep, struct str_list *out)
 }
 
 char *
-sq_join(const char *const *v, size_t n, char sep)
+col_join(const char *const *v, size_t n, char sep)
 {
     struct buf b = BUF_INIT((size_t)1 << 20);
 
@@ -51,7 +51,7 @@ sq_join(const char *const *v, size_t n, char sep)
 }
 
 char *
-sq_reasons_json(const struct event_reason *v, size_t n)
+col_reasons_json(const struct event_reason *v, size_t n)
 {
     struct buf b = BUF_INIT((size_t)1 << 20);
 
@@ -68,7 +68,7 @@ sq_reasons_json(const struct event_reason *v, size_t n)
 }
 
 void
-sq_reasons_read(const char *json, struct event_reason **v, size_t *n)
+col_reasons_read(const char *json, struct event_reason **v, size_t *n)
 {
     cJSON *r = cJSON_Parse(json ? json : "[]"), *it;
     size_t k = 0;
@@ -96,7 +96,7 @@ sq_reasons_read(const char *json, struct event_reason **v, size_t *n)
 }
 
 char *
-sq_steps_text(const struct path_step *v, size_t n)
+col_steps_text(const struct path_step *v, size_t n)
 {
     struct buf b = BUF_INIT((size_t)1 << 20);
 
@@ -106,14 +106,14 @@ sq_steps_text(const struct path_step *v, size_t n)
 }
 
 void
-sq_steps_read(const char *text, struct path_step **v, size_t *n)
+col_steps_read(const char *text, struct path_step **v, size_t *n)
 {
     struct str_list lines;
     size_t k = 0;
 
     *v = NULL;
     *n = 0;
-    sq_split(text, '\n', &lines);
+    col_split(text, '\n', &lines);
     if (lines.n == 0)
         return;
     *v = xcalloc(lines.n, sizeof(**v));
