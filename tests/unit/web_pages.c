@@ -212,7 +212,7 @@ setup(void **state)
         sqlite3_finalize(s);
     }
     /* A guide whose markdown tries raw HTML and a javascript: link. */
-    if (store_put_guide(writer, "zz-hostile", "Hostile <guide>", "A summary & more",
+    if (store_put_guide(writer, "zz-hostile", "topic", "Hostile <guide>", "A summary & more",
                         "# Hostile\n\nText <script>alert(4)</script> and "
                         "[a link](javascript:alert(5)).\n\n<iframe src=x></iframe>\n") != ALM_OK)
         goto out_db;
@@ -590,6 +590,26 @@ test_guides(void **state)
     assert_int_equal(a->r.max_age, 3600);
     assert_contains(body(a), "class=\"card\"");
     assert_contains(body(a), "Hostile &lt;guide&gt;");
+    {
+        /* the kinds apart: topics (the hostile one among them), labs, threads */
+        const char *order[] = { "<h2 id=\"topics\">Topics", "Hostile &lt;guide&gt;",
+                                "<h2 id=\"labs\">Labs", "href=\"/guides/anthropic\"",
+                                "<h2 id=\"threads\">Threads: storylines followed over time",
+                                "href=\"/guides/frontier-safety-frameworks\"" };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+
+    /* only a thread's page has milestones */
+    a = get("/guides/frontier-safety-frameworks");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#threads\">Thread</a>");
+    assert_contains(body(a), "class=\"block milestones\"");
+    done(a);
+    a = get("/guides/anthropic");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#labs\">Lab</a>");
+    assert_lacks(body(a), "milestone");
     done(a);
 
     snprintf(target, sizeof(target), "/guides/%s", guide_slug);
@@ -607,6 +627,8 @@ test_guides(void **state)
 
     a = get("/guides/zz-hostile");
     assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#topics\">Topic</a>");
+    assert_lacks(body(a), "milestone");
     assert_lacks(body(a), "<script");
     assert_lacks(body(a), "<iframe");
     assert_lacks(body(a), "javascript:");
@@ -770,6 +792,22 @@ test_api(void **state)
     assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "next")));
     cJSON_Delete(j);
     cJSON_Delete(get_json("/api/v1/guides/none-such", 404));
+    /* a guide's kind; milestones are a thread's, null for a topic or a lab */
+    j = get_json("/api/v1/guides/frontier-safety-frameworks", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "thread");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/guides/anthropic", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "lab");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/guides/zz-hostile", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "topic");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
 
     j = get_json("/api/v1/sources", 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "sources")),
