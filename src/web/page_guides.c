@@ -22,13 +22,13 @@
 
 /* The kinds /guides lists apart, in its order (guides/README.md). */
 static const struct {
-    const char *kind, *id, *heading, *rule;
+    const char *kind, *id, *heading, *one, *many, *rule;
 } kinds[] = {
-    { "topic", "topics", "Topics",
+    { "topic", "topics", "Topics", "topic", "topics",
       "The fields of AI news, each with every event that joined it." },
-    { "lab", "labs", "Labs",
+    { "lab", "labs", "Labs", "lab", "labs",
       "The companies behind the frontier models: their releases, research and deals." },
-    { "thread", "threads", "Threads: storylines followed over time",
+    { "thread", "threads", "Threads: storylines followed over time", "thread", "threads",
       "Each follows one story across companies and years, with a dated timeline of its "
       "milestones." },
 };
@@ -107,8 +107,16 @@ web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
     });
     buf_puts(b, "<div class=\"page-head\">\n<h1>Guides</h1>\n<p class=\"sub\">");
     page_put_plural(b, gl.n, "curated guide", "curated guides");
-    buf_puts(b, " to the fields, labs and storylines of AI news, each with its events.</p>\n"
-                "</div>\n");
+    buf_puts(b, " to the fields, labs and storylines of AI news, each with its events");
+    /* the sections, linked: the threads come last on a long page */
+    for (size_t i = 0, said = 0; i < NKINDS; i++) {
+        if (gl.nkind[i] == 0)
+            continue;
+        buf_printf(b, "%s<a href=\"#%s\">", said++ ? " · " : ": ", kinds[i].id);
+        page_put_plural(b, gl.nkind[i], kinds[i].one, kinds[i].many);
+        buf_puts(b, "</a>");
+    }
+    buf_puts(b, ".</p>\n</div>\n");
     if (gl.n == 0)
         buf_puts(b, "<div class=\"empty\"><p>No guides yet: run <code>almanac analyze</code>."
                     "</p></div>\n");
