@@ -27,7 +27,6 @@
 #include "base/xalloc.h"
 #include "store/store.h"
 #include "store/store_analyze.h"
-#include "store/store_web.h"
 
 #define BODY_SCAN ((size_t)64 << 10)  /* text read for entities, kind and terms */
 #define KEEP_TERMS 96                 /* terms kept per event for related events */
@@ -1105,43 +1104,16 @@ reanalyse_old(struct run *r, struct story_index *ix)
     return ALM_OK;
 }
 
-/* Whether the store's guides were written before they had a kind (an
- * upgraded store: its first guide's kind is not the file's). */
-static int
-guides_lack_kind(const struct analyzer *a, struct store *st, int *lack)
-{
-    struct guide_info gi;
-    const struct guide *g;
-    int rc;
-
-    *lack = 0;
-    for (size_t i = 0; i < guides_count(a->guides); i++) {
-        g = guides_get(a->guides, i);
-        if (strcmp(g->kind, "topic") == 0)
-            continue;   /* a NULL kind reads as "topic" */
-        rc = store_get_guide(st, g->slug, &gi);
-        if (rc == ALM_ENOTFOUND)
-            return ALM_OK;   /* never written: the first analysis writes them */
-        if (rc != ALM_OK)
-            return rc;
-        *lack = strcmp(gi.kind, g->kind) != 0;
-        guide_info_fini(&gi);
-        break;
-    }
-    return ALM_OK;
-}
-
 /* A store analysed before it had the entities and paths tables, or before
  * guides had a kind (an upgraded one), gets them even when nothing is left
  * to analyse. */
 static int
 put_entity_table_once(const struct analyzer *a, struct store *st)
 {
-    int64_t n = 0, np = 0;
-    int lack = 0;
+    int64_t n = 0, np = 0, lack = 0;
 
     if (store_count_entities(st, &n) != ALM_OK || store_count_paths(st, &np) != ALM_OK ||
-        guides_lack_kind(a, st, &lack) != ALM_OK)
+        store_count_guides_without_kind(st, &lack) != ALM_OK)
         return ALM_ESTORE;
     if (n > 0 && (np > 0 || paths_count(a->paths) == 0) && !lack)
         return ALM_OK;

@@ -279,6 +279,19 @@ sq_put_guide(struct store *st, const char *slug, const char *kind, const char *t
 }
 
 int
+sq_count_guides_without_kind(struct store *st, int64_t *out)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM guides WHERE kind IS NULL");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    if ((r = sqlite3_step(s)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
+}
+
+int
 sq_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                   void *arg)
 {

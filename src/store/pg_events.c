@@ -362,6 +362,12 @@ pg_put_guide(struct store *st, const char *slug, const char *kind, const char *t
 }
 
 int
+pg_count_guides_without_kind(struct store *st, int64_t *out)
+{
+    return pgq_count(st, "SELECT count(*) FROM guides WHERE kind IS NULL", out);
+}
+
+int
 pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void *arg),
                void *arg)
 {

@@ -90,6 +90,10 @@ int store_prune_stories(struct store *st);
 int store_put_guide(struct store *st, const char *slug, const char *kind, const char *title,
                     const char *summary, const char *body);
 
+/* How many stored guides have no kind (written before SQLite migration 17,
+ * PostgreSQL schema 5): the analysis writes the guides again. */
+int store_count_guides_without_kind(struct store *st, int64_t *out);
+
 /* What the in-memory indexes need of every stored event. */
 struct event_index_row {
     int64_t id, story_id, source_id;

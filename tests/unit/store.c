@@ -308,10 +308,15 @@ test_typed_results(void **state)
         assert_string_equal(g.kind, "thread");
         guide_info_fini(&g);
         /* a guide written without a kind (before migration 17) reads as a topic */
+        int64_t n = -1;
+        assert_int_equal(store_count_guides_without_kind(st, &n), ALM_OK);
+        assert_int_equal(n, 0);
         assert_int_equal(store_put_guide(st, "old", NULL, "Old", "o", "b"), ALM_OK);
         assert_int_equal(store_get_guide(st, "old", &g), ALM_OK);
         assert_string_equal(g.kind, "topic");
         guide_info_fini(&g);
+        assert_int_equal(store_count_guides_without_kind(st, &n), ALM_OK);
+        assert_int_equal(n, 1);
     }
     ev.id = id;
     ev.story_id = id;
