@@ -1104,19 +1104,28 @@ reanalyse_old(struct run *r, struct story_index *ix)
     return ALM_OK;
 }
 
-/* A store analysed before it had the entities and paths tables (an
- * upgraded one) gets them even when nothing is left to analyse. */
+/* A store analysed before it had the entities and paths tables, or before
+ * guides had a kind (an upgraded one), gets them even when nothing is left
+ * to analyse. */
 static int
 put_entity_table_once(const struct analyzer *a, struct store *st)
 {
-    int64_t n = 0, np = 0;
+    int64_t n = 0, np = 0, lack = 0;
 
-    if (store_count_entities(st, &n) != ALM_OK || store_count_paths(st, &np) != ALM_OK)
+    if (store_count_entities(st, &n) != ALM_OK || store_count_paths(st, &np) != ALM_OK ||
+        store_count_guides_without_kind(st, &lack) != ALM_OK)
         return ALM_ESTORE;
-    if (n > 0 && (np > 0 || paths_count(a->paths) == 0))
+    if (n > 0 && (np > 0 || paths_count(a->paths) == 0) && !lack)
         return ALM_OK;
     if (store_begin(st) != ALM_OK)
         return ALM_ESTORE;
+    for (size_t i = 0; lack && i < guides_count(a->guides); i++) {
+        const struct guide *g = guides_get(a->guides, i);
+        if (store_put_guide(st, g->slug, g->kind, g->title, g->summary, g->body) != ALM_OK) {
+            store_rollback(st);
+            return ALM_ESTORE;
+        }
+    }
     if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK ||
         store_commit(st) != ALM_OK) {
         store_rollback(st);
@@ -1157,7 +1166,7 @@ analyze_run(struct analyzer *a, struct store *st, int rebuild, time_t now,
         goto out;
     for (size_t i = 0; i < guides_count(a->guides); i++) {
         const struct guide *g = guides_get(a->guides, i);
-        if (store_put_guide(st, g->slug, g->title, g->summary, g->body) != ALM_OK)
+        if (store_put_guide(st, g->slug, g->kind, g->title, g->summary, g->body) != ALM_OK)
             goto rollback;
     }
     if (entity_table_put(a->table, st) != ALM_OK || paths_put(a->paths, st) != ALM_OK)

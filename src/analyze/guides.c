@@ -336,6 +336,7 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
     size_t i = 0, line = 1, bad;
     int closed = 0, seen[LEN(keys)] = { 0 };
 
+    gd->kind = "topic";
     if (check_utf8(s, n, &bad) != ALM_OK) {
         err_set(err, errlen, "%s:%zu: not valid UTF-8 text", name, line_of(s, bad));
         return ALM_EINVAL;
@@ -416,14 +417,19 @@ parse_guide(const char *name, const char *base, const char *s, size_t n, struct 
             weak_line = line;
             break;
         default: {
+            static const char *const kinds[] = { "topic", "lab", "thread" };
             char *kind = trim_dup(val, vlen);
-            int ok = strcmp(kind, "topic") == 0 || strcmp(kind, "thread") == 0;
-            gd->thread = strcmp(kind, "thread") == 0;
+            gd->kind = NULL;
+            for (size_t j = 0; j < LEN(kinds); j++)
+                if (strcmp(kind, kinds[j]) == 0)
+                    gd->kind = kinds[j];
             free(kind);
-            if (!ok) {
-                err_set(err, errlen, "%s:%zu: kind must be 'topic' or 'thread'", name, line);
+            if (gd->kind == NULL) {
+                err_set(err, errlen, "%s:%zu: kind must be 'topic', 'lab' or 'thread'", name,
+                        line);
                 return ALM_EINVAL;
             }
+            gd->thread = strcmp(gd->kind, "thread") == 0;
             break;
         }
         }

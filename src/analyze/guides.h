@@ -18,7 +18,8 @@
  * up to the next "---". slug (1-64 of a-z 0-9 -, the file name without
  * ".md"), title and summary are required; entities and keywords are
  * comma-separated lists (empty items ignored), and so is weak; kind is
- * "topic" (the default) or "thread". Any other key, a repeated
+ * "topic" (the default), "lab" (a company and its models: matched as a
+ * topic, listed apart) or "thread" (a storyline). Any other key, a repeated
  * key or a malformed line is an error. The rest is the markdown body.
  *
  * guides_load() reads every .md file of a directory but README.md and
@@ -102,6 +103,7 @@ struct guide {
     char **weak;                          /* entities and keywords that are not */
     size_t nweak;                         /* evidence on their own */
     char *path;                           /* the file it came from */
+    const char *kind;                     /* "topic", "lab" or "thread" (static) */
     int thread;                           /* kind: thread (a storyline) */
 };
 

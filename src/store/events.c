@@ -83,7 +83,7 @@ static const char story_upsert[] =
     "INSERT OR REPLACE INTO stories (id, first_event, events, sources, tiers, first_seen,"
     " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char guide_upsert[] =
-    "INSERT OR REPLACE INTO guides (slug, title, summary, body) VALUES (?, ?, ?, ?)";
+    "INSERT OR REPLACE INTO guides (slug, kind, title, summary, body) VALUES (?, ?, ?, ?, ?)";
 /* What an event's own rows are cleared with before they are written again. */
 static const char *const event_rows_clear[] = {
     "DELETE FROM event_entities WHERE event_id = ?",
@@ -263,18 +263,32 @@ sq_prune_stories(struct store *st)
 }
 
 int
-sq_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
-                const char *body)
+sq_put_guide(struct store *st, const char *slug, const char *kind, const char *title,
+             const char *summary, const char *body)
 {
     sqlite3_stmt *s = sq_stmt(st, guide_upsert);
 
     if (s == NULL)
         return ALM_ESTORE;
     sq_bind_text(s, 1, slug);
-    sq_bind_text(s, 2, title);
-    sq_bind_text(s, 3, summary);
-    sq_bind_text(s, 4, body);
+    sq_bind_text(s, 2, kind);
+    sq_bind_text(s, 3, title);
+    sq_bind_text(s, 4, summary);
+    sq_bind_text(s, 5, body);
     return sq_run(st, s);
+}
+
+int
+sq_count_guides_without_kind(struct store *st, int64_t *out)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT count(*) FROM guides WHERE kind IS NULL");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    if ((r = sqlite3_step(s)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    return sq_done(st, s, r == SQLITE_ROW ? SQLITE_DONE : r);
 }
 
 int

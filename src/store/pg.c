@@ -229,6 +229,9 @@ static const char *const migrations[] = {
      * candidate must beat to enter it (analyze.c relate()); NULL: not known */
     "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
     "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
+    /* 5: SQLite's 17: a guide's kind ("topic", "lab" or "thread"); NULL:
+     * written before it, until the next analysis */
+    "ALTER TABLE guides ADD COLUMN kind TEXT;",
 };
 
 int

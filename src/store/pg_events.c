@@ -114,9 +114,9 @@ static const char story_upsert[] =
     " sources = EXCLUDED.sources, tiers = EXCLUDED.tiers,"
     " first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen";
 static const char guide_upsert[] =
-    "INSERT INTO guides (slug, title, summary, body) VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary,"
-    " body = EXCLUDED.body";
+    "INSERT INTO guides (slug, kind, title, summary, body) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (slug) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title,"
+    " summary = EXCLUDED.summary, body = EXCLUDED.body";
 /* Appends an element to an array in text form ({"a","b"}): text quoted,
  * with \ before " and \; NULL as NULL; a number as it is. */
 static void
@@ -347,17 +347,24 @@ pg_prune_stories(struct store *st)
 }
 
 int
-pg_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
-             const char *body)
+pg_put_guide(struct store *st, const char *slug, const char *kind, const char *title,
+             const char *summary, const char *body)
 {
     struct pgq_args a;
 
     pgq_init(&a);
     pgq_text(&a, 1, slug);
-    pgq_text(&a, 2, title);
-    pgq_text(&a, 3, summary);
-    pgq_text(&a, 4, body);
+    pgq_text(&a, 2, kind);
+    pgq_text(&a, 3, title);
+    pgq_text(&a, 4, summary);
+    pgq_text(&a, 5, body);
     return pgq_exec(st, guide_upsert, &a);
+}
+
+int
+pg_count_guides_without_kind(struct store *st, int64_t *out)
+{
+    return pgq_count(st, "SELECT count(*) FROM guides WHERE kind IS NULL", out);
 }
 
 int

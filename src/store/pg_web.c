@@ -397,7 +397,8 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
     "SELECT g.slug, g.title, g.summary, %s," \
     " (SELECT count(*) FROM event_guides eg WHERE eg.slug = g.slug)," \
     " (SELECT max(i.published) FROM event_guides eg JOIN items i ON i.id = eg.event_id" \
-    "   WHERE eg.slug = g.slug)" \
+    "   WHERE eg.slug = g.slug)," \
+    " coalesce(g.kind, 'topic')" \
     " FROM guides g"
 
 static void
@@ -410,6 +411,7 @@ read_guide(const PGresult *r, int row, struct guide_info *g)
     g->body = pg_col_str(r, row, 3);
     g->events = pg_col_i64(r, row, 4);
     g->newest = (time_t)pg_col_i64(r, row, 5);
+    g->kind = pg_col_str(r, row, 6);
 }
 
 int
@@ -422,7 +424,7 @@ pg_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
     /* Every guide's counts in one pass over event_guides: a count and a max
      * for each guide read the items 20 times (7-9 ms against 1-3). */
     snprintf(sql, sizeof(sql), "SELECT g.slug, g.title, g.summary, NULL, coalesce(c.n, 0),"
-             " c.newest FROM guides g LEFT JOIN (SELECT eg.slug, count(*) AS n,"
+             " c.newest, coalesce(g.kind, 'topic') FROM guides g LEFT JOIN (SELECT eg.slug, count(*) AS n,"
              " max(i.published) AS newest FROM event_guides eg JOIN items i"
              " ON i.id = eg.event_id GROUP BY eg.slug) c ON c.slug = g.slug"
              " ORDER BY lower(g.title COLLATE \"C\"), g.slug COLLATE \"C\"");

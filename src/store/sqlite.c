@@ -308,6 +308,10 @@ static const char *const migrations[] = {
      * list. */
     "ALTER TABLE events ADD COLUMN related_floor REAL;"
     "ALTER TABLE events ADD COLUMN related_raw BLOB;",
+    /* 17: a guide's kind, from its front matter (guides/README.md): "topic",
+     * "lab" or "thread". NULL: written before this column; the next
+     * analysis writes the guides again (analyze.c). */
+    "ALTER TABLE guides ADD COLUMN kind TEXT;",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

@@ -85,9 +85,14 @@ int store_put_story(struct store *st, int64_t story_id, int64_t first_event, int
 /* Deletes the stories no event belongs to. */
 int store_prune_stories(struct store *st);
 
-/* Replaces the guides table (slug, title, summary, body). */
-int store_put_guide(struct store *st, const char *slug, const char *title, const char *summary,
-                    const char *body);
+/* Writes a guide (slug, kind: "topic", "lab" or "thread", title, summary,
+ * body), replacing the one with its slug. */
+int store_put_guide(struct store *st, const char *slug, const char *kind, const char *title,
+                    const char *summary, const char *body);
+
+/* How many stored guides have no kind (written before SQLite migration 17,
+ * PostgreSQL schema 5): the analysis writes the guides again. */
+int store_count_guides_without_kind(struct store *st, int64_t *out);
 
 /* What the in-memory indexes need of every stored event. */
 struct event_index_row {

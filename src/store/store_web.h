@@ -119,6 +119,7 @@ int store_search_events(struct store *st, const struct event_query *q, const cha
 /* A guide as the web shows it. */
 struct guide_info {
     char *slug, *title, *summary;
+    char *kind;               /* "topic", "lab" or "thread"; never NULL */
     char *body;               /* markdown; NULL in lists */
     int64_t events;           /* events that joined it */
     time_t newest;            /* its newest event's date, 0: none */

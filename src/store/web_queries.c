@@ -429,6 +429,7 @@ guide_info_fini(struct guide_info *g)
     free(g->slug);
     free(g->title);
     free(g->summary);
+    free(g->kind);
     free(g->body);
     memset(g, 0, sizeof(*g));
 }
@@ -440,7 +441,8 @@ guide_info_fini(struct guide_info *g)
     "SELECT g.slug, g.title, g.summary, %s," \
     " (SELECT count(*) FROM event_guides eg WHERE eg.slug = g.slug)," \
     " (SELECT i.published FROM items i WHERE EXISTS (SELECT 1 FROM event_guides eg" \
-    "   WHERE eg.event_id = i.id AND eg.slug = g.slug) ORDER BY i.published DESC LIMIT 1)" \
+    "   WHERE eg.event_id = i.id AND eg.slug = g.slug) ORDER BY i.published DESC LIMIT 1)," \
+    " coalesce(g.kind, 'topic')" \
     " FROM guides g"
 
 static void
@@ -453,6 +455,7 @@ read_guide(sqlite3_stmt *s, struct guide_info *g)
     g->body = sq_col_str(s, 3);
     g->events = sqlite3_column_int64(s, 4);
     g->newest = sqlite3_column_int64(s, 5);
+    g->kind = sq_col_str(s, 6);
 }
 
 int

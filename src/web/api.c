@@ -513,6 +513,8 @@ put_guide(struct buf *b, const struct web_ctx *ctx, const struct guide_info *g)
     buf_append_json(b, g->title);
     buf_puts(b, ",\"summary\":");
     buf_append_json(b, g->summary);
+    buf_puts(b, ",\"kind\":");
+    buf_append_json(b, g->kind);
     buf_printf(b, ",\"events\":%lld,\"newest\":", (long long)g->events);
     json_time(b, g->newest);
     render_absolute(&url, ctx, "/guides/");
@@ -671,9 +673,9 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct web_filter f, only;
     struct event_query q;
     struct guide_info g;
-    struct milestones ms;
+    struct milestones ms = { 0 };
     struct store *st;
-    int limit, offset, counts[CHART_WEEKS], rc;
+    int limit, offset, counts[CHART_WEEKS], rc, thread;
     time_t now = web_now(ctx), first;
     char path[96];
 
@@ -689,7 +691,9 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         guide_info_fini(&g);
         return api_error(resp, 500, "the store failed");
     }
-    if (milestones_load(st, g.slug, &ms) != ALM_OK) {
+    /* Milestones are a thread's: a topic or lab guide has null. */
+    thread = strcmp(g.kind, "thread") == 0;
+    if (thread && milestones_load(st, g.slug, &ms) != ALM_OK) {
         guide_info_fini(&g);
         return api_error(resp, 500, "the store failed");
     }
@@ -704,7 +708,10 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
         buf_printf(b, "%s{\"week\":\"%.10s\",\"events\":%d}", i ? "," : "", iso, counts[i]);
     }
     buf_putc(b, ']');
-    put_milestones(b, ctx, &ms);
+    if (thread)
+        put_milestones(b, ctx, &ms);
+    else
+        buf_puts(b, ",\"milestones\":null");
     milestones_fini(&ms);
     buf_putc(b, '}');
     snprintf(path, sizeof(path), "/api/v1/guides/%s", g.slug);

@@ -1,6 +1,7 @@
 /*
- * page_guides.c - "/guides" and "/guides/SLUG": the guides, and one with
- * its text, weekly chart and timeline.
+ * page_guides.c - "/guides" and "/guides/SLUG": the guides in their kinds
+ * (topics, labs, then threads), and one with its text, weekly chart,
+ * milestones (a thread's) and timeline.
  */
 #include <cmark.h>
 #include <stdio.h>
@@ -19,23 +20,49 @@
 
 #define CHART_WEEKS 26
 
+/* The kinds /guides lists apart, in its order (guides/README.md). */
+static const struct {
+    const char *kind, *id, *heading, *one, *many, *rule;
+} kinds[] = {
+    { "topic", "topics", "Topics", "topic", "topics",
+      "The fields of AI news, each with every event that joined it." },
+    { "lab", "labs", "Labs", "lab", "labs",
+      "The companies behind the frontier models: their releases, research and deals." },
+    { "thread", "threads", "Threads: storylines followed over time", "thread", "threads",
+      "Each follows one story across companies and years, with a dated timeline of its "
+      "milestones." },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
 struct guide_list {
-    struct buf *b;
+    struct buf cards[NKINDS];
+    int nkind[NKINDS];
     time_t now;
     int n;
 };
+
+/* The index of a guide's kind in kinds[]; an unknown one is a topic. */
+static size_t
+kind_index(const char *kind)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (kind && strcmp(kind, kinds[i].kind) == 0)
+            return i;
+    return 0;
+}
 
 static int
 put_guide_card(const struct guide_info *g, void *arg)
 {
     struct guide_list *gl = arg;
-    struct buf *b = gl->b;
+    size_t k = kind_index(g->kind);
+    struct buf *b = &gl->cards[k];
 
-    buf_puts(b, "<article class=\"card\">\n<h2><a href=\"/guides/");
+    buf_puts(b, "<article class=\"card\">\n<h3><a href=\"/guides/");
     render_text(b, g->slug);
     buf_puts(b, "\">");
     render_text(b, g->title);
-    buf_puts(b, "</a></h2>\n<p>");
+    buf_puts(b, "</a></h3>\n<p>");
     render_text(b, g->summary);
     buf_puts(b, "</p>\n<p class=\"stats\">");
     page_put_plural(b, g->events, "event", "events");
@@ -44,8 +71,16 @@ put_guide_card(const struct guide_info *g, void *arg)
         render_time(b, gl->now, g->newest);
     }
     buf_puts(b, "</p>\n</article>\n");
+    gl->nkind[k]++;
     gl->n++;
     return 0;
+}
+
+static void
+guide_list_fini(struct guide_list *gl)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        buf_fini(&gl->cards[i]);
 }
 
 int
@@ -54,14 +89,15 @@ web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
 {
     struct buf *b = &resp->body;
     struct store *st;
-    struct buf cards = BUF_INIT(WEB_MAX_BODY);
-    struct guide_list gl = { .b = &cards, .now = web_now(ctx) };
+    struct guide_list gl = { .now = web_now(ctx) };
 
     (void)req;
+    for (size_t i = 0; i < NKINDS; i++)
+        gl.cards[i] = (struct buf)BUF_INIT(WEB_MAX_BODY);
     if ((st = web_store(ctx)) == NULL)
         return page_fail(ctx, resp, 500, NULL);
     if (store_list_guides(st, put_guide_card, &gl) != ALM_OK) {
-        buf_fini(&cards);
+        guide_list_fini(&gl);
         return page_fail(ctx, resp, 500, NULL);
     }
     render_page_begin(b, ctx, &(struct render_page){
@@ -71,16 +107,31 @@ web_page_guides(const struct web_ctx *ctx, const struct web_request *req,
     });
     buf_puts(b, "<div class=\"page-head\">\n<h1>Guides</h1>\n<p class=\"sub\">");
     page_put_plural(b, gl.n, "curated guide", "curated guides");
-    buf_puts(b, " to the threads that run through AI news, each with its events.</p>\n"
-                "</div>\n");
+    buf_puts(b, " to the fields, labs and storylines of AI news, each with its events");
+    /* the sections, linked: the threads come last on a long page */
+    for (size_t i = 0, said = 0; i < NKINDS; i++) {
+        if (gl.nkind[i] == 0)
+            continue;
+        buf_printf(b, "%s<a href=\"#%s\">", said++ ? " · " : ": ", kinds[i].id);
+        page_put_plural(b, gl.nkind[i], kinds[i].one, kinds[i].many);
+        buf_puts(b, "</a>");
+    }
+    buf_puts(b, ".</p>\n</div>\n");
     if (gl.n == 0)
         buf_puts(b, "<div class=\"empty\"><p>No guides yet: run <code>almanac analyze</code>."
                     "</p></div>\n");
-    else
-        buf_printf(b, "<div class=\"cards\">\n%s</div>\n", buf_cstr(&cards));
+    for (size_t i = 0; i < NKINDS; i++) {
+        if (gl.nkind[i] == 0)
+            continue;
+        buf_printf(b, "<section class=\"block guides-%s\" aria-labelledby=\"%s\">\n"
+                      "<h2 id=\"%s\">%s <span class=\"count\">(%d)</span></h2>\n"
+                      "<p class=\"rule\">%s</p>\n<div class=\"cards\">\n%s</div>\n</section>\n",
+                   kinds[i].id, kinds[i].id, kinds[i].id, kinds[i].heading, gl.nkind[i],
+                   kinds[i].rule, buf_cstr(&gl.cards[i]));
+    }
     render_page_end(b, ctx);
     page_ok(resp, MAX_AGE_GUIDE, page_last_analysis(st));
-    buf_fini(&cards);
+    guide_list_fini(&gl);
     return 0;
 }
 
@@ -125,7 +176,7 @@ put_milestones(struct buf *b, const struct milestones *m)
                 "<h2 id=\"milestones\">Milestones <span class=\"count\">(");
     page_put_count(b, (int64_t)m->n);
     buf_puts(b, ")</span></h2>\n<p class=\"rule\">The best-scored report of each story in "
-                "this guide (score 6 or more, or 5 when few reach 6), at most one per story, "
+                "this thread (score 6 or more, or 5 when few reach 6), at most one per story, "
                 "oldest first. New events join at the next analysis.</p>\n");
     for (size_t i = 0; i < m->n; i++) {
         const struct milestone *x = &m->v[i];
@@ -171,7 +222,7 @@ put_milestones(struct buf *b, const struct milestones *m)
     if (year != -1)
         buf_puts(b, "</ol>\n");
     if (m->n == 0)
-        buf_puts(b, "<p class=\"none\">No milestone yet: none of this guide's events scores "
+        buf_puts(b, "<p class=\"none\">No milestone yet: none of this thread's events scores "
                     "5 or more.</p>\n");
     buf_puts(b, "</section>\n");
 }
@@ -218,7 +269,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     struct store *st;
     time_t now = web_now(ctx), first;
     int64_t total = 0, pages;
-    int counts[CHART_WEEKS], rc;
+    int counts[CHART_WEEKS], rc, thread;
     char path[96];
     char *fq;
 
@@ -230,8 +281,10 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
      * timeline (and its pages keep them). The slug is the path's. */
     render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
     first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
+    /* Milestones are a thread's; a topic or lab guide has its timeline. */
+    thread = strcmp(g.kind, "thread") == 0;
     if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK ||
-        (f.page == 1 && milestones_load(st, g.slug, &ms) != ALM_OK)) {
+        (thread && f.page == 1 && milestones_load(st, g.slug, &ms) != ALM_OK)) {
         guide_info_fini(&g);
         return page_fail(ctx, resp, 500, NULL);
     }
@@ -258,6 +311,8 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
                 "<div class=\"page-head\">\n<h1>");
     render_text(b, g.title);
     buf_puts(b, "</h1>\n<p class=\"sub\">");
+    buf_printf(b, "<a href=\"/guides#%s\">%s</a> · ", kinds[kind_index(g.kind)].id,
+               thread ? "Thread" : kind_index(g.kind) == 1 ? "Lab" : "Topic");
     page_put_plural(b, total, "event", "events");
     if (g.newest > 0) {
         buf_puts(b, " · latest ");
@@ -278,7 +333,8 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
             put_markdown(b, g.body);
             buf_puts(b, "</section>\n");
         }
-        put_milestones(b, &ms);
+        if (thread)
+            put_milestones(b, &ms);
     }
     buf_puts(b, "<section class=\"block\" aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">"
                 "Timeline <span class=\"count\">(");

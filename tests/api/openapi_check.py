@@ -163,6 +163,16 @@ check("/api/v1/events/%d" % eid, 200)
 guides = check("/api/v1/guides", 200)
 gslug = guides["guides"][0]["slug"]
 check("/api/v1/guides/%s?limit=3" % gslug, 200)
+# one guide of each kind: a thread's milestones are a list, the others' null
+for kind in ("topic", "lab", "thread"):
+    g = [x["slug"] for x in guides["guides"] if x["kind"] == kind]
+    if not g:
+        problems.append("no guide of kind %s" % kind)
+        continue
+    d = check("/api/v1/guides/%s?limit=3" % g[0], 200)
+    if d and (d["guide"]["milestones"] is None) != (kind != "thread"):
+        problems.append("/api/v1/guides/%s (%s): milestones %r"
+                        % (g[0], kind, type(d["guide"]["milestones"]).__name__))
 sources = check("/api/v1/sources", 200)
 sslug = sources["sources"][0]["slug"]
 check("/api/v1/sources/%s?limit=3" % sslug, 200)

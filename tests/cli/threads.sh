@@ -4,8 +4,11 @@
 # snapshot; a thread's page and API answer show dated milestones by rule
 # (oldest first, grouped by year, at most one per story, each with its date,
 # title link, source and one line); threads take no place from the topic
-# guides; and a new item that matches a thread joins it at the next
-# analysis and appears among its milestones.
+# guides; every guide has its front matter's kind (topic, lab or thread) in
+# the API, /guides lists threads in their own section and only a thread's
+# page and API answer have milestones (an upgraded store gets the kinds at
+# its next analysis); and a new item that matches a thread joins it at the
+# next analysis and appears among its milestones.
 #
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/threads.sh
 
@@ -15,7 +18,8 @@ export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=etc/almanac.conf
 db=$T/main.db
 THREADS=$(grep -l '^kind: thread$' guides/*.md | xargs -n1 basename | sed 's/\.md$//' | tr '\n' ' ')
-export THREADS
+LABS=$(grep -l '^kind: lab$' guides/*.md | xargs -n1 basename | sed 's/\.md$//' | tr '\n' ' ')
+export THREADS LABS
 
 begin
 [ "$(echo $THREADS | wc -w)" -ge 8 ] || fail "only $(echo $THREADS | wc -w) thread guides: $THREADS"
@@ -95,7 +99,90 @@ assert "Responsible Scaling Policy" in sec, "the RSP is not a milestone"
 assert re.search(r'<section class="prose".*?href="/entities/responsible-scaling-policy"', html, re.S)
 EOF
 end "the thread page shows milestones grouped by year, each with date, link and source"
+
+# check_kinds: /api/v1/guides gives each guide its front matter's kind.
+check_kinds() {
+    get "/api/v1/guides"
+    [ "$code" = 200 ] || { fail "/api/v1/guides answered $code"; return; }
+    python3 - "$T/body" <<'EOF' 2>"$T/py.err" || fail "$(tail -n1 "$T/py.err")"
+import json, os, sys
+gs = json.load(open(sys.argv[1]))["guides"]
+threads, labs = set(os.environ["THREADS"].split()), set(os.environ["LABS"].split())
+assert len(labs) >= 4, "only %d lab guides" % len(labs)
+for g in gs:
+    want = "thread" if g["slug"] in threads else "lab" if g["slug"] in labs else "topic"
+    assert g["kind"] == want, "%s is %r, its file says %s" % (g["slug"], g["kind"], want)
+assert {g["slug"] for g in gs if g["kind"] == "thread"} == threads
+EOF
+}
+
+topic=ai-safety-alignment
+begin
+check_kinds
+get "/api/v1/guides/$topic"
+[ "$code" = 200 ] || fail "/api/v1/guides/$topic answered $code"
+python3 - "$T/body" <<'EOF' 2>"$T/py.err" || fail "$(tail -n1 "$T/py.err")"
+import json, sys
+g = json.load(open(sys.argv[1]))["guide"]
+assert g["kind"] == "topic", g["kind"]
+assert g["milestones"] is None, "a topic guide has milestones"
+assert g["events"] > 0
+EOF
+get "/api/v1/guides/$slug"
+python3 - "$T/body" <<'EOF' 2>"$T/py.err" || fail "$(tail -n1 "$T/py.err")"
+import json, sys
+g = json.load(open(sys.argv[1]))["guide"]
+assert g["kind"] == "thread" and g["milestones"], "the thread has no kind or milestones"
+EOF
+end "the API gives each guide its kind; a topic guide has no milestones, a thread has them"
+
+begin
+get "/guides"
+[ "$code" = 200 ] || fail "/guides answered $code"
+python3 - "$T/body" <<'EOF' 2>"$T/py.err" || fail "$(tail -n1 "$T/py.err")"
+import os, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+def section(i):
+    m = re.search(r'<section class="block guides-%s" aria-labelledby="%s">(.*?)</section>'
+                  % (i, i), html, re.S)
+    assert m, "no %s section" % i
+    return set(re.findall(r'<h3><a href="/guides/([a-z0-9-]+)">', m.group(1))), m.group(1)
+threads, labs = set(os.environ["THREADS"].split()), set(os.environ["LABS"].split())
+th, thtext = section("threads")
+assert "Threads: storylines followed over time" in thtext, "the threads' heading"
+assert th == threads, "the threads section lists %s" % sorted(th ^ threads)
+lb, _ = section("labs")
+assert lb == labs, "the labs section lists %s" % sorted(lb ^ labs)
+tp, _ = section("topics")
+assert not tp & (threads | labs) and len(tp) >= 10, "the topics section: %s" % sorted(tp)
+assert html.index('id="topics"') < html.index('id="labs"') < html.index('id="threads"')
+EOF
+get "/guides/$topic"
+[ "$code" = 200 ] || fail "/guides/$topic answered $code"
+python3 - "$T/body" <<'EOF' 2>"$T/py.err" || fail "$(tail -n1 "$T/py.err")"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+assert "milestone" not in html, "a topic guide's page shows milestones"
+assert '<h2 id="timeline">' in html and re.search(r'<a href="/events/\d+', html), "no timeline"
+assert '<a href="/guides#topics">Topic</a>' in html, "the topic page does not say its kind"
+EOF
+get "/guides/$slug"
+grep -q '<a href="/guides#threads">Thread</a>' "$T/body" || fail "the thread page does not say its kind"
+end "/guides lists topics, labs and threads apart; only a thread's page has milestones"
 stop_almanac
+
+# A store written before guides had a kind (SQLite before migration 17) gets
+# them at its next analysis, even with nothing new to analyse.
+begin
+cp "$db" "$T/old.db"
+sql "$T/old.db" "UPDATE guides SET kind = NULL" >/dev/null
+run "$T/an-old" "$ALMANAC" --config "$conf" --db "$T/old.db" analyze
+[ "$rc" -eq 0 ] || fail "analyze exited $rc: $(errtext "$T/an-old")"
+start_almanac "$T/serve-old" --config "$conf" --db "$T/old.db" serve --listen 127.0.0.1:0 ||
+    { echo "not ok - serve did not start: $(head -c 300 "$T/serve-old.err")"; exit 1; }
+check_kinds
+stop_almanac
+end "an upgraded store gets its guides' kinds at the next analysis"
 
 # A new item that matches the thread: a copy of Anthropic's feed with one more
 # post, dated after everything in the snapshot.

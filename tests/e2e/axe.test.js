@@ -166,6 +166,7 @@ async function page_list(p) {
         ['event', event, 200],
         ['event, well covered', covered, 200],
         ['guide', guide, 200],
+        ['guide, a thread', '/guides/frontier-safety-frameworks', 200],
         ['source', source, 200],
         ['entity', entity, 200],
         ['entity, a model', model, 200],

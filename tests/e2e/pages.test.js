@@ -384,6 +384,35 @@ test('a thread guide shows its milestones by year, and a milestone opens its eve
     assert.equal(lib.problems(log), '');
 });
 
+test('/guides lists the threads apart, and only a thread page has milestones', async () => {
+    await visit(page, '/guides');
+    const heads = await page.locator('main section.block > h2').allInnerTexts();
+    assert.deepEqual(heads.map((h) => h.replace(/\s*\(\d+\)$/, '')),
+                     ['Topics', 'Labs', 'Threads: storylines followed over time']);
+    const threads = page.locator('main section.guides-threads');
+    await threads.scrollIntoViewIfNeeded();
+    assert.ok(await threads.isVisible(), 'the threads section is not visible');
+    const th = await threads.locator('article.card h3 a').evaluateAll((as) =>
+        as.map((a) => a.getAttribute('href')));
+    assert.ok(th.length >= 8, `only ${th.length} threads listed`);
+    assert.ok(th.includes('/guides/frontier-safety-frameworks'));
+    const topics = await page.locator('main section.guides-topics article.card h3 a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(topics.length >= 10 && !topics.some((h) => th.includes(h)),
+              'a thread is listed among the topics');
+    /* A topic guide: its events' timeline and no milestones. */
+    assert.match(await follow(page.locator(`main a[href="${topics[0]}"]`)), /^\/guides\//);
+    assert.equal(await page.locator('main section.milestones').count(), 0,
+                 'a topic guide shows milestones');
+    assert.ok(await page.locator('main .timeline article.event').count() > 0, 'no timeline');
+    assert.match(await page.locator('main .page-head .sub').innerText(), /^Topic · /);
+    /* A thread: its milestones. */
+    await visit(page, th[0]);
+    assert.equal(await page.locator('main section.milestones').count(), 1, 'no milestones');
+    assert.match(await page.locator('main .page-head .sub').innerText(), /^Thread · /);
+    assert.equal(lib.problems(log), '');
+});
+
 test('top, guides, sources and a source page open', async () => {
     for (const p of ['/top', '/guides', '/sources']) {
         await visit(page, p);

@@ -548,6 +548,8 @@ test_threads(void **state)
     assert_int_equal(guides_count(g), 7);
     assert_true(guides_get(g, guides_find(g, "humanoid-story"))->thread);
     assert_false(guides_get(g, guides_find(g, "t1"))->thread);
+    assert_string_equal(guides_get(g, guides_find(g, "humanoid-story"))->kind, "thread");
+    assert_string_equal(guides_get(g, guides_find(g, "t1"))->kind, "topic");
 
     /* six topic guides and the thread match: five topics, then the thread */
     n = guides_match_topics(g, st, "A humanoid robot learns to fold laundry", NULL, NULL, NULL, 0,
@@ -581,10 +583,10 @@ test_threads(void **state)
     guides_free(g);
     guides_free(g1);
 
-    /* kind is topic or thread */
+    /* kind is topic, lab or thread */
     write_file(baddir, "bad.md", badkind, strlen(badkind));
     assert_int_equal(guides_load(baddir, &g, err, sizeof(err)), ALM_EINVAL);
-    assert_non_null(strstr(err, "bad.md:5: kind must be 'topic' or 'thread'"));
+    assert_non_null(strstr(err, "bad.md:5: kind must be 'topic', 'lab' or 'thread'"));
     stemmer_free(st);
 }
 

@@ -300,8 +300,24 @@ test_typed_results(void **state)
     assert_int_equal(ps.new_items, 1);
     assert_int_equal(store_items_to_analyze(st, 0, first_item, &id), ALM_OK);
     assert_true(id > 0);
-    assert_int_equal(store_put_guide(st, "safety", "Safety", "s", "b"), ALM_OK);
-    assert_int_equal(store_put_guide(st, "models", "Models", "m", "b"), ALM_OK);
+    assert_int_equal(store_put_guide(st, "safety", "topic", "Safety", "s", "b"), ALM_OK);
+    assert_int_equal(store_put_guide(st, "models", "thread", "Models", "m", "b"), ALM_OK);
+    {
+        struct guide_info g;
+        assert_int_equal(store_get_guide(st, "models", &g), ALM_OK);
+        assert_string_equal(g.kind, "thread");
+        guide_info_fini(&g);
+        /* a guide written without a kind (before migration 17) reads as a topic */
+        int64_t n = -1;
+        assert_int_equal(store_count_guides_without_kind(st, &n), ALM_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(store_put_guide(st, "old", NULL, "Old", "o", "b"), ALM_OK);
+        assert_int_equal(store_get_guide(st, "old", &g), ALM_OK);
+        assert_string_equal(g.kind, "topic");
+        guide_info_fini(&g);
+        assert_int_equal(store_count_guides_without_kind(st, &n), ALM_OK);
+        assert_int_equal(n, 1);
+    }
     ev.id = id;
     ev.story_id = id;
     assert_int_equal(store_put_event(st, &ev, 1700000200), ALM_OK);
@@ -370,7 +386,7 @@ test_typed_results(void **state)
     assert_int_equal(store_change_token(reader, &t0), ALM_OK);
     assert_int_equal(store_change_token(reader, &t1), ALM_OK);
     assert_true(store_change_equal(&t0, &t1));
-    assert_int_equal(store_put_guide(st, "safety", "Safety", "s2", "b"), ALM_OK);
+    assert_int_equal(store_put_guide(st, "safety", "topic", "Safety", "s2", "b"), ALM_OK);
     assert_int_equal(store_change_token(reader, &t2), ALM_OK);
     assert_false(store_change_equal(&t1, &t2));
     store_close(reader);

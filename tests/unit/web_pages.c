@@ -212,7 +212,7 @@ setup(void **state)
         sqlite3_finalize(s);
     }
     /* A guide whose markdown tries raw HTML and a javascript: link. */
-    if (store_put_guide(writer, "zz-hostile", "Hostile <guide>", "A summary & more",
+    if (store_put_guide(writer, "zz-hostile", "topic", "Hostile <guide>", "A summary & more",
                         "# Hostile\n\nText <script>alert(4)</script> and "
                         "[a link](javascript:alert(5)).\n\n<iframe src=x></iframe>\n") != ALM_OK)
         goto out_db;
@@ -307,6 +307,35 @@ static const char *
 body(const struct answer *a)
 {
     return buf_cstr(&a->r.body);
+}
+
+/* GETs target and checks only its status (an error has a page too). */
+static void
+expect_status(const char *target, int status)
+{
+    struct answer *a = get(target);
+
+    if (a->r.status != status)
+        fail_msg("%s: status %d, want %d", target, a->r.status, status);
+    assert_true(status < 400 || a->r.body.len > 0);
+    done(a);
+}
+
+/* GETs target, checks its status and that it is JSON; the caller frees it. */
+static cJSON *
+get_json(const char *target, int status)
+{
+    struct answer *a = get(target);
+    cJSON *j;
+
+    if (a->r.status != status)
+        fail_msg("%s: status %d", target, a->r.status);
+    assert_non_null(strstr(a->r.content_type, "application/json"));
+    j = cJSON_Parse(body(a));
+    if (j == NULL)
+        fail_msg("%s: not JSON", target);
+    done(a);
+    return j;
 }
 
 /* Each fragment appears, in this order. */
@@ -440,9 +469,7 @@ test_digest_page(void **state)
     assert_lacks(body(a), "javascript:");
     assert_contains(body(a), "href=\"/digest/2026-W35\" rel=\"prev\"");
     done(a);
-    a = get("/digest/2026-W99");
-    assert_int_equal(a->r.status, 404);
-    done(a);
+    expect_status("/digest/2026-W99", 404);
 }
 
 static void
@@ -465,13 +492,8 @@ test_event_redirects(void **state)
         "/events/123456789012345678901234", "/guides/no-such-guide", "/guides/BAD",
         "/sources/no-such-source", "/nope", "/api/v1/events/99999999",
     };
-    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
-        a = get(missing[i]);
-        if (a->r.status != 404)
-            fail_msg("%s: status %d", missing[i], a->r.status);
-        assert_true(a->r.body.len > 0);
-        done(a);
-    }
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        expect_status(missing[i], 404);
 }
 
 static void
@@ -573,9 +595,7 @@ test_lists_and_paging(void **state)
             fail_msg("%s: status %d", bad[i], a->r.status);
         done(a);
     }
-    a = get("/?page=99999");
-    assert_int_equal(a->r.status, 404);
-    done(a);
+    expect_status("/?page=99999", 404);
 }
 
 static void
@@ -590,6 +610,26 @@ test_guides(void **state)
     assert_int_equal(a->r.max_age, 3600);
     assert_contains(body(a), "class=\"card\"");
     assert_contains(body(a), "Hostile &lt;guide&gt;");
+    {
+        /* the kinds apart: topics (the hostile one among them), labs, threads */
+        const char *order[] = { "<h2 id=\"topics\">Topics", "Hostile &lt;guide&gt;",
+                                "<h2 id=\"labs\">Labs", "href=\"/guides/anthropic\"",
+                                "<h2 id=\"threads\">Threads: storylines followed over time",
+                                "href=\"/guides/frontier-safety-frameworks\"" };
+        assert_in_order(body(a), order, sizeof(order) / sizeof(order[0]));
+    }
+    done(a);
+
+    /* only a thread's page has milestones */
+    a = get("/guides/frontier-safety-frameworks");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#threads\">Thread</a>");
+    assert_contains(body(a), "class=\"block milestones\"");
+    done(a);
+    a = get("/guides/anthropic");
+    assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#labs\">Lab</a>");
+    assert_lacks(body(a), "milestone");
     done(a);
 
     snprintf(target, sizeof(target), "/guides/%s", guide_slug);
@@ -607,6 +647,8 @@ test_guides(void **state)
 
     a = get("/guides/zz-hostile");
     assert_int_equal(a->r.status, 200);
+    assert_contains(body(a), "<a href=\"/guides#topics\">Topic</a>");
+    assert_lacks(body(a), "milestone");
     assert_lacks(body(a), "<script");
     assert_lacks(body(a), "<iframe");
     assert_lacks(body(a), "javascript:");
@@ -642,9 +684,7 @@ test_search(void **state)
     assert_contains(body(a), "results for “claude”");
     assert_lacks(body(a), "\x01");
     done(a);
-    a = get("/search?q=claude%");
-    assert_int_equal(a->r.status, 200);
-    done(a);
+    expect_status("/search?q=claude%", 200);
     /* A short prefix expands to most of the index: refused with the rule. */
     a = get("/search?q=a*");
     assert_int_equal(a->r.status, 400);
@@ -682,22 +722,6 @@ test_search(void **state)
 }
 
 /* ---- API ---- */
-
-static cJSON *
-get_json(const char *target, int status)
-{
-    struct answer *a = get(target);
-    cJSON *j;
-
-    if (a->r.status != status)
-        fail_msg("%s: status %d", target, a->r.status);
-    assert_non_null(strstr(a->r.content_type, "application/json"));
-    j = cJSON_Parse(body(a));
-    if (j == NULL)
-        fail_msg("%s: not JSON", target);
-    done(a);
-    return j;
-}
 
 static void
 assert_event_object(const cJSON *e)
@@ -770,6 +794,22 @@ test_api(void **state)
     assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "next")));
     cJSON_Delete(j);
     cJSON_Delete(get_json("/api/v1/guides/none-such", 404));
+    /* a guide's kind; milestones are a thread's, null for a topic or a lab */
+    j = get_json("/api/v1/guides/frontier-safety-frameworks", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "thread");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/guides/anthropic", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "lab");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/guides/zz-hostile", 200);
+    it = cJSON_GetObjectItem(j, "guide");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "kind")), "topic");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "milestones")));
+    cJSON_Delete(j);
 
     j = get_json("/api/v1/sources", 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "sources")),
@@ -886,9 +926,7 @@ test_feeds(void **state)
         cJSON_Delete(j);
     }
     done(a);
-    a = get("/feed.json?min=zero");
-    assert_int_equal(a->r.status, 400);
-    done(a);
+    expect_status("/feed.json?min=zero", 400);
 }
 
 static void
@@ -987,18 +1025,10 @@ test_entity_pages(void **state)
     done(a);
     /* Its pages and filters: past the last page is a 404. */
     snprintf(target, sizeof(target), "/entities/anthropic?page=%lld", n / 30 + 2);
-    a = get(target);
-    assert_int_equal(a->r.status, 404);
-    done(a);
-    a = get("/entities/anthropic?min=11");
-    assert_int_equal(a->r.status, 400);
-    done(a);
-    a = get("/entities/no-such-entity");
-    assert_int_equal(a->r.status, 404);
-    done(a);
-    a = get("/entities/Bad_Slug");
-    assert_int_equal(a->r.status, 404);
-    done(a);
+    expect_status(target, 404);
+    expect_status("/entities/anthropic?min=11", 400);
+    expect_status("/entities/no-such-entity", 404);
+    expect_status("/entities/Bad_Slug", 404);
     /* A dictionary entity no event names has no page. */
     a = get("/entities/tlu-3");
     if (count_of("SELECT count(*) FROM event_entities WHERE name = 'Tülu 3'") == 0)
@@ -1032,10 +1062,7 @@ test_entity_pages(void **state)
     }
 
     /* The API: the same entity and its events, sliced. */
-    a = get("/api/v1/entities/anthropic?limit=5");
-    assert_int_equal(a->r.status, 200);
-    doc = cJSON_Parse(body(a));
-    assert_non_null(doc);
+    doc = get_json("/api/v1/entities/anthropic?limit=5", 200);
     assert_int_equal((long long)cJSON_GetObjectItem(doc, "total")->valuedouble, n);
     ent = cJSON_GetObjectItem(doc, "entity");
     assert_string_equal(cJSON_GetObjectItem(ent, "name")->valuestring, "Anthropic");
@@ -1047,20 +1074,15 @@ test_entity_pages(void **state)
     assert_int_equal(cJSON_GetArraySize(events), n < 5 ? n : 5);
     assert_true(n <= 5 || cJSON_IsString(cJSON_GetObjectItem(doc, "next")));
     cJSON_Delete(doc);
-    done(a);
     a = get("/api/v1/entities/nope");
     assert_int_equal(a->r.status, 404);
     assert_contains(body(a), "\"error\"");
     done(a);
-    a = get("/api/v1/entities");
-    assert_int_equal(a->r.status, 200);
-    doc = cJSON_Parse(body(a));
-    assert_non_null(doc);
+    doc = get_json("/api/v1/entities", 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "entities")),
                      count_of("SELECT count(DISTINCT ee.name) FROM event_entities ee"
                               " JOIN entities en ON en.name = ee.name"));
     cJSON_Delete(doc);
-    done(a);
 
     /* The event page links its entities to their pages. */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_entities ee JOIN entities en"
@@ -1100,14 +1122,10 @@ test_entity_hostile(void **state)
     a = get("/entities");
     assert_lacks(body(a), "<script>alert");
     done(a);
-    a = get("/api/v1/entities/zz-hostile-entity");
-    assert_int_equal(a->r.status, 200);
-    cJSON *doc = cJSON_Parse(body(a));
-    assert_non_null(doc);
+    cJSON *doc = get_json("/api/v1/entities/zz-hostile-entity", 200);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "entity"), "name")
                             ->valuestring, "<script>alert(6)</script>");
     cJSON_Delete(doc);
-    done(a);
 }
 
 static void
@@ -1153,17 +1171,13 @@ test_story_pages(void **state)
     done(a);
 
     snprintf(target, sizeof(target), "/api/v1/stories/%lld", id);
-    a = get(target);
-    assert_int_equal(a->r.status, 200);
-    doc = cJSON_Parse(body(a));
-    assert_non_null(doc);
+    doc = get_json(target, 200);
     story = cJSON_GetObjectItem(doc, "story");
     assert_int_equal((long long)cJSON_GetObjectItem(story, "id")->valuedouble, id);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(story, "contributions")), sources);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")), events);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(story, "complete")));
     cJSON_Delete(doc);
-    done(a);
 
     /* The event page gives the story's lineage in a line, with its link. */
     {
@@ -1181,12 +1195,8 @@ test_story_pages(void **state)
         "/stories/0", "/stories/abc", "/stories/12x", "/stories/999999999",
         "/stories/99999999999999999999", "/api/v1/stories/0", "/api/v1/stories/x",
     };
-    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
-        a = get(missing[i]);
-        if (a->r.status != 404)
-            fail_msg("%s: %d", missing[i], a->r.status);
-        done(a);
-    }
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        expect_status(missing[i], 404);
 }
 
 /* The sitemap lists the lists, every guide, entity with events and story of
@@ -1246,9 +1256,7 @@ test_search_answers(void **state)
     }
     done(a);
     /* An alias, whatever its case and spaces; the events may find nothing. */
-    a = get("/search?q=%20anthropic%20pbc%20");
-    assert_int_equal(a->r.status, 200);
-    done(a);
+    expect_status("/search?q=%20anthropic%20pbc%20", 200);
     a = get("/search?q= Anthropic PBC ");
     assert_contains(body(a), "<a href=\"/entities/anthropic\">Anthropic</a>");
     done(a);
@@ -1307,12 +1315,10 @@ test_learn(void **state)
     assert_int_equal(steps, 7);
     done(a);
 
-    a = get("/api/v1/learn/understanding-frontier-model-releases");
-    assert_int_equal(a->r.status, 200);
     {
-        cJSON *doc = cJSON_Parse(body(a)), *path, *list;
+        cJSON *doc = get_json("/api/v1/learn/understanding-frontier-model-releases", 200);
+        cJSON *path, *list;
         int sum = 0;
-        assert_non_null(doc);
         path = cJSON_GetObjectItem(doc, "path");
         assert_string_equal(cJSON_GetObjectItem(path, "level")->valuestring, "beginner");
         list = cJSON_GetObjectItem(path, "steps");
@@ -1327,26 +1333,15 @@ test_learn(void **state)
         assert_int_equal(cJSON_GetObjectItem(path, "minutes")->valueint, sum);
         cJSON_Delete(doc);
     }
-    done(a);
-    a = get("/api/v1/learn");
-    assert_int_equal(a->r.status, 200);
     {
-        cJSON *doc = cJSON_Parse(body(a));
-        assert_non_null(doc);
+        cJSON *doc = get_json("/api/v1/learn", 200);
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "paths")),
                          count_of("SELECT count(*) FROM paths"));
         cJSON_Delete(doc);
     }
-    done(a);
-    a = get("/api/v1/learn/nope");
-    assert_int_equal(a->r.status, 404);
-    done(a);
-    a = get("/learn/no-such-path");
-    assert_int_equal(a->r.status, 404);
-    done(a);
-    a = get("/learn/Bad_Slug");
-    assert_int_equal(a->r.status, 404);
-    done(a);
+    expect_status("/api/v1/learn/nope", 404);
+    expect_status("/learn/no-such-path", 404);
+    expect_status("/learn/Bad_Slug", 404);
 
     struct path_step psteps[] = {
         { "guide", "no-such-guide", "<b>why</b>" },
