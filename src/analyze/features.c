@@ -314,6 +314,73 @@ category_features(const char *json, struct features *f)
     }
 }
 
+/* How a model's name ends: 2 for a whole version ("GPT-4", "Claude Opus 5",
+ * "Llama 4": a new generation), 1 for a point release or a smaller sibling
+ * ("Claude Sonnet 4.6", "Claude 3.5 Haiku", "o3-mini", "Grok 4.1 Fast"), 0 for
+ * a name without a version. */
+static int
+version_shape(const char *name)
+{
+    static const char *const small[] = { "mini", "nano", "lite", "small", "turbo", "flash",
+                                         "fast", "haiku" };
+    char low[96];
+    size_t n = 0;
+    int whole = 0, point = 0;
+
+    for (const char *p = name; *p && n + 1 < sizeof(low); p++)
+        low[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    low[n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (low[i] < '0' || low[i] > '9')
+            continue;
+        if (low[i + 1] == '.' && low[i + 2] >= '0' && low[i + 2] <= '9')
+            point = 1;
+        else if (low[i + 1] == '\0' || low[i + 1] == ' ' || low[i + 1] == '-')
+            whole = 1;
+    }
+    /* a word of a smaller sibling, whole: "o3-mini", "Gemini 3 Flash" */
+    for (size_t i = 0; i < LEN(small) && (whole || point) && !point; i++) {
+        size_t k = strlen(small[i]);
+        for (const char *p = strstr(low, small[i]); p; p = strstr(p + k, small[i]))
+            if ((p == low || p[-1] == ' ' || p[-1] == '-') && (p[k] == '\0' || p[k] == ' '))
+                point = 1;
+    }
+    return point ? 1 : whole ? 2 : 0;
+}
+
+/* The title names a model: a new generation (a whole version) or a point
+ * release; and whether it announces a partnership. Magnitude an editor reads
+ * from the name alone: GPT-4 is a generation, Claude Sonnet 4.6 a point
+ * release of one. */
+static void
+magnitude_features(const char *raw, const struct tokens *title, const struct entity_hit *hits,
+                   size_t nhits, double *d)
+{
+    static const char *const partner[] = { "partner", "partners", "partnership",
+                                           "partnerships", "partnering", "collaborate",
+                                           "collaborates", "collaboration", "teams up",
+                                           "team up", "alliance", "joins forces" };
+
+    for (size_t i = 0; i < nhits; i++) {
+        const struct entity_hit *h = &hits[i];
+        if (!h->in_title || !h->name || !h->kind || strcmp(h->kind, "model") != 0)
+            continue;
+        switch (version_shape(h->name)) {
+        case 2: d[F_GENERATION] = 1; break;
+        case 1: d[F_POINT] = 1; break;
+        default: break;
+        }
+    }
+    /* A point version anywhere in the title ("Gemini 3.6 Flash", the dictionary
+     * knowing only "Gemini 3"; "GPT-5.3-Codex") makes it the smaller news. */
+    for (const char *p = raw; d[F_GENERATION] && p && *p; p++)
+        if (*p >= '0' && *p <= '9' && p[1] == '.' && p[2] >= '0' && p[2] <= '9')
+            d[F_POINT] = 1;
+    if (d[F_POINT])
+        d[F_GENERATION] = 0;
+    d[F_PARTNER] = title_cue(title, partner, LEN(partner), 0);
+}
+
 static void
 source_features(const struct analysis_input *in, double *d)
 {
@@ -385,6 +452,7 @@ features_make(const struct analysis_input *in, const struct tokens *title,
     d[F_MONEY10] = money >= 1e10;
     d[F_MAGNITUDE] = magnitude_cues(title, body) > 2 ? 1 : magnitude_cues(title, body) / 2.0;
     d[F_POLICY_TOPIC] = policy_cues(title, body) > 2 ? 1 : policy_cues(title, body) / 2.0;
+    magnitude_features(in->title, title, hits, nhits, d);
     d[F_HAS_TEXT] = words >= 8;
     d[F_TEXT_LEN] = log1p((double)words) / log(1000.0);
     if (d[F_TEXT_LEN] > 1)

@@ -45,6 +45,8 @@
     X(F_ENT_MODEL_TITLE, "entities:model_in_title") \
     X(F_MONEY8, "money:1e8") X(F_MONEY9, "money:1e9") X(F_MONEY10, "money:1e10") \
     X(F_MAGNITUDE, "cues:magnitude") X(F_POLICY_TOPIC, "cues:policy_topic") \
+    X(F_GENERATION, "magnitude:generation") X(F_POINT, "magnitude:point") \
+    X(F_PARTNER, "magnitude:partnership") \
     X(F_HAS_TEXT, "text:present") X(F_TEXT_LEN, "text:log_words") \
     X(F_TITLE_LEN, "title:words") \
     X(F_SH_INTRO, "shape:introducing") X(F_SH_AVAILABLE, "shape:available") \

@@ -36,6 +36,7 @@ struct judge_model {
     struct sparse_table sparse[M_COUNT];
     double extra[X_COUNT];   /* importance: kind, ai, coverage */
     double scale, shift;     /* importance calibration */
+    int cap[KIND_COUNT];     /* importance: the highest score of each kind, 0 none */
     double related[R_COUNT]; /* the related-events blend */
     int has_related;
     char *about;
@@ -202,6 +203,12 @@ read_weight(struct judge_model *m, char *line)
         m->scale = w;
     } else if (mi == M_IMP && strcmp(feat, "calibration:shift") == 0) {
         m->shift = w;
+    } else if (mi == M_IMP && strncmp(feat, "cap:", 4) == 0) {
+        int k = (int)event_kind_parse(feat + 4);
+        if (strcmp(feat + 4, event_kind_name((enum event_kind)k)) != 0 || w < SCORE_MIN ||
+            w > SCORE_MAX)
+            return ALM_EINVAL;
+        m->cap[k] = (int)w;
     } else if (mi == M_IMP && (d = extra_find(feat)) >= 0) {
         m->extra[d] = w;
     } else {
@@ -343,7 +350,7 @@ dense_part(int id)
         return J_KIND;
     if (id <= F_ENT_MODEL_TITLE)
         return J_ENTITIES;
-    if (id <= F_POLICY_TOPIC)
+    if (id <= F_PARTNER)
         return J_MAGNITUDE;
     if (id >= F_SHAPE_FIRST) /* the kind model's alone: no importance weight */
         return J_KIND;
@@ -415,10 +422,23 @@ magnitude_why(const struct features *f)
                         : d[F_MONEY8] ? "money in the hundreds of millions"
                                       : NULL;
     int words = d[F_MAGNITUDE] > 0 || d[F_POLICY_TOPIC] > 0;
+    const char *name = d[F_GENERATION] ? "a model's new generation"
+                       : d[F_POINT]    ? "a model's point release"
+                       : d[F_PARTNER]  ? "a partnership"
+                                       : NULL;
+    char *out;
 
     if (money)
-        return fmt("magnitude: %s%s", money, words ? ", words of scale or policy" : "");
-    return xstrdup(words ? "magnitude: words of scale or policy" : "magnitude: nothing of note");
+        out = fmt("magnitude: %s%s", money, words ? ", words of scale or policy" : "");
+    else
+        out = xstrdup(words ? "magnitude: words of scale or policy"
+                            : name ? "magnitude:" : "magnitude: nothing of note");
+    if (name) {
+        char *more = fmt("%s%s%s", out, strcmp(out, "magnitude:") == 0 ? " " : ", ", name);
+        free(out);
+        out = more;
+    }
+    return out;
 }
 
 void
@@ -482,7 +502,7 @@ judge_score(const struct judge_model *m, const struct judge_item *ji, int story_
             int story_tiers_mask, int novel, struct score *out)
 {
     double sum = 0, cov = 0;
-    int tiers = __builtin_popcount((unsigned)story_tiers_mask), value;
+    int tiers = __builtin_popcount((unsigned)story_tiers_mask), value, cap;
 
     memset(out, 0, sizeof(*out));
     for (int i = 0; i < J_PARTS; i++) {
@@ -511,9 +531,17 @@ judge_score(const struct judge_model *m, const struct judge_item *ji, int story_
         value = SCORE_MIN;
     if (value > SCORE_MAX)
         value = SCORE_MAX;
-    if (fabs(value - sum) >= 0.005)
+    /* What editors give a kind at most (fitted: fit.py), for an item the
+     * classifier is sure of: a digest of great news is still a digest. */
+    cap = m->cap[ji->kind];
+    if (cap > 0 && value > cap && ji->kind_prob >= 0.5) {
+        value = cap;
+        add(out, round((value - sum) * 100) / 100,
+            fmt("kept at most %d, as editors score a %s", cap, event_kind_name(ji->kind)));
+    } else if (fabs(value - sum) >= 0.005) {
         add(out, round((value - sum) * 100) / 100,
             fabs(value - sum) > 0.5 ? fmt("kept within %d..%d", SCORE_MIN, SCORE_MAX)
                                     : xstrdup("rounded to a whole score"));
+    }
     out->value = value;
 }

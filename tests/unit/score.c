@@ -535,6 +535,88 @@ test_kind_evidence(void **state)
     tokens_fini(&body);
 }
 
+/* The features of a title, its entities from the dictionary. */
+static void
+title_features(const char *t, struct features *f)
+{
+    struct analysis_input in = { 0 };
+    struct tokens title = { 0 }, body = { 0 };
+    struct entity_hit *hits = NULL;
+    size_t n;
+
+    in.title = t;
+    in.source_name = "Example";
+    in.source_kind = "lab";
+    in.tier = 1;
+    text_tokenize(t, strlen(t), &title);
+    n = entities_match(dict, &title, &body, &hits);
+    features_make(&in, &title, &body, hits, n, KIND_RELEASE, stem, f);
+    free(hits);
+    tokens_fini(&title);
+    tokens_fini(&body);
+}
+
+/* A model's new generation (a whole version), a point release or a smaller
+ * sibling, a partnership: magnitude read from the title's names; and a kind's
+ * cap from the model file keeps a digest within what editors give digests. */
+static void
+test_magnitude(void **state)
+{
+    struct features *f = malloc(sizeof(*f));
+    struct judge_model *m = NULL;
+    struct judge_item ji = { 0 };
+    struct score sc;
+    struct buf b = BUF_INIT(1 << 12);
+    char path[] = "/tmp/almanac-model-XXXXXX", err[256];
+    int fd;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(f);
+    title_features("GPT-4", f);
+    assert_true(f->dense[F_GENERATION] == 1 && f->dense[F_POINT] == 0);
+    title_features("Introducing Claude Opus 5", f);
+    assert_true(f->dense[F_GENERATION] == 1 && f->dense[F_POINT] == 0);
+    title_features("Introducing Claude Sonnet 4.6", f);
+    assert_true(f->dense[F_GENERATION] == 0 && f->dense[F_POINT] == 1);
+    title_features("OpenAI o3-mini", f);
+    assert_true(f->dense[F_GENERATION] == 0 && f->dense[F_POINT] == 1);
+    title_features("Anthropic opens an office in Tokyo", f);
+    assert_true(f->dense[F_GENERATION] == 0 && f->dense[F_POINT] == 0);
+    assert_true(f->dense[F_PARTNER] == 0);
+    title_features("Mistral AI partners with NVIDIA", f);
+    assert_true(f->dense[F_PARTNER] == 1);
+
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    fputs("version\t1\nkind\tdigest\tbias\t5\nimportance\t-\tbias\t9\n"
+          "importance\t-\tcap:digest\t6\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_OK);
+    judge_item(m, f, &(struct analysis_input){ .title = "x", .tier = 1 }, &ji);
+    assert_int_equal(ji.kind, KIND_DIGEST);
+    judge_score(m, &ji, 1, 1 << 1, 0, &sc);
+    assert_int_equal(sc.value, 6);
+    assert_sums(&sc);
+    assert_int_equal(score_format(&sc, &b), ALM_OK);
+    assert_non_null(strstr(buf_cstr(&b), "kept at most 6, as editors score a digest"));
+    score_fini(&sc);
+    judge_item_fini(&ji);
+    judge_free(m);
+    fp = fopen(path, "w");
+    fputs("version\t1\nimportance\t-\tcap:nonsense\t6\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_EINVAL);
+    fp = fopen(path, "w");
+    fputs("version\t1\nimportance\t-\tcap:digest\t11\n", fp);
+    fclose(fp);
+    assert_int_equal(judge_load(path, &m, err, sizeof(err)), ALM_EINVAL);
+    unlink(path);
+    buf_fini(&b);
+    free(f);
+}
+
 int
 main(void)
 {
@@ -544,6 +626,7 @@ main(void)
         cmocka_unit_test(test_anchors),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_kind_evidence),
+        cmocka_unit_test(test_magnitude),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
