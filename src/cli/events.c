@@ -441,5 +441,7 @@ cmd_analyze(struct cli *c, int argc, char **argv)
         fprintf(stderr, "usage: almanac analyze [--rebuild]\n");
         return 2;
     }
-    return cli_analyze(c, rebuild);
+    if (cli_analyze(c, rebuild) != 0)
+        return 1;
+    return cli_summarize(c, -1);
 }

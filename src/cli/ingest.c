@@ -179,6 +179,10 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
          store_count_events(c->st, &events) != ALM_OK ||
          store_count_items(c->st, 0, &items) != ALM_OK || events < items))
         analysed = o.worker ? analyse_as_worker(c, o.worker) : cli_analyze(c, 0);
+    /* The model's summaries (an [llm] section) before the alerts carry them;
+     * a failed request never fails the run. */
+    if (!c->no_analyze && analysed == 0)
+        analysed = cli_summarize(c, -1);
     /* Alerts go out after the analysis that scored the events; a store
      * failure there fails the run, a failed delivery does not. */
     if (!c->no_analyze && analysed == 0 && c->cfg->nalerts > 0)

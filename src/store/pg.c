@@ -229,6 +229,17 @@ static const char *const migrations[] = {
      * candidate must beat to enter it (analyze.c relate()); NULL: not known */
     "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
     "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
+    /* 5 (the llm branch's; numbered 6 once gkind's 5 is merged): SQLite's
+     * llm migration: the model that wrote an event's summary, and every
+     * answer a model gave, by the hash of what was sent */
+    "ALTER TABLE events ADD COLUMN summary_model TEXT;"
+    "CREATE TABLE llm_cache ("
+    "  hash TEXT PRIMARY KEY,"
+    "  model TEXT NOT NULL,"
+    "  summary TEXT,"
+    "  verdict TEXT NOT NULL,"
+    "  created BIGINT NOT NULL"
+    ");",
 };
 
 int

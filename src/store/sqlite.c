@@ -308,6 +308,21 @@ static const char *const migrations[] = {
      * list. */
     "ALTER TABLE events ADD COLUMN related_floor REAL;"
     "ALTER TABLE events ADD COLUMN related_raw BLOB;",
+    /* 17 (the llm branch's; numbered 18 once gkind's 17 is merged): summaries
+     * a language model wrote (src/llm). events.summary_model names the model
+     * whose summary the event shows (NULL: drawn from the item's own text;
+     * analysis writes NULL with every summary it writes). llm_cache keeps
+     * every answer a model gave, valid (summary) or not (summary NULL,
+     * verdict the reason), by the hash of the prompt's version, the model
+     * and the text sent, so nothing unchanged is sent twice. */
+    "ALTER TABLE events ADD COLUMN summary_model TEXT;"
+    "CREATE TABLE llm_cache ("
+    "  hash TEXT PRIMARY KEY,"
+    "  model TEXT NOT NULL,"
+    "  summary TEXT,"
+    "  verdict TEXT NOT NULL,"
+    "  created INTEGER NOT NULL"
+    ");",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as
