@@ -14,9 +14,11 @@
 . "$(dirname "$0")/lib.bash"
 
 llm_pid=
+pgdir=
 llm_cleanup() {
     exec 8>&- 2>/dev/null
     [ -n "$llm_pid" ] && kill "$llm_pid" 2>/dev/null && wait "$llm_pid" 2>/dev/null
+    [ -n "$pgdir" ] && tests/pg/cluster.sh stop "$pgdir"
     cleanup
 }
 trap llm_cleanup EXIT
@@ -213,5 +215,40 @@ printf '[llm]\nmodel = m\n' >"$T/bad.conf"
 run "$T/bad" "$ALMANAC" --config "$T/bad.conf" --db "$T/x.db" summarize
 grep -q 'needs endpoint and model' "$T/bad.err" || fail "no endpoint accepted: $(errtext "$T/bad")"
 end "the configuration refuses a key in the clear and a section without endpoint"
+
+# The same on PostgreSQL, and `almanac migrate-to` copies the cache and the
+# events' summary_model.
+begin
+pgdir=$(tests/pg/cluster.sh start 2>"$T/cluster.err")
+crc=$?
+if [ "$crc" -eq 3 ]; then
+    pgdir=
+    skip "PostgreSQL: model summaries, the cache and migrate-to" "no PostgreSQL"
+    finish
+fi
+[ "$crc" -eq 0 ] || fail "cluster.sh start exited $crc: $(tail -n3 "$T/cluster.err")"
+[ -n "$why" ] || dsn=$(tests/pg/cluster.sh url "$pgdir" almanac_llm 2>&1) || fail "createdb: $dsn"
+[ -n "$why" ] || dsn2=$(tests/pg/cluster.sh url "$pgdir" almanac_copy 2>&1) || fail "createdb: $dsn2"
+if [ -z "$why" ]; then
+    : >"$T/requests.log"
+    run "$T/pg" "$ALMANAC" --config "$T/llm.conf" --db "$dsn" ingest --snapshot
+    [ "$rc" -eq 0 ] || fail "ingest into PostgreSQL exited $rc: $(errtext "$T/pg")"
+    grep -q '^llm: 9 events .* 9 asked: 2 written, 4 rejected, 3 failed' "$T/pg" ||
+        fail "PostgreSQL: the llm line: $(grep '^llm:' "$T/pg")"
+    [ "$(ev "$dsn" "$T/llm.conf" GOOD summary_kind)" = model ] || fail "PostgreSQL: GOOD not a model summary"
+    [ "$(ev "$dsn" "$T/llm.conf" LONG summary_kind)" = extractive ] || fail "PostgreSQL: LONG not extractive"
+    run "$T/pg2" "$ALMANAC" --config "$T/llm.conf" --db "$dsn" analyze --rebuild
+    [ "$(nreq GOOD)" -eq 1 ] || fail "PostgreSQL: GOOD sent $(nreq GOOD) times"
+    [ "$(ev "$dsn" "$T/llm.conf" GOOD summary_kind)" = model ] || fail "PostgreSQL: the cache did not give it back"
+    run "$T/copy" "$ALMANAC" --config "$T/llm.conf" --db "$db" migrate-to "$dsn2"
+    [ "$rc" -eq 0 ] || fail "migrate-to exited $rc: $(errtext "$T/copy")"
+    grep -q 'llm_cache' "$T/copy" || fail "migrate-to does not name llm_cache: $(head -c 300 "$T/copy")"
+    [ "$(ev "$dsn2" "$T/llm.conf" FENCE summary_model)" = test-model-7b ] ||
+        fail "the copy lost summary_model"
+    before=$(nreq)
+    ALMANAC_TEST_LLM_KEY= run "$T/copy2" "$ALMANAC" --config "$T/llm.conf" --db "$dsn2" summarize
+    [ $(($(nreq) - before)) -eq 3 ] || fail "the copy's cache: $(($(nreq) - before)) requests, expected 3"
+fi
+end "PostgreSQL: model summaries, the cache, and migrate-to copies both"
 
 finish
