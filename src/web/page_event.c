@@ -317,7 +317,7 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
         buf_puts(b, "<p class=\"summary-by\">Summary written by a language model (");
         render_text(b, e->summary_model);
         buf_puts(b, ")</p>\n");
-    } else if (e->summary && *e->summary) {
+    } else if (e->summary && *e->summary && !strstr(e->summary, "the feed has no excerpt")) {
         buf_puts(b, "<p class=\"summary-by\">Summary drawn from the article</p>\n");
     }
     story_lineage(b, story);
