@@ -125,6 +125,8 @@ for m in GOOD FENCE; do
     ev "$db" "$T/llm.conf" $m summary | grep -q '^Orbital Labs has released a new research model' ||
         fail "$m: summary is $(ev "$db" "$T/llm.conf" $m summary)"
 done
+"$ALMANAC" --config "$T/llm.conf" --db "$db" event "$(ev "$db" "$T/llm.conf" GOOD id)" |
+    grep -q '^Summary written by a language model (test-model-7b)$' || fail "almanac event: no model line"
 end "good answers (plain JSON, and in a fence) are stored as model summaries"
 
 begin
