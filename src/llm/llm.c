@@ -234,7 +234,7 @@ log_line(FILE *log, const char *level, const char *msg, const char *k1, const ch
 }
 
 /* A failed request: counted; the breaker opens after conf->failures in a
- * row (logged once as it opens), a Retry-After pauses requests. */
+ * row (logged once each time it opens), a Retry-After pauses requests. */
 static void
 failed(struct llm_client *c, const struct fetch_result *r, int64_t id, const char *why,
        FILE *log)
@@ -252,7 +252,10 @@ failed(struct llm_client *c, const struct fetch_result *r, int64_t id, const cha
         log_line(log, "warn", "llm endpoint asks to wait; no requests until then",
                  "retry_after", secs, NULL, NULL, NULL, NULL);
     }
-    if (c->failures == c->conf->failures) {
+    /* At the threshold the circuit opens; after the cool-down one request
+     * is tried, and its failure opens it again (half-open). No request is
+     * made while it is open, so each opening is logged once. */
+    if (c->failures >= c->conf->failures) {
         if (now + c->conf->cooldown > c->open_until)
             c->open_until = now + c->conf->cooldown;
         snprintf(n, sizeof(n), "%d", c->failures);
