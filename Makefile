@@ -122,7 +122,7 @@ security: $(BIN)
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=600 runs each for that long.
 FUZZ_SECONDS ?= 60
-FUZZERS := feed date url html opml config http extract robots
+FUZZERS := feed date url html opml config http extract robots llm
 fuzz: $(DEPS)
 	@$(MAKE) --no-print-directory fuzz-build BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"

@@ -37,7 +37,7 @@ const char *const config_event_kinds[] = {
     "tutorial", "other", NULL,
 };
 
-enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE, SEC_ALERT, SEC_SMTP };
+enum section { SEC_NONE, SEC_ALMANAC, SEC_SOURCE, SEC_ALERT, SEC_SMTP, SEC_LLM };
 
 /* Keys of [almanac], then keys of [source]: a bit each in the "seen" masks. */
 enum key {
@@ -49,6 +49,8 @@ enum key {
     K_MIN_SCORE, K_GUIDE, K_ENTITY, K_SOURCE, K_EVKIND, K_QUIET, K_MAX_AGE, K_ATTEMPTS,
     K_WEBHOOK, K_SECRET_ENV, K_EMAIL, K_ALERT_LOCAL,
     K_SMTP_URL, K_SMTP_FROM, K_SMTP_USER, K_SMTP_PASSWORD_ENV, K_SMTP_STARTTLS, K_SMTP_LOCAL, K_SMTP_CA_FILE,
+    K_LLM_ENABLED, K_LLM_ENDPOINT, K_LLM_MODEL, K_LLM_KEY_ENV, K_LLM_TIMEOUT, K_LLM_RATE,
+    K_LLM_PER_RUN, K_LLM_FAILURES, K_LLM_COOLDOWN, K_LLM_LOCAL,
     K_COUNT
 };
 
@@ -99,6 +101,16 @@ static const struct {
     { "starttls", SEC_SMTP, K_SMTP_STARTTLS },
     { "local", SEC_SMTP, K_SMTP_LOCAL },
     { "ca_file", SEC_SMTP, K_SMTP_CA_FILE },
+    { "enabled", SEC_LLM, K_LLM_ENABLED },
+    { "endpoint", SEC_LLM, K_LLM_ENDPOINT },
+    { "model", SEC_LLM, K_LLM_MODEL },
+    { "key_env", SEC_LLM, K_LLM_KEY_ENV },
+    { "timeout", SEC_LLM, K_LLM_TIMEOUT },
+    { "rate", SEC_LLM, K_LLM_RATE },
+    { "per_run", SEC_LLM, K_LLM_PER_RUN },
+    { "failures", SEC_LLM, K_LLM_FAILURES },
+    { "cooldown", SEC_LLM, K_LLM_COOLDOWN },
+    { "local", SEC_LLM, K_LLM_LOCAL },
 };
 
 /* What we remember about a source section while parsing, beside the source. */
@@ -121,6 +133,8 @@ struct parse {
     int glob_line[K_COUNT];
     int smtp_line[K_COUNT];
     int smtp_header;         /* line of [smtp], 0 = none */
+    int llm_line[K_COUNT];
+    int llm_header;          /* line of [llm], 0 = none */
     int stop;                /* the reader found an error: feed inih no more */
     int errline;             /* first error we found; 0 = none */
     char msg[256];
@@ -449,6 +463,16 @@ read_header(struct parse *p, const char *line)
         p->section = SEC_SMTP;
         return ALM_OK;
     }
+    if ((size_t)(in_end - in) == 3 && memcmp(in, "llm", 3) == 0) {
+        if (p->llm_header != 0) {
+            fail(p, p->lineno, "duplicate [llm] (first on line %d)", p->llm_header);
+            return ALM_ECONFIG;
+        }
+        p->llm_header = p->lineno;
+        p->c->llm.enabled = 1;
+        p->section = SEC_LLM;
+        return ALM_OK;
+    }
     if (in_end - in > 5 && memcmp(in, "alert", 5) == 0 && (in[5] == ' ' || in[5] == '\t')) {
         const char *q = in + 5;
 
@@ -467,7 +491,7 @@ read_header(struct parse *p, const char *line)
             return open_source(p, q + 1, (size_t)(in_end - 1 - (q + 1)), p->lineno);
     }
     fail(p, p->lineno, "unknown section [%.*s] (expected [almanac], [source \"slug\"], "
-         "[alert NAME] or [smtp])",
+         "[alert NAME], [smtp] or [llm])",
          (int)((in_end - in) > 60 ? 60 : (in_end - in)), in);
     return ALM_ECONFIG;
 }
@@ -849,6 +873,75 @@ handle_smtp(struct parse *p, enum key k, const char *name, const char *v)
     }
 }
 
+static int
+handle_llm(struct parse *p, enum key k, const char *name, const char *v)
+{
+    struct llm_conf *m = &p->c->llm;
+    long long n;
+
+    switch (k) {
+    case K_LLM_ENABLED:
+    case K_LLM_LOCAL:
+        if (parse_bool(v, k == K_LLM_ENABLED ? &m->enabled : &m->local) != ALM_OK) {
+            fail(p, p->lineno, "%s: expected yes or no, got \"%.40s\"", name, v);
+            return 0;
+        }
+        return 1;
+    case K_LLM_ENDPOINT: {
+        const char *why = url_problem(v, 0);
+        if (why != NULL) {
+            fail(p, p->lineno, "%s: %s", name, why);
+            return 0;
+        }
+        replace_str(&m->endpoint, v);
+        return 1;
+    }
+    case K_LLM_MODEL:
+        for (const unsigned char *q = (const unsigned char *)v; *q; q++) {
+            if (*q < ' ' || *q == 0x7f || *q == '"' || *q == '\\') {
+                fail(p, p->lineno, "%s: holds a quote, backslash or control character", name);
+                return 0;
+            }
+        }
+        replace_str(&m->model, v);
+        return 1;
+    case K_LLM_KEY_ENV:
+        if (!env_name_valid(v)) {
+            fail(p, p->lineno, "%s: \"%.40s\" is not an environment variable's name", name, v);
+            return 0;
+        }
+        replace_str(&m->key_env, v);
+        return 1;
+    case K_LLM_TIMEOUT:
+        if (!set_number(p, name, v, 1, 600, &n))
+            return 0;
+        m->timeout = (int)n;
+        return 1;
+    case K_LLM_RATE:
+        if (!set_number(p, name, v, 1, 6000, &n))
+            return 0;
+        m->rate = (int)n;
+        return 1;
+    case K_LLM_PER_RUN:
+        if (!set_number(p, name, v, 0, 100000, &n))
+            return 0;
+        m->per_run = (int)n;
+        return 1;
+    case K_LLM_FAILURES:
+        if (!set_number(p, name, v, 1, 1000, &n))
+            return 0;
+        m->failures = (int)n;
+        return 1;
+    case K_LLM_COOLDOWN:
+        if (!set_number(p, name, v, 1, 86400, &n))
+            return 0;
+        m->cooldown = (int)n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int
 config_url_is_loopback(const char *url)
 {
@@ -895,6 +988,7 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
             continue;
         seen = p->section == SEC_ALMANAC ? p->glob_line
                : p->section == SEC_SMTP  ? p->smtp_line
+               : p->section == SEC_LLM   ? p->llm_line
                : p->section == SEC_ALERT ? p->ameta[p->c->nalerts - 1].key_line
                                          : p->meta[p->c->nsources - 1].key_line;
         if (seen[keys[i].key] != 0 && keys[i].key != K_SNAPSHOT) {
@@ -909,11 +1003,13 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
             return handle_alert(p, keys[i].key, name, value);
         if (p->section == SEC_SMTP)
             return handle_smtp(p, keys[i].key, name, value);
+        if (p->section == SEC_LLM)
+            return handle_llm(p, keys[i].key, name, value);
         return handle_source(p, keys[i].key, name, value);
     }
     fail(p, p->lineno, "unknown key \"%.40s\" in [%s]", name,
          p->section == SEC_ALMANAC ? "almanac" : p->section == SEC_ALERT ? "alert"
-         : p->section == SEC_SMTP ? "smtp" : "source");
+         : p->section == SEC_SMTP ? "smtp" : p->section == SEC_LLM ? "llm" : "source");
     return 0;
 }
 
@@ -973,6 +1069,22 @@ check_alerts(struct parse *p)
                                       has_prefix_ci(m->url, "smtps://")))
         fail(p, p->smtp_line[K_SMTP_STARTTLS], "starttls = optional is only for a "
              "loopback smtp:// url (localhost, 127.0.0.1, ::1)");
+}
+
+/* [llm] needs endpoint and model; a key goes only over https or loopback. */
+static void
+check_llm(struct parse *p)
+{
+    const struct llm_conf *m = &p->c->llm;
+
+    if (p->llm_header == 0)
+        return;
+    if (m->endpoint == NULL || m->model == NULL)
+        fail(p, p->llm_header, "[llm] needs endpoint and model");
+    else if (m->key_env && !has_prefix_ci(m->endpoint, "https://") && !m->local &&
+             !config_url_is_loopback(m->endpoint))
+        fail(p, p->llm_line[K_LLM_KEY_ENV], "key_env: the key would cross the network in "
+             "the clear: use an https:// endpoint (or local = yes on a private network)");
 }
 
 static int
@@ -1066,6 +1178,11 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     c->article_max_bytes = 4LL << 20;
     c->article_timeout = 20;
     c->feed_scores = 1;
+    c->llm.timeout = 60;
+    c->llm.rate = 30;
+    c->llm.per_run = 100;
+    c->llm.failures = 3;
+    c->llm.cooldown = 600;
 
     memset(&p, 0, sizeof(p));
     p.path = path;
@@ -1083,6 +1200,8 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
         check_sources(&p);
     if (p.errline == 0)
         check_alerts(&p);
+    if (p.errline == 0)
+        check_llm(&p);
     if (p.errline == 0) {
         c->dir = base_dir(path);
         if (c->dir == NULL)
@@ -1252,6 +1371,9 @@ config_free(struct config *c)
     free(c->smtp.user);
     free(c->smtp.password_env);
     free(c->smtp.ca_file);
+    free(c->llm.endpoint);
+    free(c->llm.model);
+    free(c->llm.key_env);
     free(c->path);
     free(c->dir);
     free(c->database);

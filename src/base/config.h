@@ -65,6 +65,24 @@ struct smtp_conf {
     char *ca_file;       /* a CA bundle to verify the server's certificate, or NULL */
 };
 
+/*
+ * The [llm] section: an OpenAI-compatible chat completions API that may
+ * write events' summaries (src/llm). Without the section, enabled is 0 and
+ * nothing is sent anywhere.
+ */
+struct llm_conf {
+    int enabled;         /* the section is present and not enabled = no */
+    char *endpoint;      /* base URL; POST {endpoint}/chat/completions */
+    char *model;
+    char *key_env;       /* the environment variable holding the API key, or NULL */
+    int timeout;         /* seconds per request (default 60) */
+    int rate;            /* requests per minute at most (default 30) */
+    int per_run;         /* requests per ingest or summarize run at most (default 100) */
+    int failures;        /* consecutive failures that open the circuit (default 3) */
+    int cooldown;        /* seconds the open circuit sends nothing (default 600) */
+    int local;           /* the endpoint may be on a private address (loopback always may) */
+};
+
 struct config {
     char *path;          /* the file it was read from, as given */
     /*
@@ -87,6 +105,7 @@ struct config {
     struct alert_rule *alerts;
     size_t nalerts;
     struct smtp_conf smtp;
+    struct llm_conf llm;
 };
 
 /* The event kinds an alert rule's kind may name; NULL-terminated. */

@@ -11,6 +11,8 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 
+struct llm_client;
+
 struct cli {
     const char *config_path;
     const char *db_path;   /* --db, else $ALMANAC_DB, else the config's */
@@ -18,6 +20,8 @@ struct cli {
     struct store *st;      /* opened on demand by cli_store() */
     time_t now;            /* $ALMANAC_NOW or the clock */
     int no_analyze;        /* ingest --no-analyze: store only (bulk loads) */
+    struct llm_client *llm; /* made by cli_summarize() on first use; its circuit
+                             * breaker lasts as long as the process */
 };
 
 /* Load / open on first use; print the reason and return NULL on failure. */
@@ -49,6 +53,12 @@ int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_analyze(struct cli *c, int argc, char **argv);
 /* Runs the analysis over new and changed items (all with rebuild). */
 int cli_analyze(struct cli *c, int rebuild);
+/* summarize [--limit N]: model summaries (summarize.c). cli_summarize runs
+ * them after ingest and analyze: nothing without an [llm] section; 0, or 1
+ * when the store failed (a failed request is not a failure). limit < 0:
+ * the section's per_run. */
+int cmd_summarize(struct cli *c, int argc, char **argv);
+int cli_summarize(struct cli *c, int limit);
 int cmd_opml(struct cli *c, int argc, char **argv);
 /* digest --day|--week [DATE] [--format md|html]: the period's top events. */
 int cmd_digest(struct cli *c, int argc, char **argv);

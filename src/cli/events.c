@@ -306,6 +306,8 @@ cmd_event(struct cli *c, int argc, char **argv)
         struct list tl = { .c = c, .json = 0, .out = BUF_INIT(1 << 20) };
         printf("← Events\n\n");
         event_text(&e, c->now, "");
+        if (e.summary_model)
+            printf("Summary written by a language model (%s)\n\n", e.summary_model);
         printf("Related guides (%zu)\n", e.guides.n);
         for (size_t i = 0; i < e.guides.n; i++)
             printf("  %s\n", e.guides.v[i]);
@@ -441,5 +443,7 @@ cmd_analyze(struct cli *c, int argc, char **argv)
         fprintf(stderr, "usage: almanac analyze [--rebuild]\n");
         return 2;
     }
-    return cli_analyze(c, rebuild);
+    if (cli_analyze(c, rebuild) != 0)
+        return 1;
+    return cli_summarize(c, -1);
 }

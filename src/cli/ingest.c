@@ -89,6 +89,10 @@ analyse_as_worker(struct cli *c, const char *worker)
         return 1;
     }
     rc = cli_analyze(c, 0);
+    /* The model's summaries under the same lease: two workers never ask
+     * for the same item at once. */
+    if (rc == 0)
+        rc = cli_summarize(c, -1);
     (void)store_drop_lease(c->st, "analyze", worker);
     return rc;
 }
@@ -179,6 +183,10 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
          store_count_events(c->st, &events) != ALM_OK ||
          store_count_items(c->st, 0, &items) != ALM_OK || events < items))
         analysed = o.worker ? analyse_as_worker(c, o.worker) : cli_analyze(c, 0);
+    /* The model's summaries (an [llm] section) before the alerts carry them;
+     * a failed request never fails the run. */
+    if (!c->no_analyze && analysed == 0 && !o.worker)
+        analysed = cli_summarize(c, -1);
     /* Alerts go out after the analysis that scored the events; a store
      * failure there fails the run, a failed delivery does not. */
     if (!c->no_analyze && analysed == 0 && c->cfg->nalerts > 0)

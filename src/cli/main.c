@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "fetch/fetch.h"
+#include "llm/llm.h"
 #include "parse/date.h"
 #include "store/store.h"
 #include "version.h"
@@ -57,6 +58,15 @@ static const struct command {
       "Analyses the items stored since the last analysis: entities, kind, guides, stories,\n"
       "scores, summaries and related events.\n\n"
       "  --rebuild   analyse every item again\n" },
+    { "summarize", cmd_summarize, "summarize [--limit N]     summaries by the [llm] section's model",
+      "usage: almanac summarize [--limit N]\n\n"
+      "Asks the language model of the configuration's [llm] section (an OpenAI-compatible\n"
+      "chat completions API) for the summaries of the events that have text and no model\n"
+      "summary, newest first; answers kept from earlier runs are used without asking. An\n"
+      "answer that fails the checks (2-4 sentences, 45-90 words, not the title again, no\n"
+      "entity the text does not name) leaves the summary drawn from the text. ingest and\n"
+      "analyze do this on their own after the analysis.\n\n"
+      "  --limit N   ask at most N (default: the section's per_run)\n" },
     { "events", cmd_events, "events [--min-score N] [--guide G] [--source S] [--kind K] [--tier N]\n"
                             "         [--since DATE] [--top] [--limit N] [--json]",
       "usage: almanac events [--min-score N] [--guide G] [--source S] [--kind K]\n"
@@ -303,6 +313,7 @@ main(int argc, char **argv)
         }
         fetch_global_init();
         rc = cmd->run(&c, argc - i, argv + i);
+        llm_client_free(c.llm);
         store_close(c.st);
         config_free(c.cfg);
         fetch_global_cleanup();

@@ -126,6 +126,7 @@ struct fetch_post_req {
     const char *body;
     size_t len;
     int allow_local;                 /* may reach loopback/private addresses */
+    size_t max_reply;                /* bytes of the answer kept; 0: 4096 */
 };
 
 /*

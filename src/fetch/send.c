@@ -60,7 +60,8 @@ guard_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
     return socket(a->family, type, a->protocol);
 }
 
-/* Keeps the first REPLY_MAX bytes of an answer, and reads on. */
+/* Keeps the first bytes of an answer (REPLY_MAX, or the request's
+ * max_reply), and reads on. */
 static size_t
 on_reply(char *p, size_t size, size_t nmemb, void *ud)
 {
@@ -138,7 +139,7 @@ fetch_post(const struct fetch_opts *o, const struct fetch_post_req *req,
         return ALM_EINVAL;
     memset(&x, 0, sizeof(x));
     x.allow_local = req->allow_local || o->allow_local_all;
-    buf_init(&x.reply, REPLY_MAX);
+    buf_init(&x.reply, req->max_reply ? req->max_reply : REPLY_MAX);
     if ((e = curl_easy_init()) == NULL)
         return ALM_EFETCH;
     bad = common_opts(e, o, &x, req->url, "http,https") != ALM_OK;

@@ -85,6 +85,10 @@ json_event_fields(struct buf *b, const struct event *e, const struct json_event_
     json_slugs(b, &e->guides, 0);
     buf_puts(b, "],\"summary\":");
     buf_append_json(b, e->summary);
+    /* who wrote it: drawn from the item's text, or a language model (src/llm) */
+    buf_puts(b, e->summary_model ? ",\"summary_kind\":\"model\",\"summary_model\":"
+                                 : ",\"summary_kind\":\"extractive\",\"summary_model\":");
+    buf_append_json(b, e->summary_model);
     if (o->url) {
         buf_puts(b, ",\"url\":");
         buf_append_json(b, o->url);

@@ -62,10 +62,11 @@ static const char event_upsert[] =
     " content_hash, analyzed, simhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
     " ?9, ?10) ON CONFLICT(id) DO UPDATE SET score = ?2, kind = ?3,"
     " summary = ?4, story_id = ?5, reasons = ?6, terms = ?7,"
-    " content_hash = ?8, analyzed = ?9, simhash = ?10";
+    " content_hash = ?8, analyzed = ?9, simhash = ?10, summary_model = NULL";
 static const char event_rescore[] =
     "UPDATE events SET score = ?2, kind = ?3, summary = ?4, story_id = ?5,"
-    " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10 WHERE id = ?1"
+    " reasons = ?6, terms = ?7, analyzed = ?9, simhash = ?10, summary_model = NULL"
+    " WHERE id = ?1"
     " AND ?8 IS NULL";
 static const char entity_insert[] =
     "INSERT OR IGNORE INTO event_entities (event_id, name, kind, mentions, in_title, published)"
@@ -349,6 +350,7 @@ event_fini(struct event *e)
     item_fini(&e->item);
     free(e->kind);
     free(e->summary);
+    free(e->summary_model);
     for (size_t i = 0; i < e->nreasons; i++)
         free(e->reasons[i].text);
     free(e->reasons);
@@ -359,7 +361,8 @@ event_fini(struct event *e)
 #define EVENT_SELECT \
     ITEM_SELECT ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT group_concat(slug, char(10)) FROM" \
-    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))"
+    "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))," \
+    " e.summary_model"
 
 static void
 event_read(sqlite3_stmt *s, struct event *e)
@@ -371,6 +374,7 @@ event_read(sqlite3_stmt *s, struct event *e)
     col_reasons_read((const char *)sqlite3_column_text(s, 21), &e->reasons, &e->nreasons);
     e->story_id = sqlite3_column_int64(s, 22);
     col_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
+    e->summary_model = sq_col_str(s, 24);
     e->weight = 0;
 }
 
@@ -446,7 +450,7 @@ sq_related_events(struct store *st, int64_t id,
     if (s == NULL)
         return ALM_ESTORE;
     sqlite3_bind_int64(s, 1, id);
-    return run_events(st, s, 24, fn, arg);
+    return run_events(st, s, 25, fn, arg);
 }
 
 int

@@ -232,6 +232,16 @@ static const char *const migrations[] = {
     /* 5: SQLite's 17: a guide's kind ("topic", "lab" or "thread"); NULL:
      * written before it, until the next analysis */
     "ALTER TABLE guides ADD COLUMN kind TEXT;",
+    /* 6: SQLite's 18: the model that wrote an event's summary, and every
+     * answer a model gave, by the hash of what was sent */
+    "ALTER TABLE events ADD COLUMN summary_model TEXT;"
+    "CREATE TABLE llm_cache ("
+    "  hash TEXT PRIMARY KEY,"
+    "  model TEXT NOT NULL,"
+    "  summary TEXT,"
+    "  verdict TEXT NOT NULL,"
+    "  created BIGINT NOT NULL"
+    ");",
 };
 
 int

@@ -93,10 +93,12 @@ static const char event_upsert[] =
     " $9, $10) ON CONFLICT (id) DO UPDATE SET score = EXCLUDED.score, kind = EXCLUDED.kind,"
     " summary = EXCLUDED.summary, story_id = EXCLUDED.story_id, reasons = EXCLUDED.reasons,"
     " terms = EXCLUDED.terms, content_hash = EXCLUDED.content_hash,"
-    " analyzed = EXCLUDED.analyzed, simhash = EXCLUDED.simhash RETURNING id)" EVENT_LISTS;
+    " analyzed = EXCLUDED.analyzed, simhash = EXCLUDED.simhash, summary_model = NULL"
+    " RETURNING id)" EVENT_LISTS;
 static const char event_rescore[] =
     "WITH ev AS (UPDATE events SET score = $2, kind = $3, summary = $4, story_id = $5,"
-    " reasons = $6, terms = $7::bytea, analyzed = $9, simhash = $10 WHERE id = $1"
+    " reasons = $6, terms = $7::bytea, analyzed = $9, simhash = $10, summary_model = NULL"
+    " WHERE id = $1"
     " AND $8::text IS NULL RETURNING id)" EVENT_LISTS;
 /* A related list by rank: the ranks past its end go, the others are
  * written over. */
@@ -428,7 +430,7 @@ pg_event_index(struct store *st, int (*fn)(const struct event_index_row *r, void
 #define EVENT_SELECT \
     ITEM_SELECT ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT string_agg(slug, E'\\n' ORDER BY weight DESC, slug COLLATE \"C\")" \
-    "   FROM event_guides WHERE event_id = e.id)"
+    "   FROM event_guides WHERE event_id = e.id), e.summary_model"
 
 static void
 event_read(const PGresult *r, int row, struct event *e)
@@ -441,6 +443,7 @@ event_read(const PGresult *r, int row, struct event *e)
     col_reasons_read(pg_col_text(r, row, 21), &e->reasons, &e->nreasons);
     e->story_id = pg_col_i64(r, row, 22);
     col_split(pg_col_text(r, row, 23), '\n', &e->guides);
+    e->summary_model = pg_col_str(r, row, 24);
     e->weight = 0;
 }
 
@@ -487,7 +490,7 @@ pg_related_events(struct store *st, int64_t id, int (*fn)(const struct event *e,
         struct event e;
         int stop;
         event_read(r, row, &e);
-        e.weight = pg_col_f64(r, row, 24);
+        e.weight = pg_col_f64(r, row, 25);
         stop = fn(&e, arg);
         event_fini(&e);
         if (stop)

@@ -43,8 +43,8 @@
     PG_ITEM_COLS ", e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT string_agg(slug, E'\\n' ORDER BY weight DESC, slug COLLATE \"C\")" \
     "   FROM event_guides WHERE event_id = e.id)," \
-    " e.analyzed"
-#define EVENT_NCOLS 25
+    " e.analyzed, e.summary_model"
+#define EVENT_NCOLS 26
 
 #define TSQUERY "to_tsquery('" PG_TS_CONFIG "', $1)"
 
@@ -243,6 +243,7 @@ read_event(const PGresult *r, int row, struct event *e)
     e->story_id = pg_col_i64(r, row, 22);
     col_split(pg_col_text(r, row, 23), '\n', &e->guides);
     e->analyzed = (time_t)pg_col_i64(r, row, 24);
+    e->summary_model = pg_col_str(r, row, 25);
 }
 
 /* Binds LIMIT $10 OFFSET $11 (no limit: all). */

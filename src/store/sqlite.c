@@ -312,6 +312,21 @@ static const char *const migrations[] = {
      * "lab" or "thread". NULL: written before this column; the next
      * analysis writes the guides again (analyze.c). */
     "ALTER TABLE guides ADD COLUMN kind TEXT;",
+    /* 18: summaries
+     * a language model wrote (src/llm). events.summary_model names the model
+     * whose summary the event shows (NULL: drawn from the item's own text;
+     * analysis writes NULL with every summary it writes). llm_cache keeps
+     * every answer a model gave, valid (summary) or not (summary NULL,
+     * verdict the reason), by the hash of the prompt's version, the model
+     * and the text sent, so nothing unchanged is sent twice. */
+    "ALTER TABLE events ADD COLUMN summary_model TEXT;"
+    "CREATE TABLE llm_cache ("
+    "  hash TEXT PRIMARY KEY,"
+    "  model TEXT NOT NULL,"
+    "  summary TEXT,"
+    "  verdict TEXT NOT NULL,"
+    "  created INTEGER NOT NULL"
+    ");",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

@@ -105,6 +105,8 @@ struct event {
     struct item item;         /* the item it was made from */
     int score;
     char *kind, *summary;
+    char *summary_model;      /* the language model that wrote summary (src/llm), or
+                               * NULL when it is drawn from the item's own text */
     struct event_reason *reasons; /* in order; malloc'd with their texts */
     size_t nreasons;
     int64_t story_id;

@@ -58,6 +58,36 @@ struct event_rec {
  * content_hash the event must exist (a re-scored old event). */
 int store_put_event(struct store *st, const struct event_rec *ev, time_t now);
 
+/* ---- summaries a language model writes (src/llm) ---- */
+
+/* An event whose summary no model wrote, with the text it was made from. */
+struct llm_todo {
+    int64_t id;
+    time_t published;
+    const char *title, *source_name;
+    const char *kind;         /* the fitted kind */
+    const char *text;         /* the feed's plain text, or NULL */
+    const char *article_text; /* the linked article's, or NULL */
+};
+
+/* The events whose summary no model wrote (summary_model NULL) and whose
+ * feed or article text has at least min_chars bytes, newest first. */
+int store_llm_todo(struct store *st, size_t min_chars,
+                   int (*fn)(const struct llm_todo *t, void *arg), void *arg);
+
+/* The answer kept for hash: *summary (NULL when it was rejected) and
+ * *verdict ("ok" or why it was rejected), malloc'd; ALM_ENOTFOUND when
+ * nothing is kept. */
+int store_llm_cache_get(struct store *st, const char *hash, char **summary, char **verdict);
+
+/* Keeps a model's answer for hash (replacing one kept). */
+int store_llm_cache_put(struct store *st, const char *hash, const char *model,
+                        const char *summary, const char *verdict, time_t now);
+
+/* Shows summary on event id, written by model (NULL: drawn from the text).
+ * ALM_ENOTFOUND when there is no such event. */
+int store_set_summary(struct store *st, int64_t id, const char *summary, const char *model);
+
 /* What the next incremental analysis needs of a related list (analyze.c
  * relate()): the index's list before the blend reranked it, best first,
  * and its floor, the raw weight a candidate must beat to enter it. */

@@ -87,8 +87,8 @@ finish(struct store *st, sqlite3_stmt *s, int r, int search)
     " i.text, i.image, e.score, e.kind, e.summary, e.reasons, e.story_id," \
     " (SELECT group_concat(slug, char(10)) FROM" \
     "   (SELECT slug FROM event_guides WHERE event_id = e.id ORDER BY weight DESC))," \
-    " e.analyzed"
-#define EVENT_NCOLS 25
+    " e.analyzed, e.summary_model"
+#define EVENT_NCOLS 26
 
 /* How where_clause() writes a guide filter. */
 enum {
@@ -317,6 +317,7 @@ read_event(sqlite3_stmt *s, struct event *e)
     e->story_id = sqlite3_column_int64(s, 22);
     col_split((const char *)sqlite3_column_text(s, 23), '\n', &e->guides);
     e->analyzed = (time_t)sqlite3_column_int64(s, 24);
+    e->summary_model = sq_col_str(s, 25);
 }
 
 int

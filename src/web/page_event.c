@@ -313,6 +313,13 @@ event_markup(struct buf *b, const struct web_ctx *ctx, const struct event *e, ti
     buf_puts(b, "</h1>\n<p class=\"lead\">");
     render_text(b, e->summary);
     buf_puts(b, "</p>\n");
+    if (e->summary_model) {
+        buf_puts(b, "<p class=\"summary-by\">Summary written by a language model (");
+        render_text(b, e->summary_model);
+        buf_puts(b, ")</p>\n");
+    } else if (e->summary && *e->summary && !strstr(e->summary, "the feed has no excerpt")) {
+        buf_puts(b, "<p class=\"summary-by\">Summary drawn from the article</p>\n");
+    }
     story_lineage(b, story);
     if (render_is_http(e->item.url)) {
         buf_puts(b, "<p><a class=\"button\" href=\"");

@@ -204,6 +204,7 @@ const char web_style_css[] =
     ".story-head h1 { font-size: clamp(1.55rem, 4.5vw, 2.1rem); line-height: 1.2;\n"
     "  margin: .5rem 0 .75rem; }\n"
     ".lead { font-size: 1.1rem; line-height: 1.65; color: var(--fg2); margin: 0 0 1rem; }\n"
+    ".summary-by { font-size: 0.8rem; color: var(--fg3, var(--fg2)); margin: -0.6rem 0 1rem; }\n"
     ".button { display: inline-block; padding: .45rem 1rem; border-radius: 999px;\n"
     "  background: var(--fg);\n"
     "  color: var(--bg); text-decoration: none; font-weight: 600; font-size: .95rem; }\n"
