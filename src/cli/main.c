@@ -304,7 +304,7 @@ main(int argc, char **argv)
         fetch_global_init();
         rc = cmd->run(&c, argc - i, argv + i);
         store_close(c.st);
-        config_free(c.cfg);
+        cli_config_free(&c);
         fetch_global_cleanup();
         return rc;
     }

@@ -28,7 +28,7 @@ cmd_sources(struct cli *c, int argc, char **argv)
         buf_fini(&out);
         return 2;
     }
-    if (cli_config(c) == NULL || cli_store(c) == NULL) {
+    if (cli_defs(c) == NULL) {
         buf_fini(&out);
         return 1;
     }

@@ -229,6 +229,15 @@ static const char *const migrations[] = {
      * candidate must beat to enter it (analyze.c relate()); NULL: not known */
     "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
     "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
+    /* 5 (7 in the merge plan): SQLite's api_defs, sources and alert rules
+     * added through the API (pg_defs.c) */
+    "CREATE TABLE api_defs ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('source', 'alert')),"
+    "  name TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created BIGINT NOT NULL, updated BIGINT NOT NULL,"
+    "  PRIMARY KEY (kind, name)"
+    ");",
 };
 
 int

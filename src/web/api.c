@@ -45,7 +45,8 @@ default_message(int status)
     case 403: return "writes are refused: the configuration has no token, or the request"
                      " did not come from this machine (use a TLS proxy on it)";
     case 404: return "no such resource; the API is described at /api/v1/openapi.json";
-    case 405: return "method not allowed: reads are GET or HEAD, /api/v1/fetch is POST";
+    case 405: return "method not allowed: the Allow header lists this path's methods";
+    case 413: return "the request body is too large (64 KiB of JSON, 4 MiB of OPML)";
     case 414: return "the request target is longer than 2048 bytes";
     case 431: return "the request's header is too large";
     case 503: return "the server is busy or stopping; try again later";
