@@ -295,6 +295,9 @@ serve(struct cli *c, int argc, char **argv, int run)
     logfmt_print(stderr, "info", "stopping", "signal", sig == SIGINT ? "INT" : "TERM",
                  (char *)NULL);
     web_server_stop(srv);
+    for (size_t i = 0; i < npending; i++) /* asked for, not fetched before the stop */
+        free(pending[i]);
+    npending = 0;
     if (log != stderr)
         fclose(log);
     return 0;
