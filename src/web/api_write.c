@@ -241,6 +241,32 @@ open_rw(const struct web_ctx *ctx, struct web_response *resp)
     return st;
 }
 
+/* Starts the write's transaction (SQLite: BEGIN IMMEDIATE, so two writes
+ * of one name are one after the other); 1 after answering 500. */
+static int
+begin(struct store *st, int *open, struct web_response *resp)
+{
+    if (store_begin(st) != ALM_OK) {
+        api_error(resp, 500, "the store failed");
+        return 1;
+    }
+    *open = 1;
+    return 0;
+}
+
+/* Commits; 1 after answering 500. */
+static int
+commit(struct store *st, int *open, struct web_response *resp)
+{
+    *open = 0;
+    if (store_commit(st) != ALM_OK) {
+        store_rollback(st);
+        api_error(resp, 500, "the store failed");
+        return 1;
+    }
+    return 0;
+}
+
 /* The API's definitions (NULL: none), or 1 after answering 500. */
 static int
 load_defs(struct store *st, struct config **defs, struct web_response *resp)
@@ -346,6 +372,7 @@ write_source(const struct web_ctx *ctx, const struct web_request *req, struct we
     struct buf text = BUF_INIT((size_t)64 << 10), out = BUF_INIT((size_t)64 << 10);
     char slug[CONFIG_SLUG_MAX + 1];
     int64_t id;
+    int tx = 0;
 
     if (api_unknown_param(req, NULL, resp) || body_object(req, resp, &body))
         goto done;
@@ -377,7 +404,7 @@ write_source(const struct web_ctx *ctx, const struct web_request *req, struct we
         defined_in_file(resp, "source", slug);
         goto done;
     }
-    if ((st = open_rw(ctx, resp)) == NULL || load_defs(st, &defs, resp))
+    if ((st = open_rw(ctx, resp)) == NULL || begin(st, &tx, resp) || load_defs(st, &defs, resp))
         goto done;
     old = defs ? config_find(defs, slug) : NULL;
     if (name == NULL && old != NULL) {
@@ -408,11 +435,15 @@ write_source(const struct web_ctx *ctx, const struct web_request *req, struct we
         api_error(resp, 500, "the store failed");
         goto done;
     }
+    if (commit(st, &tx, resp))
+        goto done;
     buf_puts(&out, "{\"source\":");
     source_json(&out, &one->sources[0], "api");
     buf_puts(&out, "}\n");
     json_answer(resp, old ? 200 : 201, &out);
 done:
+    if (tx)
+        store_rollback(st);
     buf_fini(&text);
     buf_fini(&out);
     section_fini(&sec);
@@ -451,7 +482,7 @@ web_api_source_delete(const struct web_ctx *ctx, const struct web_request *req,
     struct config *defs = NULL;
     const struct source *s;
     struct buf out = BUF_INIT(4096);
-    int found = 0;
+    int found = 0, tx = 0;
 
     if (!path_name(req->path, "/api/v1/sources/", name, sizeof(name)))
         return api_error(resp, 404, "no such source");
@@ -461,7 +492,7 @@ web_api_source_delete(const struct web_ctx *ctx, const struct web_request *req,
         return defined_in_file(resp, "source", name);
     if ((st = open_rw(ctx, resp)) == NULL)
         return 0;
-    if (load_defs(st, &defs, resp))
+    if (begin(st, &tx, resp) || load_defs(st, &defs, resp))
         goto done;
     if ((s = defs ? config_find(defs, name) : NULL) == NULL) {
         api_error(resp, 404, "no such source added through the API");
@@ -483,12 +514,16 @@ web_api_source_delete(const struct web_ctx *ctx, const struct web_request *req,
             goto done;
         }
     }
+    if (commit(st, &tx, resp))
+        goto done;
     buf_puts(&out, "{\"deleted\":");
     buf_append_json(&out, name);
     buf_puts(&out, ",\"items\":\"kept\",\"message\":\"the source is no longer fetched; its items"
                    " and the events made of them stay\"}\n");
     json_answer(resp, 200, &out);
 done:
+    if (tx)
+        store_rollback(st);
     buf_fini(&out);
     config_free(defs);
     store_close(st);
@@ -553,7 +588,7 @@ web_api_opml(const struct web_ctx *ctx, const struct web_request *req,
     struct store *st = NULL;
     struct config *defs = NULL, *view = NULL;
     struct buf out = BUF_INIT((size_t)32 << 20);
-    int rc;
+    int rc, tx = 0;
 
     if (api_unknown_param(req, NULL, resp))
         return 0;
@@ -563,7 +598,7 @@ web_api_opml(const struct web_ctx *ctx, const struct web_request *req,
     if (rc != ALM_OK)
         return api_error(resp, 400, "the body is not an OPML subscription list (OPML 1.0 or"
                                     " 2.0, no entity declarations)");
-    if ((st = open_rw(ctx, resp)) == NULL || load_defs(st, &defs, resp))
+    if ((st = open_rw(ctx, resp)) == NULL || begin(st, &tx, resp) || load_defs(st, &defs, resp))
         goto done;
     view = config_merge(ctx->cfg, defs);
     if (opml_plan_import(view, o, n, &v) != ALM_OK) {
@@ -609,8 +644,12 @@ web_api_opml(const struct web_ctx *ctx, const struct web_request *req,
         buf_puts(&out, "}");
     }
     buf_printf(&out, "],\"added\":%zu,\"duplicates\":%zu,\"rejected\":%zu}\n", added, dup, rej);
+    if (commit(st, &tx, resp))
+        goto done;
     json_answer(resp, 200, &out);
 done:
+    if (tx)
+        store_rollback(st);
     buf_fini(&out);
     opml_import_free(v, n);
     opml_outlines_free(o, n);
@@ -740,6 +779,7 @@ web_api_rule_add(const struct web_ctx *ctx, const struct web_request *req,
     struct config *defs = NULL, *one = NULL;
     struct buf text = BUF_INIT((size_t)64 << 10), out = BUF_INIT((size_t)64 << 10);
     const char *name;
+    int tx = 0;
 
     if (api_unknown_param(req, NULL, resp) || body_object(req, resp, &body))
         goto done;
@@ -769,7 +809,7 @@ web_api_rule_add(const struct web_ctx *ctx, const struct web_request *req,
             NULL, NULL);
         goto done;
     }
-    if ((st = open_rw(ctx, resp)) == NULL || load_defs(st, &defs, resp))
+    if ((st = open_rw(ctx, resp)) == NULL || begin(st, &tx, resp) || load_defs(st, &defs, resp))
         goto done;
     if (defs && config_find_alert(defs, name)) {
         char msg[300];
@@ -782,11 +822,15 @@ web_api_rule_add(const struct web_ctx *ctx, const struct web_request *req,
         api_error(resp, 500, "the store failed");
         goto done;
     }
+    if (commit(st, &tx, resp))
+        goto done;
     buf_puts(&out, "{\"rule\":");
     rule_json(&out, &one->alerts[0], "api");
     buf_puts(&out, "}\n");
     json_answer(resp, 201, &out);
 done:
+    if (tx)
+        store_rollback(st);
     buf_fini(&text);
     buf_fini(&out);
     section_fini(&sec);
