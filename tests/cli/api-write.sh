@@ -189,12 +189,15 @@ req POST /api/v1/opml -H 'Content-Type: text/x-opml' --data-binary @"$T/list.opm
 "$ALMANAC" --config "$T/w.conf" --db "$db" sources >"$T/sources.out" 2>&1
 grep -q '^imported-one ' "$T/sources.out" && grep -q '^imported-two ' "$T/sources.out" &&
     grep -q '^api-xai ' "$T/sources.out" || fail "almanac sources lacks the API's: $(cat "$T/sources.out")"
+"$ALMANAC" --config "$T/w.conf" --db "$db" opml export >"$T/export.opml" 2>&1
+grep -q 'xmlUrl="https://one.example/feed.xml"' "$T/export.opml" ||
+    fail "almanac opml export lacks the API's sources"
 req POST /api/v1/opml -H 'Content-Type: text/x-opml' --data-binary @<(head -c $((5 << 20)) /dev/zero)
 [ "$code" = 413 ] || fail "a 5 MiB OPML body: $code"
 grep -q '"status":413' "$T/body" || fail "the 413 is not a JSON error"
 req POST /api/v1/sources -H 'Content-Type: application/json' --data-binary @<(head -c 70000 /dev/zero | tr '\0' ' ')
 [ "$code" = 413 ] || fail "a 70 KB JSON body: $code"
-end "OPML import adds sources that almanac sources lists; a second is all duplicates; bodies are bounded (413)"
+end "OPML import adds sources that almanac sources and opml export list; a second is all duplicates; bodies are bounded (413)"
 
 begin
 req DELETE /api/v1/sources/api-xai
