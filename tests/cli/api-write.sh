@@ -197,6 +197,8 @@ req POST /api/v1/opml -H 'Content-Type: text/x-opml' --data-binary @<(head -c $(
 grep -q '"status":413' "$T/body" || fail "the 413 is not a JSON error"
 req POST /api/v1/sources -H 'Content-Type: application/json' --data-binary @<(head -c 70000 /dev/zero | tr '\0' ' ')
 [ "$code" = 413 ] || fail "a 70 KB JSON body: $code"
+req POST /api/v1/sources -H 'Transfer-Encoding: chunked' --data-binary @<(head -c 200000 /dev/zero | tr '\0' ' ')
+[ "$code" = 413 ] || fail "a 200 KB chunked JSON body (no Content-Length): $code"
 end "OPML import adds sources that almanac sources and opml export list; a second is all duplicates; bodies are bounded (413)"
 
 begin
