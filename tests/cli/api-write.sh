@@ -168,6 +168,10 @@ n=$(sql "$db" "SELECT count(*) FROM items WHERE source_id = $id")
 [ "$n" -gt 0 ] || fail "the added source was not fetched (no items)"
 code=$(curl -s --max-time 10 -o "$T/body" -w '%{http_code}' "${url}api/v1/sources/api-xai")
 [ "$code" = 200 ] || fail "GET /api/v1/sources/api-xai: $code"
+[ "$(json 'd["source"]["origin"]')" = api ] || fail "its origin: $(head -c 300 "$T/body")"
+curl -s --max-time 10 -o "$T/body" "${url}api/v1/sources"
+[ "$(json '[s["origin"] for s in d["sources"] if s["slug"] == "local-feed"][0]')" = config ] ||
+    fail "the file's source's origin in the list"
 end "a source added by the API is fetched on POST /api/v1/sources/NAME/fetch" "($n items)"
 
 begin
@@ -207,6 +211,13 @@ req DELETE /api/v1/sources/api-xai
 [ "$(sql "$db" "SELECT count(*) FROM items WHERE source_id = $id")" = "$n" ] ||
     fail "removing the source removed its items"
 [ "$(sql "$db" "SELECT enabled FROM sources WHERE id = $id")" = 0 ] || fail "its row is not disabled"
+# the response cache looks at the store at most once a second
+for _ in $(seq 100); do
+    curl -s --max-time 10 -o "$T/body" "${url}api/v1/sources/api-xai"
+    [ "$(json 'd["source"]["origin"]')" = None ] && break
+    sleep 0.05
+done
+[ "$(json 'd["source"]["origin"]')" = None ] || fail "a removed source's origin: $(head -c 300 "$T/body")"
 "$ALMANAC" --config "$T/w.conf" --db "$db" sources >"$T/sources.out" 2>&1
 grep -q '^api-xai ' "$T/sources.out" && fail "almanac sources still lists the removed source"
 ev=$(sql "$db" "SELECT e.id FROM events e JOIN items i ON i.id = e.id WHERE i.source_id = $id LIMIT 1")
