@@ -167,7 +167,9 @@ def writes(token, opml_file):
     answer validated against the document."""
     global TOKEN
     TOKEN = token
-    src = {"slug": "oa-check", "name": "OpenAPI check", "feed": "https://oa.example/feed.xml",
+    # a loopback feed without local: the fetch POST .../fetch starts is refused at once
+    # (no DNS, no network)
+    src = {"slug": "oa-check", "name": "OpenAPI check", "feed": "http://127.0.0.1:9/oa-check.xml",
            "tier": 3, "kind": "lab"}
     check("/api/v1/sources", 201, "POST", src)
     check("/api/v1/sources", 409, "POST", src)

@@ -160,7 +160,7 @@ id=$(sql "$db" "SELECT id FROM sources WHERE slug = 'api-xai'")
 [ -n "$id" ] || fail "the added source is not in the store's sources"
 req POST /api/v1/sources/api-xai/fetch
 [ "$code" = 202 ] || fail "fetching it: $code $(head -c 200 "$T/body")"
-for _ in $(seq 400); do
+for _ in $(seq 2400); do
     [ "$(sql "$db" "SELECT count(*) FROM items WHERE source_id = $id")" -gt 0 ] && break
     sleep 0.05
 done
@@ -175,7 +175,7 @@ curl -s --max-time 10 -o "$T/body" "${url}api/v1/sources"
 end "a source added by the API is fetched on POST /api/v1/sources/NAME/fetch" "($n items)"
 
 begin
-for _ in $(seq 400); do [ -s "$T/hook.1" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -s "$T/hook.1" ] && break; sleep 0.05; done
 [ -s "$T/hook.1" ] || fail "the rule added by the API delivered nothing to the webhook"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["rule"] == "api-hook", d' \
     "$T/hook.1" 2>"$T/hook.chk" || fail "the delivery: $(tail -n1 "$T/hook.chk") $(head -c 200 "$T/hook.1")"

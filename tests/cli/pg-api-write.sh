@@ -76,7 +76,7 @@ req POST /api/v1/sources -H 'Content-Type: application/json' \
 req POST /api/v1/sources/api-xai/fetch
 [ "$code" = 202 ] || fail "fetching it: $code"
 n=0
-for _ in $(seq 400); do
+for _ in $(seq 2400); do
     curl -s --max-time 10 -o "$T/body" "${url}api/v1/sources/api-xai"
     n=$(items_of)
     [ "${n:-0}" -gt 0 ] && break
