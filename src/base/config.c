@@ -135,6 +135,7 @@ struct parse {
     int smtp_header;         /* line of [smtp], 0 = none */
     int llm_line[K_COUNT];
     int llm_header;          /* line of [llm], 0 = none */
+    int fragment;            /* config_parse_fragment: [source] and [alert] only */
     int stop;                /* the reader found an error: feed inih no more */
     int errline;             /* first error we found; 0 = none */
     char msg[256];
@@ -450,6 +451,11 @@ read_header(struct parse *p, const char *line)
         in++;
     while (in_end > in && (in_end[-1] == ' ' || in_end[-1] == '\t'))
         in_end--;
+    if (p->fragment && !(in_end - in > 6 && (memcmp(in, "source", 6) == 0 ||
+                                             memcmp(in, "alert", 5) == 0))) {
+        fail(p, p->lineno, "only [source \"slug\"] and [alert NAME] sections here");
+        return ALM_ECONFIG;
+    }
     if ((size_t)(in_end - in) == 7 && memcmp(in, "almanac", 7) == 0) {
         p->section = SEC_ALMANAC;
         return ALM_OK;
@@ -650,6 +656,10 @@ handle_source(struct parse *p, enum key k, const char *name, const char *v)
         replace_str(&s->kind, v);
         return 1;
     case K_SNAPSHOT:
+        if (p->fragment) { /* files on the server's disk: the file's business */
+            fail(p, p->lineno, "snapshot: only in the configuration file");
+            return 0;
+        }
         add_snapshots(s, v);
         return 1;
     case K_LOCAL:
@@ -1061,7 +1071,7 @@ check_alerts(struct parse *p)
         return;
     if (p->smtp_header != 0 && (m->url == NULL || m->from == NULL))
         fail(p, p->smtp_header, "[smtp] needs url and from");
-    else if (mail && p->smtp_header == 0)
+    else if (mail && p->smtp_header == 0 && !p->fragment)
         fail(p, 0, "an alert sends e-mail but there is no [smtp] section");
     else if (m->password_env && m->user == NULL)
         fail(p, p->smtp_line[K_SMTP_PASSWORD_ENV], "password_env needs user");
@@ -1148,6 +1158,8 @@ base_dir(const char *path)
     return out;
 }
 
+static int parse_all(struct parse *p);
+
 int
 config_load(const char *path, struct config **out, char *err, size_t errlen)
 {
@@ -1155,7 +1167,6 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     struct config *c;
     char *data = NULL;
     size_t len = 0;
-    int rc;
 
     if (path == NULL || out == NULL) {
         err_set(err, errlen, "no configuration file given");
@@ -1189,19 +1200,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     p.data = data;
     p.len = len;
     p.c = c;
-    rc = ini_parse_stream(conf_reader, &p, conf_handler, &p);
-    if (rc > 0 && (p.errline == 0 || rc < p.errline)) {
-        p.errline = 0;
-        fail(&p, rc, "syntax error (expected [section], name = value or a comment)");
-    } else if (rc < 0 && p.errline == 0) {
-        fail(&p, p.lineno, "libinih failed (%d)", rc);
-    }
-    if (p.errline == 0)
-        check_sources(&p);
-    if (p.errline == 0)
-        check_alerts(&p);
-    if (p.errline == 0)
-        check_llm(&p);
+    parse_all(&p);
     if (p.errline == 0) {
         c->dir = base_dir(path);
         if (c->dir == NULL)
@@ -1222,6 +1221,86 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
     return ALM_OK;
 }
 
+int
+config_parse_fragment(const char *text, size_t len, struct config **out, char *err,
+                      size_t errlen)
+{
+    struct parse p;
+    struct config *c;
+
+    if (text == NULL || out == NULL) {
+        err_set(err, errlen, "no text given");
+        return ALM_ECONFIG;
+    }
+    c = xcalloc(1, sizeof(*c));
+    memset(&p, 0, sizeof(p));
+    p.path = "(fragment)";
+    p.data = text;
+    p.len = len;
+    p.c = c;
+    p.fragment = 1;
+    parse_all(&p);
+    free(p.meta);
+    free(p.ameta);
+    if (p.errline != 0 || p.msg[0] != '\0') {
+        err_set(err, errlen, "%s", p.msg);
+        config_free(c);
+        return ALM_ECONFIG;
+    }
+    *out = c;
+    return ALM_OK;
+}
+
+struct config *
+config_merge(const struct config *file, const struct config *extra)
+{
+    struct config *v = xcalloc(1, sizeof(*v));
+    size_t ns = 0, na = 0;
+
+    *v = *file;
+    v->view = 1;
+    v->nfile_sources = file->nsources;
+    v->nfile_alerts = file->nalerts;
+    v->sources = xcalloc(file->nsources + (extra ? extra->nsources : 0) + 1,
+                         sizeof(*v->sources));
+    v->alerts = xcalloc(file->nalerts + (extra ? extra->nalerts : 0) + 1, sizeof(*v->alerts));
+    for (size_t i = 0; i < file->nsources; i++)
+        v->sources[ns++] = file->sources[i];
+    for (size_t i = 0; i < file->nalerts; i++)
+        v->alerts[na++] = file->alerts[i];
+    /* the file's sections are authoritative for their names */
+    for (size_t i = 0; extra && i < extra->nsources; i++)
+        if (config_find(file, extra->sources[i].slug) == NULL)
+            v->sources[ns++] = extra->sources[i];
+    for (size_t i = 0; extra && i < extra->nalerts; i++)
+        if (config_find_alert(file, extra->alerts[i].name) == NULL)
+            v->alerts[na++] = extra->alerts[i];
+    v->nsources = ns;
+    v->nalerts = na;
+    return v;
+}
+
+/* Reads p->data (inih through conf_reader) and checks what the sections
+ * need whole; the first problem is in p->errline and p->msg. */
+static int
+parse_all(struct parse *p)
+{
+    int rc = ini_parse_stream(conf_reader, p, conf_handler, p);
+
+    if (rc > 0 && (p->errline == 0 || rc < p->errline)) {
+        p->errline = 0;
+        fail(p, rc, "syntax error (expected [section], name = value or a comment)");
+    } else if (rc < 0 && p->errline == 0) {
+        fail(p, p->lineno, "libinih failed (%d)", rc);
+    }
+    if (p->errline == 0)
+        check_sources(p);
+    if (p->errline == 0)
+        check_alerts(p);
+    if (p->errline == 0)
+        check_llm(p);
+    return p->errline == 0 && p->msg[0] == '\0' ? ALM_OK : ALM_ECONFIG;
+}
 /* Writes all of text to fd and syncs it; ALM_EIO with errno set. */
 static int
 write_all(int fd, const char *text, size_t len)
@@ -1351,6 +1430,12 @@ config_free(struct config *c)
 {
     if (c == NULL)
         return;
+    if (c->view) { /* config_merge: its arrays only */
+        free(c->sources);
+        free(c->alerts);
+        free(c);
+        return;
+    }
     for (size_t i = 0; i < c->nsources; i++)
         source_fini(&c->sources[i]);
     free(c->sources);

@@ -106,6 +106,11 @@ struct config {
     size_t nalerts;
     struct smtp_conf smtp;
     struct llm_conf llm;
+    /* config_merge(): a view whose arrays hold the file's sections first
+     * (nfile_* of them), then those added through the API; it owns only
+     * its arrays. */
+    int view;
+    size_t nfile_sources, nfile_alerts;
 };
 
 /* The event kinds an alert rule's kind may name; NULL-terminated. */
@@ -123,6 +128,22 @@ int config_url_is_loopback(const char *url);
  */
 int config_load(const char *path, struct config **out, char *err, size_t errlen);
 void config_free(struct config *c);
+
+/*
+ * Reads text as [source "slug"] and [alert NAME] sections only (what the
+ * API stores for the sources and rules it adds), with the file's checks
+ * but no snapshot key and no [smtp] needed for e-mail (the file has it):
+ * ALM_OK and *out (config_free), or ALM_ECONFIG with the reason, no line.
+ */
+int config_parse_fragment(const char *text, size_t len, struct config **out, char *err,
+                          size_t errlen);
+/*
+ * A view of file with extra's sources and rules after the file's (an
+ * extra one whose name the file has is left out: the file's sections are
+ * authoritative for their names). It borrows everything but its arrays;
+ * config_free() frees those only. Neither may be freed while it is used.
+ */
+struct config *config_merge(const struct config *file, const struct config *extra);
 
 /* The source with this slug, or NULL. */
 const struct source *config_find(const struct config *c, const char *slug);

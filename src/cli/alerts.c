@@ -131,7 +131,7 @@ cli_alerts(struct cli *c, int quiet)
     const char *local = getenv("ALMANAC_ALLOW_LOCAL");
     char err[512] = "";
 
-    if (cli_config(c) == NULL || cli_store(c) == NULL)
+    if (cli_defs(c) == NULL)
         return 1;
     if (c->cfg->nalerts == 0) {
         if (!quiet)
@@ -176,7 +176,7 @@ cmd_alerts(struct cli *c, int argc, char **argv)
             return 2;
         }
     }
-    if (cli_config(c) == NULL || cli_store(c) == NULL)
+    if (cli_defs(c) == NULL)
         return 1;
     printf("rules (%zu):\n", c->cfg->nalerts);
     for (size_t i = 0; i < c->cfg->nalerts; i++)

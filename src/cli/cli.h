@@ -16,7 +16,10 @@ struct llm_client;
 struct cli {
     const char *config_path;
     const char *db_path;   /* --db, else $ALMANAC_DB, else the config's */
-    struct config *cfg;    /* loaded on demand by cli_config() */
+    struct config *cfg;    /* loaded on demand by cli_config(); after cli_defs(), the
+                            * file's sections and the API's (config_merge) */
+    struct config *file;   /* the configuration file as loaded */
+    struct config *defs;   /* the API's sources and rules (cli_defs), or NULL */
     struct store *st;      /* opened on demand by cli_store() */
     time_t now;            /* $ALMANAC_NOW or the clock */
     int no_analyze;        /* ingest --no-analyze: store only (bulk loads) */
@@ -27,6 +30,16 @@ struct cli {
 /* Load / open on first use; print the reason and return NULL on failure. */
 struct config *cli_config(struct cli *c);
 struct store *cli_store(struct cli *c);
+/*
+ * The configuration with the sources and alert rules added through the API
+ * (the store's api_defs) after the file's: c->cfg becomes that view, read
+ * again at each call (`run` calls it before each ingest). A store that
+ * cannot be read leaves the file's alone, with a warning. NULL when the
+ * configuration or store cannot be had.
+ */
+struct config *cli_defs(struct cli *c);
+/* Frees c's configurations (main.c). */
+void cli_config_free(struct cli *c);
 
 /*
  * The value v of a numeric option opt ("--limit"): a whole decimal number,

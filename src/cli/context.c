@@ -9,7 +9,9 @@
 
 #include "base/err.h"
 #include "cli/cli.h"
+#include "base/logfmt.h"
 #include "store/store.h"
+#include "store/store_alerts.h"
 
 struct config *
 cli_config(struct cli *c)
@@ -22,7 +24,43 @@ cli_config(struct cli *c)
         fprintf(stderr, "almanac: %s\n", err);
         c->cfg = NULL;
     }
+    c->file = c->cfg;
     return c->cfg;
+}
+
+struct config *
+cli_defs(struct cli *c)
+{
+    struct config *defs = NULL;
+    size_t skipped = 0;
+    char err[512];
+
+    if (cli_config(c) == NULL || cli_store(c) == NULL)
+        return NULL;
+    if (store_defs_config(c->st, &defs, &skipped, err, sizeof(err)) != ALM_OK) {
+        logfmt_print(stderr, "warn", "the API's sources and rules are left out", "error", err,
+                     (char *)NULL);
+        return c->cfg;
+    }
+    if (skipped > 0)
+        logfmt_print(stderr, "warn", "a source or rule added through the API no longer reads;"
+                     " left out", (char *)NULL);
+    if (c->cfg != c->file)
+        config_free(c->cfg);
+    config_free(c->defs);
+    c->defs = defs;
+    c->cfg = defs ? config_merge(c->file, defs) : c->file;
+    return c->cfg;
+}
+
+void
+cli_config_free(struct cli *c)
+{
+    if (c->cfg != c->file)
+        config_free(c->cfg);
+    config_free(c->defs);
+    config_free(c->file);
+    c->cfg = c->file = c->defs = NULL;
 }
 
 struct store *

@@ -108,7 +108,7 @@ cli_ingest(struct cli *c, const struct ingest_options *opts)
     int64_t items = -1, events = -1;
     int unknown = 0, analysed = 0, rc;
 
-    if (cli_config(c) == NULL || cli_store(c) == NULL)
+    if (cli_defs(c) == NULL)
         return 1;
     for (size_t i = 0; i < o.nonly; i++) {
         if (config_find(c->cfg, o.only[i]) == NULL) {

@@ -315,7 +315,7 @@ main(int argc, char **argv)
         rc = cmd->run(&c, argc - i, argv + i);
         llm_client_free(c.llm);
         store_close(c.st);
-        config_free(c.cfg);
+        cli_config_free(&c);
         fetch_global_cleanup();
         return rc;
     }

@@ -21,6 +21,7 @@
 
 #include "base/logfmt.h"
 #include "base/err.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
 #include "web/server.h"
 #include "web/request.h"
@@ -139,6 +140,50 @@ wake_ingest(void)
     kill(getpid(), SIGUSR1);
 }
 
+/* POST /api/v1/sources/SLUG/fetch under run: the slugs waiting for the
+ * main thread, which SIGUSR2 wakes. */
+#define PENDING_MAX 64
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *pending[PENDING_MAX];
+static size_t npending;
+
+static void
+wake_source(const char *slug)
+{
+    int known = 0;
+
+    pthread_mutex_lock(&pending_lock);
+    for (size_t i = 0; i < npending; i++)
+        known |= strcmp(pending[i], slug) == 0;
+    if (!known && npending < PENDING_MAX)
+        pending[npending++] = xstrdup(slug);
+    pthread_mutex_unlock(&pending_lock);
+    kill(getpid(), SIGUSR2);
+}
+
+/* run: the sources asked for by name, now. */
+static void
+ingest_pending(struct cli *c)
+{
+    char *list[PENDING_MAX];
+    size_t n;
+    struct ingest_options o = { 0 };
+
+    pthread_mutex_lock(&pending_lock);
+    n = npending;
+    memcpy(list, pending, n * sizeof(*list));
+    npending = 0;
+    pthread_mutex_unlock(&pending_lock);
+    if (n == 0)
+        return;
+    o.only = (const char *const *)list;
+    o.nonly = n;
+    o.force_named = 1;
+    cli_ingest(c, &o);
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+}
+
 /* ALMANAC_QUERY_BUDGET_MS: what one request may spend in the store
  * (docs/security.md); unset for the default, WEB_QUERY_BUDGET_MS. */
 static int
@@ -198,7 +243,7 @@ serve(struct cli *c, int argc, char **argv, int run)
     }
     o.web.access_log = log;
     memset(&ctx, 0, sizeof(ctx));
-    ctx.cfg = c->cfg;
+    ctx.cfg = c->file; /* c->cfg becomes a view with the API's sources (cli_defs) */
     ctx.db_path = c->db_path ? c->db_path : c->cfg->database;
     ctx.base_url = o.base_url;
     ctx.fixed_now = fixed && *fixed ? c->now : 0;
@@ -211,7 +256,9 @@ serve(struct cli *c, int argc, char **argv, int run)
     sigaddset(&stop, SIGINT);
     if (run) { /* SIGUSR1: POST /api/v1/fetch (wake_ingest) */
         sigaddset(&stop, SIGUSR1);
+        sigaddset(&stop, SIGUSR2); /* POST /api/v1/sources/SLUG/fetch (wake_source) */
         ctx.ingest_now = wake_ingest;
+        ctx.ingest_source = wake_source;
     }
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -230,20 +277,27 @@ serve(struct cli *c, int argc, char **argv, int run)
         while (sigwait(&stop, &sig) != 0)
             ;
     } else {
-        int all = 0;
+        int all = 0, named = 0;
         for (;;) {
             struct timespec ts = { o.every, 0 };
-            ingest_once(c, all);
+            if (named)
+                ingest_pending(c);
+            else
+                ingest_once(c, all);
             fflush(stdout);
             sig = sigtimedwait(&stop, NULL, &ts);
             all = sig == SIGUSR1;
-            if (sig > 0 && !all)
+            named = sig == SIGUSR2;
+            if (sig > 0 && !all && !named)
                 break;
         }
     }
     logfmt_print(stderr, "info", "stopping", "signal", sig == SIGINT ? "INT" : "TERM",
                  (char *)NULL);
     web_server_stop(srv);
+    for (size_t i = 0; i < npending; i++) /* asked for, not fetched before the stop */
+        free(pending[i]);
+    npending = 0;
     if (log != stderr)
         fclose(log);
     return 0;

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "parse/opml.h"
 #include "present/json.h"
+#include "store/store_alerts.h"
 #include "store/store_ingest.h"
 
 int
@@ -28,7 +29,7 @@ cmd_sources(struct cli *c, int argc, char **argv)
         buf_fini(&out);
         return 2;
     }
-    if (cli_config(c) == NULL || cli_store(c) == NULL) {
+    if (cli_defs(c) == NULL) {
         buf_fini(&out);
         return 1;
     }
@@ -270,10 +271,24 @@ cmd_opml(struct cli *c, int argc, char **argv)
         return opml_import(c, argv[2]);
     if (argc == 2 && strcmp(argv[1], "export") == 0) {
         struct buf out = BUF_INIT((size_t)16 << 20);
-        int rc = opml_write(c->cfg, &out);
+        struct config *defs = NULL, *view = NULL;
+        struct store *st = NULL;
+        char err[256];
+        int rc;
+
+        /* with the sources added through the API when the database is
+         * there (read only: an export creates nothing) */
+        if (store_open_readonly(c->db_path ? c->db_path : c->cfg->database, &st, err,
+                                sizeof(err)) == ALM_OK &&
+            store_defs_config(st, &defs, NULL, err, sizeof(err)) == ALM_OK && defs)
+            view = config_merge(c->cfg, defs);
+        store_close(st);
+        rc = opml_write(view ? view : c->cfg, &out);
         if (rc == ALM_OK)
             fwrite(out.data, 1, out.len, stdout);
         buf_fini(&out);
+        config_free(view);
+        config_free(defs);
         return rc == ALM_OK ? 0 : 1;
     }
     if (argc >= 2 && strcmp(argv[1], "import") != 0 && strcmp(argv[1], "export") != 0)

@@ -242,6 +242,15 @@ static const char *const migrations[] = {
     "  verdict TEXT NOT NULL,"
     "  created BIGINT NOT NULL"
     ");",
+    /* 7: SQLite's 19, api_defs: sources and alert rules
+     * added through the API (pg_defs.c) */
+    "CREATE TABLE api_defs ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('source', 'alert')),"
+    "  name TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created BIGINT NOT NULL, updated BIGINT NOT NULL,"
+    "  PRIMARY KEY (kind, name)"
+    ");",
 };
 
 int

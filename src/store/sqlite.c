@@ -327,6 +327,17 @@ static const char *const migrations[] = {
     "  verdict TEXT NOT NULL,"
     "  created INTEGER NOT NULL"
     ");",
+    /* 19: sources and alert rules added through the
+     * API (web/api_write.c), each the text of its configuration section
+     * (body), read with the configuration file's own parser; kind is
+     * 'source' or 'alert', name its slug (store/defs.c) */
+    "CREATE TABLE api_defs ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('source', 'alert')),"
+    "  name TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, name)"
+    ");",
 };
 
 /* The last failure was a full disk: SQLite reports ENOSPC on a write as

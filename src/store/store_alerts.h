@@ -40,4 +40,27 @@ int store_alert_update(struct store *st, const struct alert_delivery *d);
 int store_alert_list(struct store *st, const char *state, int limit,
                      int (*fn)(const struct alert_delivery *d, void *arg), void *arg);
 
+/*
+ * Definitions added through the API (web/api_write.c): kind "source" or
+ * "alert", name its slug, body the text of its configuration section.
+ * defs_put adds or replaces one; defs_delete removes one (*found: whether it
+ * was there); defs_list calls fn for each of a kind in name order, the
+ * strings borrowed for the call (fn's non-ALM_OK stops it and is returned).
+ */
+int store_defs_put(struct store *st, const char *kind, const char *name, const char *body,
+                   time_t now);
+int store_defs_delete(struct store *st, const char *kind, const char *name, int *found);
+int store_defs_list(struct store *st, const char *kind,
+                    int (*fn)(const char *name, const char *body, void *arg), void *arg);
+
+/*
+ * Every definition of api_defs read as one configuration fragment
+ * (config_parse_fragment): *out is NULL when there are none; *skipped
+ * (when not NULL) counts those that no longer read. ALM_OK, the store's
+ * error, or ALM_ECONFIG, with err set.
+ */
+struct config;
+int store_defs_config(struct store *st, struct config **out, size_t *skipped, char *err,
+                      size_t errlen);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/calendar.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "base/timefmt.h"
 #include "present/json.h"
@@ -21,6 +22,7 @@
 #include "web/milestones.h"
 #include "store/store.h"
 #include "store/store_web.h"
+#include "store/store_alerts.h"
 #include "web/search_query.h"
 #include "web/render.h"
 
@@ -45,7 +47,8 @@ default_message(int status)
     case 403: return "writes are refused: the configuration has no token, or the request"
                      " did not come from this machine (use a TLS proxy on it)";
     case 404: return "no such resource; the API is described at /api/v1/openapi.json";
-    case 405: return "method not allowed: reads are GET or HEAD, /api/v1/fetch is POST";
+    case 405: return "method not allowed: the Allow header lists this path's methods";
+    case 413: return "the request body is too large (64 KiB of JSON, 4 MiB of OPML)";
     case 414: return "the request target is longer than 2048 bytes";
     case 431: return "the request's header is too large";
     case 503: return "the server is busy or stopping; try again later";
@@ -732,7 +735,39 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
 struct sources {
     struct buf *b;
     int n;
+    const struct config *cfg;
+    struct buf api;           /* "\nslug\n..." of the sources added through the API */
 };
+
+static int
+collect_api_slug(const char *name, const char *body, void *arg)
+{
+    struct buf *api = arg;
+
+    (void)body;
+    if (api->len == 0)
+        buf_putc(api, '\n');
+    buf_puts(api, name);
+    buf_putc(api, '\n');
+    return ALM_OK;
+}
+
+/* ',"origin":...': where the source is defined, "config" (the file),
+ * "api" (added through the API) or null (neither any more: removed, its
+ * items kept). */
+static void
+put_origin(struct buf *b, const struct sources *sl, const char *slug)
+{
+    char key[CONFIG_SLUG_MAX + 3];
+
+    snprintf(key, sizeof(key), "\n%s\n", slug);
+    if (config_find(sl->cfg, slug))
+        buf_puts(b, ",\"origin\":\"config\"");
+    else if (sl->api.data && strstr(sl->api.data, key))
+        buf_puts(b, ",\"origin\":\"api\"");
+    else
+        buf_puts(b, ",\"origin\":null");
+}
 
 static int
 put_source_item(const struct source_info *s, void *arg)
@@ -743,6 +778,7 @@ put_source_item(const struct source_info *s, void *arg)
         buf_putc(sl->b, ',');
     buf_putc(sl->b, '{');
     json_source_info_fields(sl->b, s);
+    put_origin(sl->b, sl, s->slug);
     buf_putc(sl->b, '}');
     return 0;
 }
@@ -752,7 +788,7 @@ web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
                 struct web_response *resp)
 {
     struct buf *b = &resp->body;
-    struct sources sl = { .b = b };
+    struct sources sl = { .b = b, .cfg = ctx->cfg, .api = BUF_INIT((size_t)4 << 20) };
     struct store *st;
     time_t analyzed = 0, fetched = 0;
 
@@ -761,8 +797,12 @@ web_api_sources(const struct web_ctx *ctx, const struct web_request *req,
     if ((st = web_store(ctx)) == NULL)
         return api_error(resp, 500, "the store is not available");
     buf_puts(b, "{\"sources\":[");
-    if (store_list_source_info(st, put_source_item, &sl) != ALM_OK)
+    if (store_defs_list(st, "source", collect_api_slug, &sl.api) != ALM_OK ||
+        store_list_source_info(st, put_source_item, &sl) != ALM_OK) {
+        buf_fini(&sl.api);
         return api_error(resp, 500, "the store failed");
+    }
+    buf_fini(&sl.api);
     buf_puts(b, "]}\n");
     api_ok(resp, MAX_AGE_LIST, st);
     store_last_change(st, &analyzed, &fetched);
@@ -794,6 +834,17 @@ web_api_source(const struct web_ctx *ctx, const struct web_request *req,
     f.source = NULL;
     buf_puts(b, "{\"source\":{");
     json_source_info_fields(b, &s);
+    {
+        struct sources sl = { .b = b, .cfg = ctx->cfg, .api = BUF_INIT((size_t)4 << 20) };
+        if (config_find(ctx->cfg, s.slug) == NULL &&
+            store_defs_list(st, "source", collect_api_slug, &sl.api) != ALM_OK) {
+            buf_fini(&sl.api);
+            source_info_fini(&s);
+            return api_error(resp, 500, "the store failed");
+        }
+        put_origin(b, &sl, s.slug);
+        buf_fini(&sl.api);
+    }
     buf_puts(b, "}");
     snprintf(path, sizeof(path), "/api/v1/sources/%s", s.slug);
     rc = api_events_page(b, ctx, st, &q, path, &f, limit, offset);

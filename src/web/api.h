@@ -55,6 +55,28 @@ int web_api_openapi(const struct web_ctx *ctx, const struct web_request *req,
  * run`; 409 under `almanac serve`. The server checks the token first. */
 int web_api_fetch(const struct web_ctx *ctx, const struct web_request *req,
                   struct web_response *resp);
+/* Writes (api_write.c), the token checked by the server: POST
+ * /api/v1/sources, PUT|PATCH|DELETE /api/v1/sources/SLUG, POST
+ * /api/v1/sources/SLUG/fetch, POST /api/v1/opml, GET|POST
+ * /api/v1/alerts/rules, GET|DELETE /api/v1/alerts/rules/NAME. */
+int web_api_source_add(const struct web_ctx *ctx, const struct web_request *req,
+                       struct web_response *resp);
+int web_api_source_put(const struct web_ctx *ctx, const struct web_request *req,
+                       struct web_response *resp);
+int web_api_source_delete(const struct web_ctx *ctx, const struct web_request *req,
+                          struct web_response *resp);
+int web_api_source_fetch(const struct web_ctx *ctx, const struct web_request *req,
+                         struct web_response *resp);
+int web_api_opml(const struct web_ctx *ctx, const struct web_request *req,
+                 struct web_response *resp);
+int web_api_rules(const struct web_ctx *ctx, const struct web_request *req,
+                  struct web_response *resp);
+int web_api_rule(const struct web_ctx *ctx, const struct web_request *req,
+                 struct web_response *resp);
+int web_api_rule_add(const struct web_ctx *ctx, const struct web_request *req,
+                     struct web_response *resp);
+int web_api_rule_delete(const struct web_ctx *ctx, const struct web_request *req,
+                        struct web_response *resp);
 /* /api/v1/search?q= */
 int web_api_search(const struct web_ctx *ctx, const struct web_request *req,
                    struct web_response *resp);

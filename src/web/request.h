@@ -38,6 +38,9 @@ struct web_ctx {
     /* Starts a fetch of every enabled source (`almanac run`: wakes its
      * schedule); NULL when this process does not ingest (`almanac serve`). */
     void (*ingest_now)(void);
+    /* Starts a fetch of the source slug, due or not (`almanac run`); NULL
+     * when this process does not ingest. */
+    void (*ingest_source)(const char *slug);
 };
 
 /* What one request may spend in the store: past it the query stops and the
@@ -81,6 +84,8 @@ struct web_request {
     const char *path;         /* decoded path, no query: "/events/12-claude" */
     struct web_param params[WEB_MAX_PARAMS];
     size_t nparams;
+    const char *body;         /* a write's request body (NUL-terminated), else NULL */
+    size_t body_len;
 };
 
 /* The first value of a query parameter, or NULL. */

@@ -69,20 +69,69 @@ static const struct {
     { "/api/v1/learn/", { web_api_learn_path, WEB_G_API, 0 } },
 };
 
-/* Writes: POST only, with Authorization: Bearer TOKEN (server.c). */
+/*
+ * Writes, behind Authorization: Bearer TOKEN (server.c): a path pattern
+ * ('*' is one path segment), its methods (Allow for a 405), and per method
+ * its handler and the largest body it takes (0: none).
+ */
+#define JSON_BODY_MAX ((size_t)64 << 10)
+#define OPML_BODY_MAX ((size_t)4 << 20)
+
 static const struct {
-    const char *path;
+    const char *pattern, *allow;
+    const char *method;
     web_handler *fn;
+    size_t body_max;
 } writes[] = {
-    { "/api/v1/fetch", web_api_fetch },
+    { "/api/v1/fetch", "POST", "POST", web_api_fetch, 0 },
+    { "/api/v1/sources", "GET, HEAD, POST", "POST", web_api_source_add, JSON_BODY_MAX },
+    { "/api/v1/sources/*", "GET, HEAD, PUT, PATCH, DELETE", "PUT", web_api_source_put,
+      JSON_BODY_MAX },
+    { "/api/v1/sources/*", "GET, HEAD, PUT, PATCH, DELETE", "PATCH", web_api_source_put,
+      JSON_BODY_MAX },
+    { "/api/v1/sources/*", "GET, HEAD, PUT, PATCH, DELETE", "DELETE", web_api_source_delete, 0 },
+    { "/api/v1/sources/*/fetch", "POST", "POST", web_api_source_fetch, 0 },
+    { "/api/v1/opml", "POST", "POST", web_api_opml, OPML_BODY_MAX },
+    { "/api/v1/alerts/rules", "GET, HEAD, POST", "GET", web_api_rules, 0 },
+    { "/api/v1/alerts/rules", "GET, HEAD, POST", "HEAD", web_api_rules, 0 },
+    { "/api/v1/alerts/rules", "GET, HEAD, POST", "POST", web_api_rule_add, JSON_BODY_MAX },
+    { "/api/v1/alerts/rules/*", "GET, HEAD, DELETE", "GET", web_api_rule, 0 },
+    { "/api/v1/alerts/rules/*", "GET, HEAD, DELETE", "HEAD", web_api_rule, 0 },
+    { "/api/v1/alerts/rules/*", "GET, HEAD, DELETE", "DELETE", web_api_rule_delete, 0 },
 };
 
-web_handler *
-web_write_route(const char *path)
+/* path matches pattern, whose '*' is one non-empty segment. */
+static int
+matches(const char *pattern, const char *path)
 {
-    for (size_t i = 0; path && i < LEN(writes); i++)
-        if (strcmp(path, writes[i].path) == 0)
+    while (*pattern) {
+        if (*pattern == '*') {
+            size_t n = strcspn(path, "/");
+            if (n == 0)
+                return 0;
+            path += n;
+            pattern++;
+        } else if (*pattern++ != *path++) {
+            return 0;
+        }
+    }
+    return *path == '\0';
+}
+
+web_handler *
+web_write_route(const char *path, const char *method, const char **allow, size_t *body_max)
+{
+    *allow = NULL;
+    *body_max = 0;
+    for (size_t i = 0; path && i < LEN(writes); i++) {
+        if (!matches(writes[i].pattern, path))
+            continue;
+        *allow = writes[i].allow;
+        if (method && strcmp(method, writes[i].method) == 0) {
+            *body_max = writes[i].body_max;
             return writes[i].fn;
+        }
+    }
     return NULL;
 }
 

@@ -19,9 +19,12 @@ struct web_route {
  * one its prefix suggests (a missing /api/... is counted with the API). */
 struct web_route web_route(const char *path);
 
-/* The handler of a write (POST, behind the configuration's token, which the
- * server checks first) at path, or NULL. */
-web_handler *web_write_route(const char *path);
+/* The handler of a write (behind the configuration's token, which the
+ * server checks) for path and method, or NULL; *allow gets the methods of
+ * a path that has writes (for a 405), else NULL; *body_max the largest body
+ * the write takes (0: none, a body is a 400). */
+web_handler *web_write_route(const char *path, const char *method, const char **allow,
+                             size_t *body_max);
 
 /* The error answer for a status (404, 400, 500...) to a request for path
  * (the raw target will do; NULL: unknown): a JSON error under /api/, the

@@ -131,8 +131,11 @@ struct request {
     int body;                   /* a request body arrived */
     int waited;                 /* it waited for another thread's render once */
     int has_slot;               /* holds one of the render gate's slots */
-    web_handler *write;         /* an authorized POST: its handler (routes.c) */
-    int allow_post;             /* a write's path: a 405 allows POST only */
+    web_handler *write;         /* an authorized write: its handler (routes.c) */
+    const char *allow;          /* a write's path: its Allow for a 405 (routes.c) */
+    size_t body_max;            /* a write that takes a body: at most this many bytes */
+    struct buf upload;          /* the body of such a write, as it arrives */
+    int too_big;                /* its body passed body_max: 413 */
 };
 
 /* A connection waiting, suspended, for another thread's render or for a
@@ -640,7 +643,7 @@ queue(struct web_server *s, struct MHD_Connection *conn, struct request *rq,
     if (status >= 300 && status < 400 && status != 304 && h->location && h->location[0])
         add_header(r, MHD_HTTP_HEADER_LOCATION, h->location);
     if (status == 405)
-        add_header(r, MHD_HTTP_HEADER_ALLOW, rq && rq->allow_post ? "POST" : "GET, HEAD");
+        add_header(r, MHD_HTTP_HEADER_ALLOW, rq && rq->allow ? rq->allow : "GET, HEAD");
     if (status == 401)
         add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"almanac\"");
     for (size_t i = 0; i < LEN(security_headers); i++)
@@ -1066,6 +1069,8 @@ answer_write(struct web_server *s, struct MHD_Connection *conn, struct request *
     memset(&req, 0, sizeof(req));
     req.method = method;
     req.path = path;
+    req.body = rq->upload.data ? rq->upload.data : "";
+    req.body_len = rq->upload.len;
     qstore = xmalloc(qlen);
     status = web_parse_query(rq->target, &req, qstore, qlen);
     if (status != 200) {
@@ -1253,15 +1258,43 @@ authorized(struct web_server *s, struct MHD_Connection *conn)
     return web_token_equal(h, secret) ? 200 : 401;
 }
 
-/* The write route of the request's path, or NULL. */
+/* The write route of the request's path and method (NULL: none), and in
+ * *allow the methods of a path that has writes (NULL: none). */
 static web_handler *
-write_of(const struct request *rq)
+write_of(const struct request *rq, const char *method, const char **allow, size_t *body_max)
 {
     char path[WEB_MAX_PATH + 1];
 
+    *allow = NULL;
     if (web_decode_path(rq->target, path, sizeof(path)) != 200)
         return NULL;
-    return web_write_route(path);
+    return web_write_route(path, method, allow, body_max);
+}
+
+/* The target's path has a public read route. */
+static int
+has_read_route(const char *target)
+{
+    char path[WEB_MAX_PATH + 1];
+
+    return web_decode_path(target, path, sizeof(path)) == 200 && web_route(path).fn != NULL;
+}
+
+/* The request's Content-Length is over max (a chunked body is counted as
+ * it arrives). */
+static int
+length_over(struct MHD_Connection *conn, size_t max)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long n;
+    char *end;
+
+    if (cl == NULL)
+        return 0;
+    errno = 0;
+    n = strtoull(cl, &end, 10);
+    return errno != 0 || n > max;
 }
 
 /* The first call, the header complete: the checks that need no target
@@ -1271,6 +1304,8 @@ check_header(struct web_server *s, struct MHD_Connection *conn, struct request *
              const char *method, const char *version)
 {
     web_handler *w;
+    const char *allow;
+    size_t body_max = 0;
     int auth;
 
     web_conns_busy(s->conns, conn_entry(conn));
@@ -1278,16 +1313,25 @@ check_header(struct web_server *s, struct MHD_Connection *conn, struct request *
         return reject(s, conn, rq, method, 431);
     if (!host_ok(conn, version))
         return reject(s, conn, rq, method, 400);
-    if ((w = write_of(rq)) != NULL) {
-        rq->allow_post = 1;
-        if (strcmp(method, "POST") != 0)
-            return reject(s, conn, rq, method, 405);
-        if (has_body(conn))
+    w = write_of(rq, method, &allow, &body_max);
+    if (w != NULL) {
+        rq->allow = allow;
+        if (body_max == 0 && has_body(conn))
             return reject(s, conn, rq, method, 400);
         if ((auth = authorized(s, conn)) != 200)
             return reject(s, conn, rq, method, auth);
+        if (body_max > 0 && length_over(conn, body_max))
+            return reject(s, conn, rq, method, 413);
         rq->write = w;
+        rq->body_max = body_max;
         return MHD_YES;
+    }
+    if (allow != NULL) {
+        /* a path with writes: reads of it are the public routes' */
+        rq->allow = allow;
+        if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) ||
+            !has_read_route(rq->target))
+            return reject(s, conn, rq, method, 405);
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return reject(s, conn, rq, method, 405);
@@ -1304,7 +1348,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     struct request *rq = *con_cls;
 
     (void)url;
-    (void)upload;
     if (rq == NULL)
         return MHD_NO; /* on_uri always runs first */
     if (!rq->called) {
@@ -1312,10 +1355,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         return check_header(s, conn, rq, method, version);
     }
     if (*upload_size > 0) {
-        rq->body = 1;
+        if (rq->write && rq->body_max > 0) {
+            if (!rq->too_big && rq->upload.len + *upload_size <= rq->body_max) {
+                if (rq->upload.max == 0)
+                    buf_init(&rq->upload, rq->body_max + 1);
+                buf_append(&rq->upload, upload, *upload_size);
+            } else {
+                rq->too_big = 1;
+            }
+        } else {
+            rq->body = 1;
+        }
         *upload_size = 0;
         return MHD_YES;
     }
+    if (rq->too_big)
+        return reject(s, conn, rq, method, 413);
     if (rq->body)
         return reject(s, conn, rq, method, 400);
     if (rq->write)
@@ -1350,6 +1405,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (rq == NULL)
         return;
     gate_leave(s, rq); /* a connection that ended holding a slot passes it on */
+    buf_fini(&rq->upload);
     free(rq->target);
     free(rq);
     *con_cls = NULL;

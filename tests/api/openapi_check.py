@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""openapi_check.py BASE_URL DOC [STORY_ID] - checks the API a running almanac
+"""openapi_check.py BASE_URL DOC [STORY_ID | --writes TOKEN OPML_FILE] - checks the API a running almanac
 serves against docs/openapi.json: every documented path is requested (with
 values taken from the answers; the story is STORY_ID, one of several reports
 read from the database, else the first event's), every answer is validated
@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 
 BASE, DOC = sys.argv[1].rstrip("/"), json.load(open(sys.argv[2], encoding="utf-8"))
-STORY = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
+STORY = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
 problems = []
 checked = 0
 
@@ -106,22 +106,30 @@ def template_of(path):
             return t
     return None
 
-def get(target, method="GET"):
-    req = urllib.request.Request(BASE + target, method=method)
+TOKEN = None  # --writes TOKEN: the writes' checks, with this bearer token
+
+def get(target, method="GET", body=None, ctype="application/json"):
+    req = urllib.request.Request(BASE + target, method=method, data=body)
+    if TOKEN is not None:
+        req.add_header("Authorization", "Bearer " + TOKEN)
+    if body is not None:
+        req.add_header("Content-Type", ctype)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, r.headers.get("Content-Type", ""), r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Content-Type", ""), e.read()
 
-def check(target, want_status, method="GET"):
+def check(target, want_status, method="GET", body=None, ctype="application/json"):
     """Requests target, validates the answer; returns the parsed body."""
     global checked
-    status, ctype, body = get(target, method)
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+    status, ctype, body = get(target, method, body, ctype)
     checked += 1
     where = "%s %s" % (method, target)
     if status != want_status and status not in (want_status if isinstance(want_status, tuple) else ()):
-        problems.append("%s: status %d, want %d: %s" % (where, status, want_status, body[:200]))
+        problems.append("%s: status %d, want %s: %s" % (where, status, want_status, body[:200]))
     if not ctype.startswith("application/json"):
         problems.append("%s: Content-Type %s" % (where, ctype))
         return None
@@ -152,6 +160,60 @@ def params_of(t):
 def documented_status(t, method, status):
     op = DOC["paths"][t].get(method.lower())
     return op is not None and str(status) in op["responses"]
+
+def writes(token, opml_file):
+    """The writes against a server whose configuration has token (and a
+    source "local-feed" of its own): each one's success and errors, every
+    answer validated against the document."""
+    global TOKEN
+    TOKEN = token
+    # a loopback feed without local: the fetch POST .../fetch starts is refused at once
+    # (no DNS, no network)
+    src = {"slug": "oa-check", "name": "OpenAPI check", "feed": "http://127.0.0.1:9/oa-check.xml",
+           "tier": 3, "kind": "lab"}
+    check("/api/v1/sources", 201, "POST", src)
+    check("/api/v1/sources", 409, "POST", src)
+    check("/api/v1/sources", 409, "POST", dict(src, slug="local-feed"))
+    for bad, word in (({"tier": 4}, "tier"), ({"kind": "blog"}, "kind"), ({"colour": "red"}, "colour"),
+                      ({"tier": "2"}, "tier"), ({"name": "a\nb"}, "name")):
+        d = check("/api/v1/sources", 400, "POST", dict(src, slug="oa-bad", **bad))
+        if word not in (d or {}).get("error", {}).get("message", ""):
+            problems.append("POST /api/v1/sources %r: the 400 does not name %s" % (bad, word))
+    check("/api/v1/sources", 400, "POST", b"not json")
+    check("/api/v1/sources/oa-check", 200, "PATCH", {"tier": 1})
+    check("/api/v1/sources/oa-none", 404, "PATCH", {"tier": 1})
+    check("/api/v1/sources/oa-put", 201, "PUT", {"name": "Put", "feed": "https://oa.example/p"})
+    check("/api/v1/sources/oa-put", 200, "PUT", {"name": "Put 2", "feed": "https://oa.example/p"})
+    check("/api/v1/sources/local-feed", 409, "PATCH", {"tier": 1})
+    check("/api/v1/sources/oa-check/fetch", (202, 409), "POST")
+    check("/api/v1/sources/oa-none/fetch", 404, "POST")
+    check("/api/v1/opml", 200, "POST", open(opml_file, "rb").read(), "text/x-opml")
+    check("/api/v1/opml", 400, "POST", b"<html/>", "text/x-opml")
+    rule = {"name": "oa-rule", "min_score": 7, "webhook": "https://hook.example/x"}
+    check("/api/v1/alerts/rules", 201, "POST", rule)
+    check("/api/v1/alerts/rules", 409, "POST", rule)
+    check("/api/v1/alerts/rules", 400, "POST", {"name": "oa-r2", "min_score": 11, "webhook": "https://h.example/"})
+    check("/api/v1/alerts/rules", 400, "POST", {"name": "oa-r2"})
+    check("/api/v1/alerts/rules", 200)
+    check("/api/v1/alerts/rules/oa-rule", 200)
+    check("/api/v1/alerts/rules/oa-rule", 200, "DELETE")
+    check("/api/v1/alerts/rules/oa-rule", 404, "DELETE")
+    check("/api/v1/alerts/rules/oa-rule", 404)
+    check("/api/v1/sources/oa-check", 200, "DELETE")
+    check("/api/v1/sources/oa-check", 404, "DELETE")
+    check("/api/v1/sources/local-feed", 409, "DELETE")
+    TOKEN = "not-" + token
+    check("/api/v1/alerts/rules", 401)
+    check("/api/v1/sources", 401, "POST", src)
+    if problems:
+        for p in problems[:20]:
+            print(p)
+        sys.exit(1)
+    print("ok", checked)
+    sys.exit(0)
+
+if len(sys.argv) > 4 and sys.argv[3] == "--writes":
+    writes(sys.argv[4], sys.argv[5])
 
 # ---- every documented path, with values from the answers ----
 events = check("/api/v1/events?limit=5", 200)
@@ -317,7 +379,8 @@ check("/api/v1/fetch", (401, 403), method="POST")
 for st in (202, 401, 403, 405, 409):
     if not documented_status("/api/v1/fetch", "POST", st):
         problems.append("/api/v1/fetch: %d not documented" % st)
-for t in [t for t in DOC["paths"] if "get" in DOC["paths"][t]]:
+for t in [t for t in DOC["paths"] if "get" in DOC["paths"][t] and
+          "security" not in DOC["paths"][t]["get"]]:
     concrete = t
     for k in ("{id}", "{slug}"):
         concrete = concrete.replace(k, values.get(t, values["{id}"]))

@@ -540,6 +540,63 @@ test_replace(void **state)
                                     sizeof(err)), ALM_EIO);
 }
 
+/* The API's definitions: sections alone, the file's checks, merged after
+ * the file's with the file's names winning. */
+static void
+test_fragment(void **state)
+{
+    static const char defs[] =
+        "[source \"api-one\"]\nname = One\nfeed = https://one.example/feed\ntier = 1\n"
+        "[source \"a\"]\nname = Shadowed\nfeed = https://shadow.example/feed\n"
+        "[alert api-hook]\nmin_score = 8\nwebhook = https://hook.example/x\n";
+    static const char mail[] = "[alert m]\nemail = a@b.example\n";
+    char err[512], path[PATH_MAX];
+    struct config *d = NULL, *file = NULL, *v;
+
+    (void)state;
+    assert_int_equal(config_parse_fragment(defs, strlen(defs), &d, err, sizeof(err)), ALM_OK);
+    assert_int_equal(d->nsources, 2);
+    assert_int_equal(d->nalerts, 1);
+    assert_int_equal(d->sources[0].tier, 1);
+    assert_int_equal(d->alerts[0].min_score, 8);
+
+    /* e-mail needs [smtp] in a file, not in a fragment (the caller checks the file's) */
+    assert_int_equal(config_parse_fragment(mail, strlen(mail), &v, err, sizeof(err)), ALM_OK);
+    config_free(v);
+
+    /* only [source] and [alert]; no snapshot; the reasons without a line */
+    assert_int_equal(config_parse_fragment("[almanac]\ntoken = x\n", 21, &v, err, sizeof(err)),
+                     ALM_ECONFIG);
+    assert_non_null(strstr(err, "only [source"));
+    assert_int_equal(config_parse_fragment("[smtp]\nurl = smtp://x\n", 22, &v, err,
+                                           sizeof(err)), ALM_ECONFIG);
+    static const char snap[] = "[source \"s\"]\nname = S\nfeed = https://s.example/\n"
+                               "snapshot = /etc/passwd\n";
+    assert_int_equal(config_parse_fragment(snap, strlen(snap), &v, err, sizeof(err)), ALM_ECONFIG);
+    assert_non_null(strstr(err, "snapshot"));
+    static const char tier[] = "[source \"s\"]\nname = S\nfeed = https://s.example/\ntier = 9\n";
+    assert_int_equal(config_parse_fragment(tier, strlen(tier), &v, err, sizeof(err)), ALM_ECONFIG);
+    assert_string_equal(err, "tier must be 1, 2 or 3, not \"9\"");
+
+    /* merged: the file's first, an API name the file has left out */
+    snprintf(path, sizeof(path), "%s", write_tmp("merge.conf", good_conf));
+    assert_int_equal(config_load(path, &file, err, sizeof(err)), ALM_OK);
+    v = config_merge(file, d);
+    assert_int_equal(v->nfile_sources, file->nsources);
+    assert_int_equal(v->nsources, file->nsources + (config_find(file, "a") ? 1 : 2));
+    assert_non_null(config_find(v, "api-one"));
+    if (config_find(file, "a"))
+        assert_ptr_equal(config_find(v, "a")->feed_url, config_find(file, "a")->feed_url);
+    assert_int_equal(v->nalerts, file->nalerts + 1);
+    assert_ptr_equal(v->database, file->database);
+    config_free(v);
+    v = config_merge(file, NULL);
+    assert_int_equal(v->nsources, file->nsources);
+    config_free(v);
+    config_free(file);
+    config_free(d);
+}
+
 int
 main(void)
 {
@@ -551,6 +608,7 @@ main(void)
         cmocka_unit_test(test_dir_rule),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_replace),
+        cmocka_unit_test(test_fragment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
