@@ -443,7 +443,7 @@ date_of() { # GUID: published and claimed_published, as dates
                 coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', claimed_published, 'unixepoch'), '-')
                 FROM items WHERE ident = 'g:$1'"
 }
-fdb=$T/future.db
+fdb=$(new_db future)
 fconf=$fut/etc/almanac.conf
 begin
 future_feed "Far away." "Soon."
@@ -518,7 +518,7 @@ end "/ and /feed.atom do not start with the item dated 9999"
 begin
 # A database written before the clamp: its future items are clamped by the
 # migration to the time they were first seen.
-db=$T/v6-future.db
+db=$(new_db v6-future)
 sqlite3 "$db" <tests/data/schema/v6.sql
 sql "$db" "UPDATE items SET published = 253402300799 WHERE id = 1"
 seen=$(sql "$db" "SELECT first_seen FROM items WHERE id = 1")

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.bash"
 
 conf=etc/almanac.conf
-db=$T/main.db
+db=$(new_db main)
 KINDS='release research policy business security commentary digest tutorial other'
 GUIDES=$(for f in guides/*.md; do
              case ${f##*/} in README.md) ;; *) basename "$f" .md ;; esac

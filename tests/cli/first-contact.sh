@@ -11,7 +11,7 @@
 
 # A clock long after the snapshot's newest item: the last 7 days are empty.
 export ALMANAC_NOW=2026-12-07T12:00:00Z
-db=$T/fc.db
+db=$(new_db fc)
 
 begin
 ALMANAC_DB=$db ALMANAC_PROBE_URL=http://127.0.0.1:9/ run "$T/demo" sh scripts/demo-ingest "$ALMANAC"

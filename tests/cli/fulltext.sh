@@ -58,7 +58,7 @@ kind = newsletter
 local = yes
 fulltext = yes
 EOF
-db=$T/site.db
+db=$(new_db site)
 export ALMANAC_NOW=2026-03-04T00:00:00Z
 
 # The event of a page, by the path of its link (events --json).
@@ -235,7 +235,7 @@ end "robots.txt is kept: one request over four runs"
 # ---------------------------------------------------------------------------
 begin
 # A source whose feed is a file is a capture: offline, like a snapshot.
-fdb=$T/file.db
+fdb=$(new_db file)
 cat >"$T/file.conf" <<EOF
 [source "captured"]
 name = Captured
@@ -252,7 +252,7 @@ n=$(sql "$fdb" "SELECT count(*) FROM articles")
 end "a file:// source never fetches an article"
 
 begin
-sdb=$T/snap.db
+sdb=$(new_db snap)
 run "$T/s1" env ALMANAC_ALLOW_LOCAL=1 "$ALMANAC" --db "$sdb" ingest --snapshot anthropic openai
 [ "$rc" -eq 0 ] || fail "snapshot ingest exited $rc: $(errtext "$T/s1")"
 grep -q 'articles' "$T/s1" && fail "snapshot ingest fetched articles: $(grep articles "$T/s1")"

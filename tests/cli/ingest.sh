@@ -15,7 +15,7 @@ FEEDS=$(cd "$(dirname "$0")/../../../shared/data/feeds" 2>/dev/null && pwd)
 . "$(dirname "$0")/lib.bash"
 
 conf=etc/almanac.conf
-db1=$T/snapshot.db
+db1=$(new_db snapshot)
 conf_sources "$conf" >"$T/conf.tsv"
 nsources=$(wc -l <"$T/conf.tsv")
 # The slugs that have snapshots, and those that do not.
@@ -147,7 +147,7 @@ if ! start_server; then
     exit 1
 fi
 base=http://127.0.0.1:$port
-db4=$T/fetch.db
+db4=$(new_db fetch)
 conf4=$T/fetch.conf
 cat >"$conf4" <<EOF
 [almanac]
@@ -337,7 +337,7 @@ end "ingest fetches only due sources (fetch fetches all)"
 #    reuse its connection if the guard only looked at new connections. The
 #    refused source asks /changing, which serves version 2 once anyone asked:
 #    if the refused request ever reached the server, it shows later.
-db5=$T/local.db
+db5=$(new_db local)
 conf5=$T/local.conf
 cat >"$conf5" <<EOF
 [almanac]
@@ -398,7 +398,7 @@ name = Half
 feed = https://half.example/feed
 snapshot = xai__feed_xainews.xml no-such-capture-2.xml
 EOF
-db6=$T/six.db
+db6=$(new_db six)
 run "$T/b1" "$ALMANAC" --config "$T/six/almanac.conf" --db "$db6" ingest --snapshot
 rc6=$rc
 begin

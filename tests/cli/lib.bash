@@ -23,6 +23,7 @@ cleanup() {
         kill "$srv_pid" 2>/dev/null   # ... and this makes sure
         wait "$srv_pid" 2>/dev/null
     fi
+    drop_dbs
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -58,6 +59,80 @@ skip() {
 finish() {
     [ "$nfailed" -eq 0 ]
     exit $?
+}
+
+# ---- the engine under test (issue 13) ----
+# tests/run-all runs the CLI tests twice with the normal build: on SQLite,
+# and on PostgreSQL with ALMANAC_TEST_PG set to the folder of a cluster it
+# started (tests/pg/cluster.sh). A test asks new_db for every database it
+# makes, so the same test runs on either engine:
+#
+#   db=$(new_db NAME)   $T/NAME.db; on PostgreSQL a new, empty database in
+#                       the cluster (dropped at cleanup), as its DSN
+#   copy_db DB NAME     a copy of DB (after almanac closed it), printed the same way
+#   on_pg               true when the test runs on PostgreSQL
+#   skip_on_pg REASON   on PostgreSQL: one SKIP line naming why this test
+#                       does not run there (about SQLite itself, opens no
+#                       database, ...), and the test ends there
+PG=${ALMANAC_TEST_PG:-}
+pg_prefix=t$$_$(basename "$T" | sed 's/.*[.]//' | tr 'A-Z' 'a-z')
+
+on_pg() {
+    [ -n "$PG" ]
+}
+
+# psql on the cluster's maintenance database.
+pg_admin() {
+    psql -XAtq -h "$PG" -U almanac -d postgres -v ON_ERROR_STOP=1 -c "$1"
+}
+
+pg_name() {
+    printf '%s_%s' "$pg_prefix" "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9' _)"
+}
+
+pg_dsn() {
+    printf 'postgresql:///%s?host=%s&user=almanac\n' "$1" "$PG"
+}
+
+new_db() {
+    if ! on_pg; then
+        echo "$T/$1.db"
+        return 0
+    fi
+    local name
+    name=$(pg_name "$1")
+    pg_admin "CREATE DATABASE $name" >&2 || return 1
+    pg_dsn "$name"
+}
+
+copy_db() {
+    if ! on_pg; then
+        cp "$1" "$T/$2.db" && echo "$T/$2.db"
+        return
+    fi
+    local from name
+    from=${1#postgresql:///}
+    from=${from%%\?*}
+    name=$(pg_name "$2")
+    pg_admin "CREATE DATABASE $name TEMPLATE $from" >&2 || return 1
+    pg_dsn "$name"
+}
+
+# The databases this test made, dropped at cleanup (the pass stops the
+# cluster anyway; this keeps a long pass small).
+drop_dbs() {
+    on_pg || return 0
+    local d
+    for d in $(pg_admin "SELECT datname FROM pg_database WHERE datname LIKE '${pg_prefix}\\_%'" \
+               2>/dev/null); do
+        pg_admin "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+    done
+}
+
+skip_on_pg() {
+    on_pg || return 0
+    skip "$(basename "$0" .sh) on PostgreSQL" "$1"
+    exit 0
 }
 
 # run OUT COMMAND...: runs COMMAND with stdout in OUT and stderr in OUT.err,
@@ -131,11 +206,33 @@ stored_event_ids() {
 print("\n".join(str(i) for i in sorted(e["id"] for e in json.load(sys.stdin))))'
 }
 
-# sql DB QUERY: one value (or rows separated by newlines, columns by |).
-# Tests use it for what is about SQLite itself (integrity after a crash,
-# locks, schema upgrades); what almanac stores is asked of almanac.
+# sql DB QUERY: one value (or rows separated by newlines, columns by |),
+# from sqlite3 or, for a postgresql:// DSN, psql. Tests use it for what
+# almanac's commands do not show (rows of its own tables) and for what is
+# about SQLite itself (integrity after a crash, locks, schema upgrades);
+# a query must then be one both engines read alike (no PRAGMA, FTS5,
+# group_concat or strftime; booleans print 1/0 in SQLite, t/f in psql).
 sql() {
-    sqlite3 -batch -noheader "$1" "$2"
+    case $1 in
+    postgres://*|postgresql://*)
+        psql -XAtq -F'|' -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+    *)
+        sqlite3 -batch -noheader "$1" "$2" ;;
+    esac
+}
+
+# sql_json DB QUERY: the rows of QUERY as a JSON array of objects named by
+# the columns, from either engine (for the Python checks that read rows).
+sql_json() {
+    local out
+    case $1 in
+    postgres://*|postgresql://*)
+        psql -XAtq -v ON_ERROR_STOP=1 -d "$1" \
+            -c "SELECT coalesce(json_agg(q), '[]') FROM ($2) q" ;;
+    *)
+        out=$(sqlite3 -json "$1" "$2") || return 1
+        echo "${out:-[]}" ;;
+    esac
 }
 
 # conf_sources FILE: "slug<TAB>feed<TAB>snapshot" for every [source] of an

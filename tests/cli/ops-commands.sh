@@ -12,7 +12,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=tests/data/judgment/judgment.conf
-db=$T/a.db
+db=$(new_db a)
 
 begin
 run "$T/ingest" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot

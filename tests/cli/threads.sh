@@ -13,7 +13,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=etc/almanac.conf
-db=$T/main.db
+db=$(new_db main)
 THREADS=$(grep -l '^kind: thread$' guides/*.md | xargs -n1 basename | sed 's/\.md$//' | tr '\n' ' ')
 export THREADS
 

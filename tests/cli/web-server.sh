@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-07-25T12:00:00Z
-db=$T/web.db
+db=$(new_db web)
 url=
 
 if ! command -v curl >/dev/null; then
