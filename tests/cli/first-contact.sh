@@ -59,9 +59,9 @@ end "an event page shows the absolute date beside the relative one" "($date)"
 
 begin
 # Anthropic's own posts on Mythos that never say "Anthropic" in title or
-# text: the fixture, picked from the SQLite store (an item's text is not
+# text: the fixture, picked from the store (an item's text is not
 # shown whole by almanac)
-own=$(sql "$db" "SELECT group_concat(i.id) FROM items i JOIN sources s ON s.id = i.source_id
+own=$(sql "$db" "SELECT $(sql_concat i.id ,) FROM items i JOIN sources s ON s.id = i.source_id
                  WHERE s.author = 'Anthropic' AND (i.title LIKE '%mythos%' OR i.text LIKE '%mythos%')
                  AND i.title NOT LIKE '%anthropic%' AND coalesce(i.text, '') NOT LIKE '%anthropic%'")
 [ -n "$own" ] || fail "the fixture has no such post"

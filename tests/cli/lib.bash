@@ -211,14 +211,35 @@ print("\n".join(str(i) for i in sorted(e["id"] for e in json.load(sys.stdin))))'
 # almanac's commands do not show (rows of its own tables) and for what is
 # about SQLite itself (integrity after a crash, locks, schema upgrades);
 # a query must then be one both engines read alike (no PRAGMA, FTS5,
-# group_concat or strftime; booleans print 1/0 in SQLite, t/f in psql).
+# group_concat, GLOB or strftime: see sql_concat and sql_glob; booleans
+# print 1/0 in SQLite, t/f in psql; LIKE is made ILIKE on PostgreSQL).
 sql() {
     case $1 in
     postgres://*|postgresql://*)
-        psql -XAtq -F'|' -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+        # SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does
+        psql -XAtq -F'|' -v ON_ERROR_STOP=1 -d "$1" -c "${2//LIKE/ILIKE}" ;;
     *)
         sqlite3 -batch -noheader "$1" "$2" ;;
     esac
+}
+
+# SQL that the engines spell differently, for sql's queries:
+#   $(sql_concat EXPR SEP)  group_concat / string_agg of EXPR
+#   $(sql_glob EXPR PAT)    EXPR GLOB 'PAT' / a regular expression of PAT
+sql_concat() {
+    if on_pg; then
+        printf "string_agg((%s)::text, '%s')" "$1" "$2"
+    else
+        printf "group_concat(%s, '%s')" "$1" "$2"
+    fi
+}
+
+sql_glob() {
+    if on_pg; then
+        printf "%s ~ '^%s\$'" "$1" "$(printf '%s' "$2" | sed 's/[.+()^$]/\\&/g; s/\*/.*/g; s/?/./g')"
+    else
+        printf "%s GLOB '%s'" "$1" "$2"
+    fi
 }
 
 # sql_json DB QUERY: the rows of QUERY as a JSON array of objects named by

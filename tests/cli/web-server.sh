@@ -272,7 +272,7 @@ name = Anthropic News
 feed = file://$ROOT/data/snapshot/anthropic__anthropic-news.xml
 local = yes
 EOF
-start_almanac "$T/run" --config "$T/run.conf" --db "$T/run.db" run --listen 127.0.0.1:0 \
+start_almanac "$T/run" --config "$T/run.conf" --db "$(new_db run)" run --listen 127.0.0.1:0 \
     --every 60 || fail "run did not print its URL: $(errtext "$T/run")"
 n=0
 for _ in $(seq 200); do
