@@ -562,6 +562,7 @@ orig=$(sql "$db" "SELECT i.id FROM items i JOIN events e ON e.id = i.id
                   AND i.title LIKE 'Introducing Claude%'
                   AND (SELECT count(*) FROM events x WHERE x.story_id = e.story_id) = 1
                   ORDER BY $(sql_glob i.title '*[0-9]*') DESC, i.published LIMIT 1")
+newdb=
 time_snap=$(awk -F'\t' '$1 == "time-tech" {print $3}' <(conf_sources "$conf"))
 begin
 if [ -z "$orig" ] || [ -z "$time_snap" ] || [ ! -f "$time_snap" ]; then
