@@ -370,7 +370,7 @@ end "open-weight releases (Llama 4, Mistral, Gemma, gpt-oss, Devstral) join open
 begin
 pycheck "$db" <<'EOF'
 import json, sys
-sys.path.insert(0, "tests/cli")
+sys.path.insert(0, "tools")
 import dbrows
 db = dbrows.connect(sys.argv[1])
 kept = 0
@@ -454,7 +454,7 @@ end "no story spans more than 7 days but copies of a title; 2+ source stories ex
 begin
 pycheck "$db" <<'EOF'
 import json, sys
-sys.path.insert(0, "tests/cli")
+sys.path.insert(0, "tools")
 import dbrows
 db = dbrows.connect(sys.argv[1])
 orgs = {}
@@ -572,7 +572,7 @@ else
     python3 - "$db" "$orig" "$time_snap" "$T/time-plus.xml" "$conf" \
         "$T/root/etc/plus.conf" <<'EOF'
 import email.utils, re, sys
-sys.path.insert(0, "tests/cli")
+sys.path.insert(0, "tools")
 import dbrows
 from xml.sax.saxutils import escape
 db, orig, snap, out, conf, outconf = sys.argv[1:]

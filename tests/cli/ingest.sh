@@ -443,7 +443,7 @@ n=$(items_of s-hostile)
 [ "$n" = 4 ] || fail "s-hostile has $n items, want 4"
 bad=$(python3 - "$db4" <<'EOF' 2>&1
 import html, re, sys
-sys.path.insert(0, "tests/cli")
+sys.path.insert(0, "tools")
 import dbrows
 db = dbrows.connect(sys.argv[1])
 rows = db.execute("SELECT ident, coalesce(summary_html, ''), coalesce(content_html, '')"

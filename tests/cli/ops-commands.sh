@@ -253,7 +253,7 @@ fi
 kept_ids() {
     python3 - "$1" "$2" <<'PY'
 import sys
-sys.path.insert(0, "tests/cli")
+sys.path.insert(0, "tools")
 import dbrows
 db, cutoff = sys.argv[1], int(sys.argv[2])
 c = dbrows.connect(db)

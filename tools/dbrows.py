@@ -1,5 +1,5 @@
-"""dbrows - rows of almanac's database for the CLI tests' Python checks, from
-either engine: connect(DB) gives sqlite3's connection for a file and, for a
+"""dbrows - rows of almanac's database for the CLI tests' Python checks and
+tools/judgment, from either engine: connect(DB) gives sqlite3's connection for a file and, for a
 postgresql:// DSN, an object with the same execute(query, params) ->
 iterable of tuples (fetchone, fetchall), run through psql (no driver needed).
 
