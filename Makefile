@@ -2,7 +2,8 @@
 #
 #   make            build ./almanac
 #   make run        install what is missing, build, ingest (live, or the snapshot offline), show events
-#   make test       build and run every test, normal and sanitized; ends "N passed, M failed"
+#   make test       build and run every test, normal and sanitized, on SQLite; the CLI tests
+#                   again on PostgreSQL (a throwaway cluster); ends "N passed, M failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      the benchmarks in bench/
 #   make bench-web  almanac serve against nginx, its memory, a load test (bench/web)
@@ -88,7 +89,8 @@ run: $(BIN)
 	./almanac events --top --limit 5
 	./almanac serve --listen $${LISTEN:-127.0.0.1:8080}
 
-# The full suite: the normal build, then the sanitized one, one summary line.
+# The full suite: the normal build, then the sanitized one, then the CLI tests
+# with the normal build on PostgreSQL (tests/run-all), one summary line.
 test: $(DEPS)
 	@$(MAKE) --no-print-directory check-tests
 	@$(MAKE) --no-print-directory check-tests BUILD=build-asan OPT="-O1 -g" \

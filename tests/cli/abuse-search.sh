@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-08-25T12:00:00Z
-db=$T/search.db
+db=$(new_db search)
 url=
 
 if ! command -v curl >/dev/null; then

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-07-25T12:00:00Z
-db=$T/abuse.db
+db=$(new_db abuse)
 
 if ! command -v curl >/dev/null; then
     skip "abuse web" "curl is not installed"

@@ -181,9 +181,10 @@ read -r hport tport pport <"$T/ports" || fail "the servers did not start: $(cat 
 end "a webhook receiver and two SMTP servers (plain, STARTTLS) on loopback"
 
 conf=$T/alerts.conf
+db=$(new_db a)
 cat >"$conf" <<EOF
 [almanac]
-database = $T/a.db
+database = $db
 
 [source "lab"]
 name = Test Lab
@@ -226,7 +227,6 @@ password_env = SMTP_PASSWORD
 ca_file = $T/cert.pem
 local = yes
 EOF
-db=$T/a.db
 NOW1=2026-12-01T00:00:00Z
 
 begin
@@ -255,9 +255,11 @@ recent=${recent% }
 begin
 got=$(hooks /ok)
 [ "$got" = "$recent" ] || fail "/ok got events '$got', expected the recent '$recent'"
-python3 - "$T/hooks.jsonl" "$HOOK_SECRET" "$db" 2>"$T/hooks.err" <<'EOF' || fail "signature or body: $(tail -n1 "$T/hooks.err")"
-import hashlib, hmac, json, sqlite3, sys
-db = sqlite3.connect(sys.argv[3])
+sql_json "$db" "SELECT i.id, i.title, e.score, e.summary FROM items i JOIN events e ON e.id = i.id" \
+    >"$T/events.json"
+python3 - "$T/hooks.jsonl" "$HOOK_SECRET" "$T/events.json" 2>"$T/hooks.err" <<'EOF' || fail "signature or body: $(tail -n1 "$T/hooks.err")"
+import hashlib, hmac, json, sys
+rows = {r["id"]: r for r in json.load(open(sys.argv[3]))}
 n = 0
 for l in open(sys.argv[1]):
     r = json.loads(l)
@@ -271,8 +273,7 @@ for l in open(sys.argv[1]):
     j = json.loads(body)
     assert j["rule"] == "hook", j
     ev = j["event"]
-    title, score = db.execute("SELECT i.title, e.score FROM items i JOIN events e ON e.id = i.id"
-                              " WHERE i.id = ?", (ev["id"],)).fetchone()
+    title, score = rows[ev["id"]]["title"], rows[ev["id"]]["score"]
     assert ev["title"] == title and ev["score"] == score, (ev, title, score)
     for k in ("link", "source", "published", "kind", "summary", "guides"):
         assert k in ev, k
@@ -349,9 +350,12 @@ end "after the quiet hours the held deliveries go" "($(cat "$T/send3"))"
 
 # ---- the e-mail, as the STARTTLS server received it ----
 begin
-python3 - "$T" "$db" 2>"$T/mailcheck.err" <<'EOF' || fail "the e-mails: $(tail -n 1 "$T/mailcheck.err")"
-import email, email.policy, glob, json, sqlite3, sys, html
-d, db = sys.argv[1], sqlite3.connect(sys.argv[2])
+sql_json "$db" "SELECT i.id, i.title, e.score, e.summary FROM items i JOIN events e ON e.id = i.id" \
+    >"$T/events.json"
+python3 - "$T" "$T/events.json" 2>"$T/mailcheck.err" <<'EOF' || fail "the e-mails: $(tail -n 1 "$T/mailcheck.err")"
+import email, email.policy, glob, json, sys, html
+d = sys.argv[1]
+rows = {r["id"]: r for r in json.load(open(sys.argv[2]))}
 files = sorted(glob.glob(d + "/tls-*.eml"))
 assert len(files) == 3, files
 seen = set()
@@ -363,8 +367,7 @@ for f in files:
     m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
     subject = str(m["Subject"])
     ev = int(m["X-Almanac-Event"])
-    title, score, summary = db.execute("SELECT i.title, e.score, e.summary FROM items i JOIN events e"
-                                       " ON e.id = i.id WHERE i.id = ?", (ev,)).fetchone()
+    title, score, summary = rows[ev]["title"], rows[ev]["score"], rows[ev]["summary"]
     assert subject == "[%d] %s" % (score, title), (subject, score, title)
     assert m.get_content_type() == "multipart/alternative"
     parts = [p for p in m.iter_parts()]
@@ -382,10 +385,11 @@ if [ -n "${ALERTS_KEEP:-}" ]; then mkdir -p "$ALERTS_KEEP" && cp "$T"/tls-*.eml 
 end "the e-mail arrives over STARTTLS: subject [score] title, text and HTML parts, escaped"
 
 # ---- plain SMTP: only with starttls = optional on loopback ----
+mdb=$(new_db m)
 write_mail_conf() { # FILE PORT STARTTLS-LINE
     cat >"$1" <<EOF
 [almanac]
-database = $T/m.db
+database = $mdb
 
 [source "lab"]
 name = Test Lab
@@ -408,10 +412,10 @@ write_mail_conf "$T/req.conf" "$pport" ""
 ALMANAC_NOW=$NOW1 run "$T/ing3" "$ALMANAC" --config "$T/req.conf" ingest --snapshot
 [ "$rc" -eq 0 ] || fail "ingest: $rc: $(errtext "$T/ing3")"
 ls "$T"/plain-*.eml >/dev/null 2>&1 && fail "a message went in clear although STARTTLS is required"
-n=$(sql "$T/m.db" "SELECT count(*) FROM alert_deliveries WHERE state = 'pending' AND attempts = 1")
+n=$(sql "$mdb" "SELECT count(*) FROM alert_deliveries WHERE state = 'pending' AND attempts = 1")
 [ "$n" = 3 ] || fail "$n failed deliveries, expected 3"
 end "STARTTLS is required by default: a server without it gets nothing" \
-    "($(sql "$T/m.db" "SELECT error FROM alert_deliveries LIMIT 1"))"
+    "($(sql "$mdb" "SELECT error FROM alert_deliveries LIMIT 1"))"
 
 begin
 write_mail_conf "$T/opt.conf" "$pport" "starttls = optional"

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.bash"
 
 conf=etc/almanac.conf
-db=$T/main.db
+db=$(new_db main)
 KINDS='release research policy business security commentary digest tutorial other'
 GUIDES=$(for f in guides/*.md; do
              case ${f##*/} in README.md) ;; *) basename "$f" .md ;; esac
@@ -218,7 +218,7 @@ end "event ID --json: the event, its reasons, at most 8 related events (weight 0
 # q SQL-WHERE: "id|slug|score|kind|title|guide,guide" for matching events.
 q() {
     sql "$db" "SELECT i.id, s.slug, e.score, e.kind, i.title,
-                      coalesce((SELECT group_concat(slug, ',') FROM event_guides g
+                      coalesce((SELECT $(sql_concat slug ,) FROM event_guides g
                                 WHERE g.event_id = i.id), '')
                FROM items i JOIN events e ON e.id = i.id JOIN sources s ON s.id = i.source_id
                WHERE $1 ORDER BY i.published, i.id"
@@ -230,13 +230,13 @@ rel_id=$(sql "$db" "SELECT i.id FROM items i JOIN sources s ON s.id = i.source_i
 lab=anthropic
 if [ -z "$rel_id" ]; then
     rel_id=$(sql "$db" "SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
-                        WHERE s.slug = 'anthropic' AND i.title GLOB 'Introducing Claude [OSH]*'
+                        WHERE s.slug = 'anthropic' AND $(sql_glob i.title 'Introducing Claude [OSH]*')
                         ORDER BY i.published DESC LIMIT 1")
 fi
 if [ -z "$rel_id" ]; then
     lab=openai
     rel_id=$(sql "$db" "SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id
-                        WHERE s.slug = 'openai' AND i.title GLOB 'Introducing GPT-5*'
+                        WHERE s.slug = 'openai' AND $(sql_glob i.title 'Introducing GPT-5*')
                         ORDER BY i.published DESC LIMIT 1")
 fi
 rel_title=$(sql "$db" "SELECT title FROM items WHERE id = '${rel_id:-0}'")
@@ -369,8 +369,10 @@ end "open-weight releases (Llama 4, Mistral, Gemma, gpt-oss, Devstral) join open
 # 4. explain adds up.
 begin
 pycheck "$db" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import json, sys
+sys.path.insert(0, "tools")
+import dbrows
+db = dbrows.connect(sys.argv[1])
 kept = 0
 for i, score, reasons in db.execute("SELECT id, score, reasons FROM events"):
     r = json.loads(reasons)
@@ -431,7 +433,7 @@ bad=$(sql "$db" "SELECT e.story_id || ' spans ' || ((max(i.published) - min(i.pu
 # Anthropic's three feeds are one voice.
 multi=$(sql "$db" "SELECT count(*) FROM (SELECT e.story_id FROM events e JOIN items i
                    ON i.id = e.id JOIN sources so ON so.id = i.source_id GROUP BY e.story_id
-                   HAVING count(DISTINCT coalesce(so.author, so.name)) >= 2)")
+                   HAVING count(DISTINCT coalesce(so.author, so.name)) >= 2) m")
 [ "${multi:-0}" -ge 20 ] || fail "only $multi stories have 2+ sources"
 bad=$(sql "$db" "SELECT s.id || ': ' || s.events || ' events, ' || s.sources || ' sources; '
                         || coalesce(x.n, 0) || ' and ' || coalesce(x.ns, 0) || ' in events'
@@ -451,8 +453,10 @@ end "no story spans more than 7 days but copies of a title; 2+ source stories ex
 # Blog are one organisation (sources.author), not two witnesses.
 begin
 pycheck "$db" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import json, sys
+sys.path.insert(0, "tools")
+import dbrows
+db = dbrows.connect(sys.argv[1])
 orgs = {}
 for story, org in db.execute(
         "SELECT e.story_id, coalesce(nullif(s.author, ''), s.slug) FROM events e"
@@ -557,7 +561,8 @@ orig=$(sql "$db" "SELECT i.id FROM items i JOIN events e ON e.id = i.id
                   WHERE s.slug = 'anthropic' AND e.kind = 'release'
                   AND i.title LIKE 'Introducing Claude%'
                   AND (SELECT count(*) FROM events x WHERE x.story_id = e.story_id) = 1
-                  ORDER BY i.title GLOB '*[0-9]*' DESC, i.published LIMIT 1")
+                  ORDER BY $(sql_glob i.title '*[0-9]*') DESC, i.published LIMIT 1")
+newdb=
 time_snap=$(awk -F'\t' '$1 == "time-tech" {print $3}' <(conf_sources "$conf"))
 begin
 if [ -z "$orig" ] || [ -z "$time_snap" ] || [ ! -f "$time_snap" ]; then
@@ -566,10 +571,12 @@ if [ -z "$orig" ] || [ -z "$time_snap" ] || [ ! -f "$time_snap" ]; then
 else
     python3 - "$db" "$orig" "$time_snap" "$T/time-plus.xml" "$conf" \
         "$T/root/etc/plus.conf" <<'EOF'
-import email.utils, re, sqlite3, sys
+import email.utils, re, sys
+sys.path.insert(0, "tools")
+import dbrows
 from xml.sax.saxutils import escape
 db, orig, snap, out, conf, outconf = sys.argv[1:]
-title, published = sqlite3.connect(db).execute(
+title, published = dbrows.connect(db).execute(
     "SELECT title, published FROM items WHERE id = ?", (int(orig),)).fetchone()
 what = title[len("Introducing "):]
 item = ("<item>\n<title>%s</title>\n<link>https://time.com/0000001/almanac-test-release/</link>\n"
@@ -588,43 +595,43 @@ sec = re.search(r'(?ms)^\[source "time-tech"\].*?(?=^\[|\Z)', text)
 body = re.sub(r"(?m)^snapshot = .*(\n[ \t]+\S.*)*", "snapshot = " + out, sec.group(0))
 open(outconf, "w", encoding="utf-8").write(text[:sec.start()] + body + text[sec.end():])
 EOF
-    cp "$db" "$T/new.db"
+    newdb=$(copy_db "$db" new)
     ALMANAC_NOW=$NOW3 run "$T/ing3" "$ALMANAC" --config "$T/root/etc/plus.conf" \
-        --db "$T/new.db" ingest --snapshot
+        --db "$newdb" ingest --snapshot
     rc3=$rc
     [ "$rc3" -eq 0 ] || fail "ingest with the new item exited $rc3: $(errtext "$T/ing3")"
     grep -q '; 1 new items, 0 updated;' "$T/ing3" ||
         fail "not exactly one new item: $(grep 'fetches:' "$T/ing3")"
-    newid=$(sql "$T/new.db" "SELECT id FROM items WHERE guid = 'almanac-test-release-1'
+    newid=$(sql "$newdb" "SELECT id FROM items WHERE guid = 'almanac-test-release-1'
                              OR url LIKE '%almanac-test-release%'")
     if grep -q "$HASH_BUG" "$T/ing3.err"; then
         fail "$(hash_bug_note "$T/ing3" "$rc3"): the new item has no event"
     elif [ -n "$(analysis_error "$T/ing3")" ]; then
         fail "$(analysis_error "$T/ing3")"
     fi
-    [ -n "$(sql "$T/new.db" "SELECT id FROM events WHERE id = '${newid:-0}'")" ] ||
+    [ -n "$(sql "$newdb" "SELECT id FROM events WHERE id = '${newid:-0}'")" ] ||
         fail "the new item (#${newid:-?}) has no event"
     fresh=$(sed -n 's/^analysed [0-9]* events (\([0-9]*\) new or changed).*/\1/p' "$T/ing3")
     [ "$fresh" = 1 ] || fail "the analysis took ${fresh:-no} items as new or changed, want 1"
     # Rewritten: the new event and the events of the story it joined, no other.
-    story=$(sql "$T/new.db" "SELECT story_id FROM events WHERE id = '${newid:-0}'")
-    others=$(sql "$T/new.db" "SELECT count(*) FROM events WHERE analyzed >= $EPOCH3
-                              AND id <> '${newid:-0}' AND story_id IS NOT '${story:-0}'")
+    story=$(sql "$newdb" "SELECT story_id FROM events WHERE id = '${newid:-0}'")
+    others=$(sql "$newdb" "SELECT count(*) FROM events WHERE analyzed >= $EPOCH3
+                              AND id <> '${newid:-0}' AND story_id IS DISTINCT FROM '${story:-0}'")
     # Old events are clustered again with the new one (IDF moves a little);
     # at most a handful of them may change story.
-    total=$(stored_events "$T/new.db" --config "$T/root/etc/plus.conf" | wc -l)
+    total=$(stored_events "$newdb" --config "$T/root/etc/plus.conf" | wc -l)
     [ "${others:-0}" -le $(( total / 500 )) ] ||
         fail "$others of $total events outside the new item's story were re-analysed"
 fi
 end "one new item is analysed alone (with the story it joins)" \
-    "(new: $(sql "$T/new.db" "SELECT title FROM items WHERE id = '${newid:-0}'" 2>/dev/null))"
+    "(new: $(sql "$newdb" "SELECT title FROM items WHERE id = '${newid:-0}'" 2>/dev/null))"
 
 begin
 if [ -z "${newid:-}" ]; then
     fail "no new item to check"
 else
-    ostory=$(sql "$T/new.db" "SELECT story_id FROM events WHERE id = $orig")
-    nstory=$(sql "$T/new.db" "SELECT story_id FROM events WHERE id = $newid")
+    ostory=$(sql "$newdb" "SELECT story_id FROM events WHERE id = $orig")
+    nstory=$(sql "$newdb" "SELECT story_id FROM events WHERE id = $newid")
     if [ -z "$nstory" ]; then
         if grep -q "$HASH_BUG" "$T/ing3.err"; then
             fail "KNOWN ISSUE: the new item has no event (the incremental analysis rolled back," \
@@ -635,11 +642,11 @@ else
     else
         [ "$nstory" = "$ostory" ] ||
             fail "the new item is in story $nstory, the original (#$orig) in $ostory"
-        sql "$T/new.db" "SELECT reasons FROM events WHERE id = $orig" |
+        sql "$newdb" "SELECT reasons FROM events WHERE id = $orig" |
             grep -q 'coverage: 2 independent sources' ||
             fail "the original's reasons do not mention corroboration:" \
-                 "$(sql "$T/new.db" "SELECT reasons FROM events WHERE id = $orig")"
-        srcs=$(sql "$T/new.db" "SELECT sources FROM stories WHERE id = '$nstory'")
+                 "$(sql "$newdb" "SELECT reasons FROM events WHERE id = $orig")"
+        srcs=$(sql "$newdb" "SELECT sources FROM stories WHERE id = '$nstory'")
         [ "${srcs:-0}" -ge 2 ] || fail "the story has ${srcs:-no} sources, want 2+"
     fi
 fi
@@ -648,15 +655,15 @@ end "a second source's headline of a release joins its story, which gains corrob
 
 # The store the new item went into, incrementally, against a rebuild of it.
 begin
-inc=$T/new.db
+inc=$newdb
 "$ALMANAC" --config "$T/root/etc/plus.conf" --db "$inc" events --json >"$T/inc.json" 2>/dev/null
 bad=$(sql "$inc" "SELECT count(*) FROM stories s LEFT JOIN (SELECT story_id, count(*) n
                   FROM events GROUP BY story_id) x ON x.story_id = s.id
                   WHERE x.n IS NULL OR x.n <> s.events")
-cp "$inc" "$T/reb.db"
-run "$T/rb" "$ALMANAC" --config "$T/root/etc/plus.conf" --db "$T/reb.db" analyze --rebuild
+rebdb=$(copy_db "$inc" reb)
+run "$T/rb" "$ALMANAC" --config "$T/root/etc/plus.conf" --db "$rebdb" analyze --rebuild
 [ "$rc" -eq 0 ] || fail "analyze --rebuild exited $rc: $(errtext "$T/rb")"
-"$ALMANAC" --config "$T/root/etc/plus.conf" --db "$T/reb.db" events --json >"$T/reb.json" \
+"$ALMANAC" --config "$T/root/etc/plus.conf" --db "$rebdb" events --json >"$T/reb.json" \
     2>/dev/null
 ninc=$(stored_items "$inc" --config "$T/root/etc/plus.conf")
 res=$(python3 - "$T/inc.json" "$T/reb.json" "$ninc" <<'EOF' 2>&1

@@ -16,7 +16,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 TOKEN=tok-3f9a1c77e2b04d5a
-db=$T/w.db
+db=$(new_db w)
 
 if ! command -v curl >/dev/null; then
     skip "api writes" "curl is not installed"

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
-db=$T/api.db
+db=$(new_db api)
 
 begin
 run "$T/ingest" "$ALMANAC" --config tests/data/judgment/judgment.conf --db "$db" ingest --snapshot

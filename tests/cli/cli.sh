@@ -84,12 +84,13 @@ end "unknown commands and options exit 2, naming them, with the usage on stderr"
 
 begin
 export ALMANAC_NOW=2026-12-01T00:00:00Z
-run "$T/i" "$ALMANAC" --config tests/data/judgment/judgment.conf --db "$T/j.db" ingest --snapshot
+jdb=$(new_db j)
+run "$T/i" "$ALMANAC" --config tests/data/judgment/judgment.conf --db "$jdb" ingest --snapshot
 [ "$rc" -eq 0 ] || fail "ingest: $rc: $(errtext "$T/i")"
 check_invalid() { # value-in-message args...
     local want=$1
     shift
-    run "$T/bad" "$ALMANAC" --db "$T/j.db" "$@"
+    run "$T/bad" "$ALMANAC" --db "$jdb" "$@"
     [ "$rc" -eq 2 ] || fail "$*: exit status $rc, not 2"
     grep -q -- "$want" "$T/bad.err" || fail "$*: the message does not name '$want': $(errtext "$T/bad")"
     [ -s "$T/bad" ] && fail "$*: printed on stdout"
@@ -104,7 +105,7 @@ check_invalid "'abc'" event abc
 check_invalid "'0'" explain 0
 check_invalid "'99999'" serve --listen 127.0.0.1:99999
 check_invalid "'5'" run --every 5
-run "$T/ok" "$ALMANAC" --db "$T/j.db" events --kind release --limit 1
+run "$T/ok" "$ALMANAC" --db "$jdb" events --kind release --limit 1
 [ "$rc" -eq 0 ] && [ -s "$T/ok" ] || fail "events --kind release: $rc $(errtext "$T/ok")"
 end "invalid values exit 2 with a message naming the value; valid ones still work"
 

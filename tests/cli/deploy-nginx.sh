@@ -15,7 +15,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-db=$T/almanac.db
+db=$(new_db almanac)
 node_pids=()
 ngx_pid=
 stop_all() {

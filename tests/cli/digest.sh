@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-06-28T12:00:00Z
-db=$T/d.db
+db=$(new_db d)
 
 begin
 run "$T/ingest" "$ALMANAC" --config tests/data/judgment/judgment.conf --db "$db" ingest --snapshot

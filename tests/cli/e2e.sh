@@ -14,6 +14,7 @@
 # `npm ci` runs when tests/e2e/node_modules lacks a package of package.json.
 
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "the browser tests make their own SQLite databases (tests/e2e/*.test.js); pg-same.sh compares the served pages on PostgreSQL with SQLite's"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 E2E=$ROOT/tests/e2e

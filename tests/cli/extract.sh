@@ -6,6 +6,7 @@
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/extract.sh
 
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "opens no database: almanac extract reads pages"
 
 KEYS='url title byline published lang image canonical text html'
 A=tests/data/articles

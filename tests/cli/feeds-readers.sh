@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.bash"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
-db=$T/feeds.db
+db=$(new_db feeds)
 
 if ! command -v curl >/dev/null; then
     skip "feeds for readers" "curl is not installed"

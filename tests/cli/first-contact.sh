@@ -11,7 +11,7 @@
 
 # A clock long after the snapshot's newest item: the last 7 days are empty.
 export ALMANAC_NOW=2026-12-07T12:00:00Z
-db=$T/fc.db
+db=$(new_db fc)
 
 begin
 ALMANAC_DB=$db ALMANAC_PROBE_URL=http://127.0.0.1:9/ run "$T/demo" sh scripts/demo-ingest "$ALMANAC"
@@ -59,9 +59,9 @@ end "an event page shows the absolute date beside the relative one" "($date)"
 
 begin
 # Anthropic's own posts on Mythos that never say "Anthropic" in title or
-# text: the fixture, picked from the SQLite store (an item's text is not
+# text: the fixture, picked from the store (an item's text is not
 # shown whole by almanac)
-own=$(sql "$db" "SELECT group_concat(i.id) FROM items i JOIN sources s ON s.id = i.source_id
+own=$(sql "$db" "SELECT $(sql_concat i.id ,) FROM items i JOIN sources s ON s.id = i.source_id
                  WHERE s.author = 'Anthropic' AND (i.title LIKE '%mythos%' OR i.text LIKE '%mythos%')
                  AND i.title NOT LIKE '%anthropic%' AND coalesce(i.text, '') NOT LIKE '%anthropic%'")
 [ -n "$own" ] || fail "the fixture has no such post"

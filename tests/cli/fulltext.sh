@@ -58,7 +58,7 @@ kind = newsletter
 local = yes
 fulltext = yes
 EOF
-db=$T/site.db
+db=$(new_db site)
 export ALMANAC_NOW=2026-03-04T00:00:00Z
 
 # The event of a page, by the path of its link (events --json).
@@ -137,13 +137,13 @@ e=$(sql "$db" "SELECT error FROM articles WHERE item_id = $(item /private/draft.
 end "robots.txt is read once per host and honoured"
 
 begin
-e=$(sql "$db" "SELECT ok || ' ' || error FROM articles WHERE item_id = $(item /posts/huge.html)")
+e=$(sql "$db" "SELECT CASE WHEN ok THEN 1 ELSE 0 END || ' ' || error FROM articles WHERE item_id = $(item /posts/huge.html)")
 case $e in "0 body too large"*) ;; *) fail "huge page: '$e'" ;; esac
-e=$(sql "$db" "SELECT ok || ' ' || error FROM articles WHERE item_id = $(item /posts/slow.html)")
+e=$(sql "$db" "SELECT CASE WHEN ok THEN 1 ELSE 0 END || ' ' || error FROM articles WHERE item_id = $(item /posts/slow.html)")
 case $e in "0 timeout"*) ;; *) fail "slow page: '$e'" ;; esac
-e=$(sql "$db" "SELECT ok || ' ' || error FROM articles WHERE item_id = $(item /posts/gone.html)")
+e=$(sql "$db" "SELECT CASE WHEN ok THEN 1 ELSE 0 END || ' ' || error FROM articles WHERE item_id = $(item /posts/gone.html)")
 [ "$e" = "0 HTTP 404" ] || fail "gone page: '$e'"
-n=$(sql "$db" "SELECT count(*) FROM articles WHERE NOT ok AND next_try <= strftime('%s', 'now')")
+n=$(sql "$db" "SELECT count(*) FROM articles WHERE NOT ok AND next_try <= $(date +%s)")
 [ "$n" = 0 ] || fail "$n failures due again at once (no backoff)"
 end "a page too big, too slow or gone is a recorded failure, and ingest goes on"
 
@@ -235,7 +235,7 @@ end "robots.txt is kept: one request over four runs"
 # ---------------------------------------------------------------------------
 begin
 # A source whose feed is a file is a capture: offline, like a snapshot.
-fdb=$T/file.db
+fdb=$(new_db file)
 cat >"$T/file.conf" <<EOF
 [source "captured"]
 name = Captured
@@ -252,7 +252,7 @@ n=$(sql "$fdb" "SELECT count(*) FROM articles")
 end "a file:// source never fetches an article"
 
 begin
-sdb=$T/snap.db
+sdb=$(new_db snap)
 run "$T/s1" env ALMANAC_ALLOW_LOCAL=1 "$ALMANAC" --db "$sdb" ingest --snapshot anthropic openai
 [ "$rc" -eq 0 ] || fail "snapshot ingest exited $rc: $(errtext "$T/s1")"
 grep -q 'articles' "$T/s1" && fail "snapshot ingest fetched articles: $(grep articles "$T/s1")"

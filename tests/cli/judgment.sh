@@ -11,7 +11,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=tests/data/judgment/judgment.conf
-db=$T/judgment.db
+db=$(new_db judgment)
 
 begin
 run "$T/ingest" "$ALMANAC" --config "$conf" --db "$db" ingest --snapshot

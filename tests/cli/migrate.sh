@@ -18,6 +18,7 @@
 # (one "ok ... # SKIP" line, "skip: no PostgreSQL" on stderr) when no
 # PostgreSQL server programs are installed.
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "on PostgreSQL already in the SQLite pass (SQLite to its own cluster)"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=etc/almanac.conf

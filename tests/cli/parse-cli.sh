@@ -5,6 +5,7 @@
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/parse-cli.sh
 
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "usage errors and the parser: no database is opened"
 
 # The contract's top-level keys, in every object parse prints.
 KEYS='format encoding bozo bozo_message feed entries'

@@ -12,6 +12,7 @@
 # no PostgreSQL server programs are installed; a cluster that is there but
 # does not start is a failure.
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "on PostgreSQL already in the SQLite pass (its own cluster, compared with SQLite)"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=etc/almanac.conf

@@ -30,6 +30,7 @@
 #     at the cut ends) where FTS5's snippet() adds ellipses.
 #   - the page's ETag and Content-Length follow from the above.
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "on PostgreSQL already in the SQLite pass (its own cluster, compared with SQLite)"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 unset ALMANAC_DB ALMANAC_CONFIG

@@ -6,6 +6,10 @@
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/pg-workers.sh
 
 cd "$(dirname "$0")/../.." || exit 1
+if [ -n "${ALMANAC_TEST_PG:-}" ]; then   # tests/run-all's PostgreSQL pass
+    echo "ok - pg-workers on PostgreSQL # SKIP workers.sh itself runs on PostgreSQL in this pass"
+    exit 0
+fi
 dir=$(bash tests/pg/cluster.sh start 2>"${TMPDIR:-/tmp}/pg-workers.err")
 rc=$?
 if [ "$rc" -eq 3 ]; then

@@ -16,7 +16,7 @@
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 conf=etc/almanac.conf
-db=$T/main.db
+db=$(new_db main)
 THREADS=$(grep -l '^kind: thread$' guides/*.md | xargs -n1 basename | sed 's/\.md$//' | tr '\n' ' ')
 LABS=$(grep -l '^kind: lab$' guides/*.md | xargs -n1 basename | sed 's/\.md$//' | tr '\n' ' ')
 export THREADS LABS
@@ -38,11 +38,11 @@ begin
 # At most 5 topic guides and 3 threads an event; no event lists more.
 over=$(sql "$db" "SELECT count(*) FROM (SELECT event_id FROM event_guides
                   WHERE slug IN ($(printf "'%s'," $THREADS | sed 's/,$//'))
-                  GROUP BY event_id HAVING count(*) > 3)")
+                  GROUP BY event_id HAVING count(*) > 3) o")
 [ "$over" = 0 ] || fail "$over events joined more than 3 threads"
 over=$(sql "$db" "SELECT count(*) FROM (SELECT event_id FROM event_guides
                   WHERE slug NOT IN ($(printf "'%s'," $THREADS | sed 's/,$//'))
-                  GROUP BY event_id HAVING count(*) > 5)")
+                  GROUP BY event_id HAVING count(*) > 5) o")
 [ "$over" = 0 ] || fail "$over events joined more than 5 topic guides"
 end "threads are kept apart from the topic guides"
 

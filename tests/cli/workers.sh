@@ -47,12 +47,13 @@ write_conf() { # FILE QUERY
 }
 write_conf "$T/workers.conf" ""
 write_conf "$T/ref.conf" "?ref=1"
-db=${ALMANAC_TEST_DB:-$T/workers.db}
+ref=$(new_db ref)
+db=${ALMANAC_TEST_DB:-$(new_db workers)}
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 
 # The reference: one plain ingest of the same feeds.
-run "$T/ref" "$ALMANAC" --config "$T/ref.conf" --db "$T/ref.db" ingest --no-analyze
-ref_items=$("$ALMANAC" --config "$T/ref.conf" --db "$T/ref.db" sources --json |
+run "$T/ref" "$ALMANAC" --config "$T/ref.conf" --db "$ref" ingest --no-analyze
+ref_items=$("$ALMANAC" --config "$T/ref.conf" --db "$ref" sources --json |
             python3 -c 'import json,sys; print(sum(s["items"] for s in json.load(sys.stdin)))' 2>/dev/null)
 if [ "$rc" -ne 0 ] || [ "${ref_items:-0}" -lt 100 ]; then
     echo "not ok - reference ingest: rc=$rc, ${ref_items:-no} items: $(errtext "$T/ref")"

@@ -1,7 +1,12 @@
 """common.py - what the judgment tools share: the labels, the held-out splits, the
 events of an almanac database, and rank statistics (no third-party modules)."""
-import sqlite3
+import os
+import sys
 import zlib
+
+# tools/dbrows.py: an almanac database's rows from SQLite or PostgreSQL
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import dbrows  # noqa: E402
 
 JUDGMENT = "tests/data/judgment"
 # The split by time: items published on or after this date are held out (the newest
@@ -74,7 +79,7 @@ class LinkMap(dict):
 
 def events(db):
     """key -> {id, score, kind, story, published, source} of every event in db."""
-    con = sqlite3.connect(db)
+    con = dbrows.connect(db)
     out = {}
     for iid, slug, ident, score, kind, story, pub, url, title in con.execute(
             "SELECT i.id, s.slug, i.ident, e.score, e.kind, e.story_id, i.published, i.url,"

@@ -94,17 +94,15 @@ def guide_figures(db, name="guides.tsv", prefix="guide"):
     rules were revised on (not held out); guides.second.tsv a fresh sample drawn
     from the memberships the program assigned before the revision and labelled
     before the rules were changed again: the held-out figure."""
-    import sqlite3
-    con = sqlite3.connect(db)
+    con = common.dbrows.connect(db)
+    # every membership at once (one query, on either engine)
+    member = set(con.execute(
+        "SELECT s.slug, i.ident, g.slug FROM event_guides g JOIN items i ON i.id = g.event_id"
+        " JOIN sources s ON s.id = i.source_id").fetchall())
     kept = yes_kept = yes = 0
     for r in common.read_tsv(f"{common.JUDGMENT}/{name}"):
         yes += r["member"] == "yes"
-        hit = con.execute(
-            "SELECT 1 FROM event_guides g JOIN items i ON i.id = g.event_id"
-            " JOIN sources s ON s.id = i.source_id"
-            " WHERE s.slug = ? AND i.ident = ? AND g.slug = ?",
-            (r["source"], r["ident"], r["guide"])).fetchone()
-        if hit:
+        if (r["source"], r["ident"], r["guide"]) in member:
             kept += 1
             yes_kept += r["member"] == "yes"
     con.close()
@@ -114,8 +112,7 @@ def guide_figures(db, name="guides.tsv", prefix="guide"):
 
 
 def histogram(db):
-    import sqlite3
-    con = sqlite3.connect(db)
+    con = common.dbrows.connect(db)
     h = dict(con.execute("SELECT score, count(*) FROM events GROUP BY score").fetchall())
     con.close()
     total = sum(h.values()) or 1
