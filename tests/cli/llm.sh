@@ -12,6 +12,7 @@
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/llm.sh
 
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "its PostgreSQL checks run in the SQLite pass (their own cluster)"
 
 llm_pid=
 pgdir=

@@ -11,6 +11,7 @@
 # Skips (one "ok ... # SKIP" line) only when no PostgreSQL server programs or
 # no curl are installed.
 . "$(dirname "$0")/lib.bash"
+skip_on_pg "on PostgreSQL already in the SQLite pass (its own cluster, compared with SQLite)"
 
 export ALMANAC_NOW=2026-12-01T00:00:00Z
 TOKEN=tok-pg-5b1e0c9d
