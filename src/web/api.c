@@ -689,7 +689,7 @@ web_api_guide(const struct web_ctx *ctx, const struct web_request *req,
     only = (struct web_filter){ .guide = g.slug, .period = "all", .default_period = "all",
                                 .page = 1 };
     render_filter_query(&only, now, &q);
-    first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
+    first = render_chart_first(now, g.newest, CHART_WEEKS);
     if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK) {
         guide_info_fini(&g);
         return api_error(resp, 500, "the store failed");

@@ -196,7 +196,6 @@ entity_gather(struct store *st, const char *slug, const struct web_filter *f, ti
               struct entity_page *p)
 {
     struct event_query q;
-    time_t end;
     int rc;
 
     buf_init(&p->rows, WEB_MAX_BODY);
@@ -213,13 +212,10 @@ entity_gather(struct store *st, const char *slug, const struct web_filter *f, ti
         return rc;
     /* The chart ends at this week, or at the newest event's when that is
      * older: an entity quiet for a year still shows its activity. */
-    end = render_week_start(now);
-    if (p->e.last > 0 && p->e.last < end)
-        end = render_week_start(p->e.last);
-    if (end != render_week_start(now))
+    p->first_week = render_chart_first(now, p->e.last, ENTITY_CHART_WEEKS);
+    if (p->first_week != render_chart_first(now, 0, ENTITY_CHART_WEEKS))
         snprintf(p->chart_caption, sizeof(p->chart_caption),
                  "Events per week, the %d weeks to its newest event", ENTITY_CHART_WEEKS);
-    p->first_week = end - (time_t)(ENTITY_CHART_WEEKS - 1) * 604800;
     render_filter_query(&(struct web_filter){ .period = "all" }, now, &q);
     q.entity = p->e.name;
     if ((rc = store_events_per_week(st, &q, p->first_week, ENTITY_CHART_WEEKS, p->counts)) !=

@@ -280,7 +280,7 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
     /* The chart shows the whole guide; the reader's filters narrow the
      * timeline (and its pages keep them). The slug is the path's. */
     render_filter_query(&(struct web_filter){ .guide = g.slug, .period = "all" }, now, &q);
-    first = render_week_start(now) - (time_t)(CHART_WEEKS - 1) * 604800;
+    first = render_chart_first(now, g.newest, CHART_WEEKS);
     /* Milestones are a thread's; a topic or lab guide has its timeline. */
     thread = strcmp(g.kind, "thread") == 0;
     if (store_events_per_week(st, &q, first, CHART_WEEKS, counts) != ALM_OK ||
@@ -327,7 +327,11 @@ web_page_guide(const struct web_ctx *ctx, const struct web_request *req,
         buf_puts(b, "<p class=\"lead\">");
         render_text(b, g.summary);
         buf_puts(b, "</p>\n");
-        page_week_chart(b, "this guide's events", NULL, first, counts, CHART_WEEKS);
+        /* a quiet guide's chart ends at its newest event, and says so */
+        page_week_chart(b, "this guide's events",
+                        first != render_chart_first(now, 0, CHART_WEEKS)
+                            ? "Events per week, the 26 weeks to its newest event" : NULL,
+                        first, counts, CHART_WEEKS);
         if (g.body && *g.body) {
             buf_puts(b, "<section class=\"prose\" aria-label=\"The guide\">\n");
             put_markdown(b, g.body);

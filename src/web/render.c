@@ -300,6 +300,16 @@ render_week_start(time_t t)
     return (time_t)((days - wd) * 86400);
 }
 
+time_t
+render_chart_first(time_t now, time_t newest, int weeks)
+{
+    time_t end = render_week_start(now);
+
+    if (newest > 0 && newest < end)
+        end = render_week_start(newest);
+    return end - (time_t)(weeks - 1) * 604800;
+}
+
 int
 render_author_differs(const char *name, const char *author)
 {

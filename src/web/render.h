@@ -80,6 +80,12 @@ int render_author_differs(const char *name, const char *author);
 void render_absolute(struct buf *b, const struct web_ctx *ctx, const char *path);
 /* Monday 00:00 UTC of the (ISO) week holding t. */
 time_t render_week_start(time_t t);
+/*
+ * The Monday starting a chart of `weeks` weeks that ends at this week, or at
+ * the week of newest (a page's newest event) when that is older: a guide or
+ * entity quiet for a year still shows its activity. newest <= 0: unknown.
+ */
+time_t render_chart_first(time_t now, time_t newest, int weeks);
 /* Appends s escaped, or nothing for NULL. */
 void render_text(struct buf *b, const char *s);
 /*
