@@ -369,11 +369,118 @@ checked(struct pg_store *pg, PGresult *res, int *rc)
     return NULL;
 }
 
+/* FNV-1a over the text and the types. */
+static uint64_t
+cache_hash(const char *sql, int n, const Oid *types)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (const unsigned char *c = (const unsigned char *)sql; *c; c++)
+        h = (h ^ *c) * 1099511628211ULL;
+    for (int i = 0; types && i < n; i++)
+        h = (h ^ (uint64_t)types[i]) * 1099511628211ULL;
+    return h;
+}
+
+static int
+cache_same(const struct pg_cached *c, uint64_t h, const char *sql, int n, const Oid *types)
+{
+    if (c->hash != h || strcmp(c->sql, sql) != 0 || (c->types == NULL) != (types == NULL))
+        return 0;
+    if (types == NULL)
+        return 1;
+    return c->ntypes == n && memcmp(c->types, types, (size_t)n * sizeof(*types)) == 0;
+}
+
+static void
+cache_free(struct pg_cached *c)
+{
+    free(c->sql);
+    free(c->types);
+    memset(c, 0, sizeof(*c));
+}
+
+PGresult *
+pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
+              const char *const *vals, const int *lens, const int *fmts)
+{
+    uint64_t h = cache_hash(sql, n, types);
+    struct pg_cached *c = NULL;
+    char name[24];
+
+    if (pg->cache == NULL)
+        pg->cache = xcalloc(PG_CACHE, sizeof(*pg->cache));
+    pg->ticks++;
+    for (int i = 0; i < pg->ncache; i++)
+        if (cache_same(&pg->cache[i], h, sql, n, types)) {
+            c = &pg->cache[i];
+            break;
+        }
+    if (c == NULL) {
+        PGresult *res;
+
+        if (pg->ncache < PG_CACHE) {
+            c = &pg->cache[pg->ncache++];
+        } else {
+            /* the least used of late gives way; its server side goes too
+             * when the session can run a command (not in a failed
+             * transaction: then it stays, unnamed by any entry) */
+            c = &pg->cache[0];
+            for (int i = 1; i < PG_CACHE; i++)
+                if (pg->ticks - pg->cache[i].used > pg->ticks - c->used)
+                    c = &pg->cache[i];
+            if (PQtransactionStatus(pg->conn) != PQTRANS_INERROR) {
+                snprintf(name, sizeof(name), "DEALLOCATE c%u", c->serial);
+                PQclear(PQexec(pg->conn, name));
+            }
+            cache_free(c);
+        }
+        snprintf(name, sizeof(name), "c%u", ++pg->serial);
+        res = PQprepare(pg->conn, name, sql, n, types);
+        if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+            /* the failure is the statement's: the caller reads it */
+            pg->ncache--;
+            if (c != &pg->cache[pg->ncache])
+                *c = pg->cache[pg->ncache];
+            memset(&pg->cache[pg->ncache], 0, sizeof(*c));
+            return res;
+        }
+        PQclear(res);
+        c->hash = h;
+        c->sql = xstrdup(sql);
+        c->ntypes = n;
+        if (types && n > 0) {
+            c->types = xmalloc((size_t)n * sizeof(*types));
+            memcpy(c->types, types, (size_t)n * sizeof(*types));
+        } else if (types) {
+            c->types = xmalloc(sizeof(*types)); /* typed, with none: not NULL */
+        }
+        c->serial = pg->serial;
+    }
+    c->used = pg->ticks;
+    snprintf(name, sizeof(name), "c%u", c->serial);
+    return PQexecPrepared(pg->conn, name, n, vals, lens, fmts, 0);
+}
+
+void
+pg_seqscan(struct pg_store *pg, int off)
+{
+    PGresult *s;
+
+    if (pg->seqscan_off == off)
+        return;
+    s = PQexec(pg->conn, off ? "SET enable_seqscan = off" : "RESET enable_seqscan");
+    /* in a failed transaction neither runs: the state is then not known */
+    pg->seqscan_off = s && PQresultStatus(s) == PGRES_COMMAND_OK ? off : -1;
+    PQclear(s);
+}
+
 PGresult *
 pg_query(struct pg_store *pg, const char *sql, const struct pg_params *p, int *rc)
 {
-    return checked(pg, PQexecParams(pg->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL,
-                                    NULL, 0), rc);
+    pg_seqscan(pg, 0);
+    return checked(pg, pg_run_cached(pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL),
+                   rc);
 }
 
 int
@@ -405,7 +512,10 @@ PGresult *
 pg_query_kept(struct pg_store *pg, const char *sql, const struct pg_params *p, int *rc)
 {
     char name[16];
-    int r = pg_kept(pg, sql, name);
+    int r;
+
+    pg_seqscan(pg, 0);
+    r = pg_kept(pg, sql, name);
 
     if (r != ALM_OK) {
         if (rc)
@@ -439,7 +549,11 @@ pg_exec(struct pg_store *pg, const char *sql)
 {
     int rc;
 
+    pg_seqscan(pg, 0);
     PQclear(checked(pg, PQexec(pg->conn, sql), &rc));
+    /* a ROLLBACK (TO) undoes the SETs made since: the setting is not known */
+    if (strstr(sql, "ROLLBACK"))
+        pg->seqscan_off = -1;
     return rc;
 }
 
@@ -541,6 +655,9 @@ pg_tx_commit(struct pg_store *pg)
     PGresult *res = PQexec(pg->conn, "COMMIT");
     int rc;
 
+    /* a COMMIT of a failed transaction rolls back what it SET */
+    pg->seqscan_off = -1;
+
     res = checked(pg, res, &rc);
     if (res == NULL)
         return rc;
@@ -565,6 +682,7 @@ pg_tx_rollback(struct pg_store *pg)
     memcpy(keep, pg->err, sizeof(keep));
     memcpy(state, pg->sqlstate, sizeof(state));
     PQclear(PQexec(pg->conn, "ROLLBACK"));
+    pg->seqscan_off = -1; /* undone with the transaction */
     memcpy(pg->err, keep, sizeof(keep));
     memcpy(pg->sqlstate, state, sizeof(state));
     pg->timed_out = timed_out;
@@ -771,6 +889,9 @@ pg_close(struct store *st)
     if (pg == NULL)
         return;
     PQfinish(pg->conn);
+    for (int i = 0; i < pg->ncache; i++)
+        cache_free(&pg->cache[i]);
+    free(pg->cache);
     free(pg);
 }
 

@@ -32,6 +32,11 @@ struct pg_store {
     const char *kept[PG_STMTS]; /* the SQL of prepared statement "a<i>" */
     int nkept;
     int listening;          /* LISTEN almanac_changed was sent (pg_data_version) */
+    int seqscan_off;        /* SET enable_seqscan = off in force (pg_seqscan); -1: not known */
+    struct pg_cached *cache; /* statements prepared by their text (pg_run_cached) */
+    int ncache;
+    unsigned ticks;         /* uses of the cache, for which entry to evict */
+    unsigned serial;        /* the last statement name given ("c<serial>") */
     int64_t changes;        /* the notifications received since */
 };
 
@@ -66,6 +71,29 @@ void pg_p_null(struct pg_params *p);
 void pg_p_bool(struct pg_params *p, int v);
 
 /* ---- running ---- */
+/* Statements a connection keeps prepared by their text (pg_run_cached): as
+ * many as the distinct queries a process runs (the web's lists build theirs
+ * from the filters in use, a few dozen shapes); the least used of late
+ * gives way to a new one past this. */
+#define PG_CACHE 160
+struct pg_cached {
+    uint64_t hash;          /* of the SQL text and the parameter types */
+    char *sql;
+    Oid *types;             /* ntypes of them, NULL when the server infers */
+    int ntypes;
+    unsigned serial;        /* the statement's name: "c<serial>" */
+    unsigned used;          /* pg->ticks at its last use */
+};
+/* Runs sql as a named statement prepared once per connection (found again
+ * by its text and parameter types): parsed and planned by the server once,
+ * not on each call as an unnamed one. Arguments as PQexecParams's; the raw
+ * result (NULL or a failure included), which the caller checks. */
+/* Turns sequential scans off (off: 1) or back on for the queries that
+ * follow, when they are not so already: searches run with them off
+ * (pgq_run), every other query with them on. */
+void pg_seqscan(struct pg_store *pg, int off);
+PGresult *pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
+                        const char *const *vals, const int *lens, const int *fmts);
 /* Runs sql (parameters p, may be NULL) and returns its result (rows or
  * none), which the caller PQclear()s; NULL with the failure recorded
  * (pg_fail), *rc (may be NULL) set to its code. */

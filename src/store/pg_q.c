@@ -108,13 +108,13 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
     /* A search reads the GIN index: the planner, which does not count the
      * cost of detoasting each item's tsvector, chose to scan every item
      * and test it (the snapshot's "agents": a count 24 ms, the ranked page
-     * 29 ms; by the index 2 ms and 8.5 ms). Turned back on after. */
-    if (search)
-        PQclear(PQexec(pg->conn, "SET enable_seqscan = off"));
-    r = PQexecParams(pg->conn, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
-                     a ? a->lens : NULL, a ? a->fmts : NULL, 0);
-    if (search)
-        PQclear(PQexec(pg->conn, "RESET enable_seqscan"));
+     * 29 ms; by the index 2 ms and 8.5 ms). The setting stays until a
+     * query that is no search runs (pg_seqscan): a page's count and search
+     * need one SET, not a SET and a RESET each. The statement is prepared
+     * once per connection (pg_run_cached). */
+    pg_seqscan(pg, search);
+    r = pg_run_cached(pg, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
+                      a ? a->lens : NULL, a ? a->fmts : NULL);
     t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
         if (rc)
