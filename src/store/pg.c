@@ -229,6 +229,14 @@ static const char *const migrations[] = {
      * candidate must beat to enter it (analyze.c relate()); NULL: not known */
     "ALTER TABLE events ADD COLUMN related_floor DOUBLE PRECISION;"
     "ALTER TABLE events ADD COLUMN related_raw BYTEA;",
+    /* 5-8: other branches' (gkind, llm, write, scale); empty here so that
+     * the numbers stay theirs */
+    "", "", "", "",
+    /* 9: an item's date beside its id, for the guides' counts and newest
+     * dates (pg_list_guides): the join reads this index, not the items'
+     * rows with their texts (436 ms -> 200 ms at 50,000 events on a busy
+     * machine). PostgreSQL only: SQLite reads an item's date by its rowid. */
+    "CREATE INDEX items_id_published ON items (id) INCLUDE (published);",
 };
 
 int
@@ -798,7 +806,7 @@ migrate(struct pg_store *pg)
         goto rollback;
     }
     for (; v < latest; v++) {
-        if (pg_exec(pg, migrations[v]) != ALM_OK)
+        if (migrations[v][0] != '\0' && pg_exec(pg, migrations[v]) != ALM_OK)
             goto rollback;
     }
     snprintf(sql, sizeof(sql), "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)",
@@ -848,7 +856,11 @@ pg_connect(const struct store_ops *ops, const char *dsn, int readonly, struct st
         return ALM_ESTORE;
     }
     PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
-    if (pg_exec(pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'") != ALM_OK)
+    /* No JIT: it pays off for long analytic queries, and cost a short one
+     * whose estimate passed jit_above_cost (a correlated count per row)
+     * 110 ms of compiling for 8 ms of work. */
+    if (pg_exec(pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET jit = off") !=
+        ALM_OK)
         goto fail;
     if (readonly) {
         /* the web server's threads: no write through this connection, no
@@ -888,6 +900,7 @@ pg_close(struct store *st)
 
     if (pg == NULL)
         return;
+    PQclear(pg->guides);
     PQfinish(pg->conn);
     for (int i = 0; i < pg->ncache; i++)
         cache_free(&pg->cache[i]);

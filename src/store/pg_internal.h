@@ -38,6 +38,8 @@ struct pg_store {
     unsigned ticks;         /* uses of the cache, for which entry to evict */
     unsigned serial;        /* the last statement name given ("c<serial>") */
     int64_t changes;        /* the notifications received since */
+    PGresult *guides;       /* the guides' list as last read (pg_list_guides), or NULL */
+    int64_t guides_changes; /* changes when it was read */
 };
 
 #define PG(st) ((struct pg_store *)(void *)(st))
