@@ -320,27 +320,32 @@ put_option(struct buf *b, const char *name, const char *s)
 }
 
 /*
- * The snippet of col: the headline of its first SNIPPET_HEAD characters
- * (cut back to a whole word) when they hold a match, else of all of it. A
- * headline parses its whole text, which was most of a search's time (20
- * hits of long texts: 230 of 270 ms); a text of SNIPPET_HEAD or less (nine
- * items in ten) gets the very headline it got before; a longer one the best
- * fragment of its head (where a hit's match mostly is), not of its whole.
- * OFFSET 0 keeps each headline a subquery computed once, where PostgreSQL
- * would pull it up into every place that names it.
+ * The snippet of col (its weight in the search vector: 'b' the text, 'c'
+ * the article): the headline of its first SNIPPET_HEAD characters (cut
+ * back to a whole word) when they hold a match or when col holds none
+ * (a hit on the title only: the headline is then col's first words either
+ * way), else of all of it. A headline parses its whole text, which was
+ * most of a search's time (30 hits of long texts: 340 of 400 ms); a text
+ * of SNIPPET_HEAD or less (nine items in ten) gets the very headline it got
+ * before; a longer one the best fragment of its head (where a hit's match
+ * mostly is), not of its whole. Whether col matches at all is read from the
+ * item's search vector, its lexemes of col's weight (ts_filter), with no
+ * parsing. OFFSET 0 keeps each headline a subquery computed once, where
+ * PostgreSQL would pull it up into every place that names it.
  */
 #define SNIPPET_HEAD "2000"
 
 static void
-put_snippet(struct buf *sql, const char *col)
+put_snippet(struct buf *sql, const char *col, char weight)
 {
     buf_printf(sql, "(SELECT CASE WHEN length(%s) <= " SNIPPET_HEAD
-                    " OR strpos(coalesce(p.p, ''), $13) > 0 THEN p.p"
+                    " OR strpos(coalesce(p.p, ''), $13) > 0"
+                    " OR NOT (ts_filter(i." PG_FTS_COL ", '{%c}') @@ " TSQUERY ") THEN p.p"
                     " ELSE ts_headline('" PG_TS_CONFIG "', %s, " TSQUERY ", $17) END"
                     " FROM (SELECT ts_headline('" PG_TS_CONFIG "', CASE WHEN length(%s) <= "
                     SNIPPET_HEAD " THEN %s ELSE regexp_replace(left(%s, " SNIPPET_HEAD "),"
                     " '\\s+\\S*$', '') END, " TSQUERY ", $17) AS p OFFSET 0) p)",
-               col, col, col, col, col);
+               col, weight, col, col, col, col);
 }
 
 int
@@ -377,9 +382,9 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
                    " JOIN sources s ON s.id = i.source_id"
                    " CROSS JOIN LATERAL (SELECT CASE WHEN i.article_text IS NOT NULL"
                    " AND strpos(coalesce(t.t, ''), $13) = 0 THEN ");
-    put_snippet(&sql, "i.article_text");
+    put_snippet(&sql, "i.article_text", 'c');
     buf_puts(&sql, " ELSE t.t END AS s FROM (SELECT ");
-    put_snippet(&sql, "i.text");
+    put_snippet(&sql, "i.text", 'b');
     buf_puts(&sql, " AS t OFFSET 0) t OFFSET 0) h"
                    " ORDER BY hits.rank DESC, hits.published DESC, hits.id DESC");
     bind_page(&a, q);
