@@ -408,13 +408,11 @@ cache_free(struct pg_cached *c)
     memset(c, 0, sizeof(*c));
 }
 
-PGresult *
-pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
-              const char *const *vals, const int *lens, const int *fmts)
+int
+pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, char name[24])
 {
     uint64_t h = cache_hash(sql, n, types);
     struct pg_cached *c = NULL;
-    char name[24];
 
     if (pg->cache == NULL)
         pg->cache = xcalloc(PG_CACHE, sizeof(*pg->cache));
@@ -426,7 +424,11 @@ pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
         }
     if (c == NULL) {
         PGresult *res;
+        int rc;
 
+        /* no PQprepare (nor DEALLOCATE) in a pipeline */
+        if ((rc = pg_drain(pg)) != ALM_OK)
+            return rc;
         if (pg->ncache < PG_CACHE) {
             c = &pg->cache[pg->ncache++];
         } else {
@@ -438,20 +440,23 @@ pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
                 if (pg->ticks - pg->cache[i].used > pg->ticks - c->used)
                     c = &pg->cache[i];
             if (PQtransactionStatus(pg->conn) != PQTRANS_INERROR) {
-                snprintf(name, sizeof(name), "DEALLOCATE c%u", c->serial);
-                PQclear(PQexec(pg->conn, name));
+                char sql2[40];
+
+                snprintf(sql2, sizeof(sql2), "DEALLOCATE c%u", c->serial);
+                PQclear(PQexec(pg->conn, sql2));
             }
             cache_free(c);
         }
-        snprintf(name, sizeof(name), "c%u", ++pg->serial);
+        snprintf(name, 24, "c%u", ++pg->serial);
         res = PQprepare(pg->conn, name, sql, n, types);
         if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-            /* the failure is the statement's: the caller reads it */
+            rc = pg_fail(pg, res);
+            PQclear(res);
             pg->ncache--;
             if (c != &pg->cache[pg->ncache])
                 *c = pg->cache[pg->ncache];
             memset(&pg->cache[pg->ncache], 0, sizeof(*c));
-            return res;
+            return rc;
         }
         PQclear(res);
         c->hash = h;
@@ -466,8 +471,90 @@ pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
         c->serial = pg->serial;
     }
     c->used = pg->ticks;
-    snprintf(name, sizeof(name), "c%u", c->serial);
+    snprintf(name, 24, "c%u", c->serial);
+    return ALM_OK;
+}
+
+PGresult *
+pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
+              const char *const *vals, const int *lens, const int *fmts)
+{
+    char name[24];
+
+    /* a failed PQprepare: the failure is recorded; a result that says so
+     * (the callers read the failure from a result) */
+    if (pg_cached_name(pg, sql, n, types, name) != ALM_OK)
+        return PQmakeEmptyPGresult(pg->conn, PGRES_FATAL_ERROR);
     return PQexecPrepared(pg->conn, name, n, vals, lens, fmts, 0);
+}
+
+/* Sends a batch this large at most before reading its results: the
+ * server's answers (a few bytes each) then never fill the socket while
+ * this side is still writing. */
+#define PG_PIPE_MAX 256
+
+int
+pg_drain(struct pg_store *pg)
+{
+    int first = ALM_OK;
+
+    if (!pg->inpipe)
+        return ALM_OK;
+    if (!PQpipelineSync(pg->conn))
+        first = pg_fail(pg, NULL);
+    /* every result, then the sync's; after a failure the rest answer
+     * PGRES_PIPELINE_ABORTED */
+    for (int nulls = 0;;) {
+        PGresult *res = PQgetResult(pg->conn);
+        ExecStatusType t;
+
+        if (res == NULL) {
+            if (++nulls == 2 || PQstatus(pg->conn) != CONNECTION_OK)
+                break;
+            continue;
+        }
+        nulls = 0;
+        t = PQresultStatus(res);
+        if (t == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_PIPELINE_ABORTED &&
+            first == ALM_OK)
+            first = pg_fail(pg, res);
+        PQclear(res);
+    }
+    if (!PQexitPipelineMode(pg->conn) && first == ALM_OK)
+        first = pg_fail(pg, NULL);
+    pg->inpipe = 0;
+    pg->npending = 0;
+    return first;
+}
+
+int
+pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, const int *lens,
+         const int *fmts)
+{
+    int rc;
+
+    if (pg->seqscan_off != 0) { /* a SET is no pipelined statement */
+        if ((rc = pg_drain(pg)) != ALM_OK)
+            return rc;
+        pg_seqscan(pg, 0);
+    }
+    if (!pg->inpipe) {
+        if (!PQenterPipelineMode(pg->conn))
+            return pg_fail(pg, NULL);
+        pg->inpipe = 1;
+    }
+    if (!PQsendQueryPrepared(pg->conn, name, n, vals, lens, fmts, 0)) {
+        rc = pg_fail(pg, NULL);
+        pg_drain(pg);
+        return rc;
+    }
+    if (++pg->npending >= PG_PIPE_MAX)
+        return pg_drain(pg);
+    return ALM_OK;
 }
 
 void
@@ -483,9 +570,22 @@ pg_seqscan(struct pg_store *pg, int off)
     PQclear(s);
 }
 
+/* Reads what was pipelined: NULL and *rc set when it failed. */
+static int
+drained(struct pg_store *pg, int *rc)
+{
+    int r = pg_drain(pg);
+
+    if (r != ALM_OK && rc)
+        *rc = r;
+    return r == ALM_OK;
+}
+
 PGresult *
 pg_query(struct pg_store *pg, const char *sql, const struct pg_params *p, int *rc)
 {
+    if (!drained(pg, rc))
+        return NULL;
     pg_seqscan(pg, 0);
     return checked(pg, pg_run_cached(pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL),
                    rc);
@@ -501,6 +601,9 @@ pg_kept(struct pg_store *pg, const char *sql, char name[16])
     snprintf(name, 16, "a%d", i);
     if (i == pg->nkept) {
         PGresult *res;
+
+        if ((rc = pg_drain(pg)) != ALM_OK) /* no PQprepare in a pipeline */
+            return rc;
 
         if (pg->nkept == PG_STMTS) {
             snprintf(pg->err, sizeof(pg->err), "too many kept statements (PG_STMTS)");
@@ -522,6 +625,8 @@ pg_query_kept(struct pg_store *pg, const char *sql, const struct pg_params *p, i
     char name[16];
     int r;
 
+    if (!drained(pg, rc))
+        return NULL;
     pg_seqscan(pg, 0);
     r = pg_kept(pg, sql, name);
 
@@ -546,8 +651,14 @@ pg_cmd(struct pg_store *pg, const char *sql, const struct pg_params *p)
 int
 pg_cmd_kept(struct pg_store *pg, const char *sql, const struct pg_params *p)
 {
+    char name[16];
     int rc;
 
+    if (pg->deferring && PQtransactionStatus(pg->conn) != PQTRANS_IDLE) {
+        if ((rc = pg_kept(pg, sql, name)) != ALM_OK)
+            return rc;
+        return pg_defer(pg, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL);
+    }
     PQclear(pg_query_kept(pg, sql, p, &rc));
     return rc;
 }
@@ -557,6 +668,8 @@ pg_exec(struct pg_store *pg, const char *sql)
 {
     int rc;
 
+    if ((rc = pg_drain(pg)) != ALM_OK)
+        return rc;
     pg_seqscan(pg, 0);
     PQclear(checked(pg, PQexec(pg->conn, sql), &rc));
     /* a ROLLBACK (TO) undoes the SETs made since: the setting is not known */
@@ -660,9 +773,13 @@ pg_tx_begin(struct pg_store *pg)
 int
 pg_tx_commit(struct pg_store *pg)
 {
-    PGresult *res = PQexec(pg->conn, "COMMIT");
+    PGresult *res;
     int rc;
 
+    pg->deferring = 0;
+    if ((rc = pg_drain(pg)) != ALM_OK)
+        return rc; /* the caller rolls back */
+    res = PQexec(pg->conn, "COMMIT");
     /* a COMMIT of a failed transaction rolls back what it SET */
     pg->seqscan_off = -1;
 
@@ -685,6 +802,15 @@ pg_tx_rollback(struct pg_store *pg)
     char keep[sizeof(pg->err)], state[sizeof(pg->sqlstate)];
     int timed_out = pg->timed_out;
 
+    pg->deferring = 0;
+    if (pg->inpipe) {
+        memcpy(keep, pg->err, sizeof(keep));
+        memcpy(state, pg->sqlstate, sizeof(state));
+        pg_drain(pg);
+        memcpy(pg->err, keep, sizeof(keep));
+        memcpy(pg->sqlstate, state, sizeof(state));
+        pg->timed_out = timed_out;
+    }
     if (PQtransactionStatus(pg->conn) == PQTRANS_IDLE)
         return;
     memcpy(keep, pg->err, sizeof(keep));
@@ -699,7 +825,12 @@ pg_tx_rollback(struct pg_store *pg)
 int
 pg_begin(struct store *st)
 {
-    return pg_tx_begin(PG(st));
+    int rc = pg_tx_begin(PG(st));
+
+    /* the caller's transaction: its writes are pipelined (pg_drain) */
+    if (rc == ALM_OK)
+        PG(st)->deferring = 1;
+    return rc;
 }
 
 int

@@ -227,9 +227,8 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
     if (buf_cut(&en) || buf_cut(&ek) || buf_cut(&gs) || buf_cut(&cn)) {
         rc = ALM_ETOOBIG;
     } else {
-        PGresult *r = pg_query_kept(PG(st), ev->content_hash ? event_upsert : event_rescore, &p,
-                                    &rc);
-        PQclear(r);
+        /* (pipelined in the analysis's transaction: pg_cmd_kept) */
+        rc = pg_cmd_kept(PG(st), ev->content_hash ? event_upsert : event_rescore, &p);
     }
     free(terms);
     free(reasons);

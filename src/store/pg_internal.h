@@ -38,6 +38,9 @@ struct pg_store {
     unsigned ticks;         /* uses of the cache, for which entry to evict */
     unsigned serial;        /* the last statement name given ("c<serial>") */
     int64_t changes;        /* the notifications received since */
+    int deferring;          /* in a store_begin() transaction: commands are pipelined */
+    int inpipe;             /* in libpq's pipeline mode with commands sent, unread */
+    int npending;           /* how many */
     PGresult *guides;       /* the guides' list as last read (pg_list_guides), or NULL */
     int64_t guides_changes; /* changes when it was read */
 };
@@ -90,10 +93,23 @@ struct pg_cached {
  * by its text and parameter types): parsed and planned by the server once,
  * not on each call as an unnamed one. Arguments as PQexecParams's; the raw
  * result (NULL or a failure included), which the caller checks. */
+/* Within a store_begin() transaction, a statement whose rows do not matter
+ * (pg_cmd_kept, pgq_exec) is sent and not waited for (libpq's pipeline
+ * mode): the analysis's thousands of writes are not a round trip each.
+ * Every other call first reads what was sent (pg_drain): a failure among
+ * those is its failure, recorded as pg_fail records one, and the commit's.
+ * ALM_OK when nothing failed or nothing was pending. */
+int pg_drain(struct pg_store *pg);
+/* Sends the prepared statement name with p's values into the pipeline. */
+int pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals,
+             const int *lens, const int *fmts);
 /* Turns sequential scans off (off: 1) or back on for the queries that
  * follow, when they are not so already: searches run with them off
  * (pgq_run), every other query with them on. */
 void pg_seqscan(struct pg_store *pg, int off);
+/* The name of sql's statement (prepared now if it is not yet), into name:
+ * ALM_OK, or the failure recorded. */
+int pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, char name[24]);
 PGresult *pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
                         const char *const *vals, const int *lens, const int *fmts);
 /* Runs sql (parameters p, may be NULL) and returns its result (rows or

@@ -112,6 +112,11 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
      * query that is no search runs (pg_seqscan): a page's count and search
      * need one SET, not a SET and a RESET each. The statement is prepared
      * once per connection (pg_run_cached). */
+    if ((code = pg_drain(pg)) != ALM_OK) {
+        if (rc)
+            *rc = code;
+        return NULL;
+    }
     pg_seqscan(pg, search);
     r = pg_run_cached(pg, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
                       a ? a->lens : NULL, a ? a->fmts : NULL);
@@ -135,8 +140,17 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
 int
 pgq_exec(struct store *st, const char *sql, const struct pgq_args *a)
 {
+    struct pg_store *pg = PG(st);
+    char name[24];
     int rc;
-    PGresult *r = pgq_run(st, sql, a, 0, &rc);
+    PGresult *r;
+
+    /* in the caller's transaction: pipelined once prepared (pg_drain) */
+    if (pg->deferring && PQtransactionStatus(pg->conn) != PQTRANS_IDLE &&
+        pg_cached_name(pg, sql, a ? a->n : 0, a ? a->types : NULL, name) == ALM_OK)
+        return pg_defer(pg, name, a ? a->n : 0, a ? a->vals : NULL, a ? a->lens : NULL,
+                        a ? a->fmts : NULL);
+    r = pgq_run(st, sql, a, 0, &rc);
 
     PQclear(r);
     return rc;
