@@ -423,12 +423,6 @@ pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, ch
             break;
         }
     if (c == NULL) {
-        PGresult *res;
-        int rc;
-
-        /* no PQprepare (nor DEALLOCATE) in a pipeline */
-        if ((rc = pg_drain(pg)) != ALM_OK)
-            return rc;
         if (pg->ncache < PG_CACHE) {
             c = &pg->cache[pg->ncache++];
         } else {
@@ -439,7 +433,15 @@ pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, ch
             for (int i = 1; i < PG_CACHE; i++)
                 if (pg->ticks - pg->cache[i].used > pg->ticks - c->used)
                     c = &pg->cache[i];
-            if (PQtransactionStatus(pg->conn) != PQTRANS_INERROR) {
+            /* (no DEALLOCATE in a pipeline: what was sent is read first,
+             * and its failure is this call's) */
+            if (c->serial != 0) {
+                int rc = pg_drain(pg);
+
+                if (rc != ALM_OK)
+                    return rc;
+            }
+            if (c->serial != 0 && PQtransactionStatus(pg->conn) != PQTRANS_INERROR) {
                 char sql2[40];
 
                 snprintf(sql2, sizeof(sql2), "DEALLOCATE c%u", c->serial);
@@ -447,18 +449,6 @@ pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, ch
             }
             cache_free(c);
         }
-        snprintf(name, 24, "c%u", ++pg->serial);
-        res = PQprepare(pg->conn, name, sql, n, types);
-        if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-            rc = pg_fail(pg, res);
-            PQclear(res);
-            pg->ncache--;
-            if (c != &pg->cache[pg->ncache])
-                *c = pg->cache[pg->ncache];
-            memset(&pg->cache[pg->ncache], 0, sizeof(*c));
-            return rc;
-        }
-        PQclear(res);
         c->hash = h;
         c->sql = xstrdup(sql);
         c->ntypes = n;
@@ -468,6 +458,25 @@ pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, ch
         } else if (types) {
             c->types = xmalloc(sizeof(*types)); /* typed, with none: not NULL */
         }
+        c->serial = 0;
+        c->used = pg->ticks;
+        name[0] = '\0'; /* first use: unnamed */
+        return ALM_OK;
+    }
+    if (c->serial == 0) { /* second use: prepared from now on */
+        PGresult *res;
+        int rc;
+
+        if ((rc = pg_drain(pg)) != ALM_OK)
+            return rc;
+        snprintf(name, 24, "c%u", ++pg->serial);
+        res = PQprepare(pg->conn, name, sql, n, types);
+        if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+            rc = pg_fail(pg, res);
+            PQclear(res);
+            return rc; /* tried again at the next use */
+        }
+        PQclear(res);
         c->serial = pg->serial;
     }
     c->used = pg->ticks;
@@ -485,6 +494,8 @@ pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
      * (the callers read the failure from a result) */
     if (pg_cached_name(pg, sql, n, types, name) != ALM_OK)
         return PQmakeEmptyPGresult(pg->conn, PGRES_FATAL_ERROR);
+    if (name[0] == '\0')
+        return PQexecParams(pg->conn, sql, n, types, vals, lens, fmts, 0);
     return PQexecPrepared(pg->conn, name, n, vals, lens, fmts, 0);
 }
 
@@ -548,6 +559,32 @@ pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, 
         pg->inpipe = 1;
     }
     if (!PQsendQueryPrepared(pg->conn, name, n, vals, lens, fmts, 0)) {
+        rc = pg_fail(pg, NULL);
+        pg_drain(pg);
+        return rc;
+    }
+    if (++pg->npending >= PG_PIPE_MAX)
+        return pg_drain(pg);
+    return ALM_OK;
+}
+
+int
+pg_defer_sql(struct pg_store *pg, const char *sql, int n, const Oid *types,
+             const char *const *vals, const int *lens, const int *fmts)
+{
+    int rc;
+
+    if (pg->seqscan_off != 0) {
+        if ((rc = pg_drain(pg)) != ALM_OK)
+            return rc;
+        pg_seqscan(pg, 0);
+    }
+    if (!pg->inpipe) {
+        if (!PQenterPipelineMode(pg->conn))
+            return pg_fail(pg, NULL);
+        pg->inpipe = 1;
+    }
+    if (!PQsendQueryParams(pg->conn, sql, n, types, vals, lens, fmts, 0)) {
         rc = pg_fail(pg, NULL);
         pg_drain(pg);
         return rc;

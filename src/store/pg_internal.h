@@ -86,7 +86,7 @@ struct pg_cached {
     char *sql;
     Oid *types;             /* ntypes of them, NULL when the server infers */
     int ntypes;
-    unsigned serial;        /* the statement's name: "c<serial>" */
+    unsigned serial;        /* the statement's name: "c<serial>"; 0: not prepared yet */
     unsigned used;          /* pg->ticks at its last use */
 };
 /* Runs sql as a named statement prepared once per connection (found again
@@ -103,12 +103,17 @@ int pg_drain(struct pg_store *pg);
 /* Sends the prepared statement name with p's values into the pipeline. */
 int pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals,
              const int *lens, const int *fmts);
+/* The same for a statement not prepared (an unnamed one). */
+int pg_defer_sql(struct pg_store *pg, const char *sql, int n, const Oid *types,
+                 const char *const *vals, const int *lens, const int *fmts);
 /* Turns sequential scans off (off: 1) or back on for the queries that
  * follow, when they are not so already: searches run with them off
  * (pgq_run), every other query with them on. */
 void pg_seqscan(struct pg_store *pg, int off);
-/* The name of sql's statement (prepared now if it is not yet), into name:
- * ALM_OK, or the failure recorded. */
+/* The name of sql's statement into name, prepared at its second use (a
+ * statement a process runs once costs one round trip, not a prepare and an
+ * execution): "" the first time, when the caller runs it unnamed. ALM_OK,
+ * or the failure recorded. */
 int pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, char name[24]);
 PGresult *pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
                         const char *const *vals, const int *lens, const int *fmts);

@@ -147,9 +147,13 @@ pgq_exec(struct store *st, const char *sql, const struct pgq_args *a)
 
     /* in the caller's transaction: pipelined once prepared (pg_drain) */
     if (pg->deferring && PQtransactionStatus(pg->conn) != PQTRANS_IDLE &&
-        pg_cached_name(pg, sql, a ? a->n : 0, a ? a->types : NULL, name) == ALM_OK)
+        pg_cached_name(pg, sql, a ? a->n : 0, a ? a->types : NULL, name) == ALM_OK) {
+        if (name[0] == '\0')
+            return pg_defer_sql(pg, sql, a ? a->n : 0, a ? a->types : NULL,
+                                a ? a->vals : NULL, a ? a->lens : NULL, a ? a->fmts : NULL);
         return pg_defer(pg, name, a ? a->n : 0, a ? a->vals : NULL, a ? a->lens : NULL,
                         a ? a->fmts : NULL);
+    }
     r = pgq_run(st, sql, a, 0, &rc);
 
     PQclear(r);
