@@ -229,9 +229,8 @@ pg_put_event(struct store *st, const struct event_rec *ev, time_t now)
     if (buf_cut(&en) || buf_cut(&ek) || buf_cut(&gs) || buf_cut(&cn)) {
         rc = ALM_ETOOBIG;
     } else {
-        PGresult *r = pg_query_kept(PG(st), ev->content_hash ? event_upsert : event_rescore, &p,
-                                    &rc);
-        PQclear(r);
+        /* (pipelined in the analysis's transaction: pg_cmd_kept) */
+        rc = pg_cmd_kept(PG(st), ev->content_hash ? event_upsert : event_rescore, &p);
     }
     free(terms);
     free(reasons);
@@ -344,8 +343,11 @@ pg_put_story(struct store *st, int64_t story_id, int64_t first_event, int events
 int
 pg_prune_stories(struct store *st)
 {
-    return pgq_exec(st, "DELETE FROM stories WHERE id NOT IN"
-                        " (SELECT story_id FROM events WHERE story_id IS NOT NULL)", NULL);
+    /* NOT EXISTS, an anti-join on events_story: NOT IN (SELECT ...) ran as
+     * a subplan that read the events once per story when PostgreSQL did
+     * not hash it (at 50,000 events: minutes; now a few milliseconds) */
+    return pgq_exec(st, "DELETE FROM stories s WHERE NOT EXISTS"
+                        " (SELECT 1 FROM events e WHERE e.story_id = s.id)", NULL);
 }
 
 int

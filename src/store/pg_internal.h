@@ -32,7 +32,17 @@ struct pg_store {
     const char *kept[PG_STMTS]; /* the SQL of prepared statement "a<i>" */
     int nkept;
     int listening;          /* LISTEN almanac_changed was sent (pg_data_version) */
+    int seqscan_off;        /* SET enable_seqscan = off in force (pg_seqscan); -1: not known */
+    struct pg_cached *cache; /* statements prepared by their text (pg_run_cached) */
+    int ncache;
+    unsigned ticks;         /* uses of the cache, for which entry to evict */
+    unsigned serial;        /* the last statement name given ("c<serial>") */
     int64_t changes;        /* the notifications received since */
+    int deferring;          /* in a store_begin() transaction: commands are pipelined */
+    int inpipe;             /* in libpq's pipeline mode with commands sent, unread */
+    int npending;           /* how many */
+    PGresult *guides;       /* the guides' list as last read (pg_list_guides), or NULL */
+    int64_t guides_changes; /* changes when it was read */
 };
 
 #define PG(st) ((struct pg_store *)(void *)(st))
@@ -66,6 +76,47 @@ void pg_p_null(struct pg_params *p);
 void pg_p_bool(struct pg_params *p, int v);
 
 /* ---- running ---- */
+/* Statements a connection keeps prepared by their text (pg_run_cached): as
+ * many as the distinct queries a process runs (the web's lists build theirs
+ * from the filters in use, a few dozen shapes); the least used of late
+ * gives way to a new one past this. */
+#define PG_CACHE 160
+struct pg_cached {
+    uint64_t hash;          /* of the SQL text and the parameter types */
+    char *sql;
+    Oid *types;             /* ntypes of them, NULL when the server infers */
+    int ntypes;
+    unsigned serial;        /* the statement's name: "c<serial>"; 0: not prepared yet */
+    unsigned used;          /* pg->ticks at its last use */
+};
+/* Runs sql as a named statement prepared once per connection (found again
+ * by its text and parameter types): parsed and planned by the server once,
+ * not on each call as an unnamed one. Arguments as PQexecParams's; the raw
+ * result (NULL or a failure included), which the caller checks. */
+/* Within a store_begin() transaction, a statement whose rows do not matter
+ * (pg_cmd_kept, pgq_exec) is sent and not waited for (libpq's pipeline
+ * mode): the analysis's thousands of writes are not a round trip each.
+ * Every other call first reads what was sent (pg_drain): a failure among
+ * those is its failure, recorded as pg_fail records one, and the commit's.
+ * ALM_OK when nothing failed or nothing was pending. */
+int pg_drain(struct pg_store *pg);
+/* Sends the prepared statement name with p's values into the pipeline. */
+int pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals,
+             const int *lens, const int *fmts);
+/* The same for a statement not prepared (an unnamed one). */
+int pg_defer_sql(struct pg_store *pg, const char *sql, int n, const Oid *types,
+                 const char *const *vals, const int *lens, const int *fmts);
+/* Turns sequential scans off (off: 1) or back on for the queries that
+ * follow, when they are not so already: searches run with them off
+ * (pgq_run), every other query with them on. */
+void pg_seqscan(struct pg_store *pg, int off);
+/* The name of sql's statement into name, prepared at its second use (a
+ * statement a process runs once costs one round trip, not a prepare and an
+ * execution): "" the first time, when the caller runs it unnamed. ALM_OK,
+ * or the failure recorded. */
+int pg_cached_name(struct pg_store *pg, const char *sql, int n, const Oid *types, char name[24]);
+PGresult *pg_run_cached(struct pg_store *pg, const char *sql, int n, const Oid *types,
+                        const char *const *vals, const int *lens, const int *fmts);
 /* Runs sql (parameters p, may be NULL) and returns its result (rows or
  * none), which the caller PQclear()s; NULL with the failure recorded
  * (pg_fail), *rc (may be NULL) set to its code. */

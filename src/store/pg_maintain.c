@@ -72,6 +72,8 @@ pg_newest_first_seen(struct store *st, time_t *out)
 }
 
 /*
+ * (NOT EXISTS here and below, not NOT IN (SELECT ...): PostgreSQL runs an
+ * anti-join for it, where NOT IN could read the subquery once per row.)
  * The items to prune, into the transaction's table prune: published (else
  * first seen) before the cutoff, and of a story none of whose events is
  * published at or after it or has joined a guide (maintain.c's rule).
@@ -87,7 +89,7 @@ static const char prune_select[] =
     "   WHERE coalesce(i.published, i.first_seen) >= $1"
     "   UNION SELECT coalesce(e.story_id, e.id) FROM events e"
     "   WHERE e.id IN (SELECT event_id FROM event_guides))"
-    " SELECT id, ev FROM old WHERE sid NOT IN (SELECT sid FROM cited WHERE sid IS NOT NULL)";
+    " SELECT id, ev FROM old WHERE NOT EXISTS (SELECT 1 FROM cited c WHERE c.sid = old.sid)";
 
 int
 pg_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out)
@@ -121,8 +123,8 @@ pg_prune(struct store *st, time_t before, int dry_run, struct prune_stats *out)
     if ((rc = pg_exec(pg, "DELETE FROM items WHERE id IN (SELECT id FROM prune);"
                           "DELETE FROM related WHERE related_id IN"
                           "  (SELECT id FROM prune WHERE ev);"
-                          "DELETE FROM stories WHERE id NOT IN"
-                          "  (SELECT story_id FROM events WHERE story_id IS NOT NULL)")) != ALM_OK ||
+                          "DELETE FROM stories s WHERE NOT EXISTS"
+                          "  (SELECT 1 FROM events e WHERE e.story_id = s.id)")) != ALM_OK ||
         (rc = pg_tx_commit(pg)) != ALM_OK)
         goto fail;
     return ALM_OK;

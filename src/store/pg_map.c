@@ -261,11 +261,15 @@ pg_find_entities(struct store *st, const char *q, int limit,
     pgq_init(&a);
     pgq_text(&a, 1, q);
     pgq_int(&a, 2, limit);
+    /* The count is a LATERAL subquery of the entities that match: as a
+     * column tested in an outer WHERE it was run twice per entity. */
     return each_entity(st,
-        "SELECT * FROM (SELECT " ENTITY_COLS " FROM entities en"
-        " WHERE lower(en.name" C ") = lower($1" C ")"
-        " OR strpos('|' || lower(en.aliases" C ") || '|', '|' || lower($1" C ") || '|') > 0) f"
-        " WHERE nev > 0 ORDER BY nev DESC, slug" C " LIMIT $2", &a, 0, fn, arg);
+        "SELECT en.slug, en.name, en.kind, en.aliases, en.description, en.salience, c.nev"
+        " FROM entities en CROSS JOIN LATERAL"
+        " (SELECT count(*) AS nev FROM event_entities ee WHERE ee.name = en.name) c"
+        " WHERE (lower(en.name" C ") = lower($1" C ")"
+        " OR strpos('|' || lower(en.aliases" C ") || '|', '|' || lower($1" C ") || '|') > 0)"
+        " AND c.nev > 0 ORDER BY c.nev DESC, en.slug" C " LIMIT $2", &a, 0, fn, arg);
 }
 
 int

@@ -108,13 +108,18 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
     /* A search reads the GIN index: the planner, which does not count the
      * cost of detoasting each item's tsvector, chose to scan every item
      * and test it (the snapshot's "agents": a count 24 ms, the ranked page
-     * 29 ms; by the index 2 ms and 8.5 ms). Turned back on after. */
-    if (search)
-        PQclear(PQexec(pg->conn, "SET enable_seqscan = off"));
-    r = PQexecParams(pg->conn, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
-                     a ? a->lens : NULL, a ? a->fmts : NULL, 0);
-    if (search)
-        PQclear(PQexec(pg->conn, "RESET enable_seqscan"));
+     * 29 ms; by the index 2 ms and 8.5 ms). The setting stays until a
+     * query that is no search runs (pg_seqscan): a page's count and search
+     * need one SET, not a SET and a RESET each. The statement is prepared
+     * once per connection (pg_run_cached). */
+    if ((code = pg_drain(pg)) != ALM_OK) {
+        if (rc)
+            *rc = code;
+        return NULL;
+    }
+    pg_seqscan(pg, search);
+    r = pg_run_cached(pg, sql, a ? a->n : 0, a ? a->types : NULL, a ? a->vals : NULL,
+                      a ? a->lens : NULL, a ? a->fmts : NULL);
     t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
         if (rc)
@@ -135,8 +140,21 @@ pgq_run(struct store *st, const char *sql, const struct pgq_args *a, int search,
 int
 pgq_exec(struct store *st, const char *sql, const struct pgq_args *a)
 {
+    struct pg_store *pg = PG(st);
+    char name[24];
     int rc;
-    PGresult *r = pgq_run(st, sql, a, 0, &rc);
+    PGresult *r;
+
+    /* in the caller's transaction: pipelined once prepared (pg_drain) */
+    if (pg->deferring && PQtransactionStatus(pg->conn) != PQTRANS_IDLE &&
+        pg_cached_name(pg, sql, a ? a->n : 0, a ? a->types : NULL, name) == ALM_OK) {
+        if (name[0] == '\0')
+            return pg_defer_sql(pg, sql, a ? a->n : 0, a ? a->types : NULL,
+                                a ? a->vals : NULL, a ? a->lens : NULL, a ? a->fmts : NULL);
+        return pg_defer(pg, name, a ? a->n : 0, a ? a->vals : NULL, a ? a->lens : NULL,
+                        a ? a->fmts : NULL);
+    }
+    r = pgq_run(st, sql, a, 0, &rc);
 
     PQclear(r);
     return rc;

@@ -320,6 +320,35 @@ put_option(struct buf *b, const char *name, const char *s)
     buf_puts(b, "\", ");
 }
 
+/*
+ * The snippet of col (its weight in the search vector: 'b' the text, 'c'
+ * the article): the headline of its first SNIPPET_HEAD characters (cut
+ * back to a whole word) when they hold a match or when col holds none
+ * (a hit on the title only: the headline is then col's first words either
+ * way), else of all of it. A headline parses its whole text, which was
+ * most of a search's time (30 hits of long texts: 340 of 400 ms); a text
+ * of SNIPPET_HEAD or less (nine items in ten) gets the very headline it got
+ * before; a longer one the best fragment of its head (where a hit's match
+ * mostly is), not of its whole. Whether col matches at all is read from the
+ * item's search vector, its lexemes of col's weight (ts_filter), with no
+ * parsing. OFFSET 0 keeps each headline a subquery computed once, where
+ * PostgreSQL would pull it up into every place that names it.
+ */
+#define SNIPPET_HEAD "2000"
+
+static void
+put_snippet(struct buf *sql, const char *col, char weight)
+{
+    buf_printf(sql, "(SELECT CASE WHEN length(%s) <= " SNIPPET_HEAD
+                    " OR strpos(coalesce(p.p, ''), $13) > 0"
+                    " OR NOT (ts_filter(i." PG_FTS_COL ", '{%c}') @@ " TSQUERY ") THEN p.p"
+                    " ELSE ts_headline('" PG_TS_CONFIG "', %s, " TSQUERY ", $17) END"
+                    " FROM (SELECT ts_headline('" PG_TS_CONFIG "', CASE WHEN length(%s) <= "
+                    SNIPPET_HEAD " THEN %s ELSE regexp_replace(left(%s, " SNIPPET_HEAD "),"
+                    " '\\s+\\S*$', '') END, " TSQUERY ", $17) AS p OFFSET 0) p)",
+               col, weight, col, col, col, col);
+}
+
 int
 pg_search_events(struct store *st, const struct event_query *q, const char *open,
                  const char *close,
@@ -349,14 +378,15 @@ pg_search_events(struct store *st, const struct event_query *q, const char *open
     where_clause(&sql, q, "e.id", 0);
     buf_puts(&sql, " ORDER BY rank DESC, i.published DESC, e.id DESC LIMIT $10 OFFSET $11)"
                    " SELECT " EVENT_COLS ","
-                   " ts_headline('" PG_TS_CONFIG "', i.title, " TSQUERY ", $12),"
-                   " CASE WHEN i.article_text IS NOT NULL AND strpos(coalesce(h.t, ''), $13) = 0"
-                   " THEN ts_headline('" PG_TS_CONFIG "', i.article_text, " TSQUERY ", $17)"
-                   " ELSE h.t END"
+                   " ts_headline('" PG_TS_CONFIG "', i.title, " TSQUERY ", $12), h.s"
                    " FROM hits JOIN events e ON e.id = hits.id JOIN items i ON i.id = e.id"
                    " JOIN sources s ON s.id = i.source_id"
-                   " CROSS JOIN LATERAL (SELECT ts_headline('" PG_TS_CONFIG "', i.text, "
-                   TSQUERY ", $17) AS t) h"
+                   " CROSS JOIN LATERAL (SELECT CASE WHEN i.article_text IS NOT NULL"
+                   " AND strpos(coalesce(t.t, ''), $13) = 0 THEN ");
+    put_snippet(&sql, "i.article_text", 'c');
+    buf_puts(&sql, " ELSE t.t END AS s FROM (SELECT ");
+    put_snippet(&sql, "i.text", 'b');
+    buf_puts(&sql, " AS t OFFSET 0) t OFFSET 0) h"
                    " ORDER BY hits.rank DESC, hits.published DESC, hits.id DESC");
     bind_page(&a, q);
     put_option(&topts, "StartSel", open);
@@ -415,22 +445,76 @@ read_guide(const PGresult *r, int row, struct guide_info *g)
     g->kind = pg_col_str(r, row, 6);
 }
 
+/* Reads the notifications that came in: LISTENs first when the connection
+ * does not yet. */
+static int
+take_changes(struct pg_store *pg)
+{
+    PGnotify *n;
+    int rc;
+
+    if (!pg->listening) {
+        if ((rc = pgq_exec((struct store *)(void *)pg, "LISTEN almanac_changed", NULL)) != ALM_OK)
+            return rc;
+        pg->listening = 1;
+    }
+    /* Notifications that arrived while other queries ran are queued by
+     * libpq already; those on the socket are read now. */
+    if (!PQconsumeInput(pg->conn))
+        return pg_fail(pg, NULL);
+    while ((n = PQnotifies(pg->conn)) != NULL) {
+        pg->changes++;
+        PQfreemem(n);
+    }
+    return ALM_OK;
+}
+
+/*
+ * The guides' list with their counts reads every event's guides (45,000
+ * rows at 50,000 events: 200-400 ms), and every event page asks it for its
+ * guides' titles. A web node's connection (read-only) keeps the rows it
+ * read and reads them again only after a change: it LISTENs as
+ * pg_change_token does (a guide, an event and so its guides, or an item's
+ * date changed: each sends almanac_changed). An empty query first makes a
+ * round trip, so that a change committed before this call has reached the
+ * connection (a listening backend sends what it was notified of before it
+ * reads the next query). A connection that writes reads every time.
+ */
 int
 pg_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg), void *arg)
 {
+    struct pg_store *pg = PG(st);
     char sql[1024];
     PGresult *r;
     int rc, n;
 
-    /* Every guide's counts in one pass over event_guides: a count and a max
-     * for each guide read the items 20 times (7-9 ms against 1-3). */
-    snprintf(sql, sizeof(sql), "SELECT g.slug, g.title, g.summary, NULL, coalesce(c.n, 0),"
-             " c.newest, coalesce(g.kind, 'topic') FROM guides g LEFT JOIN (SELECT eg.slug, count(*) AS n,"
-             " max(i.published) AS newest FROM event_guides eg JOIN items i"
-             " ON i.id = eg.event_id GROUP BY eg.slug) c ON c.slug = g.slug"
-             " ORDER BY lower(g.title COLLATE \"C\"), g.slug COLLATE \"C\"");
-    if ((r = pgq_run(st, sql, NULL, 0, &rc)) == NULL)
-        return rc;
+    if (pg->readonly && pg->guides != NULL) {
+        PQclear(PQexec(pg->conn, ""));
+        if (take_changes(pg) != ALM_OK || pg->changes != pg->guides_changes) {
+            PQclear(pg->guides);
+            pg->guides = NULL;
+        }
+    }
+    if (pg->guides != NULL) {
+        r = pg->guides;
+    } else {
+        if (pg->readonly && (rc = take_changes(pg)) != ALM_OK)
+            return rc;
+        /* Every guide's counts in one pass over event_guides: a count and a
+         * max for each guide read the items 20 times (7-9 ms against 1-3). */
+        snprintf(sql, sizeof(sql), "SELECT g.slug, g.title, g.summary, NULL, coalesce(c.n, 0),"
+                 " c.newest, coalesce(g.kind, 'topic') FROM guides g LEFT JOIN (SELECT eg.slug,"
+                 " count(*) AS n,"
+                 " max(i.published) AS newest FROM event_guides eg JOIN items i"
+                 " ON i.id = eg.event_id GROUP BY eg.slug) c ON c.slug = g.slug"
+                 " ORDER BY lower(g.title COLLATE \"C\"), g.slug COLLATE \"C\"");
+        if ((r = pgq_run(st, sql, NULL, 0, &rc)) == NULL)
+            return rc;
+        if (pg->readonly) {
+            pg->guides = r;
+            pg->guides_changes = pg->changes;
+        }
+    }
     n = PQntuples(r);
     for (int row = 0; row < n; row++) {
         struct guide_info g;
@@ -441,7 +525,8 @@ pg_list_guides(struct store *st, int (*fn)(const struct guide_info *g, void *arg
         if (stop)
             break;
     }
-    PQclear(r);
+    if (r != pg->guides)
+        PQclear(r);
     return ALM_OK;
 }
 
@@ -576,22 +661,10 @@ int
 pg_change_token(struct store *st, struct store_change *out)
 {
     struct pg_store *pg = PG(st);
-    PGnotify *n;
     int rc;
 
-    if (!pg->listening) {
-        if ((rc = pgq_exec(st, "LISTEN almanac_changed", NULL)) != ALM_OK)
-            return rc;
-        pg->listening = 1;
-    }
-    /* Notifications that arrived while other queries ran are queued by
-     * libpq already; those on the socket are read now. */
-    if (!PQconsumeInput(pg->conn))
-        return pg_fail(pg, NULL);
-    while ((n = PQnotifies(pg->conn)) != NULL) {
-        pg->changes++;
-        PQfreemem(n);
-    }
+    if ((rc = take_changes(pg)) != ALM_OK)
+        return rc;
     out->word[0] = (uint64_t)pg->changes;
     out->word[1] = 0;
     return ALM_OK;
