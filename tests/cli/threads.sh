@@ -174,11 +174,11 @@ stop_almanac
 # A store written before guides had a kind (SQLite before migration 17) gets
 # them at its next analysis, even with nothing new to analyse.
 begin
-cp "$db" "$T/old.db"
-sql "$T/old.db" "UPDATE guides SET kind = NULL" >/dev/null
-run "$T/an-old" "$ALMANAC" --config "$conf" --db "$T/old.db" analyze
+old=$(copy_db "$db" old) || fail "the store could not be copied"
+sql "$old" "UPDATE guides SET kind = NULL" >/dev/null
+run "$T/an-old" "$ALMANAC" --config "$conf" --db "$old" analyze
 [ "$rc" -eq 0 ] || fail "analyze exited $rc: $(errtext "$T/an-old")"
-start_almanac "$T/serve-old" --config "$conf" --db "$T/old.db" serve --listen 127.0.0.1:0 ||
+start_almanac "$T/serve-old" --config "$conf" --db "$old" serve --listen 127.0.0.1:0 ||
     { echo "not ok - serve did not start: $(head -c 300 "$T/serve-old.err")"; exit 1; }
 check_kinds
 stop_almanac
