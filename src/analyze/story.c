@@ -154,6 +154,8 @@ struct story_index {
     uint32_t *df;            /* per dense id: documents containing it */
     struct u32vec *post;     /* per dense id: stories whose centroid has it */
     size_t sweep_from;       /* story_forget_before(): stories before are released */
+    time_t newest;           /* the latest doc's date so far */
+    int unordered;           /* a doc came dated before an earlier one */
     size_t nterm_ids, capterm;
     size_t ndocs;
     struct story *stories;
@@ -514,8 +516,16 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         /* Newest postings are at the end; a bounded walk back keeps one
          * query cheap however long the history grows. */
         for (uint32_t k = p->n, seen = 0; k-- > 0 && seen < 4096; seen++) {
-            if (ix->last_seen[p->v[k]] + ix->o.window < d->published)
+            if (ix->last_seen[p->v[k]] + ix->o.window < d->published) {
+                /* Docs oldest first: a posting was added by a doc dated no
+                 * later than its story's last member, and those before it
+                 * earlier still, so once one is older than two windows,
+                 * every story further back started too early to be taken
+                 * (the first_seen test below): the walk stops. */
+                if (!ix->unordered && ix->last_seen[p->v[k]] + 2 * ix->o.window < d->published)
+                    break;
                 continue;
+            }
             if (ix->acc[p->v[k]] == 0)
                 ix->touched[ntouched++] = p->v[k];
             ix->acc[p->v[k]] += w; /* filled in properly below */
@@ -697,6 +707,10 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
     long si = -1;
     int found;
 
+    if (d->published < ix->newest)
+        ix->unordered = 1;
+    else
+        ix->newest = d->published;
     si = same_title(ix, d);
     if (si < 0 && d->simhash) {
         si = near_duplicate(ix, d->simhash);
