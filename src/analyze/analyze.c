@@ -248,10 +248,10 @@ analysis_input(const struct work *w, struct analysis_input *in)
 }
 
 /*
- * A run holds every new event until stories are known, so each keeps only
- * the lead its score and summary read: the first KEEP_TEXT bytes (cut at a
- * sentence end when one is near). Its tokens are made again when it is
- * scored: holding them for 100,000 events took 1.2 GB.
+ * The lead the summary reads: the first KEEP_TEXT bytes (cut at a sentence
+ * end when one is near). The summary is made as soon as the event is
+ * analysed and the lead then goes (work_summarise): a run holds every new
+ * event until stories are known.
  */
 static void
 keep_lead(struct work *w)
