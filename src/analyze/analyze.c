@@ -176,6 +176,7 @@ struct work {
     int roundup;              /* read as a digest by the classifier or the rule reader */
     struct judge_item judged;   /* kind, about AI, importance before stories */
     char *features;             /* the features as text, when they are written out */
+    char *summary;              /* made as soon as it is analysed (work_summarise) */
     struct guide_hit *gh;     /* the guides it joins */
     size_t ngh;
     struct guide_hit *gt;     /* the guides it shares a topic with (related events) */
@@ -203,6 +204,7 @@ work_fini(struct work *w)
     free(w->hits);
     judge_item_fini(&w->judged);
     free(w->features);
+    free(w->summary);
     free(w->gh);
     free(w->gt);
     free(w->terms);
@@ -246,10 +248,10 @@ analysis_input(const struct work *w, struct analysis_input *in)
 }
 
 /*
- * A run holds every new event until stories are known, so each keeps only
- * the lead its score and summary read: the first KEEP_TEXT bytes (cut at a
- * sentence end when one is near). Its tokens are made again when it is
- * scored: holding them for 100,000 events took 1.2 GB.
+ * The lead the summary reads: the first KEEP_TEXT bytes (cut at a sentence
+ * end when one is near). The summary is made as soon as the event is
+ * analysed and the lead then goes (work_summarise): a run holds every new
+ * event until stories are known.
  */
 static void
 keep_lead(struct work *w)
@@ -332,6 +334,38 @@ work_fill(struct work *w, const struct item *it, const char *hash)
 }
 
 /*
+ * The summary needs no story: it is made as soon as the event is analysed,
+ * and the text it reads goes (a full analysis holds every new event until
+ * stories are known: 100,000 leads of up to KEEP_TEXT bytes were most of
+ * its memory). The summary reads the lead keep_lead() left, as before.
+ */
+static void
+work_summarise(const struct analyzer *a, struct work *w)
+{
+    struct analysis_input in;
+    const char *gtitles[GUIDES_MAX_HITS], *tops[3];
+    size_t ng = 0, nt = 0;
+
+    analysis_input(w, &in);
+    for (size_t i = 0; i < w->ngh; i++) {
+        const struct guide *g = guides_get(a->guides, w->gh[i].guide);
+        /* The summary names the topic guides; threads follow them. */
+        if (!g->thread && ng < GUIDES_MAX_HITS)
+            gtitles[ng++] = g->title;
+    }
+    for (size_t i = 0; i < w->nhits; i++)
+        if (nt < 3 && w->hits[i].salience >= 3)
+            tops[nt++] = w->hits[i].name;
+    w->summary = summary_make(&in, w->kind, gtitles, ng, tops, nt);
+    free(w->text);
+    w->text = NULL;
+    free(w->url);
+    w->url = NULL;
+    free(w->cats);
+    w->cats = NULL;
+}
+
+/*
  * Entities, kind, guides, terms: everything that does not need stories.
  * Reads only the analyzer's dictionaries, so two threads may analyse
  * different works at once, each with its own stemmer (Snowball's is not
@@ -408,6 +442,7 @@ work_analyse(const struct analyzer *a, struct stemmer *stem, struct work *w)
     for (size_t i = 0; i < w->ngt; i++)
         w->guide_ids[i] = (int32_t)w->gt[i].guide;
     keep_lead(w);
+    work_summarise(a, w);
 }
 
 struct run {
@@ -611,6 +646,9 @@ cluster(struct run *r)
     for (size_t i = 0; i < n; i++) {
         struct story_doc d = { .id = ord[i].id, .published = ord[i].published };
         int joined;
+        /* oldest first: what no later event can join is let go */
+        if (i % 4096 == 0)
+            story_forget_before(ix, ord[i].published);
         if (ord[i].w >= 0) {
             struct work *w = &r->w[ord[i].w];
             d.source_id = w->org;
@@ -718,22 +756,17 @@ mark_novel(struct run *r)
     free(v);
 }
 
-/* Scores, summarises and stores one event. */
+/* Scores and stores one event (its summary is made: work_summarise). */
 static int
 put_work(struct run *r, struct story_index *ix, struct work *w)
 {
-    struct analysis_input in;
     const struct story_info *si = story_get(ix, w->story);
     struct score sc = { 0 };
-    const char *gtitles[GUIDES_MAX_HITS], *tops[3];
     struct event_entity *ents = xcalloc(w->nhits + 1, sizeof(*ents));
     struct event_guide *gs = xcalloc(w->ngh + 1, sizeof(*gs));
-    size_t ng = 0, nt = 0;
     struct event_reason *reasons;
-    char *summary;
     int rc;
 
-    analysis_input(w, &in);
     judge_score(r->a->judge, &w->judged, si ? si->sources : 1,
                 si ? si->tiers_mask : (1 << w->tier), w->novel, &sc);
     if (r->a->features && w->features)
@@ -742,9 +775,6 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
                 w->novel);
     for (size_t i = 0; i < w->ngh; i++) {
         const struct guide *g = guides_get(r->a->guides, w->gh[i].guide);
-        /* The summary names the topic guides; threads follow them. */
-        if (!g->thread && ng < GUIDES_MAX_HITS)
-            gtitles[ng++] = g->title;
         gs[i].slug = g->slug;
         gs[i].weight = w->gh[i].weight;
     }
@@ -753,10 +783,7 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
         ents[i].kind = w->hits[i].kind;
         ents[i].mentions = w->hits[i].count;
         ents[i].in_title = w->hits[i].in_title;
-        if (nt < 3 && w->hits[i].salience >= 3)
-            tops[nt++] = w->hits[i].name;
     }
-    summary = summary_make(&in, w->kind, gtitles, ng, tops, nt);
     reasons = xcalloc(sc.n + 1, sizeof(*reasons));
     for (size_t i = 0; i < sc.n; i++)
         reasons[i] = (struct event_reason){ sc.v[i].points, sc.v[i].text };
@@ -764,7 +791,7 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
         .id = w->id,
         .score = sc.value,
         .kind = event_kind_name(w->kind),
-        .summary = summary,
+        .summary = w->summary,
         .story_id = w->story,
         .reasons = reasons,
         .nreasons = sc.n,
@@ -780,7 +807,6 @@ put_work(struct run *r, struct story_index *ix, struct work *w)
         .ncandidates = w->ncands,
     };
     rc = store_put_event(r->st, &ev, r->now);
-    free(summary);
     free(reasons);
     free(ents);
     free(gs);

@@ -126,19 +126,36 @@ struct story {
     uint64_t simhash;        /* of its latest member, to confirm band hits */
     int32_t spec[16];        /* specific entities its members name (the first 16) */
     uint32_t nspec;
-    uint32_t *mem[STORY_MEMBERS]; /* sorted term ids of its latest members */
-    uint32_t nmem[STORY_MEMBERS];
-    uint32_t *mtitle[STORY_MEMBERS]; /* sorted term ids of their titles */
-    uint32_t nmtitle[STORY_MEMBERS];
-    int64_t mem_feed[STORY_MEMBERS];
+    /* Its latest STORY_MEMBERS members, a ring grown as they come (most
+     * stories have one): slot k is member number k, then k + 32... */
+    struct member *mem;
+    uint32_t capmem;
     uint32_t mem_next;
+    int gone;                /* story_forget_before() released it */
 };
+
+struct member {
+    uint32_t *t;             /* sorted term ids */
+    uint32_t *tt;            /* sorted term ids of its title, NULL when none */
+    uint32_t nt, ntt;
+    int64_t feed;
+};
+
+/* Members in use: the ring's slots filled so far. */
+static uint32_t
+members_in(const struct story *s)
+{
+    return s->mem_next < STORY_MEMBERS ? s->mem_next : STORY_MEMBERS;
+}
 
 struct story_index {
     struct story_opts o;
     struct u64map terms;     /* term hash -> dense id */
     uint32_t *df;            /* per dense id: documents containing it */
     struct u32vec *post;     /* per dense id: stories whose centroid has it */
+    size_t sweep_from;       /* story_forget_before(): stories before are released */
+    time_t newest;           /* the latest doc's date so far */
+    int unordered;           /* a doc came dated before an earlier one */
     size_t nterm_ids, capterm;
     size_t ndocs;
     struct story *stories;
@@ -193,18 +210,57 @@ story_new(const struct story_opts *o)
     return ix;
 }
 
+/* What only a story that may still be joined needs: its centroid, sources
+ * and members (its info, simhash and entities stay). */
+static void
+release(struct story *s)
+{
+    if (s->gone)
+        return;
+    free(s->cent);
+    s->cent = NULL;
+    s->ncent = s->capcent = 0;
+    free(s->sources);
+    s->sources = NULL;
+    s->nsources = 0;
+    for (uint32_t k = 0; k < members_in(s); k++) {
+        free(s->mem[k].t);
+        free(s->mem[k].tt);
+    }
+    free(s->mem);
+    s->mem = NULL;
+    s->capmem = 0;
+    s->gone = 1;
+}
+
+void
+story_forget_before(struct story_index *ix, time_t t)
+{
+    time_t reach = ix->o.title_window > 2 * ix->o.window ? ix->o.title_window
+                                                          : 2 * ix->o.window;
+
+    /* Stories are made in the order of their first event's date: the
+     * sweep stops at the first one young enough to be joined by its title
+     * or its centroid. One kept alive by near-duplicates is looked at
+     * again at the next sweep. */
+    for (size_t i = ix->sweep_from; i < ix->nstories; i++) {
+        struct story *s = &ix->stories[i];
+        if (s->info.first_seen + reach >= t)
+            break;
+        if (!s->gone && s->info.last_seen + ix->o.window < t)
+            release(s);
+        if (s->gone && i == ix->sweep_from)
+            ix->sweep_from++;
+    }
+}
+
 void
 story_free(struct story_index *ix)
 {
     if (ix == NULL)
         return;
     for (size_t i = 0; i < ix->nstories; i++) {
-        free(ix->stories[i].cent);
-        free(ix->stories[i].sources);
-        for (int k = 0; k < STORY_MEMBERS; k++) {
-            free(ix->stories[i].mem[k]);
-            free(ix->stories[i].mtitle[k]);
-        }
+        release(&ix->stories[i]);
     }
     for (size_t i = 0; i < ix->nterm_ids; i++)
         free(ix->post[i].v);
@@ -371,12 +427,12 @@ member_sim(const struct story_index *ix, const struct story *s, const uint32_t *
 {
     double best = 0;
 
-    for (int k = 0; k < STORY_MEMBERS; k++) {
-        if (s->mem[k] == NULL || s->mem_feed[k] == feed_id)
+    for (uint32_t k = 0; k < members_in(s); k++) {
+        if (s->mem[k].feed == feed_id)
             continue;
         size_t shared;
         uint32_t one;
-        double c = set_cosine(ix, t, nt, s->mem[k], s->nmem[k], &shared, &one);
+        double c = set_cosine(ix, t, nt, s->mem[k].t, s->mem[k].nt, &shared, &one);
         if (shared == 1 && ix->df[one] >= ONE_WORD_DF * (double)ix->ndocs)
             continue;
         if (c > best)
@@ -413,9 +469,9 @@ title_inside(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 static int
 member_title(const struct story *s, const uint32_t *tt, size_t ntt, int64_t feed_id)
 {
-    for (int k = 0; k < STORY_MEMBERS; k++)
-        if (s->mtitle[k] && s->mem_feed[k] != feed_id &&
-            title_inside(tt, ntt, s->mtitle[k], s->nmtitle[k]))
+    for (uint32_t k = 0; k < members_in(s); k++)
+        if (s->mem[k].tt && s->mem[k].feed != feed_id &&
+            title_inside(tt, ntt, s->mem[k].tt, s->mem[k].ntt))
             return 1;
     return 0;
 }
@@ -460,8 +516,16 @@ best_story(struct story_index *ix, const struct story_doc *d, const uint32_t *t,
         /* Newest postings are at the end; a bounded walk back keeps one
          * query cheap however long the history grows. */
         for (uint32_t k = p->n, seen = 0; k-- > 0 && seen < 4096; seen++) {
-            if (ix->last_seen[p->v[k]] + ix->o.window < d->published)
+            if (ix->last_seen[p->v[k]] + ix->o.window < d->published) {
+                /* Docs oldest first: a posting was added by a doc dated no
+                 * later than its story's last member, and those before it
+                 * earlier still, so once one is older than two windows,
+                 * every story further back started too early to be taken
+                 * (the first_seen test below): the walk stops. */
+                if (!ix->unordered && ix->last_seen[p->v[k]] + 2 * ix->o.window < d->published)
+                    break;
                 continue;
+            }
             if (ix->acc[p->v[k]] == 0)
                 ix->touched[ntouched++] = p->v[k];
             ix->acc[p->v[k]] += w; /* filled in properly below */
@@ -602,19 +666,27 @@ story_add_doc(struct story_index *ix, uint32_t si, const struct story_doc *d, co
     ix->last_seen[si] = s->info.last_seen;
     if (d->weak)
         return;
-    k = s->mem_next++ % STORY_MEMBERS;
-    free(s->mem[k]);
-    s->mem[k] = xmalloc((nt ? nt : 1) * sizeof(uint32_t));
-    memcpy(s->mem[k], t, nt * sizeof(uint32_t));
-    s->nmem[k] = (uint32_t)nt;
-    free(s->mtitle[k]);
-    s->mtitle[k] = NULL;
-    if (ntt > 0) {
-        s->mtitle[k] = xmalloc(ntt * sizeof(uint32_t));
-        memcpy(s->mtitle[k], tt, ntt * sizeof(uint32_t));
+    k = s->mem_next % STORY_MEMBERS;
+    if (s->mem_next < STORY_MEMBERS) {
+        if (k == s->capmem) {
+            s->capmem = s->capmem ? s->capmem * 2 : 1;
+            s->mem = xrealloc(s->mem, s->capmem * sizeof(*s->mem));
+        }
+    } else {
+        free(s->mem[k].t);
+        free(s->mem[k].tt);
     }
-    s->nmtitle[k] = (uint32_t)ntt;
-    s->mem_feed[k] = d->feed_id;
+    s->mem_next++;
+    s->mem[k].t = xmalloc((nt ? nt : 1) * sizeof(uint32_t));
+    memcpy(s->mem[k].t, t, nt * sizeof(uint32_t));
+    s->mem[k].nt = (uint32_t)nt;
+    s->mem[k].tt = NULL;
+    if (ntt > 0) {
+        s->mem[k].tt = xmalloc(ntt * sizeof(uint32_t));
+        memcpy(s->mem[k].tt, tt, ntt * sizeof(uint32_t));
+    }
+    s->mem[k].ntt = (uint32_t)ntt;
+    s->mem[k].feed = d->feed_id;
     if (d->simhash && !d->weak) {
         s->simhash = d->simhash;
         for (int b = 0; b < 4; b++) {
@@ -635,6 +707,10 @@ story_assign(struct story_index *ix, const struct story_doc *d, int *joined)
     long si = -1;
     int found;
 
+    if (d->published < ix->newest)
+        ix->unordered = 1;
+    else
+        ix->newest = d->published;
     si = same_title(ix, d);
     if (si < 0 && d->simhash) {
         si = near_duplicate(ix, d->simhash);

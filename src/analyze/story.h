@@ -78,6 +78,12 @@ int64_t story_assign(struct story_index *ix, const struct story_doc *d, int *joi
 /* Coverage of a story (borrowed until the next story_assign), or NULL. */
 const struct story_info *story_get(const struct story_index *ix, int64_t story_id);
 size_t story_count(const struct story_index *ix);
+/* Releases the centroids and members of the stories no doc published at t
+ * or later can join (their coverage stays for story_get()), when the docs
+ * come oldest first: the memory then follows the stories of the last weeks,
+ * not the whole history. A doc dated before t given afterwards may find
+ * fewer stories. */
+void story_forget_before(struct story_index *ix, time_t t);
 
 /* SimHash of a set of shingle hashes. */
 uint64_t story_simhash(const uint64_t *shingles, size_t n);

@@ -552,6 +552,23 @@ pg_get_guide(struct store *st, const char *slug, struct guide_info *out)
     return ALM_OK;
 }
 
+int
+pg_guide_titles(struct store *st, int (*fn)(const char *slug, const char *title, void *arg),
+                void *arg)
+{
+    PGresult *r;
+    int rc, n;
+
+    if ((r = pgq_run(st, "SELECT slug, title FROM guides", NULL, 0, &rc)) == NULL)
+        return rc;
+    n = PQntuples(r);
+    for (int row = 0; row < n; row++)
+        if (fn(PQgetvalue(r, row, 0), PQgetvalue(r, row, 1), arg))
+            break;
+    PQclear(r);
+    return ALM_OK;
+}
+
 /* ---- sources ---- */
 
 #define SOURCE_SELECT \

@@ -133,6 +133,13 @@ int store_list_guides(struct store *st, int (*fn)(const struct guide_info *g, vo
 /* One guide with its body; ALM_ENOTFOUND when there is none with this slug. */
 int store_get_guide(struct store *st, const char *slug, struct guide_info *out);
 
+/* Every guide's slug and title, in no particular order, without the counts
+ * store_list_guides() computes (a walk of every guide's events: an event
+ * page that names its guides wants their titles only). fn returns non-zero
+ * to stop. */
+int store_guide_titles(struct store *st, int (*fn)(const char *slug, const char *title,
+                                                    void *arg), void *arg);
+
 /* A source with its health, as the web shows it. */
 struct source_info {
     int64_t id;

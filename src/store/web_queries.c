@@ -499,6 +499,22 @@ sq_get_guide(struct store *st, const char *slug, struct guide_info *out)
     return ALM_OK;
 }
 
+int
+sq_guide_titles(struct store *st, int (*fn)(const char *slug, const char *title, void *arg),
+                void *arg)
+{
+    sqlite3_stmt *s = sq_prepare(st, "SELECT slug, title FROM guides");
+    int r;
+
+    if (s == NULL)
+        return ALM_ESTORE;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        if (fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+               arg))
+            break;
+    return finish(st, s, r, 0);
+}
+
 /* ---- sources ---- */
 
 void

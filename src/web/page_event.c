@@ -58,13 +58,13 @@ collect_slug(const char *slug, size_t len, void *arg)
 
 /* Sets the title of every slug of the event's that is g's. */
 static int
-take_title(const struct guide_info *g, void *arg)
+take_title(const char *slug, const char *title, void *arg)
 {
     struct guide_links *gl = arg;
 
     for (int i = 0; i < gl->n; i++)
-        if (gl->titles[i] == NULL && strcmp(gl->slugs[i], g->slug) == 0)
-            gl->titles[i] = xstrdup(g->title ? g->title : "");
+        if (gl->titles[i] == NULL && strcmp(gl->slugs[i], slug) == 0)
+            gl->titles[i] = xstrdup(title ? title : "");
     return 0;
 }
 
@@ -420,7 +420,8 @@ web_page_event(const struct web_ctx *ctx, const struct web_request *req,
     struct story *story = xcalloc(1, sizeof(*story));
 
     render_each_slug(&e.guides, collect_slug, &gl);
-    rc = gl.n > 0 ? store_list_guides(st, take_title, &gl) : ALM_OK;
+    /* titles only: the guides' counts walk all their events (bench/scale) */
+    rc = gl.n > 0 ? store_guide_titles(st, take_title, &gl) : ALM_OK;
     if (rc == ALM_OK)
         rc = store_related_events(st, id, page_put_row, &r);
     if (rc == ALM_OK)

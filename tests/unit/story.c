@@ -150,6 +150,135 @@ test_reports_join(void **state)
     story_free(ix);
 }
 
+/*
+ * Fed oldest first, an index that lets go of the past stories
+ * (story_forget_before) and walks no postings beyond two windows assigns
+ * every event as one that keeps everything: four months of posts from a
+ * small vocabulary (stories within days, titles told again weeks later,
+ * topics that come back), compared event by event and story by story.
+ */
+static void
+test_forgetting_the_past_changes_nothing(void **state)
+{
+    static const char *w[] = { "harbor", "violin", "glacier", "pepper", "lantern", "saddle",
+                               "orchid", "tunnel", "meadow", "cobalt", "falcon", "quartz",
+                               "ember", "walnut", "signal", "beacon" };
+    struct stemmer *st = stemmer_new();
+    struct story_index *keep = story_new(&opts), *forget = story_new(&opts);
+    int64_t ids[1200];
+    size_t joined = 0;
+    unsigned r = 7;
+
+    (void)state;
+    for (int i = 0; i < 1200; i++) {
+        char title[160], body[400];
+        time_t when = T0 + (time_t)i * (120 * DAY / 1200);
+        int topic = (i / 9) % 40, again = (i % 13 == 0) ? (i / 13) % 25 : -1;
+        r = r * 1103515245u + 12345u;
+        if (again >= 0) /* a title told again, weeks after */
+            snprintf(title, sizeof(title), "The %s %s %s report", w[again % 16],
+                     w[(again * 3 + 1) % 16], w[(again * 5 + 2) % 16]);
+        else
+            snprintf(title, sizeof(title), "%s %s %s %s", w[topic % 16], w[(topic * 7 + 3) % 16],
+                     w[(r >> 8) % 16], w[(topic + i / 200) % 16]);
+        snprintf(body, sizeof(body), "On the %s and the %s, with the %s and %s %s.",
+                 w[topic % 16], w[(topic * 3 + 5) % 16], w[(r >> 12) % 16], w[(r >> 16) % 16],
+                 w[(i / 100) % 16]);
+        ids[i] = add(keep, st, i + 1, 1 + (int64_t)((r >> 20) % 6), when, title, body);
+        if (i % 16 == 0)
+            story_forget_before(forget, when);
+        assert_int_equal(add(forget, st, i + 1, 1 + (int64_t)((r >> 20) % 6), when, title, body),
+                         ids[i]);
+        joined += ids[i] != i + 1;
+    }
+    assert_true(joined > 100); /* stories did form */
+    assert_int_equal(story_count(keep), story_count(forget));
+    for (int i = 0; i < 1200; i++) {
+        const struct story_info *a = story_get(keep, ids[i]), *b = story_get(forget, ids[i]);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(a->events, b->events);
+        assert_int_equal(a->sources, b->sources);
+        assert_int_equal(a->first_event, b->first_event);
+        assert_int_equal(a->last_seen, b->last_seen);
+    }
+    story_free(keep);
+    story_free(forget);
+    stemmer_free(st);
+}
+
+/* A doc of given terms, simhash and title key, as story_assign takes it. */
+static int64_t
+add_raw(struct story_index *ix, int64_t id, int64_t feed, time_t published,
+        const uint64_t *terms, size_t nterms, uint64_t simhash, uint64_t title_key)
+{
+    struct story_doc d = { .id = id, .source_id = feed, .feed_id = feed, .tier = 2,
+                           .terms = terms, .nterms = nterms, .published = published,
+                           .simhash = simhash, .title_key = title_key };
+    int joined;
+
+    return story_assign(ix, &d, &joined);
+}
+
+/*
+ * A story the walk back through postings must still find: A (day 0) and,
+ * half a day later from A's own feed, B with A's words and more (a feed's
+ * own items never vouch for each other: B starts a story, its postings
+ * after A's); on day 2.5 another feed joins A; on day 4 B has been quiet for
+ * more than a window while A has not, and a third feed's post joins A. A
+ * walk that stopped at B's postings would start a new story.
+ */
+static void
+test_walk_passes_a_quiet_story(void **state)
+{
+    struct story_index *ix = story_new(&opts);
+    uint64_t a[40], b[80];
+
+    (void)state;
+    for (int i = 0; i < 40; i++)
+        a[i] = b[i] = 1000 + (uint64_t)i;
+    for (int i = 40; i < 80; i++)
+        b[i] = 5000 + (uint64_t)i;
+    for (int i = 0; i < 300; i++) { /* words of other things, for the document frequencies */
+        uint64_t o[6];
+        for (int j = 0; j < 6; j++)
+            o[j] = 90000 + (uint64_t)((i * 7 + j * 13) % 500);
+        add_raw(ix, 100000 + i, 50 + i % 20, T0 - 60 * DAY + i * 600, o, 6, 0, 0);
+    }
+    assert_int_equal(add_raw(ix, 1, 1, T0, a, 40, 0, 0), 1);
+    assert_int_equal(add_raw(ix, 2, 1, T0 + DAY / 2, b, 80, 0, 0), 2);
+    assert_int_equal(add_raw(ix, 3, 2, T0 + 5 * DAY / 2, a, 40, 0, 0), 1);
+    assert_int_equal(add_raw(ix, 4, 3, T0 + 4 * DAY, a, 40, 0, 0), 1);
+    story_free(ix);
+}
+
+/*
+ * A story near-duplicates keep alive past the title window (a copy every
+ * two days for two months) is not let go while it can still be joined: it
+ * keeps every copy.
+ */
+static void
+test_forget_keeps_a_living_story(void **state)
+{
+    struct story_index *ix = story_new(&opts);
+    uint64_t t[10];
+
+    (void)state;
+    for (int i = 0; i < 10; i++)
+        t[i] = 7000 + (uint64_t)i;
+    for (int i = 0; i < 30; i++) {
+        time_t when = T0 + (time_t)i * 2 * DAY;
+        story_forget_before(ix, when);
+        assert_int_equal(add_raw(ix, i + 1, 1 + i % 3, when, t, 10, 0xABCDEF0123456789ULL,
+                                 0x1234 + (uint64_t)i), 1);
+    }
+    assert_int_equal(story_get(ix, 1)->events, 30);
+    story_forget_before(ix, T0 + 200 * DAY);
+    assert_int_equal(story_get(ix, 1)->events, 30); /* its coverage stays */
+    assert_int_equal(add_raw(ix, 99, 2, T0 + 200 * DAY, t, 10, 0xABCDEF0123456789ULL, 0x99), 99);
+    story_free(ix);
+}
+
 int
 main(void)
 {
@@ -158,6 +287,9 @@ main(void)
         cmocka_unit_test(test_title_inside_limits),
         cmocka_unit_test(test_month_and_common_word_do_not_join),
         cmocka_unit_test(test_reports_join),
+        cmocka_unit_test(test_forgetting_the_past_changes_nothing),
+        cmocka_unit_test(test_walk_passes_a_quiet_story),
+        cmocka_unit_test(test_forget_keeps_a_living_story),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
