@@ -561,11 +561,14 @@ pg_drain(struct pg_store *pg)
     return first;
 }
 
-int
-pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, const int *lens,
-         const int *fmts)
+/* Sends one statement into the pipeline without waiting for its answer:
+ * the prepared statement `name`, or (name NULL) the text sql with its
+ * parameter types. */
+static int
+defer(struct pg_store *pg, const char *name, const char *sql, const Oid *types, int n,
+      const char *const *vals, const int *lens, const int *fmts)
 {
-    int rc;
+    int rc, sent;
 
     if (pg->seqscan_off != 0) { /* a SET is no pipelined statement */
         if ((rc = pg_drain(pg)) != ALM_OK)
@@ -577,7 +580,9 @@ pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, 
             return pg_fail(pg, NULL);
         pg->inpipe = 1;
     }
-    if (!PQsendQueryPrepared(pg->conn, name, n, vals, lens, fmts, 0)) {
+    sent = name ? PQsendQueryPrepared(pg->conn, name, n, vals, lens, fmts, 0)
+                : PQsendQueryParams(pg->conn, sql, n, types, vals, lens, fmts, 0);
+    if (!sent) {
         rc = pg_fail(pg, NULL);
         pg_drain(pg);
         return rc;
@@ -588,29 +593,17 @@ pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, 
 }
 
 int
+pg_defer(struct pg_store *pg, const char *name, int n, const char *const *vals, const int *lens,
+         const int *fmts)
+{
+    return defer(pg, name, NULL, NULL, n, vals, lens, fmts);
+}
+
+int
 pg_defer_sql(struct pg_store *pg, const char *sql, int n, const Oid *types,
              const char *const *vals, const int *lens, const int *fmts)
 {
-    int rc;
-
-    if (pg->seqscan_off != 0) {
-        if ((rc = pg_drain(pg)) != ALM_OK)
-            return rc;
-        pg_seqscan(pg, 0);
-    }
-    if (!pg->inpipe) {
-        if (!PQenterPipelineMode(pg->conn))
-            return pg_fail(pg, NULL);
-        pg->inpipe = 1;
-    }
-    if (!PQsendQueryParams(pg->conn, sql, n, types, vals, lens, fmts, 0)) {
-        rc = pg_fail(pg, NULL);
-        pg_drain(pg);
-        return rc;
-    }
-    if (++pg->npending >= PG_PIPE_MAX)
-        return pg_drain(pg);
-    return ALM_OK;
+    return defer(pg, NULL, sql, types, n, vals, lens, fmts);
 }
 
 void
