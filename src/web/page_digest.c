@@ -117,14 +117,32 @@ web_page_digest(const struct web_ctx *ctx, const struct web_request *req,
     return 0;
 }
 
+static int
+take_date(const struct event *e, void *arg)
+{
+    *(time_t *)arg = e->item.published;
+    return ALM_OK;
+}
+
+/*
+ * /digest: today's digest, or, when nothing has happened since the newest
+ * event's day (a quiet day, or a fresh install on the bundled snapshot),
+ * that day's, so that the link never opens on "No events".
+ */
 int
 web_page_digest_today(const struct web_ctx *ctx, const struct web_request *req,
                       struct web_response *resp)
 {
     struct digest_period p;
+    struct event_query q = { .until = web_now(ctx) + 1, .limit = 1 }; /* until: exclusive */
+    struct store *st = web_store(ctx);
+    time_t day = web_now(ctx), newest = 0;
 
     (void)req;
-    digest_period_of(web_now(ctx), 0, &p);
+    if (st != NULL && store_list_events(st, &q, take_date, &newest) == ALM_OK && newest > 0 &&
+        newest < day)
+        day = newest;
+    digest_period_of(day, 0, &p);
     snprintf(resp->location, sizeof(resp->location), "/digest/%s", p.name);
     resp->status = 302;
     resp->max_age = 60;

@@ -3,7 +3,8 @@
 # top events (the store's own top 10 of the period, by score then date),
 # each with its story's other reports; Markdown and HTML; periods named
 # 2026-11-27 and 2026-W48 (53-week years included), others refused;
-# previous/next links; /digest sends to today's.
+# previous/next links; /digest sends to today's, or to the newest event's day
+# when nothing came since.
 #
 #   ALMANAC=/abs/path/to/almanac bash tests/cli/digest.sh
 
@@ -135,4 +136,17 @@ get '/digest.atom?period=month'
 end "/digest.atom and /digest.json list the last complete days' (weeks') digests that have events"
 
 stop_almanac
+
+# A day after everything the store holds (a fresh install on the bundled
+# snapshot, a quiet day): /digest opens the newest event's day, not an empty
+# digest.
+begin
+newest_day=$(python3 -c 'import json, sys; print(max(e["published"] for e in json.load(open(sys.argv[1])))[:10])' "$T/all.json")
+ALMANAC_NOW=2027-03-01T12:00:00Z start_almanac "$T/serve2" --db "$db" serve --listen 127.0.0.1:0 ||
+    { echo "not ok - serve did not start: $(head -c 300 "$T/serve2.err")"; exit 1; }
+get /digest
+[ "$code" = 302 ] && [ "$(hdr Location)" = "/digest/$newest_day" ] ||
+    fail "/digest: $code $(hdr Location), not /digest/$newest_day"
+stop_almanac
+end "/digest after a quiet spell opens the newest event's day ($newest_day)"
 finish
