@@ -46,6 +46,8 @@ struct analyzer {
     struct judge_model *judge;
     int32_t *specific;        /* sorted name ids of the dictionary's specific entities */
     size_t nspecific;
+    int32_t *general;         /* sorted name ids of its techniques (is_general_kind) */
+    size_t ngeneral;
     struct stemmer *stem;
     FILE *features;           /* ALMANAC_FEATURES: every event's features, for fitting */
 };
@@ -75,18 +77,45 @@ is_specific_kind(const char *kind)
     return 0;
 }
 
+/* Entities that name a method of the field (RLHF, mixture of experts): many
+ * unrelated events share one, so they give an event a page and a link but
+ * are no evidence that two events are related (related.h's entity overlap). */
+static int
+is_general_kind(const char *kind)
+{
+    return kind && strcmp(kind, "technique") == 0;
+}
+
 static void
 find_specific(struct analyzer *a)
 {
     size_t n = entities_count(a->dict);
 
     a->specific = xmalloc((n + 1) * sizeof(*a->specific));
-    for (size_t i = 0; i < n; i++)
-        if (is_specific_kind(entities_kind(a->dict, (int)i))) {
-            const char *name = entities_name(a->dict, (int)i);
+    a->general = xmalloc((n + 1) * sizeof(*a->general));
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = entities_kind(a->dict, (int)i);
+        const char *name = entities_name(a->dict, (int)i);
+        if (is_specific_kind(kind))
             a->specific[a->nspecific++] = name_id(name, strlen(name));
-        }
+        else if (is_general_kind(kind))
+            a->general[a->ngeneral++] = name_id(name, strlen(name));
+    }
     qsort(a->specific, a->nspecific, sizeof(*a->specific), cmp_i32);
+    qsort(a->general, a->ngeneral, sizeof(*a->general), cmp_i32);
+}
+
+/* Copies the ids of ids[0..n) that are not general into out (room for n);
+ * returns how many: the entities the related index compares. */
+static size_t
+related_entities(const struct analyzer *a, const int32_t *ids, size_t n, int32_t *out)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (!bsearch(&ids[i], a->general, a->ngeneral, sizeof(*ids), cmp_i32))
+            out[k++] = ids[i];
+    return k;
 }
 
 /* Keeps the specific ones of ids[0..n) at their front; returns how many. */
@@ -155,6 +184,7 @@ analyzer_close(struct analyzer *a)
     guides_free(a->guides);
     judge_free(a->judge);
     free(a->specific);
+    free(a->general);
     stemmer_free(a->stem);
     if (a->features)
         fclose(a->features);
@@ -1033,6 +1063,7 @@ relate(struct run *r, int *lists)
     struct related_index *ix = related_new();
     struct rel_write rw = { .st = r->st, .judge = r->a->judge, .rc = ALM_OK };
     const char *dump = getenv("ALMANAC_RELATED_FEATURES");
+    int32_t *ents = NULL;   /* one document's related_entities(), copied by the index */
 
     if (dump && *dump && (rw.dump = fopen(dump, "w")) == NULL)
         return ALM_EIO;
@@ -1052,7 +1083,9 @@ relate(struct run *r, int *lists)
         struct old *o = &r->old[i];
         if (o->work >= 0 || is_fresh_id(r, o->id))
             continue;
-        struct related_doc d = { o->id, o->terms, o->nterms, o->ents, o->nents, o->guides,
+        ents = xrealloc(ents, (o->nents + 1) * sizeof(*ents));
+        struct related_doc d = { o->id, o->terms, o->nterms, ents,
+                                 related_entities(r->a, o->ents, o->nents, ents), o->guides,
                                  o->nguides, o->published };
         related_add_listed(ix, &d, o->related_floor);
         rw.keys[rw.nkeys++] = (struct title_key){ o->id, o->title_key, o->new_story,
@@ -1061,7 +1094,9 @@ relate(struct run *r, int *lists)
     }
     for (size_t i = 0; i < r->nw; i++) {
         struct work *w = &r->w[i];
-        struct related_doc d = { w->id, w->terms, w->nterms, w->ent_ids, w->nhits,
+        ents = xrealloc(ents, (w->nhits + 1) * sizeof(*ents));
+        struct related_doc d = { w->id, w->terms, w->nterms, ents,
+                                 related_entities(r->a, w->ent_ids, w->nhits, ents),
                                  w->guide_ids, w->ngt, w->published };
         related_add_listed(ix, &d, floors[i]);
         rw.keys[rw.nkeys++] = (struct title_key){ w->id, w->title_key, w->story, w->source_id,
@@ -1088,6 +1123,7 @@ relate(struct run *r, int *lists)
         free(ids);
     }
     related_free(ix);
+    free(ents);
     free(floors);
     free(rw.keys);
     if (rw.dump)

@@ -18,7 +18,7 @@
 
 static const char *const entity_kinds[] = {
     "lab", "company", "model", "product", "person", "government", "agency", "law",
-    "policy", "consortium", "project", "research-org", "court",
+    "policy", "consortium", "project", "research-org", "court", "technique",
 };
 
 struct entity {

@@ -29,6 +29,7 @@ const struct entity_kind_name entity_view_kinds[] = {
     { "project", "a project", "projects" },
     { "research-org", "a research organisation", "research organisations" },
     { "court", "a court", "courts" },
+    { "technique", "a technique", "techniques" },
 };
 const size_t entity_view_nkinds = LEN(entity_view_kinds);
 

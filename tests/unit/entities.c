@@ -228,6 +228,61 @@ test_match(void **state)
     }
 }
 
+/* Techniques in the shipped dictionary: named forms match, ordinary words and
+ * lower-case acronyms do not. Expected hits "name/kind/count" joined by "; ". */
+static const struct {
+    const char *text, *want;
+} technique_cases[] = {
+    { "The model was trained with RLHF and then reinforcement learning from human feedback.",
+      "Reinforcement learning from human feedback/technique/2" },
+    { "A mixture-of-experts model; MoE layers route tokens.", "Mixture of experts/technique/2" },
+    { "Their RAG pipeline uses retrieval-augmented generation.",
+      "Retrieval-augmented generation/technique/2" },
+    { "It writes a chain of thought before answering, with LoRA adapters.",
+      "Chain-of-thought/technique/1; Low-rank adaptation/technique/1" },
+    { "Stable Diffusion is a diffusion model.",
+      "Stable Diffusion/model/1; Diffusion model/technique/1" },
+    { "External red teaming found a prompt injection.",
+      "Red teaming/technique/1; Prompt injection/technique/1" },
+    /* ordinary words and the senses left out on purpose */
+    { "She will rag on the slow rollout; the rag was wet.", "" },
+    { "Diffusion of the technology was slow; the transformer blew at the data centre.", "" },
+    { "A red car, a chain and a thought; we need RL and an SAE Level 4 car.", "" },
+    { "The firm hired a DPO under GDPR rules.", "GDPR/law/1" },
+};
+
+static void
+test_techniques(void **state)
+{
+    struct entity_dict *d = NULL;
+    char err[256];
+
+    (void)state;
+    if (entities_load("data/entities.tsv", &d, err, sizeof(err)) != ALM_OK)
+        fail_msg("load: %s", err);
+    for (size_t i = 0; i < LEN(technique_cases); i++) {
+        struct tokens body = { 0 };
+        struct entity_hit *hits = NULL;
+        struct buf b = BUF_INIT(1 << 12);
+        size_t n;
+        char *got;
+
+        text_tokenize(technique_cases[i].text, strlen(technique_cases[i].text), &body);
+        n = entities_match(d, NULL, &body, &hits);
+        for (size_t k = 0; k < n; k++)
+            buf_printf(&b, "%s%s/%s/%d", k ? "; " : "", hits[k].name, hits[k].kind,
+                       hits[k].count);
+        buf_puts(&b, "");
+        got = buf_take(&b);
+        if (strcmp(got, technique_cases[i].want) != 0)
+            fail_msg("case %zu: got '%s', want '%s'", i, got, technique_cases[i].want);
+        free(got);
+        free(hits);
+        tokens_fini(&body);
+    }
+    entities_free(d);
+}
+
 /* Expected candidates joined by "; ". */
 static const struct {
     const char *text, *want;
@@ -403,6 +458,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_load, setup, teardown),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test_setup_teardown(test_match, setup, teardown),
+        cmocka_unit_test(test_techniques),
         cmocka_unit_test_setup_teardown(test_candidates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_candidates_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
